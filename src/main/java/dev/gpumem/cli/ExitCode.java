@@ -1,0 +1,27 @@
+package dev.gpumem.cli;
+
+/** Process exit codes, one meaning each. */
+public enum ExitCode {
+    /** success */
+    OK(0),
+    /** a negative verdict: does not fit, or an error above --max-error */
+    VERDICT_NEGATIVE(1),
+    /** bad input: malformed request, unknown value, missing file */
+    BAD_INPUT(2),
+    /** no device, driver, runtime or NVML support */
+    NO_DEVICE(3),
+    /** the measured workload failed or timed out */
+    WORKLOAD_FAILED(4),
+    /** a bug in gpumem */
+    INTERNAL(70);
+
+    private final int code;
+
+    ExitCode(int code) {
+        this.code = code;
+    }
+
+    public int code() {
+        return code;
+    }
+}

@@ -1,0 +1,66 @@
+package dev.gpumem.estimate;
+
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The estimator's answer for one request.
+ *
+ * @param config          the request
+ * @param params          parameters of the model (published-count convention: buffers excluded)
+ * @param trainableParams parameters that receive gradients (LoRA adapters only, for LoRA/QLoRA)
+ * @param phases          one estimate per phase, in timeline order
+ * @param fit             the verdict against {@code config.gpu()}, or null when no GPU was given
+ * @param accelerate      what HF accelerate's estimate-memory prints, or null unless compat = accelerate
+ * @param notes           assumptions and unsupported parts, one sentence each
+ */
+public record Estimate(RunConfig config, long params, long trainableParams, List<PhaseEstimate> phases,
+                       FitVerdict fit, AccelerateNumbers accelerate, List<String> notes) {
+    public Estimate {
+        Objects.requireNonNull(config, "config");
+        phases = List.copyOf(phases);
+        notes = List.copyOf(notes);
+        if (phases.isEmpty()) {
+            throw new IllegalArgumentException("an estimate has at least one phase");
+        }
+    }
+
+    /** @return the phase with the highest value at {@code level} */
+    public PhaseEstimate peak(Level level) {
+        return phases.stream().max(Comparator.comparingLong(p -> p.level(level))).orElseThrow();
+    }
+
+    public PhaseEstimate phase(Phase phase) {
+        return phases.stream().filter(p -> p.phase() == phase).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no phase " + phase.wire() + " in this estimate"));
+    }
+
+    /**
+     * @param gpu           the card
+     * @param peakDevice    predicted peak device bytes
+     * @param headroomBytes total − peak device (negative when it does not fit)
+     * @param fits          peak device ≤ total
+     */
+    public record FitVerdict(GpuSpec gpu, long peakDevice, long headroomBytes, boolean fits) {
+    }
+
+    /**
+     * Hugging Face accelerate estimate-memory's numbers, reproduced exactly (its "GB" are GiB).
+     *
+     * @param largestLayerBytes  largest no-split module (a decoder block), parameters + buffers
+     * @param totalBytes         parameters + buffers of the AutoModel (no LM head for most decoders)
+     * @param trainingPeakBytes  "Training using Adam": max of the four stages
+     * @param modelStage         stage "Model"
+     * @param gradientStage      stage "Gradient calculation"
+     * @param backwardStage      stage "Backward pass"
+     * @param optimizerStage     stage "Optimizer step"
+     * @param leftOut            what accelerate leaves out, one sentence each
+     */
+    public record AccelerateNumbers(long largestLayerBytes, long totalBytes, long trainingPeakBytes, long modelStage,
+                                    long gradientStage, long backwardStage, long optimizerStage, List<String> leftOut) {
+        public AccelerateNumbers {
+            leftOut = List.copyOf(leftOut);
+        }
+    }
+}

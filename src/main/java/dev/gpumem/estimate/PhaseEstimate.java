@@ -1,0 +1,57 @@
+package dev.gpumem.estimate;
+
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Predicted memory at the peak moment of one phase, at the three levels.
+ * The identities allocated = Σ terms, allocated ≤ reserved ≤ device are checked where the numbers are made.
+ *
+ * @param phase     the phase
+ * @param allocated live tensor bytes at the phase's peak (each block rounded as the caching allocator rounds)
+ * @param reserved  caching-allocator segment bytes at that moment (reserve follows the running peak)
+ * @param device    reserved + CUDA context + memory outside the allocator, as NVML would show for the process
+ * @param terms     the live tensors at the peak moment, one named addend each (their sum is {@code allocated})
+ */
+public record PhaseEstimate(Phase phase, long allocated, long reserved, long device, List<Term> terms) {
+    public PhaseEstimate {
+        Objects.requireNonNull(phase, "phase");
+        terms = List.copyOf(terms);
+        long sum = 0;
+        for (Term t : terms) {
+            sum = Math.addExact(sum, t.bytes());
+        }
+        if (sum != allocated) {
+            throw new IllegalArgumentException("phase " + phase.wire() + ": terms sum to " + sum
+                    + " B but allocated is " + allocated + " B");
+        }
+        if (allocated > reserved || reserved > device) {
+            throw new IllegalArgumentException("phase " + phase.wire() + ": levels out of order: allocated "
+                    + allocated + ", reserved " + reserved + ", device " + device);
+        }
+    }
+
+    public long level(Level level) {
+        return switch (level) {
+            case ALLOCATED -> allocated;
+            case RESERVED -> reserved;
+            case DEVICE -> device;
+        };
+    }
+
+    /**
+     * @return bytes per component: the terms grouped, plus {@code allocator_slack} = reserved − allocated and
+     *         {@code context} = device − reserved
+     */
+    public Map<Component, Long> components() {
+        Map<Component, Long> m = new EnumMap<>(Component.class);
+        for (Term t : terms) {
+            m.merge(t.component(), t.bytes(), Long::sum);
+        }
+        m.merge(Component.ALLOCATOR_SLACK, reserved - allocated, Long::sum);
+        m.merge(Component.CONTEXT, device - reserved, Long::sum);
+        return m;
+    }
+}

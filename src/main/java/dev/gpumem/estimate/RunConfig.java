@@ -1,0 +1,243 @@
+package dev.gpumem.estimate;
+
+import dev.gpumem.units.DType;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * One estimate request, as in ../shared/validation/REQUEST-SCHEMA.md. Immutable; validated on construction so
+ * that no formula ever sees a zero batch or a negative rank.
+ *
+ * @param id             echoed back in the result
+ * @param model          preset name, path to a config.json, or a model folder
+ * @param modelOverrides HF config keys to override (values as parsed from JSON: Number, String, Boolean, List, Map)
+ * @param task           train or inference
+ * @param precision      parameter / compute precision
+ * @param masterWeights  half parameters plus an fp32 master copy
+ * @param optimizer      optimizer whose states are held
+ * @param batch          micro-batch per device
+ * @param seq            sequence length (prompt length for inference)
+ * @param gradAccum      gradient-accumulation steps
+ * @param checkpointing  activation checkpointing
+ * @param attention      attention kernel
+ * @param finetune       full, LoRA or QLoRA
+ * @param parallel       data / ZeRO / tensor / pipeline parallelism
+ * @param options        framework features that change the timeline
+ * @param inference      inference settings (KV cache), used when task = inference
+ * @param gpu            the card to check the fit against, or null
+ * @param compat         also report another tool's numbers
+ */
+public record RunConfig(
+        String id,
+        String model,
+        Map<String, Object> modelOverrides,
+        Task task,
+        Precision precision,
+        boolean masterWeights,
+        Optimizer optimizer,
+        int batch,
+        int seq,
+        int gradAccum,
+        Checkpointing checkpointing,
+        AttentionKernel attention,
+        Finetune finetune,
+        Parallel parallel,
+        Set<RunOption> options,
+        Inference inference,
+        GpuSpec gpu,
+        Compat compat) {
+
+    public RunConfig {
+        Objects.requireNonNull(model, "model");
+        modelOverrides = Map.copyOf(modelOverrides);
+        Objects.requireNonNull(task, "task");
+        Objects.requireNonNull(precision, "precision");
+        Objects.requireNonNull(optimizer, "optimizer");
+        positive("batch", batch);
+        positive("seq", seq);
+        positive("grad_accum", gradAccum);
+        Objects.requireNonNull(checkpointing, "checkpointing");
+        Objects.requireNonNull(attention, "attention");
+        Objects.requireNonNull(finetune, "finetune");
+        Objects.requireNonNull(parallel, "parallel");
+        options = options.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(options));
+        Objects.requireNonNull(inference, "inference");
+        Objects.requireNonNull(compat, "compat");
+    }
+
+    static void positive(String field, long value) {
+        if (value <= 0) {
+            throw new IllegalArgumentException(field + ": must be a positive integer, got " + value);
+        }
+    }
+
+    /** A training request with the defaults of REQUEST-SCHEMA.md, for programmatic use and tests. */
+    public static RunConfig training(String model, Precision precision, Optimizer optimizer, int batch, int seq) {
+        return new RunConfig("", model, Map.of(), Task.TRAIN, precision, false, optimizer, batch, seq, 1,
+                Checkpointing.NONE, AttentionKernel.SDPA, Finetune.FULL, Parallel.SINGLE, Set.of(),
+                Inference.defaults(seq), null, Compat.NONE);
+    }
+
+    public RunConfig withBatch(int newBatch) {
+        return new RunConfig(id, model, modelOverrides, task, precision, masterWeights, optimizer, newBatch, seq,
+                gradAccum, checkpointing, attention, finetune, parallel, options, inference, gpu, compat);
+    }
+
+    public RunConfig withSeq(int newSeq) {
+        return new RunConfig(id, model, modelOverrides, task, precision, masterWeights, optimizer, batch, newSeq,
+                gradAccum, checkpointing, attention, finetune, parallel, options, inference, gpu, compat);
+    }
+
+    public RunConfig withGpu(GpuSpec newGpu) {
+        return new RunConfig(id, model, modelOverrides, task, precision, masterWeights, optimizer, batch, seq,
+                gradAccum, checkpointing, attention, finetune, parallel, options, inference, newGpu, compat);
+    }
+
+    public RunConfig withModelOverrides(Map<String, Object> overrides) {
+        return new RunConfig(id, model, overrides, task, precision, masterWeights, optimizer, batch, seq,
+                gradAccum, checkpointing, attention, finetune, parallel, options, inference, gpu, compat);
+    }
+
+    public enum Task implements WireEnum {
+        TRAIN("train"), INFERENCE("inference");
+        private final String wire;
+        Task(String wire) { this.wire = wire; }
+        @Override public String wire() { return wire; }
+    }
+
+    /**
+     * fp32; pure fp16/bf16 (parameters, gradients and optimizer states in that dtype); amp-* (fp32 parameters,
+     * gradients and states, autocast compute in half precision).
+     */
+    public enum Precision implements WireEnum {
+        FP32("fp32", DType.FP32, DType.FP32),
+        FP16("fp16", DType.FP16, DType.FP16),
+        BF16("bf16", DType.BF16, DType.BF16),
+        AMP_FP16("amp-fp16", DType.FP32, DType.FP16),
+        AMP_BF16("amp-bf16", DType.FP32, DType.BF16);
+        private final String wire;
+        private final DType paramDtype;
+        private final DType computeDtype;
+        Precision(String wire, DType paramDtype, DType computeDtype) {
+            this.wire = wire;
+            this.paramDtype = paramDtype;
+            this.computeDtype = computeDtype;
+        }
+        @Override public String wire() { return wire; }
+        /** dtype parameters (and, unless master weights are asked for, gradients and states) are held in */
+        public DType paramDtype() { return paramDtype; }
+        /** dtype activations are computed and kept in */
+        public DType computeDtype() { return computeDtype; }
+        public boolean isAmp() { return this == AMP_FP16 || this == AMP_BF16; }
+    }
+
+    public enum Optimizer implements WireEnum {
+        ADAMW("adamw"), ADAM("adam"), SGD("sgd"), SGD_MOMENTUM("sgd-momentum"), ADAMW_8BIT("adamw-8bit"),
+        ADAFACTOR("adafactor"), LION("lion"), NONE("none");
+        private final String wire;
+        Optimizer(String wire) { this.wire = wire; }
+        @Override public String wire() { return wire; }
+    }
+
+    /** none; full (only block inputs kept, blocks recomputed in backward); selective (attention core recomputed). */
+    public enum Checkpointing implements WireEnum {
+        NONE("none"), FULL("full"), SELECTIVE("selective");
+        private final String wire;
+        Checkpointing(String wire) { this.wire = wire; }
+        @Override public String wire() { return wire; }
+    }
+
+    /** eager: s x s scores and probabilities kept; sdpa: flash / memory-efficient kernels (output + logsumexp). */
+    public enum AttentionKernel implements WireEnum {
+        EAGER("eager"), SDPA("sdpa");
+        private final String wire;
+        AttentionKernel(String wire) { this.wire = wire; }
+        @Override public String wire() { return wire; }
+    }
+
+    public enum FinetuneMethod implements WireEnum {
+        FULL("full"), LORA("lora"), QLORA("qlora");
+        private final String wire;
+        FinetuneMethod(String wire) { this.wire = wire; }
+        @Override public String wire() { return wire; }
+    }
+
+    /**
+     * @param method  full, lora or qlora
+     * @param rank    LoRA rank r (0 for full)
+     * @param alpha   LoRA alpha (does not change memory; recorded)
+     * @param targets module names the adapters attach to (e.g. q_proj, v_proj)
+     * @param quant   dtype of the frozen base for qlora (nf4, int4, int8), else null
+     */
+    public record Finetune(FinetuneMethod method, int rank, int alpha, List<String> targets, DType quant) {
+        public static final Finetune FULL = new Finetune(FinetuneMethod.FULL, 0, 0, List.of(), null);
+
+        public Finetune {
+            Objects.requireNonNull(method, "finetune.method");
+            targets = List.copyOf(targets);
+            if (method != FinetuneMethod.FULL) {
+                positive("finetune.rank", rank);
+                if (targets.isEmpty()) {
+                    throw new IllegalArgumentException("finetune.targets: must name at least one module for "
+                            + method.wire());
+                }
+            }
+        }
+    }
+
+    /**
+     * @param data     data-parallel ranks
+     * @param zero     ZeRO stage 0..3 (FSDP full shard = 3)
+     * @param tensor   tensor-parallel degree
+     * @param pipeline pipeline-parallel stages
+     */
+    public record Parallel(int data, int zero, int tensor, int pipeline) {
+        public static final Parallel SINGLE = new Parallel(1, 0, 1, 1);
+
+        public Parallel {
+            positive("parallel.data", data);
+            positive("parallel.tensor", tensor);
+            positive("parallel.pipeline", pipeline);
+            if (zero < 0 || zero > 3) {
+                throw new IllegalArgumentException("parallel.zero: must be 0, 1, 2 or 3, got " + zero);
+            }
+        }
+    }
+
+    public enum RunOption implements WireEnum {
+        CHUNKED_LOSS("chunked_loss"),
+        OPTIMIZER_IN_BACKWARD("optimizer_in_backward"),
+        ACTIVATION_OFFLOADING("activation_offloading"),
+        COMPILE("compile");
+        private final String wire;
+        RunOption(String wire) { this.wire = wire; }
+        @Override public String wire() { return wire; }
+    }
+
+    /**
+     * @param batch         sequences decoded together
+     * @param contextTokens tokens the KV cache holds per sequence
+     * @param kvCacheDtype  dtype of the KV cache
+     */
+    public record Inference(int batch, int contextTokens, DType kvCacheDtype) {
+        public Inference {
+            positive("inference.batch", batch);
+            positive("inference.context_tokens", contextTokens);
+            Objects.requireNonNull(kvCacheDtype, "inference.kv_cache_dtype");
+        }
+
+        public static Inference defaults(int contextTokens) {
+            return new Inference(1, contextTokens, DType.BF16);
+        }
+    }
+
+    public enum Compat implements WireEnum {
+        NONE("none"), ACCELERATE("accelerate");
+        private final String wire;
+        Compat(String wire) { this.wire = wire; }
+        @Override public String wire() { return wire; }
+    }
+}

@@ -1,0 +1,9 @@
+/**
+ * Predicts memory per phase and per level (allocated, reserved, device) from an
+ * {@link dev.gpumem.model.Inventory} and a {@link dev.gpumem.estimate.RunConfig}.
+ * Owns: the run configuration vocabulary, every formula and its citation ({@link dev.gpumem.estimate.Term},
+ * {@link dev.gpumem.estimate.Source}), the allocator and device-overhead models, GPU presets and calibration data.
+ * Must not: touch a device, read or write files (presets come in as resources through a loader), print, or know
+ * the CLI exists.
+ */
+package dev.gpumem.estimate;

@@ -1,0 +1,35 @@
+package dev.gpumem.measure;
+
+import dev.gpumem.estimate.RunConfig;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * An empirical memory profile: everything a run measured, with what produced it. Versioned by
+ * {@link #SCHEMA_VERSION}; serialised only by {@code io}.
+ *
+ * @param schemaVersion  {@link #SCHEMA_VERSION} when written
+ * @param provenance     tool, commit, host, device
+ * @param request        the estimate request it ran (REQUEST-SCHEMA contract), or null for an external
+ *                       command run without one
+ * @param command        the external command line, or null
+ * @param baseline       reading before the workload (runtime, JVM, context already up where the runner needs it)
+ * @param phases         per-phase readings in order
+ * @param samples        the sampler's readings (written as CSV beside the JSON)
+ * @param sampleRateHz   sample rate achieved
+ * @param events         OOMs, foreign processes, notes
+ */
+public record Profile(int schemaVersion, Provenance provenance, RunConfig request, List<String> command,
+                      Reading baseline, List<PhaseReading> phases, List<Sample> samples, double sampleRateHz,
+                      List<RunEvent> events) {
+    public static final int SCHEMA_VERSION = 1;
+
+    public Profile {
+        Objects.requireNonNull(provenance, "provenance");
+        command = command == null ? null : List.copyOf(command);
+        Objects.requireNonNull(baseline, "baseline");
+        phases = List.copyOf(phases);
+        samples = List.copyOf(samples);
+        events = List.copyOf(events);
+    }
+}

@@ -1,0 +1,187 @@
+package dev.gpumem.model;
+
+import dev.gpumem.units.DType;
+import java.util.Objects;
+
+/**
+ * Normalised architecture dimensions, read from a model's config, that the activation accounting needs.
+ * Every family maps onto these fields; what a family lacks takes the documented neutral value.
+ *
+ * @param modelType          HF {@code model_type} as read (e.g. "llama"), or "generic" for a fallback
+ * @param stack              decoder-only, encoder-only or encoder-decoder
+ * @param hiddenSize         h
+ * @param numLayers          L: decoder blocks (encoder blocks for an encoder-only model)
+ * @param numEncoderLayers   encoder blocks of an encoder-decoder model, else 0
+ * @param numHeads           a: attention (query) heads
+ * @param numKvHeads         key/value heads (GQA/MQA); equals numHeads for plain multi-head attention
+ * @param headDim            per-head dimension (may differ from h/a, e.g. gemma)
+ * @param intermediateSize   MLP inner size (per expert for MoE: see {@link Moe})
+ * @param vocabSize          v
+ * @param maxPositions       max_position_embeddings (or n_positions)
+ * @param norm               RMSNorm or LayerNorm
+ * @param mlp                gated (gate/up/down: SwiGLU, GeGLU) or plain (fc1, activation, fc2)
+ * @param activation         MLP activation
+ * @param positions          how positions enter: RoPE, learned absolute, ALiBi, relative bias
+ * @param attentionBias      q/k/v/o projections have biases
+ * @param mlpBias            MLP projections have biases
+ * @param tiedEmbeddings     LM head shares the input embedding matrix
+ * @param parallelBlock      attention and MLP read the same normalised input (GPT-J, NeoX, Falcon, Phi)
+ * @param attentionDropout   dropout probability on attention probabilities (0 = no dropout mask kept)
+ * @param hiddenDropout      dropout probability on residual branches / embeddings
+ * @param moe                mixture-of-experts settings, {@link Moe#NONE} for dense models
+ * @param head               which head sits on top (causal LM, sequence classification, masked LM, none)
+ * @param quantization       quantization of the stored weights, {@link Quantization#NONE} if none
+ * @param checkpointDtype    the config's torch_dtype (dtype the checkpoint is stored in)
+ */
+public record Architecture(
+        String modelType,
+        StackKind stack,
+        int hiddenSize,
+        int numLayers,
+        int numEncoderLayers,
+        int numHeads,
+        int numKvHeads,
+        int headDim,
+        int intermediateSize,
+        int vocabSize,
+        int maxPositions,
+        NormKind norm,
+        MlpKind mlp,
+        Activation activation,
+        PositionKind positions,
+        boolean attentionBias,
+        boolean mlpBias,
+        boolean tiedEmbeddings,
+        boolean parallelBlock,
+        double attentionDropout,
+        double hiddenDropout,
+        Moe moe,
+        Head head,
+        Quantization quantization,
+        DType checkpointDtype) {
+
+    public Architecture {
+        Objects.requireNonNull(modelType, "modelType");
+        Objects.requireNonNull(stack, "stack");
+        Objects.requireNonNull(norm, "norm");
+        Objects.requireNonNull(mlp, "mlp");
+        Objects.requireNonNull(activation, "activation");
+        Objects.requireNonNull(positions, "positions");
+        Objects.requireNonNull(moe, "moe");
+        Objects.requireNonNull(head, "head");
+        Objects.requireNonNull(quantization, "quantization");
+        Objects.requireNonNull(checkpointDtype, "checkpointDtype");
+        requirePositive("hidden_size", hiddenSize);
+        requirePositive("num_hidden_layers", numLayers);
+        requirePositive("num_attention_heads", numHeads);
+        requirePositive("num_key_value_heads", numKvHeads);
+        requirePositive("head_dim", headDim);
+        requirePositive("intermediate_size", intermediateSize);
+        requirePositive("vocab_size", vocabSize);
+        if (numEncoderLayers < 0) {
+            throw new IllegalArgumentException("num_encoder_layers must be >= 0, got " + numEncoderLayers);
+        }
+        if (numHeads % numKvHeads != 0) {
+            throw new IllegalArgumentException("num_attention_heads (" + numHeads
+                    + ") must be a multiple of num_key_value_heads (" + numKvHeads + ")");
+        }
+    }
+
+    private static void requirePositive(String field, int value) {
+        if (value <= 0) {
+            throw new IllegalArgumentException(field + " must be a positive integer, got " + value);
+        }
+    }
+
+    /** @return q projection width a·d_head */
+    public long queryWidth() {
+        return (long) numHeads * headDim;
+    }
+
+    /** @return k (or v) projection width kv·d_head */
+    public long kvWidth() {
+        return (long) numKvHeads * headDim;
+    }
+
+    /** @return total transformer blocks (encoder + decoder) */
+    public int totalBlocks() {
+        return numLayers + numEncoderLayers;
+    }
+
+    /** A copy with another number of (decoder) blocks, for truncated runs. */
+    public Architecture withNumLayers(int layers) {
+        return new Architecture(modelType, stack, hiddenSize, layers, numEncoderLayers, numHeads, numKvHeads, headDim,
+                intermediateSize, vocabSize, maxPositions, norm, mlp, activation, positions, attentionBias, mlpBias,
+                tiedEmbeddings, parallelBlock, attentionDropout, hiddenDropout, moe, head, quantization,
+                checkpointDtype);
+    }
+
+    public enum StackKind { DECODER_ONLY, ENCODER_ONLY, ENCODER_DECODER }
+
+    public enum NormKind { RMS_NORM, LAYER_NORM }
+
+    /** GATED: gate, up and down projections (act(gate)·up); PLAIN: fc1, activation, fc2. */
+    public enum MlpKind { GATED, PLAIN }
+
+    public enum Activation { SILU, GELU, GELU_TANH, RELU }
+
+    public enum PositionKind { ROPE, LEARNED, ALIBI, RELATIVE_BIAS, NONE }
+
+    public enum HeadKind {
+        /** next-token prediction over the vocabulary (logits b·s·v) */
+        CAUSAL_LM,
+        /** masked-LM head (transform + decoder over the vocabulary) */
+        MASKED_LM,
+        /** pooled classification into numLabels classes */
+        SEQUENCE_CLASSIFICATION,
+        /** sequence-to-sequence LM (encoder-decoder) */
+        SEQ2SEQ_LM,
+        /** bare model, no head */
+        NONE
+    }
+
+    /**
+     * @param kind      head kind
+     * @param numLabels classes for sequence classification, else 0
+     */
+    public record Head(HeadKind kind, int numLabels) {
+        public static Head causalLm() {
+            return new Head(HeadKind.CAUSAL_LM, 0);
+        }
+    }
+
+    /**
+     * @param numExperts               experts per MoE layer (0 = dense model)
+     * @param topK                     experts each token is routed to
+     * @param expertIntermediateSize   inner size of each expert's MLP
+     * @param sharedExpertIntermediateSize inner size of an always-on shared expert, 0 if none (qwen2_moe)
+     * @param denseLayers              leading blocks that stay dense (0 for mixtral)
+     */
+    public record Moe(int numExperts, int topK, int expertIntermediateSize, int sharedExpertIntermediateSize,
+                      int denseLayers) {
+        public static final Moe NONE = new Moe(0, 0, 0, 0, 0);
+
+        public boolean enabled() {
+            return numExperts > 0;
+        }
+    }
+
+    public enum QuantMethod { NONE, BNB_4BIT, BNB_8BIT, GPTQ, AWQ, FP8 }
+
+    /**
+     * @param method        quantization scheme
+     * @param bits          bits per quantized weight
+     * @param groupSize     elements per scale group (bnb 4-bit blocksize 64; GPTQ/AWQ group_size, -1 = per column)
+     * @param storageDtype  dtype of the quantized weights (nf4, int4, int8, fp8)
+     * @param computeDtype  dtype matmuls run in (bnb_4bit_compute_dtype)
+     * @param doubleQuant   bnb nested quantization of the absmax constants
+     */
+    public record Quantization(QuantMethod method, int bits, int groupSize, DType storageDtype, DType computeDtype,
+                               boolean doubleQuant) {
+        public static final Quantization NONE = new Quantization(QuantMethod.NONE, 16, 0, DType.BF16, DType.BF16, false);
+
+        public boolean enabled() {
+            return method != QuantMethod.NONE;
+        }
+    }
+}
