@@ -69,7 +69,9 @@ public final class Estimator {
         validate(inventory, config);
         Calibration cal = calibrationFor(config.gpu());
         StepTimeline st = build(inventory, config, cal);
-        List<PhasePeak> peaks = TimelineSimulation.run(st.timeline(), st.layers());
+        long capacity = config.gpu() == null || config.gpu().arch() == GpuArch.CPU ? Long.MAX_VALUE
+                : Math.max(0, config.gpu().totalBytes() - cal.contextBytes());
+        List<PhasePeak> peaks = TimelineSimulation.run(st.timeline(), st.layers(), capacity);
         List<PhaseEstimate> phases = new ArrayList<>(peaks.size());
         for (PhasePeak p : peaks) {
             long slack = p.reserved() - p.allocated();

@@ -278,4 +278,21 @@ class EstimatorPropertiesTest {
         assertTrue(big.fit().fits());
         assertEquals(big.peak(Level.DEVICE).device(), big.fit().peakDevice());
     }
+
+    @Test
+    void aCardsCapacityMakesTheAllocatorReleaseCachedSegmentsBeforeGrowing() {
+        Inventory inv = TinyModels.llama8b();
+        RunConfig cfg = train(Precision.AMP_BF16, 1, 1024, Checkpointing.NONE, AttentionKernel.SDPA);
+        GpuSpec card = new GpuSpec("h100-80gb", 80L << 30, GpuArch.HOPPER);
+        Estimate capped = estimator.estimate(inv, cfg.withGpu(card));
+        long capacity = card.totalBytes() - estimator.calibrationFor(card).contextBytes();
+        for (PhaseEstimate p : capped.phases()) {
+            if (p.allocated() <= capacity) {
+                assertTrue(p.reserved() <= capacity, p.phase().wire() + " reserved " + p.reserved());
+            }
+        }
+        Estimate free = estimator.estimate(inv, cfg.withGpu(new GpuSpec("huge", 1L << 40, GpuArch.HOPPER)));
+        assertEquals(free.phase(Phase.BACKWARD).allocated(), capped.phase(Phase.BACKWARD).allocated());
+        assertTrue(free.peak(Level.RESERVED).reserved() >= capped.peak(Level.RESERVED).reserved());
+    }
 }

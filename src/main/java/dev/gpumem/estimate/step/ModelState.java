@@ -148,13 +148,13 @@ public final class ModelState {
                 long out = t.shape().get(0);
                 long in = t.shape().get(1);
                 long r = cfg.finetune().rank();
-                adapter(t.layer(), Part.of(t.group()), "lora_A." + sym, List.of(r, in));
-                adapter(t.layer(), Part.of(t.group()), "lora_B." + sym, List.of(out, r));
+                adapter(t.layer(), Part.of(t), "lora_A." + sym, List.of(r, in));
+                adapter(t.layer(), Part.of(t), "lora_B." + sym, List.of(out, r));
             }
         }
 
         private ParamEntry entry(TensorSpec t, Where where, String sym) {
-            Part part = Part.of(t.group());
+            Part part = Part.of(t);
             DType compute = p.computeDtype();
             boolean linearWeight = t.shape().size() == 2 && where == Where.BLOCK && t.name().endsWith("weight");
             boolean quantized = t.quantized() || (quantizeBase && linearWeight && !inventoryQuantized);
