@@ -16,11 +16,22 @@ import java.util.Objects;
  */
 final class HfConfig {
     private final String origin;
+    private final String prefix;
     private final Map<String, Object> values;
 
     HfConfig(String origin, Map<String, Object> values) {
+        this(origin, "", values);
+    }
+
+    private HfConfig(String origin, String prefix, Map<String, Object> values) {
         this.origin = Objects.requireNonNull(origin, "origin");
+        this.prefix = prefix;
         this.values = Collections.unmodifiableMap(new LinkedHashMap<>(values));
+    }
+
+    /** @return the key as a message names it: nested keys carry their parent, e.g. quantization_config.bits */
+    String field(String key) {
+        return prefix + key;
     }
 
     /** @return a copy in which each override key replaces (or adds) the config key of the same name */
@@ -30,7 +41,7 @@ final class HfConfig {
         }
         Map<String, Object> merged = new LinkedHashMap<>(values);
         merged.putAll(overrides);
-        return new HfConfig(origin + " with model_overrides " + overrides.keySet(), merged);
+        return new HfConfig(origin + " with model_overrides " + overrides.keySet(), prefix, merged);
     }
 
     /** @return where the config came from, for messages */
@@ -56,7 +67,7 @@ final class HfConfig {
     int positive(String... keys) {
         String key = firstPresent(keys);
         if (key == null) {
-            throw new IllegalArgumentException(origin + ": missing required field '" + keys[0] + "'"
+            throw new IllegalArgumentException(origin + ": missing required field '" + field(keys[0]) + "'"
                     + (keys.length > 1 ? " (or " + String.join(", ", List.of(keys).subList(1, keys.length)) + ")" : "")
                     + "; it must be a positive integer");
         }
@@ -77,7 +88,7 @@ final class HfConfig {
         }
         long v = integral(key);
         if (v < 0 || v > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException(origin + ": field '" + key + "' must be an integer from 0 to "
+            throw new IllegalArgumentException(origin + ": field '" + field(key) + "' must be an integer from 0 to "
                     + Integer.MAX_VALUE + ", got " + values.get(key));
         }
         return (int) v;
@@ -87,7 +98,7 @@ final class HfConfig {
     int integer(String key) {
         long v = integral(key);
         if (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException(origin + ": field '" + key + "' must be an integer no larger than "
+            throw new IllegalArgumentException(origin + ": field '" + field(key) + "' must be an integer no larger than "
                     + Integer.MAX_VALUE + ", got " + values.get(key));
         }
         return (int) v;
@@ -96,7 +107,7 @@ final class HfConfig {
     private int positiveAt(String key) {
         long v = integral(key);
         if (v <= 0 || v > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException(origin + ": field '" + key + "' must be a positive integer no larger than "
+            throw new IllegalArgumentException(origin + ": field '" + field(key) + "' must be a positive integer no larger than "
                     + Integer.MAX_VALUE + ", got " + values.get(key));
         }
         return (int) v;
@@ -106,17 +117,17 @@ final class HfConfig {
         Object o = values.get(key);
         BigDecimal d = decimalValue(o);
         if (d == null) {
-            throw new IllegalArgumentException(origin + ": field '" + key + "' must be an integer, got " + describe(o));
+            throw new IllegalArgumentException(origin + ": field '" + field(key) + "' must be an integer, got " + describe(o));
         }
         try {
             BigInteger i = d.toBigIntegerExact();
             if (i.bitLength() > 62) {
-                throw new IllegalArgumentException(origin + ": field '" + key + "' is too large (" + o
+                throw new IllegalArgumentException(origin + ": field '" + field(key) + "' is too large (" + o
                         + "); it must be no larger than " + Integer.MAX_VALUE);
             }
             return i.longValue();
         } catch (ArithmeticException e) {
-            throw new IllegalArgumentException(origin + ": field '" + key + "' must be an integer, got " + o, e);
+            throw new IllegalArgumentException(origin + ": field '" + field(key) + "' must be an integer, got " + o, e);
         }
     }
 
@@ -128,7 +139,7 @@ final class HfConfig {
         }
         BigDecimal d = decimalValue(values.get(key));
         if (d == null || d.signum() < 0 || d.compareTo(BigDecimal.ONE) > 0) {
-            throw new IllegalArgumentException(origin + ": field '" + key + "' must be a number from 0 to 1, got "
+            throw new IllegalArgumentException(origin + ": field '" + field(key) + "' must be a number from 0 to 1, got "
                     + describe(values.get(key)));
         }
         return d.doubleValue();
@@ -143,7 +154,7 @@ final class HfConfig {
         if (o instanceof Boolean b) {
             return b;
         }
-        throw new IllegalArgumentException(origin + ": field '" + key + "' must be true or false, got " + describe(o));
+        throw new IllegalArgumentException(origin + ": field '" + field(key) + "' must be true or false, got " + describe(o));
     }
 
     /** @return the string under {@code key}, or null when absent */
@@ -155,7 +166,7 @@ final class HfConfig {
         if (o instanceof String s) {
             return s;
         }
-        throw new IllegalArgumentException(origin + ": field '" + key + "' must be a string, got " + describe(o));
+        throw new IllegalArgumentException(origin + ": field '" + field(key) + "' must be a string, got " + describe(o));
     }
 
     /** @return the list of strings under {@code key} (a single string counts as a list of one), empty when absent */
@@ -170,7 +181,7 @@ final class HfConfig {
         if (o instanceof List<?> list && list.stream().allMatch(e -> e instanceof String)) {
             return list.stream().map(String.class::cast).toList();
         }
-        throw new IllegalArgumentException(origin + ": field '" + key + "' must be a list of strings, got " + describe(o));
+        throw new IllegalArgumentException(origin + ": field '" + field(key) + "' must be a list of strings, got " + describe(o));
     }
 
     /** @return the list of integers under {@code key}, empty when absent */
@@ -183,13 +194,13 @@ final class HfConfig {
             return list.stream().map(e -> {
                 BigDecimal d = decimalValue(e);
                 if (d == null || d.stripTrailingZeros().scale() > 0) {
-                    throw new IllegalArgumentException(origin + ": field '" + key + "' must be a list of integers, got "
+                    throw new IllegalArgumentException(origin + ": field '" + field(key) + "' must be a list of integers, got "
                             + describe(o));
                 }
                 return d.longValue();
             }).toList();
         }
-        throw new IllegalArgumentException(origin + ": field '" + key + "' must be a list of integers, got " + describe(o));
+        throw new IllegalArgumentException(origin + ": field '" + field(key) + "' must be a list of integers, got " + describe(o));
     }
 
     /** @return the nested object under {@code key} as a config of its own, or null when absent */
@@ -201,9 +212,9 @@ final class HfConfig {
         if (o instanceof Map<?, ?> map) {
             Map<String, Object> m = new LinkedHashMap<>();
             map.forEach((k, v) -> m.put(String.valueOf(k), v));
-            return new HfConfig(origin + " field '" + key + "'", m);
+            return new HfConfig(origin, prefix + key + ".", m);
         }
-        throw new IllegalArgumentException(origin + ": field '" + key + "' must be a JSON object, got " + describe(o));
+        throw new IllegalArgumentException(origin + ": field '" + field(key) + "' must be a JSON object, got " + describe(o));
     }
 
     /** @return the number of entries of the object under {@code key}, or -1 when absent */
