@@ -16,7 +16,7 @@ final class FamilyCatalog {
     }
 
     /** Every model_type read natively, sorted. */
-    static final List<String> MODEL_TYPES = List.of("bert", "bloom", "falcon", "gemma", "gemma2", "gemma3_text",
+    static final List<String> MODEL_TYPES = List.of("bert", "bloom", "deepseek_v2", "deepseek_v3", "falcon", "gemma", "gemma2", "gemma3_text",
             "gpt2", "gpt_bigcode", "gpt_neox", "gptj", "llama", "mistral", "mixtral", "mpt", "olmo", "olmo2", "opt",
             "phi", "phi3", "qwen2", "qwen2_moe", "qwen3", "qwen3_moe", "roberta", "starcoder2", "t5", "xlm-roberta");
 
@@ -54,6 +54,8 @@ final class FamilyCatalog {
             case "bert" -> new BertMapper(false);
             case "roberta", "xlm-roberta" -> new BertMapper(true);
             case "t5" -> new T5Mapper();
+            case "deepseek_v2" -> new DeepseekMapper(false);
+            case "deepseek_v3" -> new DeepseekMapper(true);
             default -> null;
         };
         if (m == null) {

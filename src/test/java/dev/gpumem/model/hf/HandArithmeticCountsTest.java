@@ -318,4 +318,35 @@ class HandArithmeticCountsTest {
         assertEquals(3_637_321_728L, expected);
         assertEquals(expected, new ModelLoader().load("stablelm-base-alpha-3b", Map.of()).parameterCount());
     }
+    @Test
+    void deepseekV3HasLatentAttentionThreeDenseBlocksAndFp8Weights() {
+        long h = 7168, v = 129_280, heads = 128, qRank = 1536, kvRank = 512, nope = 128, rope = 64, vDim = 128;
+        long attn = qRank * h + qRank + heads * (nope + rope) * qRank      // q_a_proj, q_a_layernorm, q_b_proj
+                + (kvRank + rope) * h + kvRank + heads * (nope + vDim) * kvRank   // kv_a_proj_with_mqa, norm, kv_b
+                + h * heads * vDim;                                        // o_proj
+        long norms = 2 * h;
+        long denseMlp = 3 * h * 18_432;
+        long experts = 256, expertFf = 2048;
+        long moe = experts * h + experts + experts * 3 * h * expertFf + 3 * h * expertFf;  // gate, bias, routed, shared
+        long expected = 2 * v * h + 3 * (attn + norms + denseMlp) + 58 * (attn + norms + moe) + h;
+        assertEquals(671_026_419_200L, expected);   // DeepSeek-V3 technical report: 671B total (MTP module excluded)
+        Inventory inv = Fixtures.load("deepseek-v3");
+        assertEquals(expected, inv.parameterCount());
+        assertEquals(new Architecture.Moe(256, 8, 2048, 2048, 3), inv.architecture().moe());
+        assertEquals(192, inv.architecture().headDim());
+        assertEquals(Architecture.QuantMethod.FP8, inv.architecture().quantization().method());
+        assertEquals(1, inv.warnings().size());
+        assertTrue(inv.warnings().get(0).contains("576"), inv.warnings().get(0));
+    }
+
+    @Test
+    void deepseekV2LiteHasAPlainQueryProjectionAndTwoSharedExperts() {
+        long h = 2048, v = 102_400, heads = 16, kvRank = 512, rope = 64;
+        long attn = heads * 192 * h + (kvRank + rope) * h + kvRank + heads * 256 * kvRank + h * heads * 128;
+        long dense = attn + 2 * h + 3 * h * 10_944;
+        long moe = attn + 2 * h + 64 * h + 64 * 3 * h * 1408 + 3 * h * (2 * 1408);
+        long expected = 2 * v * h + dense + 26 * moe + h;
+        assertEquals(15_706_484_224L, expected);    // deepseek-ai/DeepSeek-V2-Lite: "15.7B total parameters"
+        assertEquals(expected, Fixtures.load("deepseek-v2-lite").parameterCount());
+    }
 }
