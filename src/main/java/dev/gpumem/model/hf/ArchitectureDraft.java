@@ -53,9 +53,9 @@ final class ArchitectureDraft {
     }
 
     Architecture build() {
-        return new Architecture(modelType, stack, hiddenSize, numLayers, numEncoderLayers, numHeads, numKvHeads, headDim,
-                intermediateSize, vocabSize, maxPositions, norm, mlp, activation, positions, attentionBias, mlpBias,
-                tiedEmbeddings, parallelBlock, attentionDropout, hiddenDropout, moe, head, quantization,
+        return new Architecture(modelType, stack, hiddenSize, numLayers, numEncoderLayers, numHeads, numKvHeads,
+                headDim, intermediateSize, vocabSize, maxPositions, norm, mlp, activation, positions, attentionBias,
+                mlpBias, tiedEmbeddings, parallelBlock, attentionDropout, hiddenDropout, moe, head, quantization,
                 checkpointDtype);
     }
 }

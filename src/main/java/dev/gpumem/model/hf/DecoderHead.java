@@ -17,7 +17,8 @@ final class DecoderHead {
      * @param lmHeadName name of the LM head module (e.g. {@code lm_head}, {@code embed_out})
      * @param lmBias     the LM head has a bias (phi, gptj)
      */
-    static void write(TensorList t, Head head, boolean tied, String lmHeadName, long vocab, long hidden, boolean lmBias) {
+    static void write(TensorList t, Head head, boolean tied, String lmHeadName, long vocab, long hidden,
+                      boolean lmBias) {
         switch (head.kind()) {
             case CAUSAL_LM -> {
                 if (!tied) {
@@ -26,7 +27,8 @@ final class DecoderHead {
                     t.add(lmHeadName + ".bias", ParamGroup.LM_HEAD, -1, vocab);
                 }
             }
-            case SEQUENCE_CLASSIFICATION -> t.linear("score", ParamGroup.TASK_HEAD, -1, head.numLabels(), hidden, false);
+            case SEQUENCE_CLASSIFICATION ->
+                t.linear("score", ParamGroup.TASK_HEAD, -1, head.numLabels(), hidden, false);
             case NONE -> {
             }
             default -> throw unsupported(head.kind());

@@ -6,8 +6,9 @@ import dev.gpumem.model.ParamGroup;
 import java.util.List;
 
 /**
- * DeepSeek-V2 / V3 (transformers models/deepseek_v2/modeling_deepseek_v2.py, models/deepseek_v3/modeling_deepseek_v3.py;
- * names as in the deepseek-ai checkpoints). Multi-head latent attention: queries through a low-rank
+ * DeepSeek-V2 / V3 (transformers models/deepseek_v2/modeling_deepseek_v2.py and
+ * models/deepseek_v3/modeling_deepseek_v3.py; names as in the deepseek-ai checkpoints). Multi-head latent
+ * attention: queries through a low-rank
  * {@code q_a_proj [q_lora_rank, h]} + {@code q_a_layernorm} + {@code q_b_proj [a·(d_nope + d_rope), q_lora_rank]}
  * (or one {@code q_proj} when {@code q_lora_rank} is null), keys/values through
  * {@code kv_a_proj_with_mqa [kv_lora_rank + d_rope, h]} + {@code kv_a_layernorm} +

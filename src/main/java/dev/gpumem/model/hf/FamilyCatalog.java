@@ -16,8 +16,9 @@ final class FamilyCatalog {
     }
 
     /** Every model_type read natively, sorted. */
-    static final List<String> MODEL_TYPES = List.of("bert", "bloom", "deepseek_v2", "deepseek_v3", "falcon", "gemma", "gemma2", "gemma3_text",
-            "gpt2", "gpt_bigcode", "gpt_neox", "gptj", "llama", "mistral", "mixtral", "mpt", "olmo", "olmo2", "opt",
+    static final List<String> MODEL_TYPES = List.of("bert", "bloom", "deepseek_v2", "deepseek_v3", "falcon",
+            "gemma", "gemma2", "gemma3_text", "gpt2", "gpt_bigcode", "gpt_neox", "gptj", "llama", "mistral",
+            "mixtral", "mpt", "olmo", "olmo2", "opt",
             "phi", "phi3", "qwen2", "qwen2_moe", "qwen3", "qwen3_moe", "roberta", "starcoder2", "t5", "xlm-roberta");
 
     /** The keys an unknown model_type needs to be read as a generic Llama-style decoder. */

@@ -39,8 +39,7 @@ final class HeadResolver {
         if (a.endsWith("Model") && !a.contains("For")) {
             return new Head(HeadKind.NONE, 0);
         }
-        throw new IllegalArgumentException(c.origin() + ": field 'architectures' value '" + a
-                + "' is not supported; accepted: " + ACCEPTED);
+        throw c.invalid("architectures", "value '" + a + "' is not supported; accepted: " + ACCEPTED);
     }
 
     private static int numLabels(HfConfig c) {
@@ -49,8 +48,7 @@ final class HeadResolver {
             return fromMap;
         }
         if (fromMap == 0) {
-            throw new IllegalArgumentException(c.origin() + ": field 'id2label' is empty; a classifier needs at least one"
-                    + " label");
+            throw c.invalid("id2label", "is empty; a classifier needs at least one label");
         }
         return c.positiveOr(DEFAULT_NUM_LABELS, "num_labels");
     }

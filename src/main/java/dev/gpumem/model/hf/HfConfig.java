@@ -88,7 +88,7 @@ final class HfConfig {
         }
         long v = integral(key);
         if (v < 0 || v > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException(origin + ": field '" + field(key) + "' must be an integer from 0 to "
+            throw invalid(key, "must be an integer from 0 to "
                     + Integer.MAX_VALUE + ", got " + values.get(key));
         }
         return (int) v;
@@ -98,7 +98,7 @@ final class HfConfig {
     int integer(String key) {
         long v = integral(key);
         if (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException(origin + ": field '" + field(key) + "' must be an integer no larger than "
+            throw invalid(key, "must be an integer no larger than "
                     + Integer.MAX_VALUE + ", got " + values.get(key));
         }
         return (int) v;
@@ -107,7 +107,7 @@ final class HfConfig {
     private int positiveAt(String key) {
         long v = integral(key);
         if (v <= 0 || v > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException(origin + ": field '" + field(key) + "' must be a positive integer no larger than "
+            throw invalid(key, "must be a positive integer no larger than "
                     + Integer.MAX_VALUE + ", got " + values.get(key));
         }
         return (int) v;
@@ -117,17 +117,17 @@ final class HfConfig {
         Object o = values.get(key);
         BigDecimal d = decimalValue(o);
         if (d == null) {
-            throw new IllegalArgumentException(origin + ": field '" + field(key) + "' must be an integer, got " + describe(o));
+            throw invalid(key, "must be an integer, got " + describe(o));
         }
         try {
             BigInteger i = d.toBigIntegerExact();
             if (i.bitLength() > 62) {
-                throw new IllegalArgumentException(origin + ": field '" + field(key) + "' is too large (" + o
+                throw invalid(key, "is too large (" + o
                         + "); it must be no larger than " + Integer.MAX_VALUE);
             }
             return i.longValue();
         } catch (ArithmeticException e) {
-            throw new IllegalArgumentException(origin + ": field '" + field(key) + "' must be an integer, got " + o, e);
+            throw invalid(key, "must be an integer, got " + o, e);
         }
     }
 
@@ -139,7 +139,7 @@ final class HfConfig {
         }
         BigDecimal d = decimalValue(values.get(key));
         if (d == null || d.signum() < 0 || d.compareTo(BigDecimal.ONE) > 0) {
-            throw new IllegalArgumentException(origin + ": field '" + field(key) + "' must be a number from 0 to 1, got "
+            throw invalid(key, "must be a number from 0 to 1, got "
                     + describe(values.get(key)));
         }
         return d.doubleValue();
@@ -154,7 +154,7 @@ final class HfConfig {
         if (o instanceof Boolean b) {
             return b;
         }
-        throw new IllegalArgumentException(origin + ": field '" + field(key) + "' must be true or false, got " + describe(o));
+        throw invalid(key, "must be true or false, got " + describe(o));
     }
 
     /** @return the string under {@code key}, or null when absent */
@@ -166,7 +166,7 @@ final class HfConfig {
         if (o instanceof String s) {
             return s;
         }
-        throw new IllegalArgumentException(origin + ": field '" + field(key) + "' must be a string, got " + describe(o));
+        throw invalid(key, "must be a string, got " + describe(o));
     }
 
     /** @return the list of strings under {@code key} (a single string counts as a list of one), empty when absent */
@@ -181,7 +181,7 @@ final class HfConfig {
         if (o instanceof List<?> list && list.stream().allMatch(e -> e instanceof String)) {
             return list.stream().map(String.class::cast).toList();
         }
-        throw new IllegalArgumentException(origin + ": field '" + field(key) + "' must be a list of strings, got " + describe(o));
+        throw invalid(key, "must be a list of strings, got " + describe(o));
     }
 
     /** @return the list of integers under {@code key}, empty when absent */
@@ -194,13 +194,13 @@ final class HfConfig {
             return list.stream().map(e -> {
                 BigDecimal d = decimalValue(e);
                 if (d == null || d.stripTrailingZeros().scale() > 0) {
-                    throw new IllegalArgumentException(origin + ": field '" + field(key) + "' must be a list of integers, got "
+                    throw invalid(key, "must be a list of integers, got "
                             + describe(o));
                 }
                 return d.longValue();
             }).toList();
         }
-        throw new IllegalArgumentException(origin + ": field '" + field(key) + "' must be a list of integers, got " + describe(o));
+        throw invalid(key, "must be a list of integers, got " + describe(o));
     }
 
     /** @return the nested object under {@code key} as a config of its own, or null when absent */
@@ -214,13 +214,22 @@ final class HfConfig {
             map.forEach((k, v) -> m.put(String.valueOf(k), v));
             return new HfConfig(origin, prefix + key + ".", m);
         }
-        throw new IllegalArgumentException(origin + ": field '" + field(key) + "' must be a JSON object, got " + describe(o));
+        throw invalid(key, "must be a JSON object, got " + describe(o));
     }
 
     /** @return the number of entries of the object under {@code key}, or -1 when absent */
     int objectSize(String key) {
         HfConfig n = nested(key);
         return n == null ? -1 : n.values.size();
+    }
+
+    /** @return "origin: field 'key' what", the one-sentence error for a bad value */
+    IllegalArgumentException invalid(String key, String what) {
+        return new IllegalArgumentException(origin + ": field '" + field(key) + "' " + what);
+    }
+
+    private IllegalArgumentException invalid(String key, String what, Throwable cause) {
+        return new IllegalArgumentException(origin + ": field '" + field(key) + "' " + what, cause);
     }
 
     private static BigDecimal decimalValue(Object o) {

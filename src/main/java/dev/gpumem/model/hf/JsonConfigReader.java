@@ -45,7 +45,8 @@ final class JsonConfigReader {
             throw new IllegalArgumentException("model config " + name + " cannot be read: " + e.getMessage(), e);
         }
         if (!(value instanceof Map<?, ?> map)) {
-            throw new IllegalArgumentException("model config " + name + " must be a JSON object ({...}) of HF config keys");
+            throw new IllegalArgumentException("model config " + name
+                    + " must be a JSON object ({...}) of HF config keys");
         }
         @SuppressWarnings("unchecked")
         Map<String, Object> object = (Map<String, Object>) map;

@@ -73,8 +73,9 @@ final class LlamaLikeMapper implements FamilyMapper {
         }
         DecoderHead.write(t, ctx.head(), a.tiedEmbeddings, "lm_head", dims.vocab(), dims.hidden(), false);
         List<String> warnings = flavour == Flavour.GENERIC
-                ? List.of("model_type '" + a.modelType + "' is not a known family; read as a generic Llama-style decoder"
-                        + " (RMSNorm, gated MLP, RoPE), so its tensor names and counts may differ from the real model")
+                ? List.of("model_type '" + a.modelType + "' is not a known family; read as a generic Llama-style"
+                        + " decoder (RMSNorm, gated MLP, RoPE), so its tensor names and counts may differ from the real"
+                        + " model")
                 : List.of();
         return new MappedModel(a.build(), t.toList(), warnings);
     }

@@ -9,8 +9,9 @@ import dev.gpumem.model.ParamGroup;
 /**
  * OPT (transformers models/opt/modeling_opt.py): token embeddings of width {@code word_embed_proj_dim} (with
  * {@code project_in}/{@code project_out} when it differs from h, as in opt-350m), learned positions with an offset
- * of 2 ({@code OPTLearnedPositionalEmbedding}: max_position_embeddings + 2 rows), blocks {@code self_attn.{k,v,q,out}_proj}
- * and {@code fc1}/{@code fc2} with biases ({@code enable_bias}), two LayerNorms per block, a final LayerNorm only when
+ * of 2 ({@code OPTLearnedPositionalEmbedding}: max_position_embeddings + 2 rows), blocks
+ * {@code self_attn.{k,v,q,out}_proj} and {@code fc1}/{@code fc2} with biases ({@code enable_bias}), two
+ * LayerNorms per block, a final LayerNorm only when
  * {@code do_layer_norm_before} and not {@code _remove_final_layer_norm}; LM head tied.
  */
 final class OptMapper implements FamilyMapper {

@@ -39,7 +39,7 @@ final class QuantizationConfigReader {
                     intType(q), DType.FP16, false);
             case "fp8" -> new Quantization(QuantMethod.FP8, 8, fp8Block(q), DType.FP8, checkpointDtype, false);
             case "fbgemm_fp8" -> new Quantization(QuantMethod.FP8, 8, -1, DType.FP8, checkpointDtype, false);
-            default -> throw new IllegalArgumentException(q.origin() + ": field '" + q.field("quant_method") + "' value '" + method
+            default -> throw q.invalid("quant_method", "value '" + method
                     + "' is not supported; accepted: " + ACCEPTED);
         };
     }
@@ -59,8 +59,7 @@ final class QuantizationConfigReader {
         }
         String type = q.has("bnb_4bit_quant_type") ? q.string("bnb_4bit_quant_type").toLowerCase(Locale.ROOT) : "fp4";
         if (!type.equals("nf4") && !type.equals("fp4")) {
-            throw new IllegalArgumentException(q.origin() + ": field '" + q.field("bnb_4bit_quant_type") + "' value '" + type
-                    + "' is not supported; accepted: nf4, fp4");
+            throw q.invalid("bnb_4bit_quant_type", "value '" + type + "' is not supported; accepted: nf4, fp4");
         }
         return new Quantization(QuantMethod.BNB_4BIT, 4, BNB_4BIT_BLOCK, DType.NF4, compute,
                 q.flag("bnb_4bit_use_double_quant", false));
@@ -70,8 +69,7 @@ final class QuantizationConfigReader {
         String key = q.has("bits") ? "bits" : "w_bit";
         int bits = q.positiveOr(4, key);
         if (bits != 4 && bits != 8) {
-            throw new IllegalArgumentException(q.origin() + ": field '" + q.field(key) + "' value " + bits
-                    + " is not supported; accepted: 4, 8");
+            throw q.invalid(key, "value " + bits + " is not supported; accepted: 4, 8");
         }
         return bits;
     }
@@ -98,8 +96,8 @@ final class QuantizationConfigReader {
             return FP8_BLOCK * FP8_BLOCK;
         }
         if (block.size() != 2 || !block.get(0).equals(block.get(1)) || block.get(0) <= 0 || block.get(0) > 65536) {
-            throw new IllegalArgumentException(q.origin() + ": field '" + q.field("weight_block_size") + "' must be two equal positive"
-                    + " integers no larger than 65536, like [128, 128], got " + block);
+            throw q.invalid("weight_block_size", "must be two equal positive integers no larger than 65536,"
+                    + " like [128, 128], got " + block);
         }
         return (int) (block.get(0) * block.get(1));
     }

@@ -75,7 +75,8 @@ final class SafetensorsHeaderReader {
         List<Long> dims = new ArrayList<>();
         for (JsonNode d : shape) {
             if (!d.canConvertToLong() || !d.isIntegralNumber() || d.asLong() < 0) {
-                throw malformed(file, "tensor '" + name + "' has shape " + shape + "; dimensions must be integers >= 0");
+                throw malformed(file, "tensor '" + name + "' has shape " + shape
+                        + "; dimensions must be integers >= 0");
             }
             dims.add(d.asLong());
         }

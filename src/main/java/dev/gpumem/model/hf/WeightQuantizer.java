@@ -16,8 +16,9 @@ import java.util.List;
  * its dtype carries the bits. Constants per weight of n = out·in elements:
  * <ul>
  *   <li>bnb 4-bit (bitsandbytes functional.py quantize_4bit / QuantState.as_dict): {@code absmax} one fp32 per 64
- *       elements and a 16-entry fp32 {@code quant_map}; with double quantization the absmax become uint8 and gain a
- *       second level, {@code nested_absmax} one fp32 per 256 blocks, and a 256-entry fp32 {@code nested_quant_map}.</li>
+ *       elements and a 16-entry fp32 {@code quant_map}; with double quantization the absmax become uint8 and
+ *       gain a second level, {@code nested_absmax} one fp32 per 256 blocks, and a 256-entry fp32
+ *       {@code nested_quant_map}.</li>
  *   <li>bnb 8-bit (LLM.int8, bitsandbytes nn/modules.py Int8Params): {@code SCB} one fp32 scale per output row.</li>
  *   <li>GPTQ (AutoGPTQ / GPTQModel QuantLinear): {@code qzeros} int32 [groups, out·bits/32], {@code scales} fp16
  *       [groups, out], {@code g_idx} int32 [in]; groups = ceil(in / group_size), 1 when group_size is -1.</li>

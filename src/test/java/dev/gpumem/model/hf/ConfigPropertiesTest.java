@@ -125,12 +125,13 @@ class ConfigPropertiesTest {
     void everyFamilyFillsTheArchitectureTheEstimatorReads() {
         for (String f : List.of("gemma-2b", "gemma2-2b", "qwen3-0.6b", "phi3-mini", "pythia-160m", "opt-125m",
                 "bloom-560m", "falcon-7b", "falcon-40b", "bert-base-uncased", "roberta-base", "t5-small",
-                "t5-v1_1-small", "qwen1.5-moe-a2.7b", "mpt-7b", "gpt-j-6b", "starcoder2-3b", "olmo-1b")) {
-            Architecture a = Fixtures.load(f).architecture();
+                "t5-v1_1-small", "qwen1.5-moe-a2.7b", "mpt-7b", "gpt-j-6b", "starcoder2-3b", "olmo-1b",
+                "deepseek-v3", "deepseek-v2-lite")) {
+            Inventory inv = Fixtures.load(f);
+            Architecture a = inv.architecture();
             assertTrue(a.headDim() * a.numHeads() > 0, f);
             assertEquals(0, a.numHeads() % a.numKvHeads(), f);
             assertTrue(a.intermediateSize() > 0, f);
-            Inventory inv = Fixtures.load(f);
             for (TensorSpec t : inv.tensors()) {
                 assertTrue(t.layer() < a.totalBlocks(), f + " " + t.name());
             }
