@@ -18,18 +18,22 @@ import java.util.function.BiFunction;
  * each config once. Not thread-safe; one instance per command run.
  */
 final class EstimationService {
-    private final ModelLoader loader;
+    private final BiFunction<String, Map<String, Object>, Inventory> loader;
     private final BiFunction<Inventory, RunConfig, Estimate> estimator;
     private final Map<ModelKey, Inventory> inventories = new HashMap<>();
     private final Map<ModelKey, RuntimeException> failures = new HashMap<>();
 
     /** The production wiring: {@link ModelLoader} and {@link Estimator}. */
     EstimationService() {
-        this(new ModelLoader(), new Estimator()::estimate);
+        this(new ModelLoader()::load, new Estimator()::estimate);
     }
 
-    /** @param estimator the estimate function (tests pass a function of their own) */
-    EstimationService(ModelLoader loader, BiFunction<Inventory, RunConfig, Estimate> estimator) {
+    /**
+     * @param loader    (model, overrides) → inventory
+     * @param estimator (inventory, request) → estimate (tests pass functions of their own)
+     */
+    EstimationService(BiFunction<String, Map<String, Object>, Inventory> loader,
+                      BiFunction<Inventory, RunConfig, Estimate> estimator) {
         this.loader = loader;
         this.estimator = estimator;
     }
@@ -49,7 +53,7 @@ final class EstimationService {
             throw failed;
         }
         try {
-            inv = loader.load(config.model(), config.modelOverrides());
+            inv = loader.apply(config.model(), config.modelOverrides());
         } catch (RuntimeException e) {
             failures.put(key, e);
             throw e;

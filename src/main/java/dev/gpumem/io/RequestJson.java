@@ -478,15 +478,14 @@ public final class RequestJson {
         if (n == null) {
             return dflt;
         }
-        long v = positiveLong(n, field);
-        if (v > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException(field + ": " + n + " is out of range; must be a positive integer up to "
-                    + Integer.MAX_VALUE);
-        }
-        return (int) v;
+        return (int) positiveLong(n, field, Integer.MAX_VALUE);
     }
 
     private static long positiveLong(JsonNode n, String field) {
+        return positiveLong(n, field, Long.MAX_VALUE);
+    }
+
+    private static long positiveLong(JsonNode n, String field, long max) {
         if (!n.isNumber()) {
             throw new IllegalArgumentException(field + ": must be a positive integer, got " + kind(n));
         }
@@ -497,9 +496,9 @@ public final class RequestJson {
         if (v.signum() <= 0) {
             throw new IllegalArgumentException(field + ": must be a positive integer, got " + n);
         }
-        if (v.bitLength() > 63) {
+        if (v.compareTo(BigInteger.valueOf(max)) > 0) {
             throw new IllegalArgumentException(field + ": " + n + " is out of range; must be a positive integer up to "
-                    + Long.MAX_VALUE);
+                    + max);
         }
         return v.longValueExact();
     }
