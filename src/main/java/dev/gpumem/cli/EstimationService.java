@@ -8,7 +8,9 @@ import dev.gpumem.estimate.RunConfig;
 import dev.gpumem.estimate.compat.AccelerateCompat;
 import dev.gpumem.model.Inventory;
 import dev.gpumem.model.hf.ModelLoader;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.BiFunction;
 
@@ -64,7 +66,8 @@ final class EstimationService {
 
     /**
      * @return the estimate, with accelerate's numbers when the request asks for compat accelerate and the fit
-     *         verdict when it names a GPU (computed here from the peak device level if the estimator left them out)
+     *         verdict when it names a GPU (computed here from the peak device level if the estimator left them out),
+     *         and the model reader's warnings first among the notes
      */
     Estimate estimate(RunConfig config) {
         Inventory inv = inventory(config);
@@ -79,9 +82,15 @@ final class EstimationService {
         if (acc == null && config.compat() == RunConfig.Compat.ACCELERATE) {
             acc = AccelerateCompat.estimate(inv, config);
         }
-        if (fit == e.fit() && acc == e.accelerate()) {
+        List<String> notes = e.notes();
+        List<String> warnings = inv.warnings().stream().filter(w -> !e.notes().contains(w)).toList();
+        if (!warnings.isEmpty()) {
+            notes = new ArrayList<>(warnings);
+            notes.addAll(e.notes());
+        }
+        if (fit == e.fit() && acc == e.accelerate() && notes == e.notes()) {
             return e;
         }
-        return new Estimate(e.config(), e.params(), e.trainableParams(), e.phases(), fit, acc, e.notes());
+        return new Estimate(e.config(), e.params(), e.trainableParams(), e.phases(), fit, acc, notes);
     }
 }

@@ -68,6 +68,17 @@ class EstimationServiceTest {
     }
 
     @Test
+    void theModelReadersWarningsComeFirstAmongTheNotes() {
+        Inventory plain = FakeEstimates.tinyInventory("a");
+        Inventory warned = new Inventory("a", plain.architecture(), plain.tensors(),
+                java.util.List.of("model_type 'foo' is unknown; read as a generic decoder"));
+        EstimationService s = new EstimationService((m, o) -> warned, FakeEstimates::estimate);
+        Estimate e = s.estimate(requests.parse("{\"model\":\"a\"}"));
+        assertEquals(java.util.List.of("model_type 'foo' is unknown; read as a generic decoder", "fake estimate for tests"),
+                e.notes());
+    }
+
+    @Test
     void keepsWhatTheEstimatorAlreadyFilledIn() {
         Estimate[] made = new Estimate[1];
         EstimationService s = new EstimationService((m, o) -> FakeEstimates.tinyInventory(m), (i, c) -> {
