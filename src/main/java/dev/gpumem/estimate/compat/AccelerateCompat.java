@@ -25,14 +25,16 @@ import java.util.Map;
  * <ul>
  *   <li><b>Total</b>: parameters + buffers of the model {@code AutoModel.from_config} builds in fp32. That is the
  *       bare model: an untied LM head ({@link ParamGroup#LM_HEAD}) and task heads ({@link ParamGroup#TASK_HEAD},
- *       except a pooler, which the bare BERT-style models keep) are not in it; LoRA adapters and quantization
- *       constants are not either. Parameters count 4 B each whatever the checkpoint dtype; floating buffers
+ *       except a pooler, which the bare BERT-style models keep, and every tensor under a head module such as
+ *       {@code cls.}, {@code classifier.}, {@code score.}) are not in it; LoRA adapters and quantization
+ *       constants are not either. A pooler the checkpoint lacks (BertForMaskedLM) is not added. Parameters count 4 B each whatever the checkpoint dtype; floating buffers
  *       4 B, integer buffers their own size.</li>
  *   <li><b>Buffers, made explicit</b> ({@link BufferConvention}): the Hugging Face Space's published numbers come
  *       from transformers 4.31–4.37, where each RoPE attention layer owns a rotary embedding with fp32
  *       {@code cos_cached} and {@code sin_cached} of max_position_embeddings × head_dim each, plus
  *       {@code inv_freq} of head_dim/2. Later transformers keep one {@code inv_freq} at model level. The
- *       inventory's own RoPE buffers are ignored and replaced by the chosen convention; other buffers count.</li>
+ *       inventory's own RoPE buffers are ignored and replaced by the chosen convention; other buffers count
+ *       only if the inventory lists them (so e.g. GPT-2's version-dependent causal-mask buffer is not added).</li>
  *   <li><b>Other dtypes</b>: the fp32 totals divided by 2 (float16, bfloat16), 4 (int8) or 8 (int4), integer
  *       division (exact for /2 and /4).</li>
  *   <li><b>Largest layer</b>: the largest no-split unit: one transformer block with its buffers, or a leaf
@@ -157,8 +159,17 @@ public final class AccelerateCompat {
                 leftOut(inventory, dtype));
     }
 
+    /** top-level module names of task heads that AutoModel does not build (HF naming) */
+    private static final List<String> HEAD_PREFIXES = List.of("lm_head.", "cls.", "classifier.", "pre_classifier.",
+            "score.", "qa_outputs.");
+
     /** @return true for tensors the bare AutoModel has */
     static boolean inAutoModel(TensorSpec t) {
+        for (String prefix : HEAD_PREFIXES) {
+            if (t.name().startsWith(prefix)) {
+                return false;
+            }
+        }
         return switch (t.group()) {
             case LM_HEAD, LORA, QUANT_STATE -> false;
             case TASK_HEAD -> t.name().contains("pooler");

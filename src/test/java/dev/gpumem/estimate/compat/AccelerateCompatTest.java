@@ -133,6 +133,22 @@ class AccelerateCompatTest {
     }
 
     @Test
+    void taskHeadsOutsideTheBareModelAreNotCounted() {
+        Inventory base = llama2_7bInventory();
+        java.util.List<dev.gpumem.model.TensorSpec> tensors = new java.util.ArrayList<>(base.tensors());
+        tensors.add(dev.gpumem.model.TensorSpec.of("cls.predictions.transform.LayerNorm.weight", DType.FP32,
+                dev.gpumem.model.ParamGroup.NORM, -1, 4096));
+        tensors.add(dev.gpumem.model.TensorSpec.of("score.weight", DType.FP32, dev.gpumem.model.ParamGroup.TASK_HEAD, -1,
+                2, 4096));
+        tensors.add(dev.gpumem.model.TensorSpec.of("model.pooler.dense.weight", DType.FP32,
+                dev.gpumem.model.ParamGroup.TASK_HEAD, -1, 16, 16));
+        Inventory withHeads = new Inventory("x", base.architecture(), tensors, List.of());
+        long withPooler = AccelerateCompat.estimate(withHeads, AccelerateDtype.FLOAT32,
+                BufferConvention.TRANSFORMERS_4_31_TO_4_37).totalBytes();
+        assertEquals(FP32_TOTAL + 16 * 16 * 4, withPooler);
+    }
+
+    @Test
     void totalIsLinearInLayers() {
         Architecture two = llama2_7b().withNumLayers(2);
         Architecture four = llama2_7b().withNumLayers(4);
