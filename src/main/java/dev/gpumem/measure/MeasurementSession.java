@@ -61,7 +61,7 @@ public final class MeasurementSession implements RunContext {
     private final Probe probe;
     private final Setup setup;
     private final PhaseClock clock = new PhaseClock();
-    private final ProcessTree watched = ProcessTree.self();
+    private volatile ProcessTree watched = ProcessTree.none();
     private final List<Closed> closed = new ArrayList<>();
     private final List<RunEvent> events = new ArrayList<>();
     private Open open;
@@ -88,6 +88,7 @@ public final class MeasurementSession implements RunContext {
             used = true;
         }
         String startedAt = Instant.now().truncatedTo(ChronoUnit.MILLIS).toString();
+        watched = runner.inProcess() ? ProcessTree.self() : ProcessTree.none();
         runner.prepare();
         Reading baseline = probe.read(clock.nanos(), watched);
         lastBoundary = baseline;
