@@ -7,7 +7,7 @@ import dev.gpumem.estimate.plan.AllocationPlan;
 import dev.gpumem.io.ProfileFiles;
 import dev.gpumem.io.RequestFiles;
 import dev.gpumem.measure.DeviceInfo;
-import dev.gpumem.measure.DeviceUnavailableException;
+import dev.gpumem.measure.ProbeException;
 import dev.gpumem.measure.MeasurementSession;
 import dev.gpumem.measure.PhaseReading;
 import dev.gpumem.measure.Profile;
@@ -143,7 +143,8 @@ public final class MeasureCommand implements Callable<Integer> {
         Measurements.Done done;
         try {
             done = Measurements.run(measureSpec, setup, notice -> stderr.println("gpumem: " + notice));
-        } catch (DeviceUnavailableException e) {
+        } catch (ProbeException e) {
+            // no driver, runtime, device or NVML support, or the device cannot be read at all
             throw new UserError(ExitCode.NO_DEVICE, e.getMessage(), e);
         }
         Profile profile = done.measurement().profile();

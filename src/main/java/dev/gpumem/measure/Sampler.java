@@ -97,7 +97,7 @@ public final class Sampler {
             startedAt = begin;
         }
         long next = begin;
-        while (running) {
+        do { // at least one sample, even when the run ends before the thread is first scheduled
             sampleOnce();
             next += intervalNanos;
             long now = System.nanoTime();
@@ -105,10 +105,10 @@ public final class Sampler {
                 next = now; // fell behind (a slow read): do not burst to catch up
             }
             long wait = next - now;
-            if (wait > 0) {
+            if (wait > 0 && running) {
                 LockSupport.parkNanos(wait);
             }
-        }
+        } while (running);
         synchronized (this) {
             stoppedAt = System.nanoTime();
         }
