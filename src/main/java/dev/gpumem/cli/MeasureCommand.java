@@ -2,10 +2,12 @@ package dev.gpumem.cli;
 
 import dev.gpumem.estimate.Estimator;
 import dev.gpumem.estimate.RunConfig;
-import dev.gpumem.estimate.WireEnum;
 import dev.gpumem.estimate.plan.AllocationPlan;
+import dev.gpumem.estimate.alloc.PytorchCachingAllocator;
+import dev.gpumem.io.GpuPresetsJson;
 import dev.gpumem.io.ProfileFiles;
 import dev.gpumem.io.RequestFiles;
+import dev.gpumem.io.RequestJson;
 import dev.gpumem.measure.DeviceInfo;
 import dev.gpumem.measure.ProbeException;
 import dev.gpumem.measure.MeasurementSession;
@@ -30,7 +32,9 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -63,23 +67,12 @@ public final class MeasureCommand implements Callable<Integer> {
             description = "replay, replay-cca, djl or external (default: external with a command, else replay)")
     String backend;
 
-    @Option(names = "--request", paramLabel = "FILE.json", description = "the estimate request (REQUEST-SCHEMA.md)")
+    @Option(names = "--request", paramLabel = "FILE.json",
+            description = "the estimate request (REQUEST-SCHEMA.md); request flags override its fields")
     Path requestFile;
 
-    @Option(names = "--model", description = "model preset, config.json or folder (overrides the request's)")
-    String model;
-
-    @Option(names = "--precision", description = "fp32, fp16, bf16, amp-fp16, amp-bf16")
-    String precision;
-
-    @Option(names = "--optimizer", description = "adamw, adam, sgd, sgd-momentum, adamw-8bit, adafactor, lion, none")
-    String optimizer;
-
-    @Option(names = "--batch", description = "micro-batch per device")
-    Integer batch;
-
-    @Option(names = "--seq", description = "sequence length")
-    Integer seq;
+    @Mixin
+    RequestOptions requestOptions;
 
     @Option(names = "--device", paramLabel = "N",
             description = "GPU index (NVML order; set CUDA_DEVICE_ORDER=PCI_BUS_ID so CUDA agrees). "
@@ -135,7 +128,7 @@ public final class MeasureCommand implements Callable<Integer> {
         Path workDir = (out != null ? out : results.resolve("logs"))
                 .resolve(STAMP.format(Instant.now()) + "-" + kind.wire() + "-output");
         long hostLimit = hostLimitGib == null ? -1 : (long) (hostLimitGib * ByteFormat.GIB);
-        MeasureSpec measureSpec = new MeasureSpec(kind, request, plan, null, command, device, cpu, hostLimit,
+        MeasureSpec measureSpec = new MeasureSpec(kind, request, plan, PytorchCachingAllocator::new, command, device, cpu, hostLimit,
                 sampleHz, parseTimeout(timeout), workDir);
         MeasurementSession.Setup setup = new MeasurementSession.Setup(VersionProvider.version(),
                 ToolInfo.gitCommit(), ToolInfo.host(), request, command.isEmpty() ? null : command, sampleHz,
@@ -165,32 +158,18 @@ public final class MeasureCommand implements Callable<Integer> {
         return finish(done, stdout, stderr);
     }
 
+    /** @return the request from --request and the request flags (flags win), or null when neither was given */
     private RunConfig request() {
-        RunConfig base = requestFile != null ? RequestFiles.read(requestFile) : null;
-        if (base == null && model == null) {
-            if (precision != null || optimizer != null || batch != null || seq != null) {
-                throw UserError.badInput("model: give --model or --request together with the request flags");
-            }
+        RequestJson json = new RequestJson(GpuPresetsJson.load());
+        Map<String, Object> fields = new LinkedHashMap<>();
+        if (requestFile != null) {
+            fields.putAll(RequestFiles.readMap(requestFile));
+        }
+        fields.putAll(requestOptions.toRequest(json));
+        if (fields.isEmpty()) {
             return null;
         }
-        RunConfig.Precision p = precision != null ? WireEnum.parse(RunConfig.Precision.class, "precision", precision)
-                : base != null ? base.precision() : RunConfig.Precision.AMP_BF16;
-        RunConfig.Optimizer o = optimizer != null ? WireEnum.parse(RunConfig.Optimizer.class, "optimizer", optimizer)
-                : base != null ? base.optimizer() : RunConfig.Optimizer.ADAMW;
-        if (base == null) {
-            return RunConfig.training(model, p, o, batch != null ? batch : 1, seq != null ? seq : 512);
-        }
-        RunConfig r = new RunConfig(base.id(), model != null ? model : base.model(), base.modelOverrides(),
-                base.task(), p, base.masterWeights(), o, base.batch(), base.seq(), base.gradAccum(),
-                base.checkpointing(), base.attention(), base.finetune(), base.parallel(), base.options(),
-                base.inference(), base.gpu(), base.compat());
-        if (batch != null) {
-            r = r.withBatch(batch);
-        }
-        if (seq != null) {
-            r = r.withSeq(seq);
-        }
-        return r;
+        return json.fromMap(fields);
     }
 
     /** @return the duration of "30", "30s", "10m", "1h", or null */

@@ -40,7 +40,7 @@ public final class ProfileJson {
         ObjectNode root = F.objectNode();
         root.put("schema_version", p.schemaVersion());
         root.set("provenance", provenance(p.provenance()));
-        root.set("request", p.request() == null ? F.nullNode() : RequestCodec.toJson(p.request()));
+        root.set("request", p.request() == null ? F.nullNode() : new RequestJson(GpuPresetsJson.load()).toTree(p.request()));
         if (p.command() == null) {
             root.putNull("command");
         } else {
@@ -93,7 +93,9 @@ public final class ProfileJson {
                     + Profile.SCHEMA_VERSION);
         }
         JsonNode req = root.path("request");
-        RunConfig request = req.isMissingNode() || req.isNull() ? null : RequestCodec.fromJson(req);
+        RunConfig request = req.isMissingNode() || req.isNull() ? null
+                : new RequestJson(GpuPresetsJson.load()).fromMap(MAPPER.convertValue(req,
+                        new com.fasterxml.jackson.core.type.TypeReference<java.util.Map<String, Object>>() { }));
         List<String> command = null;
         if (root.path("command").isArray()) {
             command = new ArrayList<>();

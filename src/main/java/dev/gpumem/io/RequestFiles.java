@@ -1,20 +1,25 @@
 package dev.gpumem.io;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.gpumem.estimate.RunConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Map;
 
-/** Reads one request object (REQUEST-SCHEMA.md) from a file, for {@code gpumem measure --request FILE.json}. */
+/**
+ * Reads one request object (REQUEST-SCHEMA.md) from a file as plain values, for {@code gpumem measure --request
+ * FILE.json}: the command lays its flags over it and {@link RequestJson#fromMap} validates the result.
+ */
 public final class RequestFiles {
     private RequestFiles() {
     }
 
-    /** @throws IllegalArgumentException naming the file or the field */
-    public static RunConfig read(Path file) {
+    /** @throws IllegalArgumentException naming the file and what is wrong with it */
+    public static Map<String, Object> readMap(Path file) {
         String text;
         try {
             text = Files.readString(file);
@@ -23,15 +28,15 @@ public final class RequestFiles {
         } catch (IOException e) {
             throw new IllegalArgumentException("request: cannot read " + file + ": " + e.getMessage());
         }
+        ObjectMapper mapper = new ObjectMapper();
         try {
-            return RequestCodec.fromJson(new ObjectMapper().readTree(text));
+            JsonNode node = mapper.readTree(text);
+            if (node == null || !node.isObject()) {
+                throw new IllegalArgumentException("request: " + file + " must hold one JSON object");
+            }
+            return mapper.convertValue(node, new TypeReference<Map<String, Object>>() { });
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("request: " + file + " is not valid JSON: " + e.getOriginalMessage());
         }
-    }
-
-    /** @return the request as its JSON object text */
-    public static String toJson(RunConfig config) {
-        return RequestCodec.toJson(config).toPrettyString() + "\n";
     }
 }
