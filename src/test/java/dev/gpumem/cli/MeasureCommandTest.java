@@ -95,4 +95,39 @@ class MeasureCommandTest {
         assertTrue(r.out().contains("nvml:"));
         assertTrue(r.out().contains("javacpp: 1.5.14"));
     }
+
+    private static final String[] TINY_GPT2 = {"--model", "gpt2", "--override", "n_layer=1", "--override",
+        "n_embd=256", "--override", "n_head=4", "--override", "vocab_size=4096", "--precision", "fp32",
+        "--batch", "1", "--seq", "64"};
+
+    private Run measure(String... args) {
+        String[] all = new String[args.length + TINY_GPT2.length];
+        System.arraycopy(args, 0, all, 0, args.length);
+        System.arraycopy(TINY_GPT2, 0, all, args.length, TINY_GPT2.length);
+        return run(all);
+    }
+
+    @Test
+    void replayOfAModelOnTheCpuRecordsEveryTrainingPhase() throws Exception {
+        for (String backend : new String[] {"replay", "replay-cca"}) {
+            Run r = measure("measure", "--cpu", "--backend", backend, "--out", tmp.toString());
+            assertEquals(0, r.exit(), r.err());
+            for (String phase : new String[] {"load", "forward", "loss", "backward", "optimizer_step"}) {
+                assertTrue(r.out().lines().anyMatch(l -> l.startsWith(phase + " ")), backend + ":\n" + r.out());
+            }
+            String json = Files.readString(Path.of(r.out().lines().filter(l -> l.startsWith("profile: "))
+                    .findFirst().orElseThrow().substring("profile: ".length())));
+            assertTrue(json.contains("\"runner\" : \"" + backend + "\""));
+            assertTrue(json.contains("\"model\" : \"gpt2\""), "the request travels with the profile");
+        }
+    }
+
+    @Test
+    void aPlanLargerThanTheTwinsLimitEndsOutOfMemoryWithExit1() {
+        Run r = measure("measure", "--cpu", "--backend", "replay", "--host-limit-gib", "0.001", "--out",
+                tmp.toString());
+        assertEquals(1, r.exit(), r.out() + r.err());
+        assertTrue(r.err().startsWith("gpumem: out of memory in phase load"), r.err());
+        assertTrue(r.out().contains("event: out_of_memory"));
+    }
 }
