@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code org.bytedeco.javacpp.platform.linkpath} pointed at the stubs, the stub libcudart.so.13 is loaded instead of
  * the machine's CUDA 13.0 runtime (checked: /proc/self/maps of the child lists target/native/libcudart.so.13).
  */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class StubDriverTest {
     private static final long MIB = 1L << 20;
     private static final long GIB = 1L << 30;
@@ -35,6 +37,17 @@ class StubDriverTest {
 
     @TempDir
     Path tmp;
+
+    /** the "full" scenario's output, shared by the two tests that read it (one child JVM instead of two) */
+    private List<String> fullRun;
+
+    private List<String> full() throws IOException, InterruptedException {
+        if (fullRun == null) {
+            fullRun = child(stubs(), true, Map.of("GPUMEM_STUB_ACCOUNTING", "1",
+                    "GPUMEM_STUB_FOREIGN_BYTES", Long.toString(GIB)), "full");
+        }
+        return fullRun;
+    }
 
     private static Path stubs() {
         Path dir = Path.of(System.getProperty("gpumem.native.dir", "target/native"));
@@ -87,8 +100,7 @@ class StubDriverTest {
 
     @Test
     void everyNvmlAndCudaCallReturnsTheStubsValuesThroughTheStructLayouts() throws Exception {
-        List<String> out = child(stubs(), true, Map.of("GPUMEM_STUB_ACCOUNTING", "1",
-                "GPUMEM_STUB_FOREIGN_BYTES", Long.toString(GIB)), "full");
+        List<String> out = full();
         assertEquals("false", value(out, "route.driverOnly"));
         assertEquals("1", value(out, "count"));
         assertEquals("580.00-stub", value(out, "driver"));
@@ -123,8 +135,7 @@ class StubDriverTest {
 
     @Test
     void replayOnTheStubGpuHoldsThePlanPerPhaseAndIsMarkedATestDouble() throws Exception {
-        List<String> out = child(stubs(), true, Map.of("GPUMEM_STUB_ACCOUNTING", "1",
-                "GPUMEM_STUB_FOREIGN_BYTES", Long.toString(GIB)), "full");
+        List<String> out = full();
         assertEquals("Completed[]", value(out, "outcome"));
         assertEquals("STUB", value(out, "kind"));
         assertEquals("true", value(out, "testDouble"));
