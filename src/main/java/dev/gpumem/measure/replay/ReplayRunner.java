@@ -25,7 +25,7 @@ import java.util.function.Function;
  * {@link RunOutcome.OutOfMemory} after the phase is closed, so the profile holds the state at the failure; then
  * everything is freed.
  */
-public final class ReplayRunner implements dev.gpumem.measure.Runner {
+public final class ReplayRunner implements Runner {
     private final RunnerKind kind;
     private final AllocationPlan plan;
     private final DeviceMemory memory;

@@ -5,6 +5,7 @@ import dev.gpumem.measure.DeviceUnavailableException;
 import dev.gpumem.measure.MeasurementSession;
 import dev.gpumem.measure.Probe;
 import dev.gpumem.measure.Runner;
+import dev.gpumem.measure.RunnerKind;
 import dev.gpumem.measure.cuda.CudaMemory;
 import dev.gpumem.measure.cuda.CudaRuntime;
 import dev.gpumem.measure.external.ExternalCommandRunner;
@@ -49,6 +50,7 @@ public final class Measurements {
                     external = new ExternalCommandRunner(spec.command(), spec.workDir(), gpu == null, Map.of());
                     runner = external;
                 }
+                // the DJL runner registers here: runner = new DjlRunner(spec.request(), gpu == null ? cpu : gpu index)
                 case DJL -> throw new IllegalArgumentException("backend: djl is not built into this gpumem yet; "
                         + "accepted now: replay, replay-cca, external");
                 default -> throw new IllegalStateException("unknown runner " + spec.kind());
@@ -89,7 +91,7 @@ public final class Measurements {
 
     private static Probe probeFor(Gpu gpu, MeasureSpec spec) {
         String runtime = null;
-        if (spec.kind() != dev.gpumem.measure.RunnerKind.EXTERNAL) {
+        if (spec.kind() != RunnerKind.EXTERNAL) {
             CudaRuntime cuda = CudaRuntime.open();
             runtime = Nvml.cudaVersion(cuda.runtimeVersion());
         }
@@ -109,7 +111,7 @@ public final class Measurements {
             throw new IllegalArgumentException("replay: the estimator produced an empty allocation plan for this "
                     + "request; nothing to replay");
         }
-        if (spec.kind() == dev.gpumem.measure.RunnerKind.REPLAY) {
+        if (spec.kind() == RunnerKind.REPLAY) {
             return ReplayRunner.direct(spec.plan(), memory);
         }
         if (spec.allocatorModel() == null) {
