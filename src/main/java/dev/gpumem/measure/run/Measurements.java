@@ -4,6 +4,7 @@ import dev.gpumem.measure.DeviceMemory;
 import dev.gpumem.measure.DeviceUnavailableException;
 import dev.gpumem.measure.MeasurementSession;
 import dev.gpumem.measure.Probe;
+import dev.gpumem.measure.RunEvent;
 import dev.gpumem.measure.Runner;
 import dev.gpumem.measure.RunnerKind;
 import dev.gpumem.measure.cuda.CudaMemory;
@@ -55,7 +56,13 @@ public final class Measurements {
                         + "accepted now: replay, replay-cca, external");
                 default -> throw new IllegalStateException("unknown runner " + spec.kind());
             }
-            MeasurementSession.Measurement m = new MeasurementSession(probe, setup).run(runner);
+            MeasurementSession session = new MeasurementSession(probe, setup);
+            if (gpu == null && spec.kind() != RunnerKind.EXTERNAL && System.getenv("MALLOC_MMAP_THRESHOLD_") == null) {
+                session.event(new RunEvent(RunEvent.Kind.NOTE, null, "MALLOC_MMAP_THRESHOLD_ is not set for this JVM: "
+                        + "freed host blocks below glibc's dynamic mmap threshold (at most 32 MiB) may stay resident",
+                        null));
+            }
+            MeasurementSession.Measurement m = session.run(runner);
             return new Done(m, external);
         }
     }
