@@ -1,7 +1,5 @@
 package dev.gpumem.measure;
 
-import java.util.Arrays;
-
 /**
  * The processes whose memory a run is about: this JVM (in-process runners), or a child and its descendants
  * (external command). Per-process probe figures sum over {@link #pids()}.
@@ -68,10 +66,5 @@ public final class ProcessTree {
             listedAt = now;
         }
         return cached.clone();
-    }
-
-    /** @return true when {@code pid} is one of {@link #pids()} */
-    public boolean contains(long pid) {
-        return Arrays.stream(pids()).anyMatch(p -> p == pid);
     }
 }
