@@ -63,7 +63,8 @@ final class EstimateNotes {
             }
             if (cfg.finetune().method() == FinetuneMethod.LORA || cfg.finetune().method() == FinetuneMethod.QLORA) {
                 n.add("LoRA adapters are fp32 (PEFT autocast_adapter_dtype=True); the frozen base keeps no gradient "
-                        + "or state, and its plain linears keep no input for backward");
+                        + "or state, and its plain linears keep no input for backward; q/k/v targets on a model "
+                        + "with a fused qkv projection adapt the fused module");
             }
             if (cfg.finetune().method() == FinetuneMethod.QLORA) {
                 n.add("qlora: block linear weights in nf4 with one fp32 absmax per 64 weights (no double "
@@ -83,8 +84,9 @@ final class EstimateNotes {
                         + "gradient set exists");
             }
             if (cfg.options().contains(RunOption.ACTIVATION_OFFLOADING)) {
-                n.add("activation_offloading: a block's saved tensors move to host memory once the next block has "
-                        + "run and come back just before its backward (at most two blocks' worth on the GPU)");
+                n.add("activation_offloading: a block's saved tensors (its checkpointed input under full "
+                        + "checkpointing) move to host memory once the next block has run and come back just before "
+                        + "its backward (at most two blocks' worth on the GPU); pinned host buffers are not counted");
             }
             if (cfg.options().contains(RunOption.COMPILE)) {
                 n.add("compile: the fp32 upcast of the logits is fused into the loss kernel; other fusions are not "

@@ -295,4 +295,21 @@ class EstimatorPropertiesTest {
         assertEquals(free.phase(Phase.BACKWARD).allocated(), capped.phase(Phase.BACKWARD).allocated());
         assertTrue(free.peak(Level.RESERVED).reserved() >= capped.peak(Level.RESERVED).reserved());
     }
+
+    @Test
+    void activationOffloadingKeepsAtMostTwoBlocksOfActivationsOnTheDevice() {
+        Inventory inv = TinyModels.inventory(TinyModels.llama(6));
+        for (Checkpointing c : List.of(Checkpointing.NONE, Checkpointing.FULL)) {
+            Estimate kept = estimator.estimate(inv, train(Precision.BF16, Optimizer.ADAMW, 2, 128, c,
+                    AttentionKernel.SDPA, Finetune.FULL, Parallel.SINGLE, Set.of(), 1));
+            Estimate offloaded = estimator.estimate(inv, train(Precision.BF16, Optimizer.ADAMW, 2, 128, c,
+                    AttentionKernel.SDPA, Finetune.FULL, Parallel.SINGLE, Set.of(RunOption.ACTIVATION_OFFLOADING),
+                    1));
+            long before = kept.phase(Phase.FORWARD).components().get(Component.ACTIVATIONS);
+            long after = offloaded.phase(Phase.FORWARD).components().get(Component.ACTIVATIONS);
+            assertTrue(after < before, c + ": " + after + " vs " + before);
+            assertTrue(offloaded.peak(Level.ALLOCATED).allocated() <= kept.peak(Level.ALLOCATED).allocated(),
+                    c.wire());
+        }
+    }
 }

@@ -59,7 +59,9 @@ public final class ModelState {
      * @param training whether gradients and optimizer tensors exist
      */
     public static ModelState of(Inventory inv, RunConfig cfg, Sharding sharding, int layers, boolean training) {
-        return new Builder(inv, cfg, sharding, layers, training).build();
+        Set<String> modules = cfg.finetune().method() == FinetuneMethod.FULL ? Set.of()
+                : LoraTargets.modules(inv, cfg.finetune().targets());
+        return new Builder(inv, cfg, sharding, layers, training, modules).build();
     }
 
     /** Builds the entries; tensors that differ only by their block index share one set of kinds. */
@@ -80,7 +82,7 @@ public final class ModelState {
         private final Map<String, ParamEntry> templates = new HashMap<>();
         private final ModelState m = new ModelState();
 
-        Builder(Inventory inv, RunConfig cfg, Sharding sharding, int layers, boolean training) {
+        Builder(Inventory inv, RunConfig cfg, Sharding sharding, int layers, boolean training, Set<String> modules) {
             this.inv = inv;
             this.cfg = cfg;
             this.sharding = sharding;
@@ -95,7 +97,7 @@ public final class ModelState {
                 q |= t.quantized();
             }
             this.inventoryQuantized = q;
-            this.targets = Set.copyOf(cfg.finetune().targets());
+            this.targets = modules;
             this.optimizer = new OptimizerModel(cfg.optimizer());
             this.paramDtype = cfg.masterWeights() ? p.computeDtype() : p.paramDtype();
         }
@@ -117,8 +119,8 @@ public final class ModelState {
                     m.trainableParams += t.numel();
                 }
             }
-            boolean adapted = ft != FinetuneMethod.FULL && t.shape().size() == 2 && t.layer() >= 0
-                    && t.name().endsWith("weight") && targets.contains(t.moduleName());
+            boolean adapted = ft != FinetuneMethod.FULL && LoraTargets.adaptable(t)
+                    && targets.contains(t.moduleName());
             if (adapted) {
                 long lora = (long) cfg.finetune().rank() * (t.shape().get(0) + t.shape().get(1));
                 m.params += lora;
