@@ -89,8 +89,10 @@ final class EstimateNotes {
                         + "its backward (at most two blocks' worth on the GPU); pinned host buffers are not counted");
             }
             if (cfg.options().contains(RunOption.COMPILE)) {
-                n.add("compile: the fp32 upcast of the logits is fused into the loss kernel; other fusions are not "
-                        + "modelled");
+                n.add("compile: RMSNorm keeps only its input and rstd, a gated MLP only its gate and up outputs "
+                        + "(the rest is recomputed in backward by the min-cut partitioner), and the fp32 upcast of "
+                        + "the logits is fused into the loss kernel; LayerNorm, attention and plain MLPs are "
+                        + "unchanged");
             }
         } else {
             n.add("inference: a plain forward under no_grad computes logits for every prompt token in prefill "

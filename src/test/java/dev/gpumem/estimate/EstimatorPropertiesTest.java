@@ -312,4 +312,20 @@ class EstimatorPropertiesTest {
                     c.wire());
         }
     }
+
+    @Test
+    void compileKeepsFewerActivationsOfRmsNormAndSwiGlu() {
+        Inventory inv = TinyModels.tiny();
+        for (Precision p : List.of(Precision.BF16, Precision.AMP_BF16, Precision.FP32)) {
+            Estimate eager = estimator.estimate(inv, train(p, Optimizer.ADAMW, 2, 64, Checkpointing.NONE,
+                    AttentionKernel.SDPA, Finetune.FULL, Parallel.SINGLE, Set.of(), 1));
+            Estimate compiled = estimator.estimate(inv, train(p, Optimizer.ADAMW, 2, 64, Checkpointing.NONE,
+                    AttentionKernel.SDPA, Finetune.FULL, Parallel.SINGLE, Set.of(RunOption.COMPILE), 1));
+            PhaseEstimate f = compiled.phase(Phase.FORWARD);
+            assertTrue(f.components().get(Component.ACTIVATIONS)
+                    < eager.phase(Phase.FORWARD).components().get(Component.ACTIVATIONS), p.wire());
+            assertFalse(f.terms().stream().anyMatch(t -> t.name().equals("mlp.act_out")), p.wire());
+            assertTrue(compiled.peak(Level.ALLOCATED).allocated() <= eager.peak(Level.ALLOCATED).allocated());
+        }
+    }
 }

@@ -52,7 +52,7 @@ final class StepSpec {
         return new BlockSpec(arch, compute, residual, amp, cfg.attention(), training && (full || qlora),
                 training && full, training ? loraRoles : Set.of(),
                 Math.max(1, cfg.finetune().rank()), DType.FP32,
-                cfg.attention() == AttentionKernel.EAGER);
+                cfg.attention() == AttentionKernel.EAGER, cfg.options().contains(RunOption.COMPILE));
     }
 
     Dims dims(long batch, long seq) {
