@@ -164,7 +164,9 @@ public final class ModelState {
             DType wd = quantized ? (t.quantized() ? t.dtype() : quantDtype)
                     : t.group() == ParamGroup.BUFFER ? t.dtype() : paramDtype;
             long tpN = sharding.tensorParallelNumel(t);
-            long wN = sharding.shardsParameters() && trainable ? sharding.partition(tpN) : tpN;
+            // FSDP full shard / ZeRO-3 shards every parameter of a wrapped block, frozen or not
+            boolean sharded = sharding.shardsParameters() && t.isParameter();
+            long wN = sharded ? sharding.partition(tpN) : tpN;
             TensorKind weight = param("weights." + sym, Component.WEIGHTS, Source.INVENTORY, wd, sym, wN);
             TensorKind quantState = null;
             TensorKind dequant = null;
@@ -175,9 +177,9 @@ public final class ModelState {
                 dequant = param("temporary.dequantized." + sym, Component.TEMPORARY, Source.QLORA_2023, compute, sym,
                         tpN);
             }
-            TensorKind gathered = sharding.shardsParameters() && trainable
+            TensorKind gathered = sharded
                     ? param("temporary.zero3_gathered." + sym, Component.TEMPORARY, Source.FSDP_2023,
-                    p.isAmp() ? compute : paramDtype, sym, tpN) : null;
+                    quantized ? wd : p.isAmp() ? compute : paramDtype, sym, tpN) : null;
             TensorKind autocast = p.isAmp() && linearWeight && !quantized && gathered == null
                     ? param("weights.autocast_copy." + sym, Component.WEIGHTS, Source.PYTORCH_AUTOCAST, compute, sym,
                     tpN) : null;
