@@ -76,8 +76,9 @@ final class EstimateNotes {
                         + "new gradient and adds it in place");
             }
             if (cfg.options().contains(RunOption.CHUNKED_LOSS)) {
-                n.add("chunked_loss: modelled as Liger's fused linear cross-entropy (one chunk of logits of "
-                        + "⌈b·s/⌈v/h⌉⌉ tokens, input and weight gradients made in the forward)");
+                n.add("chunked_loss: torchtune CEWithChunkedOutputLoss / lit-gpt chunked cross-entropy with 8 "
+                        + "chunks: one chunk's fp32 upcast at a time, every chunk's fp32 log-softmax output kept for "
+                        + "backward (not Liger's fused linear cross-entropy, which keeps less)");
             }
             if (cfg.options().contains(RunOption.OPTIMIZER_IN_BACKWARD)) {
                 n.add("optimizer_in_backward: each gradient is applied and freed as soon as it appears, so no full "

@@ -328,4 +328,21 @@ class EstimatorPropertiesTest {
             assertTrue(compiled.peak(Level.ALLOCATED).allocated() <= eager.peak(Level.ALLOCATED).allocated());
         }
     }
+
+    @Test
+    void chunkedLossLowersTheLossPeakOfALargeVocabulary() {
+        Inventory inv = TinyModels.inventory(TinyModels.llama(64, 2, 4, 2, 16, 128, 32000));
+        Estimate plain = estimator.estimate(inv, train(Precision.BF16, Optimizer.ADAMW, 2, 64, Checkpointing.NONE,
+                AttentionKernel.SDPA, Finetune.FULL, Parallel.SINGLE, Set.of(), 1));
+        Estimate chunked = estimator.estimate(inv, train(Precision.BF16, Optimizer.ADAMW, 2, 64, Checkpointing.NONE,
+                AttentionKernel.SDPA, Finetune.FULL, Parallel.SINGLE, Set.of(RunOption.CHUNKED_LOSS), 1));
+        long bsv = 2L * 64 * 32000;
+        long plainLogits = plain.phase(Phase.LOSS).components().get(Component.LOGITS);
+        long chunkedLogits = chunked.phase(Phase.LOSS).components().get(Component.LOGITS);
+        // plain: log-softmax output + nll gradient + log-softmax gradient, 3 · b·s·v·4 B
+        assertEquals(3 * bsv * 4, plainLogits);
+        // chunked: at most all 8 chunks' bf16 logits + log-softmax outputs + one fp32 upcast chunk (6.5 · b·s·v B)
+        assertTrue(chunkedLogits <= bsv * 2 + bsv * 4 + bsv * 4 / 8, chunkedLogits + " vs " + plainLogits);
+        assertTrue(chunkedLogits < plainLogits);
+    }
 }
