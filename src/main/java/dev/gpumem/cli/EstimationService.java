@@ -82,6 +82,13 @@ final class EstimationService {
             notes = new ArrayList<>(warnings);
             notes.addAll(e.notes());
         }
+        if (acc != e.accelerate()) {
+            var note = AccelerateCompat.bufferNote(inv, AccelerateCompat.AccelerateDtype.of(config.precision()));
+            if (note.isPresent()) {
+                notes = new ArrayList<>(notes);
+                notes.add(note.get());
+            }
+        }
         if (fit == e.fit() && acc == e.accelerate() && notes == e.notes()) {
             return e;
         }

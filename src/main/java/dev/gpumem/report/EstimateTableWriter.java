@@ -7,6 +7,7 @@ import dev.gpumem.estimate.Estimate.FitVerdict;
 import dev.gpumem.estimate.Level;
 import dev.gpumem.estimate.PhaseEstimate;
 import dev.gpumem.estimate.RunConfig;
+import dev.gpumem.estimate.compat.AccelerateCompat;
 import dev.gpumem.units.ByteFormat;
 import java.util.ArrayList;
 import java.util.List;
@@ -86,8 +87,9 @@ public final class EstimateTableWriter {
 
     static String accelerate(AccelerateNumbers a, RunConfig c) {
         StringBuilder sb = new StringBuilder();
-        sb.append("Hugging Face accelerate estimate-memory would print (its \"GB\"/\"MB\" are GiB/MiB), for ")
-                .append(c.precision().wire()).append(":\n");
+        sb.append("Hugging Face accelerate estimate-memory --dtypes ")
+                .append(AccelerateCompat.AccelerateDtype.of(c.precision()).accelerateName())
+                .append(" would print (its \"GB\"/\"MB\" are GiB/MiB):\n");
         sb.append("  largest layer ").append(ByteFormat.mib(a.largestLayerBytes())).append(", total ")
                 .append(ByteFormat.gib(a.totalBytes())).append(", training using Adam ")
                 .append(a.trainingPeakBytes() < 0 ? "N/A" : ByteFormat.gib(a.trainingPeakBytes())).append('\n');
