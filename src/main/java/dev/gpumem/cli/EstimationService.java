@@ -6,6 +6,7 @@ import dev.gpumem.estimate.Estimator;
 import dev.gpumem.estimate.Level;
 import dev.gpumem.estimate.RunConfig;
 import dev.gpumem.estimate.compat.AccelerateCompat;
+import dev.gpumem.estimate.device.Calibration;
 import dev.gpumem.model.Inventory;
 import dev.gpumem.model.hf.ModelLoader;
 import java.util.ArrayList;
@@ -25,9 +26,14 @@ final class EstimationService {
     /** per (model, overrides): the Inventory, or the RuntimeException loading it threw */
     private final Map<ModelKey, Object> loaded = new ConcurrentHashMap<>();
 
-    /** The production wiring: {@link ModelLoader} and {@link Estimator}. */
+    /** The production wiring: {@link ModelLoader} and {@link Estimator} with the shipped device defaults. */
     EstimationService() {
-        this(new ModelLoader()::load, new Estimator()::estimate);
+        this(List.of());
+    }
+
+    /** The production wiring with device constants that replace the shipped defaults of their GPU classes. */
+    EstimationService(List<Calibration> calibrations) {
+        this(new ModelLoader()::load, new Estimator(calibrations)::estimate);
     }
 
     /**

@@ -77,11 +77,12 @@ public final class EstimateTableWriter {
         return sb.toString();
     }
 
-    /** @return e.g. "gpu h100-80gb (79.65 GiB): fits, headroom 12.30 GiB at peak device 67.35 GiB" */
+    /** @return e.g. "gpu h100-80gb (79.65 GiB): fits, headroom 12.30 GiB at peak device 67.35 GiB" (headroom in
+     *          MiB or KiB when under 1 GiB) */
     public static String fitLine(FitVerdict fit) {
         return "gpu " + fit.gpu().name() + " (" + ByteFormat.gib(fit.gpu().totalBytes()) + "): "
-                + (fit.fits() ? "fits, headroom " + ByteFormat.gib(fit.headroomBytes())
-                        : "DOES NOT FIT, short by " + ByteFormat.gib(-fit.headroomBytes()))
+                + (fit.fits() ? "fits, headroom " + ByteFormat.human(fit.headroomBytes())
+                        : "DOES NOT FIT, short by " + ByteFormat.human(-fit.headroomBytes()))
                 + " at peak device " + ByteFormat.gib(fit.peakDevice());
     }
 

@@ -53,7 +53,7 @@ class EstimateTableWriterTest {
     @Test
     void aCardThatIsTooSmallSaysByHowMuch() {
         String t = EstimateTableWriter.write(sample(6 * GIB, null));
-        assertTrue(t.contains("DOES NOT FIT, short by 0.75 GiB"), t);
+        assertTrue(t.contains("DOES NOT FIT, short by 768.00 MiB"), t);
     }
 
     @Test
