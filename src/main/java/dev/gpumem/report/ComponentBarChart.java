@@ -1,0 +1,57 @@
+package dev.gpumem.report;
+
+import dev.gpumem.compare.Comparison;
+import dev.gpumem.estimate.Component;
+import dev.gpumem.estimate.PhaseEstimate;
+import java.util.EnumSet;
+import java.util.Map;
+import java.util.Set;
+import org.jfree.chart.ChartFactory;
+import org.jfree.chart.JFreeChart;
+import org.jfree.chart.axis.CategoryLabelPositions;
+import org.jfree.chart.plot.CategoryPlot;
+import org.jfree.chart.plot.PlotOrientation;
+import org.jfree.chart.renderer.category.BarRenderer;
+import org.jfree.chart.renderer.category.StandardBarPainter;
+import org.jfree.data.category.DefaultCategoryDataset;
+
+/** The estimate's components per phase as stacked bars (up to the device level: context and slack included). */
+final class ComponentBarChart {
+    private ComponentBarChart() {
+    }
+
+    static JFreeChart create(Comparison c) {
+        long max = 1;
+        Set<Component> used = EnumSet.noneOf(Component.class);
+        for (PhaseEstimate e : c.estimate().phases()) {
+            max = Math.max(max, e.device());
+            e.components().forEach((k, v) -> {
+                if (v > 0) {
+                    used.add(k);
+                }
+            });
+        }
+        DisplayUnit unit = DisplayUnit.forMax(max);
+        DefaultCategoryDataset data = new DefaultCategoryDataset();
+        for (Component k : used) {
+            for (PhaseEstimate e : c.estimate().phases()) {
+                Map<Component, Long> m = e.components();
+                data.addValue(unit.of(m.getOrDefault(k, 0L)), k.wire(), e.phase().wire());
+            }
+        }
+        JFreeChart chart = ChartFactory.createStackedBarChart("Estimated components per phase — " + c.label(),
+                "phase", unit.label, data, PlotOrientation.VERTICAL, true, false, false);
+        CategoryPlot plot = chart.getCategoryPlot();
+        plot.setRangeGridlinePaint(ChartStyle.GRID);
+        plot.getDomainAxis().setCategoryLabelPositions(CategoryLabelPositions.STANDARD);
+        BarRenderer r = (BarRenderer) plot.getRenderer();
+        r.setBarPainter(new StandardBarPainter());
+        r.setShadowVisible(false);
+        r.setMaximumBarWidth(0.12);
+        int i = 0;
+        for (Component k : used) {
+            r.setSeriesPaint(i++, ChartStyle.COMPONENTS[k.ordinal() % ChartStyle.COMPONENTS.length]);
+        }
+        return ChartStyle.apply(chart);
+    }
+}
