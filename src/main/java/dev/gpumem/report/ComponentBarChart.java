@@ -3,7 +3,6 @@ package dev.gpumem.report;
 import dev.gpumem.compare.Comparison;
 import dev.gpumem.estimate.Component;
 import dev.gpumem.estimate.PhaseEstimate;
-import java.util.EnumSet;
 import java.util.Map;
 import java.util.Set;
 import org.jfree.chart.ChartFactory;
@@ -20,9 +19,18 @@ final class ComponentBarChart {
     private ComponentBarChart() {
     }
 
+    /** Tensor components bottom-up in enum order, then allocator slack (reserved level), then context (device). */
+    static int stackOrder(Component k) {
+        return switch (k) {
+            case ALLOCATOR_SLACK -> 100;
+            case CONTEXT -> 101;
+            default -> k.ordinal();
+        };
+    }
+
     static JFreeChart create(Comparison c) {
         long max = 1;
-        Set<Component> used = EnumSet.noneOf(Component.class);
+        Set<Component> used = new java.util.TreeSet<>(java.util.Comparator.comparingInt(ComponentBarChart::stackOrder));
         for (PhaseEstimate e : c.estimate().phases()) {
             max = Math.max(max, e.device());
             e.components().forEach((k, v) -> {

@@ -32,7 +32,7 @@ final class HtmlReportWriter {
         h.append("<h2>Summary</h2>\n");
         table(h, Cells.STATS_HEADER, statsRows(summary));
         h.append("<figure><img src=\"").append(esc(scatterPng))
-                .append("\" alt=\"estimated vs measured, all profiles\" width=\"900\"></figure>\n");
+                .append("\" alt=\"estimated vs measured, all profiles\" width=\"720\"></figure>\n");
         h.append("<nav><h2>Profiles</h2><ol>\n");
         for (int i = 0; i < sections.size(); i++) {
             h.append("<li><a href=\"#p").append(i).append("\">").append(esc(sections.get(i).comparison().label()))
@@ -101,7 +101,8 @@ final class HtmlReportWriter {
         for (String[] row : rows) {
             h.append("<tr>");
             for (String c : row) {
-                String cls = c.equals(Cells.ABSENT) ? "absent" : c.startsWith("+") ? "num over"
+                String cls = c.equals(Cells.ABSENT) ? "absent" : c.matches("[+-]0\\.00%?") ? "num"
+                        : c.startsWith("+") ? "num over"
                         : c.startsWith("-") && c.length() > 1 ? "num under" : c.matches("[0-9.]+%?") ? "num" : "";
                 h.append(cls.isEmpty() ? "<td>" : "<td class=\"" + cls + "\">").append(esc(c)).append("</td>");
             }

@@ -46,7 +46,7 @@ public final class ReportWriter {
             written.add(png(ComponentBarChart.create(c), WIDTH, BAR_HEIGHT, dir.resolve(components)));
             sections.add(new HtmlReportWriter.Section(c, timeline, components));
         }
-        written.add(png(EstimatedVsMeasuredChart.create(comparisons), SCATTER_SIZE + 260, SCATTER_SIZE,
+        written.add(png(EstimatedVsMeasuredChart.create(comparisons), SCATTER_SIZE + 80, SCATTER_SIZE,
                 dir.resolve(SCATTER)));
         Path index = dir.resolve(INDEX);
         AtomicFiles.writeString(index,
