@@ -22,7 +22,7 @@ import picocli.CommandLine.Spec;
 /** {@code gpumem compare}: Re-estimates profiles and prints the signed error per phase and level. */
 @Command(name = "compare", mixinStandardHelpOptions = true,
         description = {"Re-estimates each profile's request and prints, per phase and level (allocated, reserved,"
-            + " device), the signed error estimate − measured in MiB and %, and a summary (median and 90th percentile"
+            + " device), the signed error estimate − measured in MiB and %%, and a summary (median and 90th percentile"
             + " of the absolute error, share of under-estimates). Absent measurements are shown, not counted.",
             "Exit 1 when --max-error is exceeded."})
 public final class CompareCommand implements Callable<Integer> {

@@ -1,0 +1,115 @@
+#!/usr/bin/env bash
+# The whole GPU matrix in one run (issue 6), for the lent GPU machine or a GPU CI runner; under 8 minutes.
+# Run from a device bundle (scripts/device-bundle.sh) or a checkout with a JDK:
+#
+#   OUT=/somewhere scripts/gpu-check.sh          profiles and logs go to $OUT (default ./gpu-check-out)
+#
+# Steps (each with its own timeout; a step that fails is logged and the next one runs):
+#   1. machine facts: glibc, nvidia-smi, gpumem doctor (NVML v1/v2 used/reserved, driver, CUDA, processes)
+#   2. replay (cudaMalloc of the estimator's tensors) for the matrix below, plain and through the caching-allocator
+#      model (replay-cca)
+#   3. external PyTorch steps (scripts/torch_step.py with the machine's own torch) for the same configs, eager and
+#      sdpa attention: allocated/reserved from torch's counters, device from NVML per process
+#   4. DJL: only when scripts/djl-gate.py finds its libtorch loadable (it most likely is not: DJL 0.36 wants 2.7.1)
+#   5. gpumem compare (text, JSON, Markdown) and gpumem calibrate over what was measured
+# Exit status: 0 when every step ran, 1 when some step failed (see $OUT/gpu-check.log), 3 without an NVIDIA driver.
+set -uo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+out="${OUT:-$PWD/gpu-check-out}"
+budget_s="${GPU_CHECK_BUDGET_S:-450}"       # stop starting new steps after this many seconds
+python="${GPUMEM_PYTHON:-/opt/torch/.venv/bin/python}"
+[[ -x "$python" ]] || python="$(command -v python3 || true)"
+mkdir -p "$out/profiles" "$out/logs"
+log="$out/gpu-check.log"
+: > "$log"
+start=$(date +%s)
+failures=0
+
+if [[ -x "$here/bin/gpumem" ]]; then gpumem=("$here/bin/gpumem"); else gpumem=("$here/scripts/gpumem"); fi
+export GPUMEM_JAVACPP_CACHE="${GPUMEM_JAVACPP_CACHE:-${TMPDIR:-/tmp}/gpumem-javacpp}"
+export DJL_OFFLINE=true OPT_OUT_TRACKING=true
+
+say() { echo "[$(( $(date +%s) - start ))s] $*" | tee -a "$log"; }
+# step NAME TIMEOUT_S COMMAND...: runs with a timeout, output to logs/NAME.log; failures are counted, not fatal
+step() {
+  local name="$1" limit="$2"; shift 2
+  if (( $(date +%s) - start > budget_s )); then say "SKIP $name (budget of ${budget_s}s spent)"; failures=$((failures + 1)); return 1; fi
+  local t0=$(date +%s)
+  timeout --kill-after=5 "$limit" "$@" > "$out/logs/$name.log" 2>&1
+  local rc=$?
+  say "$( ((rc == 0)) && echo ok || echo "FAIL rc=$rc") $name ($(( $(date +%s) - t0 ))s)"
+  if (( rc != 0 )); then failures=$((failures + 1)); tail -n 5 "$out/logs/$name.log" | sed 's/^/    /' | tee -a "$log"; fi
+  return $rc
+}
+
+# The matrix: id and estimate-request flags (same flags as `gpumem estimate`).
+# Llama-3.1-8B shapes truncated to 4 layers keep an 8B model's layer sizes while fitting in seconds.
+matrix=(
+  "llama8b-l4-bf16-s512|--model llama-3.1-8b --override num_hidden_layers=4 --task train --precision bf16 --optimizer adamw --batch 1 --seq 512"
+  "llama8b-l4-bf16-s2048|--model llama-3.1-8b --override num_hidden_layers=4 --task train --precision bf16 --optimizer adamw --batch 1 --seq 2048"
+  "llama8b-l4-ampbf16-s512|--model llama-3.1-8b --override num_hidden_layers=4 --task train --precision amp-bf16 --optimizer adamw --batch 1 --seq 512"
+  "llama8b-l4-ampbf16-s2048|--model llama-3.1-8b --override num_hidden_layers=4 --task train --precision amp-bf16 --optimizer adamw --batch 1 --seq 2048"
+  "gpt2-fp32-b4-s512|--model gpt2 --task train --precision fp32 --optimizer adamw --batch 4 --seq 512"
+  "llama8b-l4-lora-r16|--model llama-3.1-8b --override num_hidden_layers=4 --task train --precision bf16 --optimizer adamw --batch 1 --seq 1024 --finetune lora --lora-rank 16 --lora-targets q_proj,v_proj"
+  "llama8b-l4-infer-kv4096|--model llama-3.1-8b --override num_hidden_layers=4 --task inference --precision bf16 --optimizer none --batch 1 --seq 4096 --context-tokens 4096"
+)
+
+say "gpu-check: out=$out budget=${budget_s}s gpumem=${gpumem[*]} python=${python:-none}"
+# 1. machine facts
+{ ldd --version 2>&1 | head -1; uname -a; cat /proc/driver/nvidia/version 2>/dev/null; } > "$out/machine.txt"
+if [[ ! -e /proc/driver/nvidia/version ]] && ! ldconfig -p 2>/dev/null | grep -q 'libnvidia-ml.so.1 '; then
+  say "no NVIDIA driver here (/proc/driver/nvidia/version absent, libnvidia-ml.so.1 not in ldconfig): nothing to measure"
+  exit 3
+fi
+command -v nvidia-smi >/dev/null && step nvidia-smi 30 nvidia-smi -q -d MEMORY,COMPUTE,ACCOUNTING
+step doctor 60 "${gpumem[@]}" doctor
+
+# 2. replay, plain and through the caching-allocator model
+for backend in replay replay-cca; do
+  for entry in "${matrix[@]}"; do
+    id="${entry%%|*}"; flags="${entry#*|}"
+    # shellcheck disable=SC2086  # flags are a word list on purpose
+    step "$backend-$id" 60 "${gpumem[@]}" measure --backend "$backend" --id "$id-$backend" $flags --out "$out/profiles"
+  done
+done
+
+# 3. external PyTorch steps, eager and sdpa
+if [[ -n "$python" && -f "$here/scripts/torch_step.py" ]]; then
+  step torch-version 60 "$python" -c "import torch, sys; print(torch.__version__, torch.version.cuda, torch.cuda.is_available(), sys.version)"
+  for attention in sdpa eager; do
+    for entry in "${matrix[@]}"; do
+      id="${entry%%|*}"; flags="${entry#*|}"
+      # shellcheck disable=SC2086
+      step "torch-$attention-$id" 90 "${gpumem[@]}" measure --backend external --id "$id-torch-$attention" $flags \
+        --attention "$attention" --out "$out/profiles" -- "$python" "$here/scripts/torch_step.py"
+    done
+  done
+else
+  say "SKIP external PyTorch steps (python=${python:-none}, torch_step.py present: $([[ -f "$here/scripts/torch_step.py" ]] && echo yes || echo no))"
+fi
+
+# 4. DJL, only if its cu128 JNI resolves against this machine's libtorch
+djl_jar=("$here"/lib/pytorch-jni-*.jar "$here"/target/lib/pytorch-jni-*.jar)
+if [[ -n "$python" ]] && step djl-gate 60 "$python" "$here/scripts/djl-gate.py" "${djl_jar[0]}" "$out/djl-jni"; then
+  torch_lib="$("$python" -c 'import os, torch; print(os.path.join(os.path.dirname(torch.__file__), "lib"))')"
+  for entry in "${matrix[@]:0:2}"; do
+    id="${entry%%|*}"; flags="${entry#*|}"
+    # shellcheck disable=SC2086
+    step "djl-$id" 120 env PYTORCH_LIBRARY_PATH="$torch_lib" PYTORCH_FLAVOR=cu128 DJL_CACHE_DIR="$out/djl-cache" \
+      ENGINE_CACHE_DIR="$out/djl-cache" "${gpumem[@]}" measure --backend djl --id "$id-djl" $flags --out "$out/profiles"
+  done
+else
+  say "SKIP DJL steps (gate: $(tail -n 1 "$out/logs/djl-gate.log" 2>/dev/null || echo 'not run'))"
+fi
+
+# 5. errors and calibration over what was measured
+mapfile -t profiles < <(find "$out/profiles" -name '*.json' | sort)
+say "${#profiles[@]} profile(s) written"
+if (( ${#profiles[@]} > 0 )); then
+  "${gpumem[@]}" compare "${profiles[@]}" > "$out/compare.txt" 2>> "$log" || failures=$((failures + 1))
+  "${gpumem[@]}" compare --json "${profiles[@]}" > "$out/compare.json" 2>> "$log"
+  "${gpumem[@]}" compare --markdown "${profiles[@]}" > "$out/compare.md" 2>> "$log"
+  step calibrate 60 "${gpumem[@]}" calibrate "${profiles[@]}" --out "$out/calibration.json"
+fi
+say "gpu-check: done in $(( $(date +%s) - start ))s, $failures failed step(s)"
+(( failures == 0 ))
