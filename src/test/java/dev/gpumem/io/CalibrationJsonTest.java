@@ -1,0 +1,61 @@
+package dev.gpumem.io;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.gpumem.compare.DeviceCalibration;
+import dev.gpumem.estimate.GpuSpec;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CalibrationJsonTest {
+    static final DeviceCalibration CAL = new DeviceCalibration("NVIDIA H100 80GB HBM3", "nvidia-h100-80gb-hbm3",
+            GpuSpec.GpuArch.HOPPER, 536_870_912L, 9_437_184L, 0.0125, "median of residuals", List.of("a.json"),
+            List.of(new DeviceCalibration.Residual("a.json", "forward", 1000, 990)), "580.65.06", "0.1.0", "abc",
+            List.of("a note"));
+
+    @Test
+    void roundTripsEveryField() {
+        String json = CalibrationJson.toJson(CAL);
+        assertTrue(json.contains("\"residual_bytes\" : 10"), json);
+        assertEquals(CAL, CalibrationJson.fromJson(json, "x.json"));
+    }
+
+    @Test
+    void badFieldIsNamedWithTheFile() {
+        String json = CalibrationJson.toJson(CAL).replace("\"context_bytes\" : 536870912", "\"context_bytes\" : \"big\"");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> CalibrationJson.fromJson(json, "h100.json"));
+        assertEquals("h100.json: context_bytes must be an integer number of bytes", e.getMessage());
+    }
+
+    @Test
+    void wrongSchemaVersionAndUnknownArchAreRefused() {
+        String v2 = CalibrationJson.toJson(CAL).replace("\"schema_version\" : 1", "\"schema_version\" : 2");
+        assertThrows(IllegalArgumentException.class, () -> CalibrationJson.fromJson(v2, "f"));
+        String arch = CalibrationJson.toJson(CAL).replace("\"hopper\"", "\"kepler\"");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> CalibrationJson.fromJson(arch, "f"));
+        assertTrue(e.getMessage().startsWith("f: "), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> CalibrationJson.fromJson("[1,", "f"));
+    }
+
+    @Test
+    void shippedLookupFindsByPresetNameOrSlugAndSkipsUnsafeKeys(@TempDir Path root) throws Exception {
+        Path dir = Files.createDirectories(root.resolve("dev/gpumem/calibration"));
+        Files.writeString(dir.resolve("h100-80gb.json"), CalibrationJson.toJson(CAL));
+        try (URLClassLoader loader = new URLClassLoader(new URL[] {root.toUri().toURL()}, null)) {
+            ShippedCalibrations shipped = new ShippedCalibrations(loader);
+            assertEquals(CAL, shipped.find("nvidia-h100-80gb-hbm3", "h100-80gb").orElseThrow());
+            assertFalse(shipped.find("a100-40gb").isPresent());
+            assertFalse(shipped.find("../calibration/h100-80gb", null).isPresent());
+        }
+    }
+}
