@@ -60,7 +60,7 @@ public final class CalibrateCommand implements Callable<Integer> {
         w.println("  context_bytes   " + ByteFormat.grouped(cal.contextBytes()) + " (" + ByteFormat.mib(cal.contextBytes()) + ")");
         w.println("  workspace_bytes " + ByteFormat.grouped(cal.workspaceBytes()) + " ("
                 + ByteFormat.mib(cal.workspaceBytes()) + ")");
-        w.println(String.format(Locale.ROOT, "  slack_fraction  %.4f", cal.slackFraction()));
+        w.println(String.format(Locale.ROOT, "  allocator_slack_factor %.4f", cal.allocatorSlackFactor()));
         w.println("residuals (measured − fitted device bytes, MiB):");
         for (DeviceCalibration.Residual r : cal.residuals()) {
             w.println(String.format(Locale.ROOT, "  %-40s %-16s %+10.2f", r.profile(), r.phase(),

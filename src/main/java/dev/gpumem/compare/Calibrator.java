@@ -10,19 +10,22 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
- * Fits a {@link DeviceCalibration} (CUDA context, library workspaces, allocator slack) for one GPU model from
- * comparisons of its real profiles with their estimates.
+ * Fits a {@link DeviceCalibration} (CUDA context, outside-allocator library memory, allocator slack) for one GPU
+ * model from comparisons of its real profiles with their estimates.
  *
- * <p>Method: medians of residuals, not least squares. NVML peaks are polled lower bounds and one missed peak or
- * one foreign process would pull a least-squares constant by its whole size; a median ignores it. For every
- * measured phase, with D the measured device bytes ({@link MeasuredLevels}) and R the estimated reserved bytes:
+ * <p>Method: medians, not least squares. NVML peaks are polled lower bounds and one missed peak or one foreign
+ * process would pull a least-squares constant by its whole size; a median ignores it. For every measured phase,
+ * with D the measured device bytes ({@link MeasuredLevels}), A and R the estimate's allocated and reserved, and
+ * MA, MR the framework's measured allocated and reserved where the profile has them:
  * <ol>
- *   <li>slack = median over phases with a measured reserved M of (M − R) / R; 0 when no profile measured
- *       reserved (replay without a framework);</li>
- *   <li>R' = M where measured, else R · (1 + slack); overhead o = D − R';</li>
+ *   <li>slack factor = median of (MR − MA) / (R − A) over phases with both counters and a positive modelled gap;
+ *       1 (the allocator model as is) when no profile has them. A fit below 1 is kept at 1, since the estimator
+ *       only scales the gap up, and a note says so;</li>
+ *   <li>R' = MR where measured, else A + factor · (R − A); overhead o = D − R';</li>
  *   <li>context = median of o over the load phases (no kernel has run, so no library handle exists);</li>
  *   <li>workspace = max(0, median of o over the other phases − context).</li>
  * </ol>
@@ -31,7 +34,7 @@ import java.util.Map;
  */
 public final class Calibrator {
     /** Fit method as recorded in the calibration file. */
-    public static final String METHOD = "median of residuals over measured phases (robust to polled-peak misses)";
+    public static final String METHOD = "medians of per-phase residuals (robust to polled-peak misses)";
 
     private final String toolVersion;
     private final String gitCommit;
@@ -56,46 +59,58 @@ public final class Calibrator {
                     + " measurement (per-process NVML or an external run's pre-context baseline)");
         }
         List<String> notes = new ArrayList<>();
-        List<Double> slackRatios = new ArrayList<>();
-        for (Point p : points) {
-            if (p.measuredReserved != null && p.estimatedReserved > 0) {
-                slackRatios.add((double) (p.measuredReserved - p.estimatedReserved) / p.estimatedReserved);
-            }
-        }
-        double slack = slackRatios.isEmpty() ? 0 : median(slackRatios);
-        if (slackRatios.isEmpty()) {
-            notes.add("allocator slack not identifiable: no profile measured the reserved level; set to 0");
-        }
+        double factor = slackFactor(points, notes);
         List<Double> loadOverheads = new ArrayList<>();
         List<Double> computeOverheads = new ArrayList<>();
         for (Point p : points) {
-            double overhead = p.measuredDevice - p.referenceReserved(slack);
+            double overhead = p.measuredDevice - p.referenceReserved(factor);
             (p.runsKernels() ? computeOverheads : loadOverheads).add(overhead);
         }
         long context;
         long workspace;
         if (loadOverheads.isEmpty()) {
-            List<Double> all = new ArrayList<>(computeOverheads);
-            context = Math.max(0, Math.round(median(all)));
+            context = Math.max(0, Math.round(median(computeOverheads)));
             workspace = 0;
-            notes.add("no load phase measured: context and workspaces cannot be told apart; all in context_bytes");
+            notes.add("no load phase measured: context and library memory cannot be told apart; all in context_bytes");
         } else {
             context = Math.max(0, Math.round(median(loadOverheads)));
             workspace = computeOverheads.isEmpty() ? 0
                     : Math.max(0, Math.round(median(computeOverheads) - context));
             if (computeOverheads.isEmpty()) {
-                notes.add("only load phases measured: library workspaces not identifiable; set to 0");
+                notes.add("only load phases measured: library memory not identifiable; workspace_bytes set to 0");
             }
         }
         List<DeviceCalibration.Residual> residuals = new ArrayList<>();
         for (Point p : points) {
-            long fitted = Math.round(p.referenceReserved(slack)) + context + (p.runsKernels() ? workspace : 0);
+            long fitted = Math.round(p.referenceReserved(factor)) + context + (p.runsKernels() ? workspace : 0);
             residuals.add(new DeviceCalibration.Residual(p.profile, p.phase, p.measuredDevice, fitted));
         }
         List<String> sources = comparisons.stream().map(Comparison::label).distinct().toList();
         return new DeviceCalibration(device.name(), device.slug(), GpuArchGuess.fromName(device.name()), context,
-                workspace, slack, METHOD, sources, residuals, device.driverVersion(), toolVersion, gitCommit,
+                workspace, factor, METHOD, sources, residuals, device.driverVersion(), toolVersion, gitCommit,
                 notes);
+    }
+
+    private static double slackFactor(List<Point> points, List<String> notes) {
+        List<Double> ratios = new ArrayList<>();
+        for (Point p : points) {
+            long modelledGap = p.estimatedReserved - p.estimatedAllocated;
+            if (p.measuredReserved != null && p.measuredAllocated != null && modelledGap > 0) {
+                ratios.add((double) (p.measuredReserved - p.measuredAllocated) / modelledGap);
+            }
+        }
+        if (ratios.isEmpty()) {
+            notes.add("allocator slack not identifiable: no phase measured both framework counters with a modelled"
+                    + " gap; factor kept at 1");
+            return 1.0;
+        }
+        double fitted = median(ratios);
+        if (fitted < 1.0) {
+            notes.add(String.format(Locale.ROOT, "fitted allocator slack factor %.3f < 1 (the allocator model"
+                    + " over-reserves); kept at 1, since the estimator only scales the gap up", fitted));
+            return 1.0;
+        }
+        return fitted;
     }
 
     private static DeviceInfo checkOneGpuModel(List<Comparison> comparisons) {
@@ -131,22 +146,23 @@ public final class Calibrator {
                 if (estimate == null || !device.present()) {
                     continue;
                 }
-                Measured reserved = MeasuredLevels.of(profile, reading, Level.RESERVED);
-                points.add(new Point(c.label(), reading.phase(), device.bytes(), estimate.reserved(),
-                        reserved.bytes()));
+                points.add(new Point(c.label(), reading.phase(), device.bytes(), estimate.allocated(),
+                        estimate.reserved(), MeasuredLevels.of(profile, reading, Level.ALLOCATED).bytes(),
+                        MeasuredLevels.of(profile, reading, Level.RESERVED).bytes()));
             }
         }
         return points;
     }
 
-    private record Point(String profile, String phase, long measuredDevice, long estimatedReserved,
-                         Long measuredReserved) {
+    private record Point(String profile, String phase, long measuredDevice, long estimatedAllocated,
+                         long estimatedReserved, Long measuredAllocated, Long measuredReserved) {
         boolean runsKernels() {
             return !Phase.LOAD.wire().equals(phase);
         }
 
-        double referenceReserved(double slack) {
-            return measuredReserved != null ? measuredReserved : estimatedReserved * (1 + slack);
+        double referenceReserved(double factor) {
+            return measuredReserved != null ? measuredReserved
+                    : estimatedAllocated + factor * (estimatedReserved - estimatedAllocated);
         }
     }
 

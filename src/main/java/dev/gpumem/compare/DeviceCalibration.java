@@ -5,20 +5,23 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Device-level constants of one GPU model, fitted from its real profiles. Applied to an estimate as
+ * Device-level constants of one GPU model, fitted from its real profiles. Applied to an estimate's phase as
  * <pre>
- *   reserved' = reserved · (1 + slackFraction)                   allocator slack the allocator model misses
- *   device    = reserved' + contextBytes                          load phase (no library handle yet)
- *   device    = reserved' + contextBytes + workspaceBytes         every phase that runs kernels
+ *   reserved' = allocated + allocatorSlackFactor · (reserved − allocated)   the allocator model's gap, rescaled
+ *   device    = reserved' + contextBytes                                    load phase (no kernel has run)
+ *   device    = reserved' + contextBytes + workspaceBytes                   every phase that runs kernels
  * </pre>
- * The file form is written and read by {@code io.CalibrationJson}.
+ * workspaceBytes is memory outside the caching allocator that appears once kernels run (cuBLAS/cuBLASLt/cuDNN
+ * handles, lazily loaded kernel modules); the cuBLAS workspace that PyTorch allocates through the caching allocator
+ * is not in it, since the allocated level already counts it. The file form is written and read by
+ * {@code io.CalibrationJson}.
  *
  * @param gpuName        device name as NVML reports it (e.g. "NVIDIA H100 80GB HBM3")
  * @param gpuSlug        {@link dev.gpumem.measure.DeviceInfo#slug()} of that name: the file's name
  * @param arch           architecture
  * @param contextBytes   CUDA context (and driver-side module data) of one process, outside the caching allocator
- * @param workspaceBytes library handles and workspaces outside the caching allocator (cuBLAS/cuBLASLt, cuDNN)
- * @param slackFraction  measured reserved over the allocator model's reserved, minus 1 (0 when not identifiable)
+ * @param workspaceBytes outside-allocator memory added once kernels run (library handles, lazily loaded modules)
+ * @param allocatorSlackFactor measured reserved − allocated gap over the allocator model's gap (1 = model as is)
  * @param method         how the constants were fitted, one sentence
  * @param sourceProfiles the profiles fitted from (file names)
  * @param residuals      per profile phase: measured device − calibrated device
@@ -28,7 +31,7 @@ import java.util.Objects;
  * @param notes          what could not be identified, one sentence each
  */
 public record DeviceCalibration(String gpuName, String gpuSlug, GpuSpec.GpuArch arch, long contextBytes,
-                                long workspaceBytes, double slackFraction, String method,
+                                long workspaceBytes, double allocatorSlackFactor, String method,
                                 List<String> sourceProfiles, List<Residual> residuals, String driverVersion,
                                 String toolVersion, String gitCommit, List<String> notes) {
     public DeviceCalibration {
@@ -39,8 +42,9 @@ public record DeviceCalibration(String gpuName, String gpuSlug, GpuSpec.GpuArch 
             throw new IllegalArgumentException("context_bytes and workspace_bytes: must be ≥ 0, got "
                     + contextBytes + " and " + workspaceBytes);
         }
-        if (!(slackFraction > -1 && slackFraction < 10)) {
-            throw new IllegalArgumentException("slack_fraction: must be in (-1, 10), got " + slackFraction);
+        if (!(allocatorSlackFactor >= 0 && allocatorSlackFactor < 100)) {
+            throw new IllegalArgumentException("allocator_slack_factor: must be in [0, 100), got "
+                    + allocatorSlackFactor);
         }
         Objects.requireNonNull(method, "method");
         sourceProfiles = List.copyOf(sourceProfiles);
@@ -62,9 +66,13 @@ public record DeviceCalibration(String gpuName, String gpuSlug, GpuSpec.GpuArch 
         }
     }
 
-    /** @return device bytes for a phase with the given estimated reserved bytes */
-    public long device(long reservedBytes, boolean runsKernels) {
-        long reserved = Math.round(reservedBytes * (1 + slackFraction));
-        return reserved + contextBytes + (runsKernels ? workspaceBytes : 0);
+    /** @return reserved bytes of a phase with the estimate's allocated and reserved, its gap rescaled */
+    public long reserved(long allocatedBytes, long reservedBytes) {
+        return allocatedBytes + Math.round(allocatorSlackFactor * (reservedBytes - allocatedBytes));
+    }
+
+    /** @return device bytes of a phase with the estimate's allocated and reserved */
+    public long device(long allocatedBytes, long reservedBytes, boolean runsKernels) {
+        return reserved(allocatedBytes, reservedBytes) + contextBytes + (runsKernels ? workspaceBytes : 0);
     }
 }

@@ -15,7 +15,7 @@ import java.util.List;
  * The calibration file, results/calibration/&lt;gpu-slug&gt;.json:
  * <pre>
  * { "schema_version": 1, "gpu": "NVIDIA H100 80GB HBM3", "gpu_slug": "nvidia-h100-80gb-hbm3", "arch": "hopper",
- *   "context_bytes": N, "workspace_bytes": N, "slack_fraction": 0.0123, "method": "...",
+ *   "context_bytes": N, "workspace_bytes": N, "allocator_slack_factor": 1.25, "method": "...",
  *   "source_profiles": ["..."], "residuals": [ { "profile", "phase", "measured_bytes", "fitted_bytes",
  *   "residual_bytes" } ], "driver": "580.65.06", "tool_version": "0.1.0", "commit": "abc1234", "notes": [] }
  * </pre>
@@ -36,7 +36,7 @@ public final class CalibrationJson {
         o.put("arch", c.arch().wire());
         o.put("context_bytes", c.contextBytes());
         o.put("workspace_bytes", c.workspaceBytes());
-        o.put("slack_fraction", c.slackFraction());
+        o.put("allocator_slack_factor", c.allocatorSlackFactor());
         o.put("method", c.method());
         ArrayNode src = o.putArray("source_profiles");
         c.sourceProfiles().forEach(src::add);
@@ -82,7 +82,7 @@ public final class CalibrationJson {
             return new DeviceCalibration(text(o, "gpu", origin), text(o, "gpu_slug", origin),
                     WireEnum.parse(GpuSpec.GpuArch.class, "arch", text(o, "arch", origin)),
                     integer(o, "context_bytes", origin), integer(o, "workspace_bytes", origin),
-                    number(o, "slack_fraction", origin), o.path("method").asText(""), strings(o, "source_profiles"),
+                    number(o, "allocator_slack_factor", origin), o.path("method").asText(""), strings(o, "source_profiles"),
                     residuals, o.path("driver").isTextual() ? o.get("driver").asText() : null,
                     o.path("tool_version").asText("unknown"), o.path("commit").asText("unknown"),
                     strings(o, "notes"));

@@ -22,8 +22,9 @@ class CalibratorTest {
     private final Calibrator calibrator = new Calibrator("0.1.0", "abc1234");
 
     /**
-     * A profile generated from known constants: measured reserved = estimated reserved · (1 + slack) and measured
-     * device = measured reserved + context (+ workspace once kernels have run).
+     * A profile generated from known constants: the estimate has allocated A = R/2 and reserved R; the framework
+     * measured allocated A and reserved A + slack·(R − A); NVML measured device = measured reserved + context
+     * (+ workspace once kernels have run).
      */
     private static Comparison synthetic(String label, DeviceInfo device, long scale, double slack,
                                         boolean withReserved) {
@@ -33,11 +34,11 @@ class CalibratorTest {
         List<PhaseReading> meas = new ArrayList<>();
         for (int i = 0; i < phases.length; i++) {
             long r = estReserved[i] * scale;
-            long measuredReserved = Math.round(r * (1 + slack));
+            long measuredReserved = r / 2 + Math.round(slack * (r - r / 2));
             long dev = measuredReserved + CONTEXT + (phases[i] == Phase.LOAD ? 0 : WORKSPACE);
             est.add(Fixtures.phase(phases[i], r / 2, r, r + 100 * MIB));
-            meas.add(Fixtures.measured(phases[i].wire(), i * 10L, i * 10L + 10, dev + 7 * MIB, dev, r / 2,
-                    withReserved ? measuredReserved : null));
+            meas.add(Fixtures.measured(phases[i].wire(), i * 10L, i * 10L + 10, dev + 7 * MIB, dev,
+                    withReserved ? Long.valueOf(r / 2) : null, withReserved ? measuredReserved : null));
         }
         Profile p = Fixtures.profile(device, "external", Fixtures.reading(0, 7 * MIB, null),
                 meas.toArray(PhaseReading[]::new));
@@ -47,11 +48,11 @@ class CalibratorTest {
 
     @Test
     void recoversContextWorkspaceAndSlackFromSyntheticProfiles() {
-        DeviceCalibration cal = calibrator.fit(List.of(synthetic("a.json", Fixtures.H100, 1, 0.04, true),
-                synthetic("b.json", Fixtures.H100, 3, 0.04, true)));
+        DeviceCalibration cal = calibrator.fit(List.of(synthetic("a.json", Fixtures.H100, 1, 1.25, true),
+                synthetic("b.json", Fixtures.H100, 3, 1.25, true)));
         assertEquals(CONTEXT, cal.contextBytes());
         assertEquals(WORKSPACE, cal.workspaceBytes());
-        assertEquals(0.04, cal.slackFraction(), 1e-9);
+        assertEquals(1.25, cal.allocatorSlackFactor(), 1e-9);
         assertEquals(GpuSpec.GpuArch.HOPPER, cal.arch());
         assertEquals("nvidia-h100-80gb-hbm3", cal.gpuSlug());
         assertEquals(List.of("a.json", "b.json"), cal.sourceProfiles());
@@ -62,20 +63,30 @@ class CalibratorTest {
     }
 
     @Test
-    void withoutReservedCountersSlackIsZeroAndSaidSo() {
-        DeviceCalibration cal = calibrator.fit(List.of(synthetic("a.json", Fixtures.H100, 1, 0.0, false)));
-        assertEquals(0.0, cal.slackFraction());
+    void withoutFrameworkCountersSlackFactorStaysOneAndSaidSo() {
+        DeviceCalibration cal = calibrator.fit(List.of(synthetic("a.json", Fixtures.H100, 1, 1.0, false)));
+        assertEquals(1.0, cal.allocatorSlackFactor());
         assertEquals(CONTEXT, cal.contextBytes());
         assertEquals(WORKSPACE, cal.workspaceBytes());
         assertTrue(cal.notes().stream().anyMatch(n -> n.contains("slack not identifiable")));
     }
 
     @Test
+    void slackFactorBelowOneIsKeptAtOneWithANote() {
+        DeviceCalibration cal = calibrator.fit(List.of(synthetic("a.json", Fixtures.H100, 1, 0.5, true)));
+        assertEquals(1.0, cal.allocatorSlackFactor());
+        assertTrue(cal.notes().stream().anyMatch(n -> n.contains("0.500 < 1")), cal.notes().toString());
+        // context and workspace come from the measured reserved, so they are still exact
+        assertEquals(CONTEXT, cal.contextBytes());
+        assertEquals(WORKSPACE, cal.workspaceBytes());
+    }
+
+    @Test
     void oneMissedPeakDoesNotMoveTheMedianFit() {
-        Comparison good1 = synthetic("a.json", Fixtures.H100, 1, 0.0, true);
-        Comparison good2 = synthetic("b.json", Fixtures.H100, 2, 0.0, true);
+        Comparison good1 = synthetic("a.json", Fixtures.H100, 1, 1.0, true);
+        Comparison good2 = synthetic("b.json", Fixtures.H100, 2, 1.0, true);
         // c: the poller missed the forward peak by 2 GiB
-        Comparison base = synthetic("c.json", Fixtures.H100, 3, 0.0, true);
+        Comparison base = synthetic("c.json", Fixtures.H100, 3, 1.0, true);
         List<PhaseReading> phases = new ArrayList<>(base.profile().phases());
         PhaseReading f = phases.get(1);
         phases.set(1, Fixtures.measured(f.phase(), 10, 20, f.peakDevice() - 2048 * MIB,
@@ -119,12 +130,13 @@ class CalibratorTest {
     }
 
     @Test
-    void calibratedDeviceAppliesSlackThenAddsContextAndWorkspace() {
+    void calibratedDeviceRescalesTheGapThenAddsContextAndWorkspace() {
         DeviceCalibration cal = new DeviceCalibration("NVIDIA H100 80GB HBM3", "nvidia-h100-80gb-hbm3",
-                GpuSpec.GpuArch.HOPPER, 500, 10, 0.10, Calibrator.METHOD, List.of(), List.of(), null, "0.1.0", "x",
+                GpuSpec.GpuArch.HOPPER, 500, 10, 1.5, Calibrator.METHOD, List.of(), List.of(), null, "0.1.0", "x",
                 List.of());
-        // 1000 · 1.1 + 500 = 1600; with kernels + 10 = 1610
-        assertEquals(1600, cal.device(1000, false));
-        assertEquals(1610, cal.device(1000, true));
+        // allocated 800, reserved 1000: 800 + 1.5·200 = 1100; + 500 context = 1600; with kernels + 10 = 1610
+        assertEquals(1100, cal.reserved(800, 1000));
+        assertEquals(1600, cal.device(800, 1000, false));
+        assertEquals(1610, cal.device(800, 1000, true));
     }
 }

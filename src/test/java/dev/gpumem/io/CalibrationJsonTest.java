@@ -17,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class CalibrationJsonTest {
     static final DeviceCalibration CAL = new DeviceCalibration("NVIDIA H100 80GB HBM3", "nvidia-h100-80gb-hbm3",
-            GpuSpec.GpuArch.HOPPER, 536_870_912L, 9_437_184L, 0.0125, "median of residuals", List.of("a.json"),
+            GpuSpec.GpuArch.HOPPER, 536_870_912L, 9_437_184L, 1.25, "median of residuals", List.of("a.json"),
             List.of(new DeviceCalibration.Residual("a.json", "forward", 1000, 990)), "580.65.06", "0.1.0", "abc",
             List.of("a note"));
 
