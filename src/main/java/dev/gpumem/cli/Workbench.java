@@ -1,30 +1,37 @@
 package dev.gpumem.cli;
 
 import dev.gpumem.estimate.Estimate;
-import dev.gpumem.estimate.Estimator;
 import dev.gpumem.estimate.RunConfig;
+import dev.gpumem.io.GpuPresetsJson;
+import dev.gpumem.io.RequestJson;
 import dev.gpumem.measure.Profile;
-import dev.gpumem.model.hf.ModelLoader;
 import java.nio.file.Path;
 
 /**
  * What compare, calibrate, report and validate need from the other parts: read a profile file, parse a request
- * line, estimate a request. One instance per command run.
- * TODO(issue 5): switch to io.ProfileFiles.read (branch measure), io.RequestJson and EstimationService (branch
- * interface) once they are on main.
+ * line, estimate a request. One instance per command run (it keeps the loaded models of that run).
+ * TODO(issue 5): readProfile switches to io.ProfileFiles.read once branch measure is on main.
  */
 class Workbench {
+    private RequestJson requests;
+    private EstimationService estimation;
+
     Profile readProfile(Path file) {
         throw new UserError(ExitCode.INTERNAL, "reading profiles needs io.ProfileFiles (branch measure),"
                 + " which is not merged yet; cannot read " + file);
     }
 
     RunConfig parseRequest(String jsonLine) {
-        throw new UserError(ExitCode.INTERNAL, "parsing requests needs io.RequestJson (branch interface),"
-                + " which is not merged yet");
+        if (requests == null) {
+            requests = new RequestJson(GpuPresetsJson.load());
+        }
+        return requests.parse(jsonLine);
     }
 
     Estimate estimate(RunConfig request) {
-        return new Estimator().estimate(new ModelLoader().load(request.model(), request.modelOverrides()), request);
+        if (estimation == null) {
+            estimation = new EstimationService();
+        }
+        return estimation.estimate(request);
     }
 }

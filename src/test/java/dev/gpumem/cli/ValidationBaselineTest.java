@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.Locale;
 import java.util.Map;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -24,8 +23,6 @@ class ValidationBaselineTest {
     static final Path DIR = Path.of("validation");
 
     @Test
-    @Disabled("enable once the estimator (branch estimator) and request parsing (branch interface) are merged and"
-            + " validation/baseline.json has been recorded from a real `gpumem validate` run")
     void medianErrorOnPublishedCasesDoesNotGetWorse() throws IOException {
         JsonNode baseline = new ObjectMapper().readTree(Files.readString(DIR.resolve("baseline.json")));
         ValidationScore score = ValidationRun.run(DIR, new Workbench());
