@@ -1,6 +1,9 @@
 package dev.gpumem.compare;
 
 import dev.gpumem.estimate.GpuSpec;
+import dev.gpumem.estimate.Source;
+import dev.gpumem.estimate.device.Calibration;
+import dev.gpumem.estimate.device.DeviceDefaults;
 import java.util.List;
 import java.util.Objects;
 
@@ -64,6 +67,20 @@ public record DeviceCalibration(String gpuName, String gpuSlug, GpuSpec.GpuArch 
         public long residualBytes() {
             return measuredBytes - fittedBytes;
         }
+    }
+
+    /**
+     * The estimator's form of these constants ({@link Calibration}, which replaces the shipped defaults of the
+     * architecture as a whole). The estimator adds one context to every phase, so the outside-allocator library
+     * memory joins the context (the peak phases all run kernels); its {@code workspaceBytes} is the cuBLAS workspace
+     * inside the caching allocator, which profiles measure through the allocated level and this fit does not
+     * touch, so it stays the shipped default of the architecture.
+     */
+    public Calibration toEstimatorCalibration() {
+        return new Calibration(arch, contextBytes + workspaceBytes, DeviceDefaults.forArch(arch).workspaceBytes(),
+                Math.max(1.0, allocatorSlackFactor), Source.MEASURED_CALIBRATION,
+                "fitted by gpumem calibrate on " + gpuName + " from " + sourceProfiles.size() + " profile(s), tool "
+                        + toolVersion + " (" + gitCommit + ")");
     }
 
     /** @return reserved bytes of a phase with the estimate's allocated and reserved, its gap rescaled */

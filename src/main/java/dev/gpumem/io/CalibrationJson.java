@@ -8,6 +8,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gpumem.compare.DeviceCalibration;
 import dev.gpumem.estimate.GpuSpec;
 import dev.gpumem.estimate.WireEnum;
+import dev.gpumem.estimate.device.Calibration;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -89,6 +94,19 @@ public final class CalibrationJson {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(e.getMessage().startsWith(origin) ? e.getMessage()
                     : origin + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * Reads a calibration file for {@code estimate --calibration FILE}, in the estimator's form.
+     *
+     * @throws IllegalArgumentException one sentence naming the file and field, or the file missing
+     */
+    public static Calibration readForEstimator(Path file) throws IOException {
+        try {
+            return fromJson(Files.readString(file), file.toString()).toEstimatorCalibration();
+        } catch (NoSuchFileException e) {
+            throw new IllegalArgumentException("--calibration: no such file: " + file);
         }
     }
 

@@ -1,10 +1,13 @@
 package dev.gpumem.io;
 
 import dev.gpumem.compare.DeviceCalibration;
+import dev.gpumem.estimate.GpuSpec;
+import dev.gpumem.estimate.device.Calibration;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -23,6 +26,18 @@ public final class ShippedCalibrations {
 
     ShippedCalibrations(ClassLoader loader) {
         this.loader = loader;
+    }
+
+    /**
+     * @return the shipped calibration of {@code gpu} (by its preset name, then by the slug of its name) in the
+     *         estimator's form, or empty when none is shipped (the estimator then uses its per-architecture defaults)
+     */
+    public Optional<Calibration> forGpu(GpuSpec gpu) {
+        if (gpu == null) {
+            return Optional.empty();
+        }
+        String slug = gpu.name().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("(^-|-$)", "");
+        return find(gpu.name(), slug).filter(c -> c.arch() == gpu.arch()).map(DeviceCalibration::toEstimatorCalibration);
     }
 
     /** @return the shipped calibration for the first key that has one (preset name or slug) */

@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.gpumem.compare.DeviceCalibration;
 import dev.gpumem.estimate.GpuSpec;
+import dev.gpumem.estimate.Source;
+import dev.gpumem.estimate.device.Calibration;
+import dev.gpumem.estimate.device.DeviceDefaults;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Files;
@@ -56,6 +59,35 @@ class CalibrationJsonTest {
             assertEquals(CAL, shipped.find("nvidia-h100-80gb-hbm3", "h100-80gb").orElseThrow());
             assertFalse(shipped.find("a100-40gb").isPresent());
             assertFalse(shipped.find("../calibration/h100-80gb", null).isPresent());
+        }
+    }
+
+    @Test
+    void estimatorFormFoldsOutsideAllocatorMemoryIntoContextAndKeepsTheCublasDefault(@TempDir Path dir)
+            throws Exception {
+        Path f = Files.writeString(dir.resolve("h100.json"), CalibrationJson.toJson(CAL));
+        Calibration c = CalibrationJson.readForEstimator(f);
+        // 512 MiB context + 9 MiB outside-allocator library memory
+        assertEquals(536_870_912L + 9_437_184L, c.contextBytes());
+        assertEquals(DeviceDefaults.forArch(GpuSpec.GpuArch.HOPPER).workspaceBytes(), c.workspaceBytes());
+        assertEquals(1.25, c.allocatorSlackFactor());
+        assertEquals(Source.MEASURED_CALIBRATION, c.source());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> CalibrationJson.readForEstimator(dir.resolve("none.json")));
+        assertTrue(e.getMessage().startsWith("--calibration: no such file"), e.getMessage());
+    }
+
+    @Test
+    void shippedCalibrationOfAPresetGpuIsFoundInTheEstimatorsForm(@TempDir Path root) throws Exception {
+        Path dir = Files.createDirectories(root.resolve("dev/gpumem/calibration"));
+        Files.writeString(dir.resolve("h100-80gb.json"), CalibrationJson.toJson(CAL));
+        try (URLClassLoader loader = new URLClassLoader(new URL[] {root.toUri().toURL()}, null)) {
+            ShippedCalibrations shipped = new ShippedCalibrations(loader);
+            GpuSpec h100 = new GpuSpec("h100-80gb", 80L << 30, GpuSpec.GpuArch.HOPPER);
+            assertEquals(Source.MEASURED_CALIBRATION, shipped.forGpu(h100).orElseThrow().source());
+            // same name but another architecture: not applied
+            assertTrue(shipped.forGpu(new GpuSpec("h100-80gb", 80L << 30, GpuSpec.GpuArch.AMPERE)).isEmpty());
+            assertTrue(shipped.forGpu(null).isEmpty());
         }
     }
 }
