@@ -48,9 +48,10 @@ cp scripts/gpumem "$out.tmp/scripts/"
 for f in scripts/gpu-check.sh scripts/torch_step.py scripts/djl-gate.py; do
   [[ -f "$f" ]] && cp "$f" "$out.tmp/scripts/"
 done
-# model configs the GPU matrix may name by path
-mkdir -p "$out.tmp/validation"
+# model configs: the validation models by path, and the presets where scripts/torch_step.py looks for them
+mkdir -p "$out.tmp/validation" "$out.tmp/src/main/resources/dev/gpumem"
 cp -r validation/models "$out.tmp/validation/"
+[[ -d src/main/resources/dev/gpumem/presets ]] && cp -r src/main/resources/dev/gpumem/presets "$out.tmp/src/main/resources/dev/gpumem/"
 cat > "$out.tmp/bin/gpumem" <<'SH'
 #!/usr/bin/env bash
 # gpumem from a device bundle: the bundle's own Java runtime and jars.

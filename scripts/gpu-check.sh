@@ -12,6 +12,8 @@
 #      sdpa attention: allocated/reserved from torch's counters, device from NVML per process
 #   4. DJL: only when scripts/djl-gate.py finds its libtorch loadable (it most likely is not: DJL 0.36 wants 2.7.1)
 #   5. gpumem compare (text, JSON, Markdown) and gpumem calibrate over what was measured
+# GPU_CHECK_ALLOW_CPU=1 runs the same steps on the CPU twin (--cpu) with a tiny GPT-2 matrix, to test this script
+# where there is no GPU; its profiles say they are CPU profiles, and calibrate refuses them by design.
 # Exit status: 0 when every step ran, 1 when some step failed (see $OUT/gpu-check.log), 3 without an NVIDIA driver.
 set -uo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -42,22 +44,44 @@ step() {
   return $rc
 }
 
-# The matrix: id and estimate-request flags (same flags as `gpumem estimate`).
+# The matrix: id and the estimate request (REQUEST-SCHEMA.md), written to $out/requests/<id>.json and given to both
+# `gpumem measure --request` and, for the external steps, scripts/torch_step.py --request.
 # Llama-3.1-8B shapes truncated to 4 layers keep an 8B model's layer sizes while fitting in seconds.
+L4='"model": "llama-3.1-8b", "model_overrides": {"num_hidden_layers": 4}'
 matrix=(
-  "llama8b-l4-bf16-s512|--model llama-3.1-8b --override num_hidden_layers=4 --task train --precision bf16 --optimizer adamw --batch 1 --seq 512"
-  "llama8b-l4-bf16-s2048|--model llama-3.1-8b --override num_hidden_layers=4 --task train --precision bf16 --optimizer adamw --batch 1 --seq 2048"
-  "llama8b-l4-ampbf16-s512|--model llama-3.1-8b --override num_hidden_layers=4 --task train --precision amp-bf16 --optimizer adamw --batch 1 --seq 512"
-  "llama8b-l4-ampbf16-s2048|--model llama-3.1-8b --override num_hidden_layers=4 --task train --precision amp-bf16 --optimizer adamw --batch 1 --seq 2048"
-  "gpt2-fp32-b4-s512|--model gpt2 --task train --precision fp32 --optimizer adamw --batch 4 --seq 512"
-  "llama8b-l4-lora-r16|--model llama-3.1-8b --override num_hidden_layers=4 --task train --precision bf16 --optimizer adamw --batch 1 --seq 1024 --finetune lora --lora-rank 16 --lora-targets q_proj,v_proj"
-  "llama8b-l4-infer-kv4096|--model llama-3.1-8b --override num_hidden_layers=4 --task inference --precision bf16 --optimizer none --batch 1 --seq 4096 --context-tokens 4096"
+  "llama8b-l4-bf16-s512|{$L4, \"task\": \"train\", \"precision\": \"bf16\", \"optimizer\": \"adamw\", \"batch\": 1, \"seq\": 512}"
+  "llama8b-l4-bf16-s2048|{$L4, \"task\": \"train\", \"precision\": \"bf16\", \"optimizer\": \"adamw\", \"batch\": 1, \"seq\": 2048}"
+  "llama8b-l4-ampbf16-s512|{$L4, \"task\": \"train\", \"precision\": \"amp-bf16\", \"optimizer\": \"adamw\", \"batch\": 1, \"seq\": 512}"
+  "llama8b-l4-ampbf16-s2048|{$L4, \"task\": \"train\", \"precision\": \"amp-bf16\", \"optimizer\": \"adamw\", \"batch\": 1, \"seq\": 2048}"
+  "gpt2-fp32-b4-s512|{\"model\": \"gpt2\", \"task\": \"train\", \"precision\": \"fp32\", \"optimizer\": \"adamw\", \"batch\": 4, \"seq\": 512}"
+  "llama8b-l4-lora-r16|{$L4, \"task\": \"train\", \"precision\": \"bf16\", \"optimizer\": \"adamw\", \"batch\": 1, \"seq\": 1024, \"finetune\": {\"method\": \"lora\", \"rank\": 16, \"alpha\": 32, \"targets\": [\"q_proj\", \"v_proj\"]}}"
+  "llama8b-l4-infer-kv4096|{$L4, \"task\": \"inference\", \"precision\": \"bf16\", \"optimizer\": \"none\", \"batch\": 1, \"seq\": 4096, \"inference\": {\"batch\": 1, \"context_tokens\": 4096, \"kv_cache_dtype\": \"bf16\"}}"
 )
+cpu_args=()
+if [[ "${GPU_CHECK_ALLOW_CPU:-0}" == 1 ]]; then
+  cpu_args=(--cpu)
+  matrix=(
+    "gpt2-fp32-b1-s128|{\"model\": \"gpt2\", \"task\": \"train\", \"precision\": \"fp32\", \"optimizer\": \"adamw\", \"batch\": 1, \"seq\": 128}"
+    "gpt2-infer-kv256|{\"model\": \"gpt2\", \"task\": \"inference\", \"precision\": \"fp32\", \"optimizer\": \"none\", \"batch\": 1, \"seq\": 256, \"inference\": {\"batch\": 1, \"context_tokens\": 256, \"kv_cache_dtype\": \"fp32\"}}"
+  )
+fi
+# torch_step.py refuses what it cannot run faithfully (LoRA among them): those configs are replay-only
+external_skip_re='lora'
+mkdir -p "$out/requests"
+# request FILE for id ID with attention ATTN ("" keeps the request's default)
+request_file() {
+  local id="$1" attn="$2" body="" entry
+  for entry in "${matrix[@]}"; do [[ "${entry%%|*}" == "$id" ]] && body="${entry#*|}"; done
+  local f="$out/requests/$id${attn:+-$attn}.json"
+  if [[ -n "$attn" ]]; then body="${body%\}}, \"attention\": \"$attn\", \"id\": \"$id-$attn\"}"; else body="${body%\}}, \"id\": \"$id\"}"; fi
+  printf '%s\n' "$body" > "$f"
+  echo "$f"
+}
 
 say "gpu-check: out=$out budget=${budget_s}s gpumem=${gpumem[*]} python=${python:-none}"
 # 1. machine facts
 { ldd --version 2>&1 | head -1; uname -a; cat /proc/driver/nvidia/version 2>/dev/null; } > "$out/machine.txt"
-if [[ ! -e /proc/driver/nvidia/version ]] && ! ldconfig -p 2>/dev/null | grep -q 'libnvidia-ml.so.1 '; then
+if [[ "${GPU_CHECK_ALLOW_CPU:-0}" != 1 && ! -e /proc/driver/nvidia/version ]] && ! ldconfig -p 2>/dev/null | grep -q 'libnvidia-ml.so.1 '; then
   say "no NVIDIA driver here (/proc/driver/nvidia/version absent, libnvidia-ml.so.1 not in ldconfig): nothing to measure"
   exit 3
 fi
@@ -67,9 +91,9 @@ step doctor 60 "${gpumem[@]}" doctor
 # 2. replay, plain and through the caching-allocator model
 for backend in replay replay-cca; do
   for entry in "${matrix[@]}"; do
-    id="${entry%%|*}"; flags="${entry#*|}"
-    # shellcheck disable=SC2086  # flags are a word list on purpose
-    step "$backend-$id" 60 "${gpumem[@]}" measure --backend "$backend" --id "$id-$backend" $flags --out "$out/profiles"
+    id="${entry%%|*}"
+    step "$backend-$id" 60 "${gpumem[@]}" measure --backend "$backend" "${cpu_args[@]}" --request "$(request_file "$id" "")" \
+      --timeout 50 --out "$out/profiles"
   done
 done
 
@@ -78,10 +102,11 @@ if [[ -n "$python" && -f "$here/scripts/torch_step.py" ]]; then
   step torch-version 60 "$python" -c "import torch, sys; print(torch.__version__, torch.version.cuda, torch.cuda.is_available(), sys.version)"
   for attention in sdpa eager; do
     for entry in "${matrix[@]}"; do
-      id="${entry%%|*}"; flags="${entry#*|}"
-      # shellcheck disable=SC2086
-      step "torch-$attention-$id" 90 "${gpumem[@]}" measure --backend external --id "$id-torch-$attention" $flags \
-        --attention "$attention" --out "$out/profiles" -- "$python" "$here/scripts/torch_step.py"
+      id="${entry%%|*}"
+      [[ "$id" =~ $external_skip_re ]] && { say "SKIP torch-$attention-$id (torch_step.py does not run it)"; continue; }
+      req="$(request_file "$id" "$attention")"
+      step "torch-$attention-$id" 90 "${gpumem[@]}" measure --backend external "${cpu_args[@]}" --request "$req" --timeout 80 \
+        --out "$out/profiles" -- "$python" "$here/scripts/torch_step.py" --request "$req"
     done
   done
 else
@@ -93,10 +118,10 @@ djl_jar=("$here"/lib/pytorch-jni-*.jar "$here"/target/lib/pytorch-jni-*.jar)
 if [[ -n "$python" ]] && step djl-gate 60 "$python" "$here/scripts/djl-gate.py" "${djl_jar[0]}" "$out/djl-jni"; then
   torch_lib="$("$python" -c 'import os, torch; print(os.path.join(os.path.dirname(torch.__file__), "lib"))')"
   for entry in "${matrix[@]:0:2}"; do
-    id="${entry%%|*}"; flags="${entry#*|}"
-    # shellcheck disable=SC2086
+    id="${entry%%|*}"
     step "djl-$id" 120 env PYTORCH_LIBRARY_PATH="$torch_lib" PYTORCH_FLAVOR=cu128 DJL_CACHE_DIR="$out/djl-cache" \
-      ENGINE_CACHE_DIR="$out/djl-cache" "${gpumem[@]}" measure --backend djl --id "$id-djl" $flags --out "$out/profiles"
+      ENGINE_CACHE_DIR="$out/djl-cache" "${gpumem[@]}" measure --backend djl --request "$(request_file "$id" "")" \
+      --timeout 110 --out "$out/profiles"
   done
 else
   say "SKIP DJL steps (gate: $(tail -n 1 "$out/logs/djl-gate.log" 2>/dev/null || echo 'not run'))"
