@@ -98,8 +98,8 @@ for backend in replay replay-cca; do
 done
 
 # 3. external PyTorch steps, eager and sdpa
-if [[ -n "$python" && -f "$here/scripts/torch_step.py" ]]; then
-  step torch-version 60 "$python" -c "import torch, sys; print(torch.__version__, torch.version.cuda, torch.cuda.is_available(), sys.version)"
+if [[ -n "$python" && -f "$here/scripts/torch_step.py" ]] \
+   && step torch-version 60 "$python" -c "import torch, sys; print(torch.__version__, torch.version.cuda, torch.cuda.is_available(), sys.version)"; then
   for attention in sdpa eager; do
     for entry in "${matrix[@]}"; do
       id="${entry%%|*}"
@@ -110,7 +110,7 @@ if [[ -n "$python" && -f "$here/scripts/torch_step.py" ]]; then
     done
   done
 else
-  say "SKIP external PyTorch steps (python=${python:-none}, torch_step.py present: $([[ -f "$here/scripts/torch_step.py" ]] && echo yes || echo no))"
+  say "SKIP external PyTorch steps (python=${python:-none}, torch_step.py present: $([[ -f "$here/scripts/torch_step.py" ]] && echo yes || echo no), torch: $(tail -n 1 "$out/logs/torch-version.log" 2>/dev/null || echo 'not tried'))"
 fi
 
 # 4. DJL, only if its cu128 JNI resolves against this machine's libtorch

@@ -3,6 +3,7 @@ package dev.gpumem.report;
 import dev.gpumem.compare.Comparison;
 import dev.gpumem.estimate.Component;
 import dev.gpumem.estimate.PhaseEstimate;
+import dev.gpumem.measure.DeviceInfo;
 import java.util.Map;
 import java.util.Set;
 import org.jfree.chart.ChartFactory;
@@ -29,12 +30,14 @@ final class ComponentBarChart {
     }
 
     static JFreeChart create(Comparison c) {
+        // the CPU twin has no caching allocator and no CUDA context: only the allocated level's components apply
+        boolean cpu = c.profile().provenance().device().kind() == DeviceInfo.Kind.CPU;
         long max = 1;
         Set<Component> used = new java.util.TreeSet<>(java.util.Comparator.comparingInt(ComponentBarChart::stackOrder));
         for (PhaseEstimate e : c.estimate().phases()) {
-            max = Math.max(max, e.device());
+            max = Math.max(max, cpu ? e.allocated() : e.device());
             e.components().forEach((k, v) -> {
-                if (v > 0) {
+                if (v > 0 && !(cpu && (k == Component.CONTEXT || k == Component.ALLOCATOR_SLACK))) {
                     used.add(k);
                 }
             });
@@ -47,7 +50,8 @@ final class ComponentBarChart {
                 data.addValue(unit.of(m.getOrDefault(k, 0L)), k.wire(), e.phase().wire());
             }
         }
-        JFreeChart chart = ChartFactory.createStackedBarChart("Estimated components per phase — " + c.label(),
+        String level = cpu ? " (allocated level: CPU profile)" : "";
+        JFreeChart chart = ChartFactory.createStackedBarChart("Estimated components per phase — " + c.label() + level,
                 "phase", unit.label, data, PlotOrientation.VERTICAL, true, false, false);
         CategoryPlot plot = chart.getCategoryPlot();
         plot.setRangeGridlinePaint(ChartStyle.GRID);
