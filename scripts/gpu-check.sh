@@ -114,8 +114,8 @@ else
 fi
 
 # 4. DJL, only if its cu128 JNI resolves against this machine's libtorch
-djl_jar=("$here"/lib/pytorch-jni-*.jar "$here"/target/lib/pytorch-jni-*.jar)
-if [[ -n "$python" ]] && step djl-gate 60 "$python" "$here/scripts/djl-gate.py" "${djl_jar[0]}" "$out/djl-jni"; then
+djl_jar="$(ls "$here"/lib/pytorch-jni-*.jar "$here"/target/lib/pytorch-jni-*.jar 2>/dev/null | head -n 1)"
+if [[ -n "$python" && -n "$djl_jar" ]] && step djl-gate 60 "$python" "$here/scripts/djl-gate.py" "$djl_jar" "$out/djl-jni"; then
   torch_lib="$("$python" -c 'import os, torch; print(os.path.join(os.path.dirname(torch.__file__), "lib"))')"
   for entry in "${matrix[@]:0:2}"; do
     id="${entry%%|*}"
