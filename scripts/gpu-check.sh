@@ -131,6 +131,12 @@ fi
 mapfile -t profiles < <(find "$out/profiles" -name '*.json' | sort)
 say "${#profiles[@]} profile(s) written"
 if (( ${#profiles[@]} > 0 )); then
+  # a profile without a request (or from an older tool) would stop compare: leave those out, each named in the log
+  comparable=()
+  for p in "${profiles[@]}"; do
+    if "${gpumem[@]}" compare "$p" > /dev/null 2>> "$log"; then comparable+=("$p"); else say "not comparable: $p"; fi
+  done
+  profiles=("${comparable[@]}")
   "${gpumem[@]}" compare "${profiles[@]}" > "$out/compare.txt" 2>> "$log" || failures=$((failures + 1))
   "${gpumem[@]}" compare --json "${profiles[@]}" > "$out/compare.json" 2>> "$log"
   "${gpumem[@]}" compare --markdown "${profiles[@]}" > "$out/compare.md" 2>> "$log"
