@@ -7,8 +7,8 @@ import java.util.Optional;
 
 /**
  * The commit of the source tree the tool runs from, read from {@code .git} under {@code -Dgpumem.home} (set by
- * scripts/gpumem) without running git: HEAD, a worktree's {@code gitdir:} pointer, loose refs and packed-refs.
- * "unknown" when there is no checkout (a device bundle).
+ * scripts/gpumem) without running git: the COMMIT file a device bundle carries (scripts/device-bundle.sh), else
+ * HEAD, a worktree's {@code gitdir:} pointer, loose refs and packed-refs. "unknown" when neither is there.
  */
 final class GitCommit {
     private GitCommit() {
@@ -27,6 +27,11 @@ final class GitCommit {
     }
 
     static Optional<String> resolve(Path root) throws IOException {
+        Path stamped = root.resolve("COMMIT");
+        if (Files.isRegularFile(stamped)) {
+            String c = Files.readString(stamped).trim();
+            return c.matches("[0-9a-f]{7,40}") ? Optional.of(c) : Optional.empty();
+        }
         Path git = root.resolve(".git");
         if (Files.isRegularFile(git)) {
             String pointer = Files.readString(git).trim();

@@ -34,6 +34,14 @@ class GitCommitTest {
     }
 
     @Test
+    void aDeviceBundleCarriesItsCommitInAFile(@TempDir Path root) throws IOException {
+        Files.writeString(root.resolve("COMMIT"), SHA + "\n");
+        assertEquals(Optional.of(SHA), GitCommit.resolve(root));
+        Files.writeString(root.resolve("COMMIT"), "unknown\n");
+        assertTrue(GitCommit.resolve(root).isEmpty());
+    }
+
+    @Test
     void noCheckoutIsEmpty(@TempDir Path root) throws IOException {
         assertTrue(GitCommit.resolve(root).isEmpty());
     }
