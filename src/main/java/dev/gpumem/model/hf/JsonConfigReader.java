@@ -14,6 +14,8 @@ import java.util.Map;
  * One of the two classes of this package that know Jackson (with {@link SafetensorsHeaderReader}).
  */
 final class JsonConfigReader {
+    /** Thread-safe once configured; one per reader, as building a mapper costs far more than a small parse. */
+    private final ObjectMapper mapper = new ObjectMapper();
 
     /**
      * @return the top-level object of {@code file}
@@ -37,7 +39,7 @@ final class JsonConfigReader {
     Map<String, Object> read(InputStream in, String name) {
         Object value;
         try {
-            value = new ObjectMapper().readValue(in, Object.class);
+            value = mapper.readValue(in, Object.class);
         } catch (JacksonException e) {
             throw new IllegalArgumentException("model config " + name + " is not valid JSON: "
                     + e.getOriginalMessage(), e);

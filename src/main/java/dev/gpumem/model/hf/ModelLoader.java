@@ -18,11 +18,13 @@ import java.util.Map;
  * Turns a model reference into an inventory: a preset name, a path to a config.json, or a model folder
  * (config.json + *.safetensors headers). The config, with {@code model_overrides} applied, gives the
  * {@link Architecture}; the tensors come from the family mapper, or from the safetensors headers for a folder that
- * has shards.
+ * has shards. Reuse one loader for a batch: it parses each preset once. It is safe to share between threads.
  */
 public final class ModelLoader {
-    private final PresetCatalog presets = new PresetCatalog();
+    private final JsonConfigReader json = new JsonConfigReader();
+    private final PresetCatalog presets = new PresetCatalog(json);
     private final FamilyCatalog families = new FamilyCatalog();
+    private final PresetInventoryCache presetInventories = new PresetInventoryCache();
 
     /**
      * @param ref       preset name, config.json path, or folder
@@ -35,7 +37,8 @@ public final class ModelLoader {
                     presets()) + "), a path to a config.json, or a model folder");
         }
         if (presets.contains(ref)) {
-            return build("preset " + ref, new HfConfig("preset " + ref, presets.config(ref)), overrides, List.of());
+            return presetInventories.get(ref, overrides, () ->
+                    build("preset " + ref, new HfConfig("preset " + ref, presets.config(ref)), overrides, List.of()));
         }
         Path path = pathOrNull(ref);
         if (path != null && Files.isDirectory(path)) {
@@ -62,8 +65,8 @@ public final class ModelLoader {
         return presets.names().stream().sorted().toList();
     }
 
-    private static HfConfig read(Path file) {
-        return new HfConfig(file.toString(), new JsonConfigReader().read(file));
+    private HfConfig read(Path file) {
+        return new HfConfig(file.toString(), json.read(file));
     }
 
     private static Path pathOrNull(String ref) {

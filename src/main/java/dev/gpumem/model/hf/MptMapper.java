@@ -56,11 +56,12 @@ final class MptMapper implements FamilyMapper {
         return new MappedModel(a.build(), t.toList());
     }
 
+    /** MPT's LayerNorm: with {@code no_bias} its bias is removed, leaving the weight alone. */
     private static void norm(TensorList t, String name, int layer, long h, boolean bias) {
         if (bias) {
             t.layerNorm(name, layer, h);
         } else {
-            t.rmsNorm(name, layer, h);
+            t.add(name + ".weight", ParamGroup.NORM, layer, h);
         }
     }
 }

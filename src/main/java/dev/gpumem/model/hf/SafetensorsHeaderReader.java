@@ -24,6 +24,8 @@ final class SafetensorsHeaderReader {
     /** The format's own cap on header size (safetensors rejects headers above 100,000,000 bytes). */
     static final long MAX_HEADER_BYTES = 100_000_000L;
 
+    private final ObjectMapper mapper = new ObjectMapper();
+
     /** @return the tensors the header lists, in header order */
     List<SafetensorsEntry> read(Path file) {
         try (InputStream in = Files.newInputStream(file)) {
@@ -46,7 +48,7 @@ final class SafetensorsHeaderReader {
     private List<SafetensorsEntry> parse(Path file, byte[] header) {
         JsonNode root;
         try {
-            root = new ObjectMapper().readTree(header);
+            root = mapper.readTree(header);
         } catch (JacksonException e) {
             throw malformed(file, "header is not valid JSON (" + e.getOriginalMessage() + ")");
         } catch (IOException e) {

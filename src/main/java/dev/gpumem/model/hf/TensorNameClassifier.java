@@ -1,6 +1,7 @@
 package dev.gpumem.model.hf;
 
 import dev.gpumem.model.ParamGroup;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -30,10 +31,8 @@ final class TensorNameClassifier {
 
     ParamGroup group(String name) {
         String n = name.toLowerCase(Locale.ROOT);
-        for (String s : QUANT_SUFFIXES) {
-            if (name.endsWith(s) || name.contains(".quant_state.")) {
-                return ParamGroup.QUANT_STATE;
-            }
+        if (name.contains(".quant_state.") || Arrays.stream(QUANT_SUFFIXES).anyMatch(name::endsWith)) {
+            return ParamGroup.QUANT_STATE;
         }
         if (n.contains("inv_freq") || n.endsWith("masked_bias") || n.endsWith("position_ids")
                 || n.endsWith(".attn.bias") || n.endsWith(".attention.bias")) {
