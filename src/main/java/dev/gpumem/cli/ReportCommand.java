@@ -45,8 +45,15 @@ public final class ReportCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         // charts render off-screen; a GPU machine or CI runner has no display
         System.setProperty("java.awt.headless", "true");
-        List<Path> files = new ReportWriter("gpumem " + VersionProvider.version() + " (" + GitCommit.current() + ")")
-                .write(ProfileComparisons.of(profiles, bench), out);
+        List<Path> files;
+        try {
+            files = new ReportWriter("gpumem " + VersionProvider.version() + " (" + GitCommit.current() + ")")
+                    .write(ProfileComparisons.of(profiles, bench), out);
+        } catch (NoClassDefFoundError e) {
+            // the device bundle (scripts/device-bundle.sh) leaves out java.desktop and jfreechart on purpose
+            throw UserError.badInput("report: charts need the java.desktop module and jfreechart, which this runtime"
+                    + " lacks (a device bundle?); copy the profiles to a machine with the full build and run it there");
+        }
         PrintWriter w = spec.commandLine().getOut();
         w.println("wrote " + files.size() + " files; open " + out.resolve(ReportWriter.INDEX));
         w.flush();
