@@ -57,32 +57,35 @@ class GpuRegressionTest {
         assumeTrue(missing.isEmpty(), () -> missing.orElse(""));
     }
 
-    /** id and the request flags of `gpumem estimate` / `gpumem measure` */
-    static Stream<String[]> configs() {
+    /** @param id names the config; @param flags request flags of `gpumem estimate` / `gpumem measure` */
+    record Config(String id, List<String> flags) {
+        @Override
+        public String toString() {
+            return id;
+        }
+    }
+
+    static Stream<Config> configs() {
         return Stream.of(
-                new String[] {"gpt2-fp32-adamw-b2-s256", "--model", "gpt2", "--task", "train", "--precision", "fp32",
-                    "--optimizer", "adamw", "--batch", "2", "--seq", "256"},
-                new String[] {"llama8b-l2-bf16-adamw-s512", "--model", "llama-3.1-8b", "--override",
-                    "num_hidden_layers=2", "--task", "train", "--precision", "bf16", "--optimizer", "adamw", "--batch",
-                    "1", "--seq", "512"},
-                new String[] {"llama8b-l2-infer-kv2048", "--model", "llama-3.1-8b", "--override",
-                    "num_hidden_layers=2", "--task", "inference", "--precision", "bf16", "--optimizer", "none",
-                    "--batch", "1", "--seq", "2048", "--context-tokens", "2048"});
+                new Config("gpt2-fp32-adamw-b2-s256", List.of("--model", "gpt2", "--task", "train", "--precision",
+                        "fp32", "--optimizer", "adamw", "--batch", "2", "--seq", "256")),
+                new Config("llama8b-l2-bf16-adamw-s512", List.of("--model", "llama-3.1-8b", "--override",
+                        "num_hidden_layers=2", "--task", "train", "--precision", "bf16", "--optimizer", "adamw",
+                        "--batch", "1", "--seq", "512")),
+                new Config("llama8b-l2-infer-kv2048", List.of("--model", "llama-3.1-8b", "--override",
+                        "num_hidden_layers=2", "--task", "inference", "--precision", "bf16", "--optimizer", "none",
+                        "--batch", "1", "--seq", "2048", "--context-tokens", "2048")));
     }
 
-    private static String[] cli(String... args) {
-        return args;
-    }
-
-    private Path measure(String[] config) throws IOException {
-        String id = config[0];
+    private Path measure(Config config) throws IOException {
+        String id = config.id();
         Path have = measured.get(id);
         if (have != null) {
             return have;
         }
         Path out = Files.createDirectories(work.resolve(id));
         List<String> args = new ArrayList<>(List.of("measure", "--backend", "replay", "--id", id));
-        args.addAll(List.of(config).subList(1, config.length));
+        args.addAll(config.flags());
         args.addAll(List.of("--out", out.toString()));
         StringWriter err = new StringWriter();
         int code = Main.run(args.toArray(String[]::new), new PrintWriter(new StringWriter()), new PrintWriter(err));
@@ -100,7 +103,7 @@ class GpuRegressionTest {
     private static JsonNode compareJson(Path profile) throws IOException {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        int code = Main.run(cli("compare", "--json", profile.toString()), new PrintWriter(out), new PrintWriter(err));
+        int code = Main.run(new String[] {"compare", "--json", profile.toString()}, new PrintWriter(out), new PrintWriter(err));
         if (code != 0) {
             fail("gpumem compare exited " + code + ": " + err.toString().strip());
         }
@@ -109,7 +112,7 @@ class GpuRegressionTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("configs")
-    void estimateErrorStaysWithinTolerance(String[] config) throws IOException {
+    void estimateErrorStaysWithinTolerance(Config config) throws IOException {
         JsonNode cmp = compareJson(measure(config));
         List<String> over = new ArrayList<>();
         int scored = 0;
@@ -132,23 +135,23 @@ class GpuRegressionTest {
                         row.path("level").asText(), 100 * e, 100 * tol));
             }
         }
-        assertTrue(scored > 0, config[0] + ": no level was measured, so nothing was checked");
-        assertTrue(over.isEmpty(), config[0] + ": " + String.join("; ", over));
+        assertTrue(scored > 0, config.id() + ": no level was measured, so nothing was checked");
+        assertTrue(over.isEmpty(), config.id() + ": " + String.join("; ", over));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("configs")
-    void peakDeviceMemoryDoesNotGrowAgainstCommittedBaseline(String[] config) throws IOException {
+    void peakDeviceMemoryDoesNotGrowAgainstCommittedBaseline(Config config) throws IOException {
         Path profile = measure(config);
         JsonNode now = new ObjectMapper().readTree(Files.readString(profile));
         String slug = GpuSlug.of(now.path("provenance").path("device").path("name").asText());
-        Path baseline = Path.of("results", slug, "baseline", config[0] + ".json");
+        Path baseline = Path.of("results", slug, "baseline", config.id() + ".json");
         assumeTrue(Files.exists(baseline), "no committed baseline " + baseline + " for this card: growth not checked"
                 + " (copy " + profile.getFileName() + " there to start one)");
         long before = peakDevice(new ObjectMapper().readTree(Files.readString(baseline)));
         long after = peakDevice(now);
         assertTrue(after <= before * (1 + GROWTH_TOLERANCE), String.format(Locale.ROOT,
-                "%s: peak device memory grew from %d to %d bytes (+%.2f%%, tolerance %.0f%%)", config[0], before, after,
+                "%s: peak device memory grew from %d to %d bytes (+%.2f%%, tolerance %.0f%%)", config.id(), before, after,
                 100.0 * (after - before) / before, 100 * GROWTH_TOLERANCE));
     }
 
