@@ -11,6 +11,7 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -22,7 +23,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -45,8 +45,9 @@ class GpuRegressionTest {
     static final double ALLOCATED_TOLERANCE = 0.01;
     static final double GROWTH_TOLERANCE = 0.02;
 
-    @TempDir
-    Path work;
+    /** Kept after the run (not a temp folder), so a GPU CI job can keep the profiles and a person can start a
+     * baseline from them. */
+    static final Path WORK = Path.of("target", "gpu-suite");
 
     private final Map<String, Path> measured = new HashMap<>();
 
@@ -83,7 +84,7 @@ class GpuRegressionTest {
         if (have != null) {
             return have;
         }
-        Path out = Files.createDirectories(work.resolve(id));
+        Path out = Files.createDirectories(WORK.resolve(id));
         List<String> args = new ArrayList<>(List.of("measure", "--backend", "replay", "--id", id));
         args.addAll(config.flags());
         args.addAll(List.of("--out", out.toString()));
@@ -92,8 +93,8 @@ class GpuRegressionTest {
         if (code != 0) {
             fail("gpumem " + String.join(" ", args) + " exited " + code + ": " + err.toString().strip());
         }
-        try (Stream<Path> files = Files.walk(out)) {
-            Path json = files.filter(f -> f.toString().endsWith(".json")).findFirst()
+        try (Stream<Path> files = Files.list(out)) {
+            Path json = files.filter(f -> f.toString().endsWith(".json")).max(Comparator.naturalOrder())
                     .orElseThrow(() -> new AssertionError("measure wrote no profile under " + out));
             measured.put(id, json);
             return json;
