@@ -2,7 +2,8 @@
 # The whole GPU matrix in one run (issue 6), for the lent GPU machine or a GPU CI runner; under 8 minutes.
 # Run from a device bundle (scripts/device-bundle.sh) or a checkout with a JDK:
 #
-#   OUT=/somewhere scripts/gpu-check.sh          profiles and logs go to $OUT (default ./gpu-check-out)
+#   scripts/gpu-check.sh [OUT_DIR]               profiles and logs go to OUT_DIR, else $OUT, else ./gpu-check-out
+#                                                (never to results/: copy what should be kept there by hand)
 #
 # Steps (each with its own timeout; a step that fails is logged and the next one runs):
 #   1. machine facts: glibc, nvidia-smi, gpumem doctor (NVML v1/v2 used/reserved, driver, CUDA, processes)
@@ -17,10 +18,14 @@
 # Exit status: 0 when every step ran, 1 when some step failed (see $OUT/gpu-check.log), 3 without an NVIDIA driver.
 set -uo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-out="${OUT:-$PWD/gpu-check-out}"
+out="${1:-${OUT:-$PWD/gpu-check-out}}"
 budget_s="${GPU_CHECK_BUDGET_S:-450}"       # stop starting new steps after this many seconds
-python="${GPUMEM_PYTHON:-/opt/torch/.venv/bin/python}"
-[[ -x "$python" ]] || python="$(command -v python3 || true)"
+# a Python with PyTorch: $GPUMEM_PYTHON, the lent machine's venv, else python3
+python="${GPUMEM_PYTHON:-}"
+for cand in /opt/torch/.venv/bin/python python3; do
+  if [[ -z "$python" ]] && command -v "$cand" >/dev/null && "$cand" -c 'import torch' 2>/dev/null; then python="$cand"; fi
+done
+[[ -n "$python" ]] || python="$(command -v python3 || true)"
 mkdir -p "$out/profiles" "$out/logs"
 log="$out/gpu-check.log"
 : > "$log"
@@ -30,6 +35,8 @@ failures=0
 if [[ -x "$here/bin/gpumem" ]]; then gpumem=("$here/bin/gpumem"); else gpumem=("$here/scripts/gpumem"); fi
 export GPUMEM_JAVACPP_CACHE="${GPUMEM_JAVACPP_CACHE:-${TMPDIR:-/tmp}/gpumem-javacpp}"
 export DJL_OFFLINE=true OPT_OUT_TRACKING=true
+# NVML and CUDA must number the GPUs alike (--device is an NVML index)
+export CUDA_DEVICE_ORDER=PCI_BUS_ID
 
 say() { echo "[$(( $(date +%s) - start ))s] $*" | tee -a "$log"; }
 # step NAME TIMEOUT_S COMMAND...: runs with a timeout, output to logs/NAME.log; failures are counted, not fatal
@@ -57,7 +64,7 @@ matrix=(
   "llama8b-l4-lora-r16|{$L4, \"task\": \"train\", \"precision\": \"bf16\", \"optimizer\": \"adamw\", \"batch\": 1, \"seq\": 1024, \"finetune\": {\"method\": \"lora\", \"rank\": 16, \"alpha\": 32, \"targets\": [\"q_proj\", \"v_proj\"]}}"
   "llama8b-l4-infer-kv4096|{$L4, \"task\": \"inference\", \"precision\": \"bf16\", \"optimizer\": \"none\", \"batch\": 1, \"seq\": 4096, \"inference\": {\"batch\": 1, \"context_tokens\": 4096, \"kv_cache_dtype\": \"bf16\"}}"
 )
-cpu_args=()
+cpu_args=(--device 0)
 if [[ "${GPU_CHECK_ALLOW_CPU:-0}" == 1 ]]; then
   cpu_args=(--cpu)
   matrix=(

@@ -2,6 +2,16 @@
  * Live measurement: runners that make a workload happen (cudaMalloc replay, DJL training step, an external
  * command, and their CPU twins), probes that read memory now (NVML, cudaMemGetInfo, resident set size), a
  * sampler thread, and the {@link dev.gpumem.measure.Profile} that remains.
+ *
+ * <p>The pieces, for a new backend:
+ * <ul>
+ *   <li>{@link dev.gpumem.measure.Runner}: makes the workload happen; marks phases through
+ *       {@link dev.gpumem.measure.RunContext}; returns a {@link dev.gpumem.measure.RunOutcome} value;</li>
+ *   <li>{@link dev.gpumem.measure.Probe}: reads memory now, never allocates;</li>
+ *   <li>{@link dev.gpumem.measure.Sampler}: the thread that polls a probe, stamping the
+ *       {@link dev.gpumem.measure.PhaseClock}'s phase;</li>
+ *   <li>{@link dev.gpumem.measure.MeasurementSession}: the harness that puts them together into a profile.</li>
+ * </ul>
  * Owns: device access (only {@code measure.nvml}, {@code measure.cuda} and {@code measure.djl} may import
  * JavaCPP or DJL), phase readings, run events.
  * Must not: compute estimates (it may read an {@link dev.gpumem.estimate.plan.AllocationPlan}, which is data),

@@ -1,0 +1,49 @@
+package dev.gpumem.measure;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/** How a run ended. Out of memory, a failed child and a timeout are results, not exceptions. */
+public sealed interface RunOutcome
+        permits RunOutcome.Completed, RunOutcome.OutOfMemory, RunOutcome.ChildFailed, RunOutcome.TimedOut {
+
+    /** The workload ran to its end. */
+    record Completed() implements RunOutcome {
+    }
+
+    /**
+     * The device (or host) refused an allocation; everything was freed afterwards.
+     *
+     * @param phase          phase wire name the allocation belonged to
+     * @param requestedBytes bytes asked for
+     * @param freeBytes      free bytes the device reported at the failure, or -1 when unknown
+     */
+    record OutOfMemory(String phase, long requestedBytes, long freeBytes) implements RunOutcome {
+        public OutOfMemory {
+            Objects.requireNonNull(phase, "phase");
+        }
+    }
+
+    /**
+     * The child process (or in-process workload) failed.
+     *
+     * @param exitCode the child's exit status, or -1 for an in-process failure
+     * @param message  one sentence
+     */
+    record ChildFailed(int exitCode, String message) implements RunOutcome {
+        public ChildFailed {
+            Objects.requireNonNull(message, "message");
+        }
+    }
+
+    /**
+     * The workload was killed after {@code limit}.
+     *
+     * @param limit the timeout that expired
+     */
+    record TimedOut(Duration limit) implements RunOutcome {
+        public TimedOut {
+            Objects.requireNonNull(limit, "limit");
+        }
+    }
+}
