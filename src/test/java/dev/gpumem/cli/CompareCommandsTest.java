@@ -142,6 +142,27 @@ class CompareCommandsTest {
     }
 
     @Test
+    void compareReadsProfileFilesWrittenByMeasure() throws IOException {
+        Path written = dev.gpumem.io.ProfileFiles.write(GPU, dir.resolve("profiles"));
+        Workbench estimatesOnly = new Workbench() {
+            @Override
+            Estimate estimate(dev.gpumem.estimate.RunConfig request) {
+                return PLUS_TEN;
+            }
+        };
+        assertEquals(0, run(new CompareCommand(estimatesOnly), "--json", written.toString()), err.toString());
+        assertTrue(out.toString().contains("\"error_rel\" : 0.1"), out.toString());
+    }
+
+    @Test
+    void unreadableProfileIsOneLineExitTwo() throws IOException {
+        Path bad = Files.writeString(dir.resolve("bad.json"), "{\"x\":");
+        assertEquals(2, run(new CompareCommand(new Workbench()), bad.toString()));
+        assertTrue(err.toString().strip().startsWith("gpumem: error: "), err.toString());
+        assertFalse(err.toString().strip().contains("\n"));
+    }
+
+    @Test
     void validatePrintsScorePyLines() throws IOException {
         Path v = dir.resolve("validation");
         Files.createDirectories(v);

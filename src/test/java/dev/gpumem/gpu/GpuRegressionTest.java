@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.gpumem.cli.Main;
+import dev.gpumem.io.ProfileFiles;
+import dev.gpumem.measure.PhaseReading;
+import dev.gpumem.measure.Profile;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -143,40 +146,27 @@ class GpuRegressionTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("configs")
     void peakDeviceMemoryDoesNotGrowAgainstCommittedBaseline(Config config) throws IOException {
-        Path profile = measure(config);
-        JsonNode now = new ObjectMapper().readTree(Files.readString(profile));
-        String slug = GpuSlug.of(now.path("provenance").path("device").path("name").asText());
-        Path baseline = Path.of("results", slug, "baseline", config.id() + ".json");
+        Path file = measure(config);
+        Profile now = ProfileFiles.read(file);
+        Path baseline = Path.of("results", now.provenance().device().slug(), "baseline", config.id() + ".json");
         assumeTrue(Files.exists(baseline), "no committed baseline " + baseline + " for this card: growth not checked"
-                + " (copy " + profile.getFileName() + " there to start one)");
-        long before = peakDevice(new ObjectMapper().readTree(Files.readString(baseline)));
+                + " (copy " + file + " there to start one)");
+        long before = peakDevice(ProfileFiles.read(baseline));
         long after = peakDevice(now);
         assertTrue(after <= before * (1 + GROWTH_TOLERANCE), String.format(Locale.ROOT,
-                "%s: peak device memory grew from %d to %d bytes (+%.2f%%, tolerance %.0f%%)", config.id(), before, after,
-                100.0 * (after - before) / before, 100 * GROWTH_TOLERANCE));
+                "%s: peak device memory grew from %d to %d bytes (+%.2f%%, tolerance %.0f%%)", config.id(), before,
+                after, 100.0 * (after - before) / before, 100 * GROWTH_TOLERANCE));
     }
 
     /** the largest per-process peak over phases, else the largest device-wide peak */
-    static long peakDevice(JsonNode profile) {
+    static long peakDevice(Profile profile) {
         long max = -1;
-        for (JsonNode ph : profile.path("phases")) {
-            JsonNode p = ph.path("peak_process");
-            long v = p.isIntegralNumber() ? p.asLong() : ph.path("peak_device").asLong(-1);
-            max = Math.max(max, v);
+        for (PhaseReading ph : profile.phases()) {
+            max = Math.max(max, ph.peakProcess() != null ? ph.peakProcess() : ph.peakDevice());
         }
         if (max < 0) {
             throw new AssertionError("profile has no phase peaks");
         }
         return max;
-    }
-
-    /** {@link dev.gpumem.measure.DeviceInfo#slug()} for a GPU name */
-    static final class GpuSlug {
-        private GpuSlug() {
-        }
-
-        static String of(String name) {
-            return name.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("(^-|-$)", "");
-        }
     }
 }
