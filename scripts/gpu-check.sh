@@ -72,6 +72,20 @@ if [[ "${GPU_CHECK_ALLOW_CPU:-0}" == 1 ]]; then
     "gpt2-infer-kv256|{\"model\": \"gpt2\", \"task\": \"inference\", \"precision\": \"fp32\", \"optimizer\": \"none\", \"batch\": 1, \"seq\": 256, \"inference\": {\"batch\": 1, \"context_tokens\": 256, \"kv_cache_dtype\": \"fp32\"}}"
   )
 fi
+# The card's preset, so that replay plans and estimates use its architecture's device constants (Hopper's cuBLAS
+# workspace is 32 MiB, the no-GPU default's 8 MiB); unknown cards are left out of the requests.
+gpu_name="$(nvidia-smi --query-gpu=name --format=csv,noheader 2>/dev/null | head -n 1)"
+case "$gpu_name" in
+  *H200*) gpu_preset=h200-141gb ;;
+  *H100*94GB*) gpu_preset=h100-94gb ;;
+  *H100*96GB*) gpu_preset=h100-96gb ;;
+  *H100*) gpu_preset=h100-80gb ;;
+  *A100*80GB*) gpu_preset=a100-80gb ;;
+  *A100*) gpu_preset=a100-40gb ;;
+  *L40S*) gpu_preset=l40s-48gb ;;
+  *L4*) gpu_preset=l4-24gb ;;
+  *) gpu_preset="" ;;
+esac
 # torch_step.py refuses what it cannot run faithfully (LoRA among them): those configs are replay-only
 external_skip_re='lora'
 mkdir -p "$out/requests"
@@ -81,11 +95,12 @@ request_file() {
   for entry in "${matrix[@]}"; do [[ "${entry%%|*}" == "$id" ]] && body="${entry#*|}"; done
   local f="$out/requests/$id${attn:+-$attn}.json"
   if [[ -n "$attn" ]]; then body="${body%\}}, \"attention\": \"$attn\", \"id\": \"$id-$attn\"}"; else body="${body%\}}, \"id\": \"$id\"}"; fi
+  [[ -n "$gpu_preset" ]] && body="${body%\}}, \"gpu\": \"$gpu_preset\"}"
   printf '%s\n' "$body" > "$f"
   echo "$f"
 }
 
-say "gpu-check: out=$out budget=${budget_s}s gpumem=${gpumem[*]} python=${python:-none}"
+say "gpu-check: out=$out budget=${budget_s}s gpumem=${gpumem[*]} python=${python:-none} gpu=${gpu_name:-none} preset=${gpu_preset:-none}"
 # 1. machine facts
 { ldd --version 2>&1 | head -1; uname -a; cat /proc/driver/nvidia/version 2>/dev/null; } > "$out/machine.txt"
 if [[ "${GPU_CHECK_ALLOW_CPU:-0}" != 1 && ! -e /proc/driver/nvidia/version ]] && ! ldconfig -p 2>/dev/null | grep -q 'libnvidia-ml.so.1 '; then

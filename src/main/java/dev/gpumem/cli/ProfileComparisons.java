@@ -1,6 +1,7 @@
 package dev.gpumem.cli;
 
 import dev.gpumem.compare.Comparison;
+import dev.gpumem.measure.DeviceInfo;
 import dev.gpumem.measure.Profile;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,7 +27,15 @@ final class ProfileComparisons {
                 throw UserError.badInput("PROFILE: " + f + " has no estimate request (an external command run"
                         + " without --request); nothing to compare it with");
             }
-            out.add(Comparison.of(f.getFileName().toString(), p, bench.estimate(p.request())));
+            Comparison c = Comparison.of(f.getFileName().toString(), p, bench.estimate(p.request()));
+            if (p.request().gpu() == null && p.provenance().device().kind() == DeviceInfo.Kind.GPU) {
+                // re-estimated as the runner ran it (a replay plan used the same defaults), but say so
+                List<String> notes = new ArrayList<>(c.notes());
+                notes.add("the request names no GPU, so it was estimated with the no-GPU device defaults, not "
+                        + p.provenance().device().name() + "'s; give the request a gpu to use that card's");
+                c = new Comparison(c.label(), c.profile(), c.estimate(), c.errors(), notes);
+            }
+            out.add(c);
         }
         return out;
     }
