@@ -72,6 +72,7 @@ class CompareCommandsTest {
         assertTrue(s.contains("+10.00"), "10 MiB error in the MiB column");
         assertTrue(s.contains("MiB"));
         assertFalse(s.contains(" MB") || s.contains(" GB"));
+        assertTrue(s.contains("names no GPU"), "a GPU profile whose request names no card says so: " + s);
     }
 
     @Test
