@@ -3,9 +3,11 @@ package dev.gpumem.cli;
 import dev.gpumem.compare.Comparison;
 import dev.gpumem.compare.ComparisonSummary;
 import dev.gpumem.compare.LevelError;
+import dev.gpumem.io.CalibrationJson;
 import dev.gpumem.io.ComparisonJson;
 import dev.gpumem.report.ComparisonMarkdownWriter;
 import dev.gpumem.report.ComparisonTextWriter;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
@@ -50,22 +52,27 @@ public final class CompareCommand implements Callable<Integer> {
             description = "exit 1 when any |error| exceeds PCT percent of the measured value")
     Double maxErrorPercent;
 
-    final Workbench bench;
+    @Option(names = "--calibration", paramLabel = "FILE",
+            description = "re-estimate with these device constants (gpumem calibrate) instead of the shipped defaults")
+    Path calibration;
+
+    private final Workbench bench;
 
     public CompareCommand() {
-        this(new Workbench());
+        this(null);
     }
 
+    /** @param bench what reads profiles and estimates; null: the real one (with --calibration if given) */
     CompareCommand(Workbench bench) {
         this.bench = bench;
     }
 
     @Override
-    public Integer call() {
+    public Integer call() throws IOException {
         if (maxErrorPercent != null && !(maxErrorPercent >= 0)) {
             throw UserError.badInput("--max-error: must be a percentage ≥ 0, got " + maxErrorPercent);
         }
-        List<Comparison> comparisons = ProfileComparisons.of(profiles, bench);
+        List<Comparison> comparisons = ProfileComparisons.of(profiles, bench != null ? bench : workbench());
         ComparisonSummary summary = ComparisonSummary.of(comparisons);
         PrintWriter out = spec.commandLine().getOut();
         if (format.json) {
@@ -77,6 +84,11 @@ public final class CompareCommand implements Callable<Integer> {
         }
         out.flush();
         return exceeded(comparisons, spec.commandLine().getErr());
+    }
+
+    private Workbench workbench() throws IOException {
+        return calibration == null ? new Workbench()
+                : new Workbench(List.of(CalibrationJson.readForEstimator(calibration)));
     }
 
     private int exceeded(List<Comparison> comparisons, PrintWriter err) {

@@ -1,6 +1,7 @@
 package dev.gpumem.cli;
 
 import dev.gpumem.compare.Comparison;
+import dev.gpumem.estimate.device.Calibration;
 import dev.gpumem.measure.DeviceInfo;
 import dev.gpumem.measure.Profile;
 import java.nio.file.Files;
@@ -34,6 +35,14 @@ final class ProfileComparisons {
                 notes.add("the request names no GPU, so it was estimated with the no-GPU device defaults, not "
                         + p.provenance().device().name() + "'s; give the request a gpu to use that card's");
                 c = new Comparison(c.label(), c.profile(), c.estimate(), c.errors(), notes);
+            }
+            for (Calibration cal : bench.calibrations()) {
+                if (p.request().gpu() == null || p.request().gpu().arch() != cal.arch()) {
+                    List<String> notes = new ArrayList<>(c.notes());
+                    notes.add("the calibration for " + cal.arch().wire() + " does not apply: the request's GPU is "
+                            + (p.request().gpu() == null ? "not named" : p.request().gpu().arch().wire()));
+                    c = new Comparison(c.label(), c.profile(), c.estimate(), c.errors(), notes);
+                }
             }
             out.add(c);
         }

@@ -156,6 +156,46 @@ class CompareCommandsTest {
     }
 
     @Test
+    void calibrationReplacesTheShippedDeviceConstantsOfItsArchitecture() throws Exception {
+        // a gpt2 request on an H100 (Hopper), measured 2 GiB per process at load
+        dev.gpumem.estimate.RunConfig request = dev.gpumem.estimate.RunConfig.training("gpt2",
+                dev.gpumem.estimate.RunConfig.Precision.FP32, dev.gpumem.estimate.RunConfig.Optimizer.ADAMW, 1, 128)
+                .withGpu(new dev.gpumem.estimate.GpuSpec("h100-80gb", 80L << 30,
+                        dev.gpumem.estimate.GpuSpec.GpuArch.HOPPER));
+        Profile p = new Profile(Profile.SCHEMA_VERSION, GPU.provenance(), request, null, GPU.baseline(),
+                List.of(Fixtures.measured("load", 0, 10, 2048 * MIB, 2048 * MIB, null, null)), List.of(), 1000,
+                List.of());
+        Path written = dev.gpumem.io.ProfileFiles.write(p, dir.resolve("profiles"));
+        // fitted: 600 MiB context + 20 MiB library memory → the estimator's context becomes 620 MiB
+        Path cal = Files.writeString(dir.resolve("cal.json"), CalibrationJson.toJson(new DeviceCalibration(
+                "NVIDIA H100 80GB HBM3", "nvidia-h100-80gb-hbm3", dev.gpumem.estimate.GpuSpec.GpuArch.HOPPER,
+                600 * MIB, 20 * MIB, 1.0, "test", List.of(), List.of(), null, "0.1.0", "x", List.of())));
+        long before = loadDeviceEstimate(written, null);
+        long after = loadDeviceEstimate(written, cal);
+        // shipped default context 500 MiB (DeviceDefaults.CONTEXT_BYTES) → 620 MiB
+        assertEquals(120 * MIB, after - before);
+    }
+
+    private long loadDeviceEstimate(Path profile, Path calibration) throws IOException {
+        StringWriter o = new StringWriter();
+        CommandLine cl = new CommandLine(new CompareCommand());
+        cl.setOut(new PrintWriter(o, true));
+        cl.setErr(new PrintWriter(err, true));
+        List<String> args = new ArrayList<>(List.of("--json", profile.toString()));
+        if (calibration != null) {
+            args.addAll(List.of("--calibration", calibration.toString()));
+        }
+        assertEquals(0, cl.execute(args.toArray(String[]::new)), err.toString());
+        var root = new com.fasterxml.jackson.databind.ObjectMapper().readTree(o.toString());
+        for (var row : root.path("comparisons").get(0).path("rows")) {
+            if (row.path("phase").asText().equals("load") && row.path("level").asText().equals("device")) {
+                return row.path("estimate_bytes").asLong();
+            }
+        }
+        throw new AssertionError("no load/device row in " + o);
+    }
+
+    @Test
     void unreadableProfileIsOneLineExitTwo() throws IOException {
         Path bad = Files.writeString(dir.resolve("bad.json"), "{\"x\":");
         assertEquals(2, run(new CompareCommand(new Workbench()), bad.toString()));
