@@ -12,7 +12,8 @@
 #   3. external PyTorch steps (scripts/torch_step.py with the machine's own torch) for the same configs, eager and
 #      sdpa attention: allocated/reserved from torch's counters, device from NVML per process
 #   4. DJL: only when scripts/djl-gate.py finds its libtorch loadable (it most likely is not: DJL 0.36 wants 2.7.1)
-#   5. gpumem compare (text, JSON, Markdown) and gpumem calibrate over what was measured
+#   5. gpumem compare (text, JSON, Markdown), gpumem calibrate over the GPU profiles, and compare again with that
+#      calibration (in-sample: the profiles it was fitted on)
 # GPU_CHECK_ALLOW_CPU=1 runs the same steps on the CPU twin (--cpu) with a tiny GPT-2 matrix, to test this script
 # where there is no GPU; its profiles say they are CPU profiles, and calibrate refuses them by design.
 # Exit status: 0 when every step ran, 1 when some step failed (see $OUT/gpu-check.log), 3 without an NVIDIA driver.
@@ -172,7 +173,16 @@ if (( ${#profiles[@]} > 0 )); then
   "${gpumem[@]}" compare "${profiles[@]}" > "$out/compare.txt" 2>> "$log" || failures=$((failures + 1))
   "${gpumem[@]}" compare --json "${profiles[@]}" > "$out/compare.json" 2>> "$log"
   "${gpumem[@]}" compare --markdown "${profiles[@]}" > "$out/compare.md" 2>> "$log"
-  step calibrate 60 "${gpumem[@]}" calibrate "${profiles[@]}" --out "$out/calibration.json"
+  gpu_profiles=()
+  for p in "${profiles[@]}"; do grep -q '"kind" : "gpu"' "$p" && gpu_profiles+=("$p"); done
+  if (( ${#gpu_profiles[@]} > 0 )) && step calibrate 60 "${gpumem[@]}" calibrate "${gpu_profiles[@]}" --out "$out/calibration.json"; then
+    # in-sample: the same profiles the constants were fitted on (a held-out check needs a second run)
+    "${gpumem[@]}" compare --calibration "$out/calibration.json" "${profiles[@]}" > "$out/compare-calibrated.txt" 2>> "$log"
+    "${gpumem[@]}" compare --calibration "$out/calibration.json" --markdown "${profiles[@]}" \
+      > "$out/compare-calibrated.md" 2>> "$log"
+  elif (( ${#gpu_profiles[@]} == 0 )); then
+    say "SKIP calibrate (no GPU profile)"
+  fi
 fi
 say "gpu-check: done in $(( $(date +%s) - start ))s, $failures failed step(s)"
 (( failures == 0 ))
