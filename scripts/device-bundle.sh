@@ -50,7 +50,7 @@ for f in scripts/gpu-check.sh scripts/torch_step.py scripts/djl-gate.py; do
 done
 # model configs: the validation models by path, and the presets where scripts/torch_step.py looks for them
 mkdir -p "$out.tmp/validation" "$out.tmp/src/main/resources/dev/gpumem"
-cp -r validation/models "$out.tmp/validation/"
+cp -r validation/models validation/requests.jsonl validation/truth.jsonl "$out.tmp/validation/"
 [[ -d src/main/resources/dev/gpumem/presets ]] && cp -r src/main/resources/dev/gpumem/presets "$out.tmp/src/main/resources/dev/gpumem/"
 cat > "$out.tmp/bin/gpumem" <<'SH'
 #!/usr/bin/env bash
