@@ -89,8 +89,9 @@ case "$gpu_name" in
   *L4*) gpu_preset=l4-24gb ;;
   *) gpu_preset="" ;;
 esac
-# torch_step.py refuses what it cannot run faithfully (LoRA among them): those configs are replay-only
-external_skip_re='lora'
+# Replay-only configs: torch_step.py refuses LoRA (it runs only what it can run faithfully), and without --hf it
+# builds every model as a Llama-style decoder, which GPT-2 (LayerNorm, GELU MLP, learned positions) is not.
+external_skip_re='lora|gpt2'
 mkdir -p "$out/requests"
 # request FILE for id ID with attention ATTN ("" keeps the request's default)
 request_file() {
@@ -128,7 +129,7 @@ if [[ -n "$python" && -f "$here/scripts/torch_step.py" ]] \
   for attention in sdpa eager; do
     for entry in "${matrix[@]}"; do
       id="${entry%%|*}"
-      [[ "$id" =~ $external_skip_re ]] && { say "SKIP torch-$attention-$id (torch_step.py does not run it)"; continue; }
+      [[ "$id" =~ $external_skip_re ]] && { say "SKIP torch-$attention-$id (torch_step.py would not run this model faithfully)"; continue; }
       req="$(request_file "$id" "$attention")"
       step "torch-$attention-$id" 90 "${gpumem[@]}" measure --backend external "${cpu_args[@]}" --request "$req" --timeout 80 \
         --out "$out/profiles" -- "$python" "$here/scripts/torch_step.py" --request "$req"
