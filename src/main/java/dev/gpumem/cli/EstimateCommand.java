@@ -1,17 +1,123 @@
 package dev.gpumem.cli;
 
+import dev.gpumem.estimate.Estimate;
+import dev.gpumem.estimate.RunConfig;
+import dev.gpumem.io.AtomicFiles;
+import dev.gpumem.io.GpuPresetsJson;
+import dev.gpumem.io.RequestJson;
+import dev.gpumem.io.ResultJson;
+import dev.gpumem.report.EstimateTableWriter;
+import dev.gpumem.report.ExplainWriter;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code gpumem estimate}: Predicts memory per phase and level for one request (flags) or many (--input FILE.jsonl). */
-@Command(name = "estimate", mixinStandardHelpOptions = true, description = "Predicts memory per phase and level for one request (flags) or many (--input FILE.jsonl).")
+@Command(name = "estimate", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Predicts memory per phase and level for one request (flags) or many (--input FILE.jsonl).",
+            "Request and result fields: ../shared/validation/REQUEST-SCHEMA.md. Sizes print in GiB = 1024³ bytes."},
+        footer = {"", "Exit codes: 0 ok (with --input: every line ok); 2 bad input (with --input: at least one line "
+                + "got an {\"id\", \"error\"} object, the others still ran); 70 internal error."})
 public final class EstimateCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
 
+    @Mixin
+    RequestOptions request;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--json", description = "print the result as one JSON object (the result contract)")
+    boolean json;
+
+    @Option(names = "--input", paramLabel = "FILE.jsonl",
+            description = "read one request per line ('-' = standard input), write one result per line, in order")
+    String input;
+
+    @Option(names = "--output", paramLabel = "FILE", description = "write the output to FILE (atomically) instead of standard output")
+    Path output;
+
+    @Option(names = "--explain", description = "print every term as formula = values = result, with notes and sources "
+            + "(with --json/--input: a \"terms\" array per phase)")
+    boolean explain;
+
+    @Option(names = "--calibration", paramLabel = "FILE", description = "device-level constants fitted by gpumem calibrate")
+    Path calibration;
+
     @Override
-    public Integer call() {
-        throw new UserError(ExitCode.INTERNAL, "gpumem estimate is not implemented yet");
+    public Integer call() throws IOException {
+        if (calibration != null) {
+            throw UserError.badInput("--calibration: calibration files are not available in this build; "
+                    + "the shipped per-architecture device defaults are used");
+        }
+        RequestJson requests = new RequestJson(GpuPresetsJson.load());
+        ResultJson results = new ResultJson();
+        EstimationService service = new EstimationService();
+        PrintWriter out = spec.commandLine().getOut();
+        if (input != null) {
+            if (!request.isEmpty()) {
+                throw UserError.badInput("--input: request flags (--model, --batch, ...) cannot be combined with "
+                        + "--input; put the fields in the file's lines");
+            }
+            StringBuilder sb = new StringBuilder();
+            EstimateBatch.Summary s;
+            try (BufferedReader in = open(input)) {
+                s = new EstimateBatch(requests, results, service, explain).run(in, output == null ? out : sb);
+            }
+            if (output != null) {
+                AtomicFiles.writeString(output, sb.toString());
+            }
+            out.flush();
+            EstimateBatch.report(s, spec.commandLine().getErr());
+            if (s.internalErrors() > 0) {
+                return ExitCode.INTERNAL.code();
+            }
+            return s.failed() > 0 ? ExitCode.BAD_INPUT.code() : ExitCode.OK.code();
+        }
+        if (request.model == null) {
+            throw UserError.badInput("--model: required (a preset name, a config.json path or a model folder), "
+                    + "or give --input FILE.jsonl");
+        }
+        RunConfig config = requests.fromMap(request.toRequest(requests));
+        Estimate e = service.estimate(config);
+        String text;
+        if (json) {
+            text = results.toPrettyJson(e, explain) + "\n";
+        } else {
+            text = EstimateTableWriter.write(e) + (explain ? "\n" + ExplainWriter.write(e) : "");
+        }
+        if (output != null) {
+            AtomicFiles.writeString(output, text);
+        } else {
+            out.print(text);
+            out.flush();
+        }
+        return ExitCode.OK.code();
+    }
+
+    private static BufferedReader open(String input) {
+        if (input.equals("-")) {
+            return new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        }
+        try {
+            return Files.newBufferedReader(Path.of(input), StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            throw UserError.badInput("--input: no such file: " + input);
+        } catch (IOException e) {
+            throw new UncheckedIOException("--input: cannot read " + input, e);
+        }
     }
 }

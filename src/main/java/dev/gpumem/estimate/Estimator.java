@@ -1,21 +1,138 @@
 package dev.gpumem.estimate;
 
+import dev.gpumem.estimate.GpuSpec.GpuArch;
+import dev.gpumem.estimate.RunConfig.FinetuneMethod;
+import dev.gpumem.estimate.RunConfig.Precision;
+import dev.gpumem.estimate.RunConfig.RunOption;
+import dev.gpumem.estimate.RunConfig.Task;
+import dev.gpumem.estimate.device.Calibration;
+import dev.gpumem.estimate.device.DeviceDefaults;
 import dev.gpumem.estimate.plan.AllocationPlan;
+import dev.gpumem.estimate.step.InferenceStep;
+import dev.gpumem.estimate.step.StepTimeline;
+import dev.gpumem.estimate.step.TrainingStep;
+import dev.gpumem.estimate.timeline.PhasePeak;
+import dev.gpumem.estimate.timeline.PlanWriter;
+import dev.gpumem.estimate.timeline.TimelineSimulation;
+import dev.gpumem.model.Architecture;
+import dev.gpumem.model.Architecture.StackKind;
 import dev.gpumem.model.Inventory;
+import dev.gpumem.model.TensorSpec;
+import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 
-/** Predicts memory per phase and per level. Stateless and thread-safe. */
+/**
+ * Predicts memory per phase and per level. Stateless and thread-safe: every call builds its own timeline.
+ *
+ * <p>How a request becomes numbers: the step builders ({@code estimate.step}) write the run as ordered alloc/free
+ * events of named tensor kinds (weights, gradients, optimizer states, each block's saved activations from
+ * {@code estimate.ops}, logits and loss tensors, temporaries); {@link TimelineSimulation} replays them through the
+ * caching-allocator model and keeps, per phase, the moment of most live bytes (allocated, each tensor rounded up to
+ * 512 B), the segment bytes (reserved) and the live tensors there (the terms); the device level adds the CUDA
+ * context of the GPU class ({@link Calibration}).
+ *
+ * <p>Device constants: the shipped {@link DeviceDefaults} per {@link GpuArch}, replaced by calibrations given to the
+ * constructor. The GPU class is {@code config.gpu().arch()}; without a GPU the Ampere defaults apply. For host
+ * memory (a CPU run) pass a {@link GpuSpec} with {@link GpuArch#CPU}: no context, no cuBLAS workspace.
+ */
 public final class Estimator {
+    private final Map<GpuArch, Calibration> calibrations;
 
-    /**
-     * @throws IllegalArgumentException when the request cannot be estimated for this model (one sentence)
-     */
-    public Estimate estimate(Inventory inventory, RunConfig config) {
-        throw new IllegalArgumentException("estimate: not implemented yet");
+    /** An estimator with the shipped device defaults. */
+    public Estimator() {
+        this(List.of());
     }
 
-    /** The ordered allocate/free events whose replay reproduces {@link #estimate}'s allocated level. */
+    /** An estimator whose device constants for the calibrations' GPU classes replace the shipped defaults. */
+    public Estimator(List<Calibration> calibrations) {
+        Map<GpuArch, Calibration> m = new EnumMap<>(GpuArch.class);
+        for (Calibration c : calibrations) {
+            m.put(c.arch(), c);
+        }
+        this.calibrations = Map.copyOf(m);
+    }
+
+    /** @return the device constants used for {@code gpu} (null: the Ampere defaults) */
+    public Calibration calibrationFor(GpuSpec gpu) {
+        GpuArch arch = gpu == null ? GpuArch.AMPERE : gpu.arch();
+        Calibration c = calibrations.get(arch);
+        return c != null ? c : DeviceDefaults.forArch(arch);
+    }
+
+    /**
+     * @throws IllegalArgumentException when the request cannot be estimated for this model (one sentence naming
+     *                                  the field)
+     */
+    public Estimate estimate(Inventory inventory, RunConfig config) {
+        validate(inventory, config);
+        Calibration cal = calibrationFor(config.gpu());
+        StepTimeline st = build(inventory, config, cal);
+        List<PhasePeak> peaks = TimelineSimulation.run(st.timeline(), st.layers());
+        List<PhaseEstimate> phases = new ArrayList<>(peaks.size());
+        for (PhasePeak p : peaks) {
+            long slack = p.reserved() - p.allocated();
+            long reserved = p.allocated() + (long) Math.ceil(slack * cal.allocatorSlackFactor());
+            phases.add(new PhaseEstimate(p.phase(), p.allocated(), reserved, reserved + cal.contextBytes(),
+                    p.terms()));
+        }
+        Estimate.FitVerdict fit = null;
+        if (config.gpu() != null) {
+            long peak = phases.stream().mapToLong(PhaseEstimate::device).max().orElse(0);
+            fit = new Estimate.FitVerdict(config.gpu(), peak, config.gpu().totalBytes() - peak,
+                    peak <= config.gpu().totalBytes());
+        }
+        return new Estimate(config, st.params(), st.trainableParams(), phases, fit, null,
+                EstimateNotes.of(inventory.architecture(), config, cal));
+    }
+
+    /**
+     * The ordered allocate/free events whose replay through an empty allocator reproduces {@link #estimate}'s
+     * allocated level, phase by phase (each event's bytes are the tensor's request; large timelines are coalesced,
+     * see {@link PlanWriter}).
+     */
     public AllocationPlan plan(Inventory inventory, RunConfig config) {
-        return new AllocationPlan(List.of());
+        validate(inventory, config);
+        return PlanWriter.write(build(inventory, config, calibrationFor(config.gpu())).timeline());
+    }
+
+    private static StepTimeline build(Inventory inv, RunConfig cfg, Calibration cal) {
+        return cfg.task() == Task.TRAIN ? TrainingStep.build(inv, cfg, cal) : InferenceStep.build(inv, cfg, cal);
+    }
+
+    private static void validate(Inventory inv, RunConfig cfg) {
+        Architecture arch = inv.architecture();
+        if (cfg.finetune().method() == FinetuneMethod.QLORA && cfg.precision() == Precision.FP32) {
+            throw new IllegalArgumentException("precision: qlora computes in half precision; use bf16, fp16, "
+                    + "amp-bf16 or amp-fp16, not fp32");
+        }
+        if (cfg.options().contains(RunOption.OPTIMIZER_IN_BACKWARD) && cfg.gradAccum() > 1) {
+            throw new IllegalArgumentException("options: optimizer_in_backward updates each parameter during "
+                    + "backward and cannot be combined with grad_accum > 1");
+        }
+        if (cfg.parallel().pipeline() > 1 && cfg.parallel().zero() >= 2 && cfg.parallel().data() > 1) {
+            throw new IllegalArgumentException("parallel.zero: ZeRO-2/3 cannot be combined with pipeline "
+                    + "parallelism (DeepSpeed supports ZeRO-1 with pipelines); use zero 0 or 1");
+        }
+        if (cfg.task() == Task.INFERENCE && arch.stack() != StackKind.ENCODER_ONLY
+                && cfg.inference().contextTokens() < cfg.seq()) {
+            throw new IllegalArgumentException("inference.context_tokens: must be at least seq ("
+                    + cfg.seq() + "), got " + cfg.inference().contextTokens());
+        }
+        if (cfg.finetune().method() != FinetuneMethod.FULL) {
+            java.util.Set<String> modules = new java.util.TreeSet<>();
+            for (TensorSpec t : inv.tensors()) {
+                if (t.layer() >= 0 && t.shape().size() == 2) {
+                    modules.add(t.moduleName());
+                }
+            }
+            for (String t : cfg.finetune().targets()) {
+                if (!modules.contains(t)) {
+                    throw new IllegalArgumentException("finetune.targets: no module '" + t
+                            + "' in this model; accepted: " + String.join(", ", modules));
+                }
+            }
+        }
     }
 }

@@ -17,6 +17,40 @@ public enum Source {
     PYTORCH_CCA("pytorch/pytorch c10/cuda/CUDACachingAllocator.cpp allocator constants"),
     /** an op's saved tensors, read from PyTorch's autograd derivatives (tools/autograd/derivatives.yaml) */
     AUTOGRAD_SAVED("pytorch/pytorch tools/autograd/derivatives.yaml (tensors saved for backward)"),
+    /** Hugging Face transformers model code: the order of ops and which tensors exist (modeling_llama.py and siblings, v4.48-4.57) */
+    HF_MODELING("huggingface/transformers src/transformers/models/*/modeling_*.py (v4.48-4.57): op order and dtypes"),
+    /** Hugging Face transformers loss: logits upcast to fp32 before cross-entropy (loss/loss_utils.py ForCausalLMLoss) */
+    HF_LOSS("huggingface/transformers src/transformers/loss/loss_utils.py ForCausalLMLoss: logits.float() then cross_entropy"),
+    /** PyTorch autocast: lower-precision copies of fp32 weights, cached per forward (aten/src/ATen/autocast_mode.cpp cached_cast) */
+    PYTORCH_AUTOCAST("pytorch/pytorch aten/src/ATen/autocast_mode.cpp cached_cast (weight copies cached while autocast is on)"),
+    /** FlashAttention / SDPA: output and an fp32 logsumexp per row are kept, no s x s tensor (Dao et al. 2022, arXiv:2205.14135) */
+    FLASH_ATTENTION("Dao et al. 2022, arXiv:2205.14135; torch _scaled_dot_product_flash_attention saves q, k, v, out, logsumexp"),
+    /** torch.utils.checkpoint: block inputs kept, the block recomputed in backward (Chen et al. 2016, arXiv:1604.06174) */
+    CHECKPOINTING("torch/utils/checkpoint.py; Chen et al. 2016, arXiv:1604.06174"),
+    /** torch.optim foreach implementations (torch/optim/adam.py _multi_tensor_adam: _foreach_sqrt makes a full temporary) */
+    TORCH_OPTIM("pytorch/pytorch torch/optim/{adam,adamw,sgd}.py multi-tensor (foreach) implementations"),
+    /** bitsandbytes 8-bit blockwise optimizers: uint8 states + fp32 absmax per 256-element block (bitsandbytes/optim/optimizer.py) */
+    BNB_OPTIM_8BIT("bitsandbytes bitsandbytes/optim/optimizer.py Optimizer2State.init_state (uint8 states, absmax per 256 elements)"),
+    /** Adafactor: factored second moment, row + column statistics (Shazeer & Stern 2018, arXiv:1804.04235; transformers optimization.py) */
+    ADAFACTOR_2018("Shazeer & Stern 2018, arXiv:1804.04235; huggingface/transformers optimization.py Adafactor"),
+    /** Lion: one momentum state (Chen et al. 2023, arXiv:2302.06675; lucidrains/lion-pytorch) */
+    LION_2023("Chen et al. 2023, arXiv:2302.06675; lucidrains/lion-pytorch lion_pytorch.py"),
+    /** LoRA adapters A (r x in) and B (out x r) (Hu et al. 2021, arXiv:2106.09685; huggingface/peft tuners/lora/layer.py) */
+    LORA_2021("Hu et al. 2021, arXiv:2106.09685; huggingface/peft src/peft/tuners/lora/layer.py"),
+    /** QLoRA: NF4 weights with one absmax per 64 weights, bf16 compute (Dettmers et al. 2023, arXiv:2305.14314; bitsandbytes) */
+    QLORA_2023("Dettmers et al. 2023, arXiv:2305.14314; bitsandbytes functional.quantize_4bit (blocksize 64)"),
+    /** Megatron tensor parallelism: attention heads and MLP columns split across t ranks (Shoeybi et al. 2019, arXiv:1909.08053) */
+    MEGATRON_TP("Shoeybi et al. 2019, arXiv:1909.08053, §3"),
+    /** 1F1B pipeline schedule: the first stage holds p micro-batches of activations (Narayanan et al. 2021, arXiv:2104.04473) */
+    PIPELINE_1F1B("Narayanan et al. 2021, arXiv:2104.04473, §2.2"),
+    /** FSDP: sharded flat parameters, all-gathered per wrapped block (Zhao et al. 2023, arXiv:2304.11277) */
+    FSDP_2023("Zhao et al. 2023, arXiv:2304.11277; torch/distributed/fsdp"),
+    /** KV cache: K and V per layer, kv heads x head_dim per token (transformers cache_utils.py DynamicCache) */
+    KV_CACHE("huggingface/transformers src/transformers/cache_utils.py DynamicCache: 2 tensors per layer, b x kv x ctx x d"),
+    /** cuBLAS workspace allocated through the caching allocator (aten/src/ATen/cuda/CublasHandlePool.cpp) */
+    CUBLAS_WORKSPACE("pytorch/pytorch aten/src/ATen/cuda/CublasHandlePool.cpp getChosenWorkspaceSize"),
+    /** a modelling assumption of this estimator, stated in the estimate's notes */
+    GPUMEM_ASSUMPTION("gpumem modelling assumption (see the estimate notes)"),
     /** a shipped default for the GPU class (CUDA context, workspaces), to be replaced by calibration */
     DEVICE_DEFAULT("shipped per-architecture default"),
     /** a value fitted from measured profiles (names the calibration file) */

@@ -1,0 +1,192 @@
+package dev.gpumem.cli;
+
+import dev.gpumem.io.RequestJson;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Option;
+
+/**
+ * One flag per field of the request contract (../shared/validation/REQUEST-SCHEMA.md), shared by
+ * {@code estimate} and {@code fit}. The flags only build the request as plain values; {@link RequestJson} then
+ * validates it exactly as it validates a JSON line, so a flag and a field fail with the same sentence.
+ */
+public final class RequestOptions {
+    @Option(names = {"-m", "--model"}, paramLabel = "MODEL",
+            description = "preset name (gpumem models), path to an HF config.json, or a model folder")
+    String model;
+
+    @Option(names = "--override", paramLabel = "KEY=VALUE",
+            description = "override an HF config key (repeatable); VALUE is read as JSON when it parses, e.g. "
+                    + "--override num_hidden_layers=2 --override 'quantization_config={\"quant_method\":\"bitsandbytes\",\"load_in_4bit\":true}'")
+    List<String> overrides = new ArrayList<>();
+
+    @Option(names = "--id", description = "request id, echoed in the result")
+    String id;
+
+    @Option(names = "--task", description = "train | inference (default train)")
+    String task;
+
+    @Option(names = "--precision", description = "fp32 | fp16 | bf16 | amp-fp16 | amp-bf16 (default amp-bf16)")
+    String precision;
+
+    @Option(names = "--master-weights", description = "half parameters plus an fp32 master copy")
+    boolean masterWeights;
+
+    @Option(names = "--optimizer",
+            description = "adamw | adam | sgd | sgd-momentum | adamw-8bit | adafactor | lion | none (default adamw; none for inference)")
+    String optimizer;
+
+    @Option(names = {"-b", "--batch"}, description = "micro-batch per device (default 1)")
+    Long batch;
+
+    @Option(names = {"-s", "--seq"}, description = "sequence length; prompt length for inference (default 2048)")
+    Long seq;
+
+    @Option(names = "--grad-accum", description = "gradient-accumulation steps (default 1)")
+    Long gradAccum;
+
+    @Option(names = "--checkpointing", description = "none | full | selective (default none)")
+    String checkpointing;
+
+    @Option(names = "--attention", description = "eager | sdpa (default sdpa)")
+    String attention;
+
+    @Option(names = "--finetune", description = "full | lora | qlora (default full)")
+    String finetune;
+
+    @Option(names = "--lora-rank", description = "LoRA rank (default 8)")
+    Long loraRank;
+
+    @Option(names = "--lora-alpha", description = "LoRA alpha (default 2 x rank)")
+    Long loraAlpha;
+
+    @Option(names = "--lora-targets", split = ",", paramLabel = "MODULE",
+            description = "modules the adapters attach to, comma-separated (default q_proj,v_proj)")
+    List<String> loraTargets;
+
+    @Option(names = "--qlora-quant", description = "nf4 | int4 | int8 (default nf4)")
+    String qloraQuant;
+
+    @Option(names = "--dp", description = "data-parallel ranks (default 1)")
+    Long dataParallel;
+
+    @Option(names = "--zero", description = "ZeRO stage 0..3; FSDP full shard = 3 (default 0)")
+    Long zero;
+
+    @Option(names = "--tp", description = "tensor-parallel degree (default 1)")
+    Long tensorParallel;
+
+    @Option(names = "--pp", description = "pipeline-parallel stages (default 1)")
+    Long pipelineParallel;
+
+    @Option(names = "--option", paramLabel = "NAME",
+            description = "chunked_loss | optimizer_in_backward | activation_offloading | compile (repeatable)")
+    List<String> options = new ArrayList<>();
+
+    @Option(names = "--infer-batch", description = "inference: sequences decoded together (default --batch)")
+    Long inferBatch;
+
+    @Option(names = "--context-tokens", description = "inference: tokens the KV cache holds per sequence (default --seq)")
+    Long contextTokens;
+
+    @Option(names = "--kv-dtype", description = "inference: KV-cache dtype fp32 | fp16 | bf16 | fp8 | int8 | int4")
+    String kvDtype;
+
+    @Option(names = "--gpu", paramLabel = "PRESET",
+            description = "a GPU preset (gpumem gpus), or the name of a custom card with --gpu-total-bytes and --gpu-arch")
+    String gpu;
+
+    @Option(names = "--gpu-total-bytes", paramLabel = "N", description = "custom card: NVML total memory, bytes")
+    Long gpuTotalBytes;
+
+    @Option(names = "--gpu-arch", description = "custom card: volta | turing | ampere | ada | hopper | blackwell")
+    String gpuArch;
+
+    @Option(names = "--compat", description = "also report another tool's numbers: accelerate")
+    String compat;
+
+    @Option(names = "--accelerate", description = "same as --compat accelerate")
+    boolean accelerate;
+
+    /** @return true when no request flag was given */
+    boolean isEmpty() {
+        return toRequest(null).isEmpty();
+    }
+
+    /**
+     * @param json parses --override values as JSON (null only to test for emptiness)
+     * @return the request as plain values, only the fields given on the command line
+     */
+    Map<String, Object> toRequest(RequestJson json) {
+        Map<String, Object> r = new LinkedHashMap<>();
+        put(r, "id", id);
+        put(r, "model", model);
+        if (!overrides.isEmpty()) {
+            Map<String, Object> o = new LinkedHashMap<>();
+            for (String kv : overrides) {
+                int eq = kv.indexOf('=');
+                if (eq <= 0) {
+                    throw new IllegalArgumentException("--override: expected KEY=VALUE, got '" + kv + "'");
+                }
+                o.put(kv.substring(0, eq), json == null ? kv : json.parseValue(kv.substring(eq + 1)));
+            }
+            r.put("model_overrides", o);
+        }
+        put(r, "task", task);
+        put(r, "precision", precision);
+        if (masterWeights) {
+            r.put("master_weights", true);
+        }
+        put(r, "optimizer", optimizer);
+        put(r, "batch", batch);
+        put(r, "seq", seq);
+        put(r, "grad_accum", gradAccum);
+        put(r, "checkpointing", checkpointing);
+        put(r, "attention", attention);
+        Map<String, Object> f = new LinkedHashMap<>();
+        put(f, "method", finetune);
+        put(f, "rank", loraRank);
+        put(f, "alpha", loraAlpha);
+        put(f, "targets", loraTargets);
+        put(f, "quant", qloraQuant);
+        put(r, "finetune", f.isEmpty() ? null : f);
+        Map<String, Object> p = new LinkedHashMap<>();
+        put(p, "data", dataParallel);
+        put(p, "zero", zero);
+        put(p, "tensor", tensorParallel);
+        put(p, "pipeline", pipelineParallel);
+        put(r, "parallel", p.isEmpty() ? null : p);
+        put(r, "options", options.isEmpty() ? null : options);
+        Map<String, Object> inf = new LinkedHashMap<>();
+        put(inf, "batch", inferBatch);
+        put(inf, "context_tokens", contextTokens);
+        put(inf, "kv_cache_dtype", kvDtype);
+        put(r, "inference", inf.isEmpty() ? null : inf);
+        if (gpuTotalBytes != null || gpuArch != null) {
+            Map<String, Object> g = new LinkedHashMap<>();
+            g.put("name", gpu == null ? "custom" : gpu);
+            put(g, "total_bytes", gpuTotalBytes);
+            put(g, "arch", gpuArch);
+            r.put("gpu", g);
+        } else {
+            put(r, "gpu", gpu);
+        }
+        if (accelerate) {
+            if (compat != null && !compat.equals("accelerate")) {
+                throw new IllegalArgumentException("--accelerate: conflicts with --compat " + compat);
+            }
+            r.put("compat", "accelerate");
+        } else {
+            put(r, "compat", compat);
+        }
+        return r;
+    }
+
+    private static void put(Map<String, Object> m, String key, Object value) {
+        if (value != null) {
+            m.put(key, value);
+        }
+    }
+}

@@ -1,0 +1,137 @@
+package dev.gpumem.estimate;
+
+import dev.gpumem.estimate.RunConfig.AttentionKernel;
+import dev.gpumem.estimate.RunConfig.Checkpointing;
+import dev.gpumem.estimate.RunConfig.FinetuneMethod;
+import dev.gpumem.estimate.RunConfig.Optimizer;
+import dev.gpumem.estimate.RunConfig.RunOption;
+import dev.gpumem.estimate.RunConfig.Task;
+import dev.gpumem.estimate.device.Calibration;
+import dev.gpumem.model.Architecture;
+import dev.gpumem.model.Architecture.StackKind;
+import dev.gpumem.units.ByteFormat;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The assumptions behind an estimate, one sentence each, in the order a reader meets them. */
+final class EstimateNotes {
+    private EstimateNotes() {
+    }
+
+    static List<String> of(Architecture arch, RunConfig cfg, Calibration cal) {
+        List<String> n = new ArrayList<>();
+        n.add("allocated counts every live tensor rounded up to 512 B; torch also counts the unsplit remainder "
+                + "(up to 1 MiB) of a large block as allocated, which this estimate shows as allocator slack");
+        n.add("reserved comes from a model of the PyTorch caching allocator (2 MiB / 20 MiB / 2 MiB-rounded "
+                + "segments, best fit, splitting, no empty_cache), one stream, default PYTORCH_CUDA_ALLOC_CONF");
+        n.add("device = reserved + " + ByteFormat.mib(cal.contextBytes()) + " of CUDA context (" + cal.provenance()
+                + "); NCCL buffers and other processes are not included");
+        if (cal.workspaceBytes() > 0) {
+            n.add("the cuBLAS workspace (" + ByteFormat.mib(cal.workspaceBytes()) + ", one handle and stream) is "
+                    + "allocated through the caching allocator at the first matmul and counted in allocated");
+        }
+        if (cfg.gpu() == null) {
+            n.add("no gpu given: device constants are the ampere defaults");
+        }
+        if (cfg.task() == Task.TRAIN) {
+            n.add("activations follow Hugging Face transformers' module code op by op, keeping what PyTorch autograd "
+                    + "saves for backward; residual adds keep nothing; dropout with p = 0 is the identity");
+            n.add("the model output (logits) is dropped before backward, as HF Trainer and "
+                    + "model(**batch).loss.backward() do; the loss upcasts logits to fp32 (transformers >= 4.46)");
+            if (cfg.attention() == AttentionKernel.SDPA) {
+                n.add("sdpa: flash/memory-efficient kernels keep q, k, v at kv heads (enable_gqa, torch >= 2.5), the "
+                        + "output and an fp32 logsumexp; no s x s tensor");
+            } else {
+                n.add("eager: HF repeat_kv copies k and v to all heads; scores, fp32 softmax output and its cast "
+                        + "are b·a·s·s tensors");
+            }
+            if (cfg.precision().isAmp()) {
+                n.add("amp: the residual stream and norms stay fp32; each linear casts its input to half precision "
+                        + "itself; autocast copies of the weights live until their block's backward");
+            }
+            if (cfg.checkpointing() == Checkpointing.FULL) {
+                n.add("full checkpointing: only each block's input is kept; one block is recomputed at a time "
+                        + "in backward");
+            } else if (cfg.checkpointing() == Checkpointing.SELECTIVE) {
+                n.add("selective checkpointing: the attention core (scores, softmax, dropout) is recomputed in "
+                        + "backward (Korthikanti et al. 2022, §4.2); with sdpa there is nothing to recompute");
+            }
+            n.add(optimizerNote(cfg.optimizer()));
+            if (cfg.masterWeights()) {
+                n.add("master_weights: half-precision weights and gradients, fp32 master copy and fp32 states "
+                        + "(partitioned like the states under ZeRO)");
+            }
+            if (cfg.finetune().method() == FinetuneMethod.LORA || cfg.finetune().method() == FinetuneMethod.QLORA) {
+                n.add("LoRA adapters are fp32 (PEFT autocast_adapter_dtype=True); the frozen base keeps no gradient "
+                        + "or state, and its plain linears keep no input for backward");
+            }
+            if (cfg.finetune().method() == FinetuneMethod.QLORA) {
+                n.add("qlora: block linear weights in nf4 with one fp32 absmax per 64 weights (no double "
+                        + "quantization) unless the model carries its own quantization constants; each use makes a "
+                        + "transient dequantized copy");
+            }
+            if (cfg.gradAccum() > 1) {
+                n.add("gradient accumulation: gradients persist across micro-steps; each later micro-step makes a "
+                        + "new gradient and adds it in place");
+            }
+            if (cfg.options().contains(RunOption.CHUNKED_LOSS)) {
+                n.add("chunked_loss: modelled as Liger's fused linear cross-entropy (one chunk of logits of "
+                        + "⌈b·s/⌈v/h⌉⌉ tokens, input and weight gradients made in the forward)");
+            }
+            if (cfg.options().contains(RunOption.OPTIMIZER_IN_BACKWARD)) {
+                n.add("optimizer_in_backward: each gradient is applied and freed as soon as it appears, so no full "
+                        + "gradient set exists");
+            }
+            if (cfg.options().contains(RunOption.ACTIVATION_OFFLOADING)) {
+                n.add("activation_offloading: a block's saved tensors move to host memory once the next block has "
+                        + "run and come back just before its backward (at most two blocks' worth on the GPU)");
+            }
+            if (cfg.options().contains(RunOption.COMPILE)) {
+                n.add("compile: the fp32 upcast of the logits is fused into the loss kernel; other fusions are not "
+                        + "modelled");
+            }
+        } else {
+            n.add("inference: a plain forward under no_grad computes logits for every prompt token in prefill "
+                    + "(generate() with logits_to_keep=1 would keep only the last)");
+            n.add("decode: HF DynamicCache grows by torch.cat, so a block's old and new K/V coexist while it "
+                    + "appends");
+        }
+        RunConfig.Parallel p = cfg.parallel();
+        if (p.data() > 1 || p.tensor() > 1 || p.pipeline() > 1) {
+            n.add("per rank: the most loaded rank of the first pipeline stage; ZeRO shares are ⌈n/N⌉ per tensor; "
+                    + "ZeRO-2/3 gradients are reduce-scattered tensor by tensor (no bucket buffers)");
+        }
+        if (p.zero() == 3 && p.data() > 1) {
+            n.add("zero 3 / FSDP: a block's parameters are all-gathered (in the compute dtype under amp) while it "
+                    + "runs, with the next block prefetched");
+        }
+        if (p.tensor() > 1) {
+            n.add("tensor parallel without sequence parallelism: block inputs and norm outputs are full size on "
+                    + "every rank; LoRA adapters are not split");
+        }
+        if (arch.stack() == StackKind.ENCODER_DECODER) {
+            n.add("encoder-decoder: every block is counted as a self-attention block over seq; cross-attention is "
+                    + "not modelled");
+        }
+        if (arch.moe().enabled()) {
+            n.add("MoE: the routed tokens (b·s·k rows) are counted as one tensor per kind rather than one per "
+                    + "expert");
+        }
+        return n;
+    }
+
+    private static String optimizerNote(Optimizer o) {
+        return switch (o) {
+            case ADAM, ADAMW -> "adamw: two states per trainable parameter in its dtype, created at the first step; "
+                    + "the foreach step keeps a full-size temporary of sqrt(exp_avg_sq) (torch _multi_tensor_adam)";
+            case SGD -> "sgd: no optimizer state and no temporaries";
+            case SGD_MOMENTUM -> "sgd-momentum: one momentum buffer per trainable parameter";
+            case ADAMW_8BIT -> "adamw-8bit: two uint8 states plus fp32 absmax per 256 elements (bitsandbytes "
+                    + "blockwise); tensors under 4,096 elements keep fp32 states";
+            case ADAFACTOR -> "adafactor: factored fp32 row and column statistics (full for 1-D tensors), no first "
+                    + "moment; the per-parameter step keeps up to three fp32 copies of one parameter";
+            case LION -> "lion: one state per trainable parameter; the step keeps two copies of one parameter";
+            case NONE -> "optimizer none: gradients are computed and freed by zero_grad, no states";
+        };
+    }
+}

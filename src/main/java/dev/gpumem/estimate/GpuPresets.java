@@ -1,0 +1,51 @@
+package dev.gpumem.estimate;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The shipped GPU presets (read from {@code dev/gpumem/gpus.json} by {@code io.GpuPresetsJson}), looked up by
+ * name. Immutable.
+ */
+public final class GpuPresets {
+    private final Map<String, GpuPreset> byName = new LinkedHashMap<>();
+
+    public GpuPresets(List<GpuPreset> presets) {
+        for (GpuPreset p : presets) {
+            if (byName.put(p.name(), p) != null) {
+                throw new IllegalArgumentException("gpu preset " + p.name() + " is listed twice");
+            }
+        }
+    }
+
+    /** @return every preset, in the order of the presets file */
+    public List<GpuPreset> all() {
+        return List.copyOf(byName.values());
+    }
+
+    public Optional<GpuPreset> find(String name) {
+        return Optional.ofNullable(byName.get(name));
+    }
+
+    /**
+     * @param field the request field being resolved, for the message
+     * @throws IllegalArgumentException "gpu: unknown value 'x'; accepted: a, b, ... or a custom card {...}"
+     */
+    public GpuSpec resolve(String field, String name) {
+        GpuPreset p = byName.get(name);
+        if (p == null) {
+            throw new IllegalArgumentException(field + ": unknown value '" + name + "'; accepted: "
+                    + String.join(", ", byName.keySet())
+                    + ", or a custom card {\"name\", \"total_bytes\", \"arch\"}");
+        }
+        return p.spec();
+    }
+
+    /** @return true when {@code gpu} is exactly a preset (same name, total and architecture) */
+    public boolean isPreset(GpuSpec gpu) {
+        GpuPreset p = byName.get(gpu.name());
+        return p != null && p.spec().equals(gpu);
+    }
+}

@@ -1,0 +1,325 @@
+package dev.gpumem.estimate.alloc;
+
+import java.util.Arrays;
+
+/**
+ * A model of PyTorch's native CUDA caching allocator (c10/cuda/CUDACachingAllocator.cpp, as of torch 2.5-2.7,
+ * default {@code PYTORCH_CUDA_ALLOC_CONF}: no expandable segments, max_split_size unlimited, one stream).
+ *
+ * <p>Rules modelled, each from that file:
+ * <ul>
+ *   <li>{@code round_size}: every request is rounded up to a multiple of kMinBlockSize = 512 B (minimum 512 B).</li>
+ *   <li>{@code get_pool}: rounded requests of at most kSmallSize = 1 MiB use the small pool, the rest the large pool.</li>
+ *   <li>{@code get_allocation_size}: a new segment is kSmallBuffer = 2 MiB for small requests, kLargeBuffer = 20 MiB
+ *       for requests below kMinLargeAlloc = 10 MiB, otherwise the request rounded up to kRoundLarge = 2 MiB.</li>
+ *   <li>{@code get_free_block}: best fit, the smallest cached free block of the pool that is large enough (ties by
+ *       address).</li>
+ *   <li>{@code should_split}: a small-pool block is split when the remainder is at least 512 B; a large-pool block
+ *       when the remainder is more than 1 MiB. An unsplit block keeps its whole size (and torch counts that whole
+ *       size as allocated).</li>
+ *   <li>{@code free_block}/{@code try_merge_blocks}: a freed block merges with free neighbours of its segment.</li>
+ *   <li>Segments are returned only by {@link #emptyCache()} or when a segment source reports out-of-memory
+ *       ({@code release_cached_blocks} and retry): reserved follows the running peak.</li>
+ * </ul>
+ *
+ * <p>Not modelled: multiple streams and cross-stream reuse, expandable segments, {@code max_split_size_mb},
+ * {@code roundup_power2_divisions}, garbage-collection threshold, CUDA graphs pools, the rule that oversize blocks
+ * (≥ max_split_size) are not split (inactive at the default setting).
+ *
+ * <p>Not thread-safe; one instance per simulation. Blocks live in parallel primitive arrays (no object per block)
+ * so that a simulation of a few thousand events stays in the microsecond range.
+ */
+public final class PytorchCachingAllocator implements CachingAllocatorModel {
+    /** kMinBlockSize: every block is a multiple of 512 B. */
+    public static final long MIN_BLOCK = 512;
+    /** kSmallSize: requests up to 1 MiB come from the small pool. */
+    public static final long SMALL_SIZE = 1L << 20;
+    /** kSmallBuffer: small-pool segments are 2 MiB. */
+    public static final long SMALL_BUFFER = 2L << 20;
+    /** kLargeBuffer: requests between 1 MiB and 10 MiB get a 20 MiB segment. */
+    public static final long LARGE_BUFFER = 20L << 20;
+    /** kMinLargeAlloc: from 10 MiB on, a segment is the request rounded to kRoundLarge. */
+    public static final long MIN_LARGE_ALLOC = 10L << 20;
+    /** kRoundLarge: large segments are rounded up to 2 MiB. */
+    public static final long ROUND_LARGE = 2L << 20;
+
+    private final SegmentSource source;
+
+    // block storage, indexed by block id
+    private long[] addr = new long[64];
+    private long[] size = new long[64];
+    private long[] segHandle = new long[64];
+    private int[] prev = new int[64];
+    private int[] next = new int[64];
+    private boolean[] small = new boolean[64];
+    private boolean[] live = new boolean[64];      // allocated to a caller
+    private boolean[] inUse = new boolean[64];     // slot holds a block (allocated or cached)
+    private int blockCount;
+    private int[] freeIds = new int[16];
+    private int freeIdCount;
+
+    private final FreeList smallFree = new FreeList();
+    private final FreeList largeFree = new FreeList();
+
+    private long nextAddress = 1L << 20;
+    private long allocated;
+    private long reserved;
+    private long peakAllocated;
+    private long peakReserved;
+
+    public PytorchCachingAllocator(SegmentSource source) {
+        this.source = source;
+    }
+
+    /** An allocator whose segment source never runs out (bookkeeping only, for the estimator). */
+    public static PytorchCachingAllocator unbounded() {
+        return new PytorchCachingAllocator(new SegmentSource() {
+            private long handle;
+
+            @Override
+            public long allocateSegment(long bytes) {
+                return handle++;
+            }
+
+            @Override
+            public void freeSegment(long h, long bytes) {
+            }
+        });
+    }
+
+    /** @return {@code round_size}: the request rounded up to a multiple of 512 B, at least 512 B */
+    public static long roundSize(long bytes) {
+        if (bytes < MIN_BLOCK) {
+            return MIN_BLOCK;
+        }
+        return Math.addExact(bytes, MIN_BLOCK - 1) / MIN_BLOCK * MIN_BLOCK;
+    }
+
+    /** @return {@code get_allocation_size}: the segment size cudaMalloc'd for a rounded request */
+    public static long segmentSize(long roundedBytes) {
+        if (roundedBytes <= SMALL_SIZE) {
+            return SMALL_BUFFER;
+        }
+        if (roundedBytes < MIN_LARGE_ALLOC) {
+            return LARGE_BUFFER;
+        }
+        return Math.addExact(roundedBytes, ROUND_LARGE - 1) / ROUND_LARGE * ROUND_LARGE;
+    }
+
+    @Override
+    public long malloc(long bytes) {
+        if (bytes < 0) {
+            throw new IllegalArgumentException("negative request " + bytes);
+        }
+        long rounded = roundSize(bytes);
+        boolean isSmall = rounded <= SMALL_SIZE;
+        FreeList pool = isSmall ? smallFree : largeFree;
+        int b = pool.bestFit(rounded, size, addr);
+        if (b >= 0) {
+            pool.remove(b, size, addr);
+        } else {
+            long segBytes = segmentSize(rounded);
+            long handle = source.allocateSegment(segBytes);
+            if (handle < 0) {
+                releaseCachedSegments();
+                handle = source.allocateSegment(segBytes);
+                if (handle < 0) {
+                    return -1;
+                }
+            }
+            b = newBlock(nextAddress, segBytes, handle, isSmall);
+            nextAddress += segBytes;
+            reserved += segBytes;
+            peakReserved = Math.max(peakReserved, reserved);
+        }
+        long remaining = size[b] - rounded;
+        boolean split = isSmall ? remaining >= MIN_BLOCK : remaining > SMALL_SIZE;
+        if (split) {
+            int rest = newBlock(addr[b] + rounded, remaining, segHandle[b], isSmall);
+            size[b] = rounded;
+            next[rest] = next[b];
+            if (next[b] >= 0) {
+                prev[next[b]] = rest;
+            }
+            prev[rest] = b;
+            next[b] = rest;
+            pool.insert(rest, size, addr);
+        }
+        live[b] = true;
+        allocated += size[b];
+        peakAllocated = Math.max(peakAllocated, allocated);
+        return b;
+    }
+
+    @Override
+    public void free(long blockId) {
+        int b = (int) blockId;
+        if (b < 0 || b >= blockCount || !inUse[b] || !live[b]) {
+            throw new IllegalArgumentException("free of a block that is not allocated: " + blockId);
+        }
+        live[b] = false;
+        allocated -= size[b];
+        FreeList pool = small[b] ? smallFree : largeFree;
+        int p = prev[b];
+        if (p >= 0 && !live[p]) {
+            pool.remove(p, size, addr);
+            size[p] += size[b];
+            unlinkNext(p, b);
+            b = p;
+        }
+        int n = next[b];
+        if (n >= 0 && !live[n]) {
+            pool.remove(n, size, addr);
+            size[b] += size[n];
+            unlinkNext(b, n);
+        }
+        pool.insert(b, size, addr);
+    }
+
+    /** @return the size torch counts for a live block: its rounded request, or the whole unsplit block */
+    public long blockSize(long blockId) {
+        return size[(int) blockId];
+    }
+
+    @Override
+    public long allocated() {
+        return allocated;
+    }
+
+    @Override
+    public long reserved() {
+        return reserved;
+    }
+
+    @Override
+    public long peakAllocated() {
+        return peakAllocated;
+    }
+
+    @Override
+    public long peakReserved() {
+        return peakReserved;
+    }
+
+    @Override
+    public void resetPeaks() {
+        peakAllocated = allocated;
+        peakReserved = reserved;
+    }
+
+    @Override
+    public void emptyCache() {
+        releaseCachedSegments();
+    }
+
+    /** Returns every cached segment that holds no live block (one free block spanning the segment). */
+    private void releaseCachedSegments() {
+        for (FreeList pool : new FreeList[] {smallFree, largeFree}) {
+            for (int i = pool.count - 1; i >= 0; i--) {
+                int b = pool.ids[i];
+                if (prev[b] < 0 && next[b] < 0) {
+                    pool.remove(b, size, addr);
+                    source.freeSegment(segHandle[b], size[b]);
+                    reserved -= size[b];
+                    release(b);
+                }
+            }
+        }
+    }
+
+    private void unlinkNext(int keep, int gone) {
+        next[keep] = next[gone];
+        if (next[gone] >= 0) {
+            prev[next[gone]] = keep;
+        }
+        release(gone);
+    }
+
+    private int newBlock(long address, long bytes, long handle, boolean isSmall) {
+        int b;
+        if (freeIdCount > 0) {
+            b = freeIds[--freeIdCount];
+        } else {
+            if (blockCount == addr.length) {
+                grow();
+            }
+            b = blockCount++;
+        }
+        addr[b] = address;
+        size[b] = bytes;
+        segHandle[b] = handle;
+        prev[b] = -1;
+        next[b] = -1;
+        small[b] = isSmall;
+        live[b] = false;
+        inUse[b] = true;
+        return b;
+    }
+
+    private void release(int b) {
+        inUse[b] = false;
+        live[b] = false;
+        if (freeIdCount == freeIds.length) {
+            freeIds = Arrays.copyOf(freeIds, freeIds.length * 2);
+        }
+        freeIds[freeIdCount++] = b;
+    }
+
+    private void grow() {
+        int n = addr.length * 2;
+        addr = Arrays.copyOf(addr, n);
+        size = Arrays.copyOf(size, n);
+        segHandle = Arrays.copyOf(segHandle, n);
+        prev = Arrays.copyOf(prev, n);
+        next = Arrays.copyOf(next, n);
+        small = Arrays.copyOf(small, n);
+        live = Arrays.copyOf(live, n);
+        inUse = Arrays.copyOf(inUse, n);
+    }
+
+    /** Cached free blocks of one pool, sorted by (size, address) as c10's BlockComparator orders them. */
+    private static final class FreeList {
+        int[] ids = new int[32];
+        int count;
+
+        /** @return the smallest block with size ≥ {@code want} (lowest address on ties), or -1 */
+        int bestFit(long want, long[] size, long[] addr) {
+            int lo = lowerBound(want, 0L, size, addr);
+            return lo < count ? ids[lo] : -1;
+        }
+
+        void insert(int b, long[] size, long[] addr) {
+            int at = lowerBound(size[b], addr[b], size, addr);
+            if (count == ids.length) {
+                ids = Arrays.copyOf(ids, count * 2);
+            }
+            System.arraycopy(ids, at, ids, at + 1, count - at);
+            ids[at] = b;
+            count++;
+        }
+
+        void remove(int b, long[] size, long[] addr) {
+            int at = lowerBound(size[b], addr[b], size, addr);
+            if (at >= count || ids[at] != b) {
+                throw new IllegalStateException("free list out of order at block " + b);
+            }
+            System.arraycopy(ids, at + 1, ids, at, count - at - 1);
+            count--;
+        }
+
+        private int lowerBound(long s, long a, long[] size, long[] addr) {
+            int lo = 0;
+            int hi = count;
+            while (lo < hi) {
+                int mid = (lo + hi) >>> 1;
+                int m = ids[mid];
+                if (size[m] < s || (size[m] == s && addr[m] < a)) {
+                    lo = mid + 1;
+                } else {
+                    hi = mid;
+                }
+            }
+            return lo;
+        }
+    }
+}

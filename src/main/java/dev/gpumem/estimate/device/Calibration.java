@@ -1,0 +1,40 @@
+package dev.gpumem.estimate.device;
+
+import dev.gpumem.estimate.GpuSpec.GpuArch;
+import dev.gpumem.estimate.Source;
+import java.util.Objects;
+
+/**
+ * The device-level constants the estimator adds on top of the caching allocator, for one GPU class: either the
+ * shipped defaults ({@link DeviceDefaults}, {@link Source#DEVICE_DEFAULT}) or values fitted from measured profiles
+ * ({@link Source#MEASURED_CALIBRATION}), which replace the defaults as a whole.
+ *
+ * @param arch                 the GPU class the values apply to ({@link GpuArch#CPU}: host memory, no context)
+ * @param contextBytes         CUDA context and other memory outside the caching allocator (driver state, loaded
+ *                             kernel images, cuBLAS/cuDNN handles): added to reserved to give the device level
+ * @param workspaceBytes       cuBLAS workspace per (handle, stream), allocated through the caching allocator at the
+ *                             first matmul and kept: counted in the allocated and reserved levels, term
+ *                             {@code cublas.workspace}
+ * @param allocatorSlackFactor multiplier on the simulated reserved-minus-allocated gap (1.0 = the allocator model as
+ *                             is); a calibration may fit it, the defaults never do
+ * @param source               {@link Source#DEVICE_DEFAULT} or {@link Source#MEASURED_CALIBRATION}
+ * @param provenance           where the numbers come from: "shipped default" or the profile(s) they were fitted on
+ */
+public record Calibration(GpuArch arch, long contextBytes, long workspaceBytes, double allocatorSlackFactor,
+                          Source source, String provenance) {
+    public Calibration {
+        Objects.requireNonNull(arch, "calibration.arch");
+        Objects.requireNonNull(source, "calibration.source");
+        Objects.requireNonNull(provenance, "calibration.provenance");
+        if (contextBytes < 0) {
+            throw new IllegalArgumentException("calibration.context_bytes: must be >= 0, got " + contextBytes);
+        }
+        if (workspaceBytes < 0) {
+            throw new IllegalArgumentException("calibration.workspace_bytes: must be >= 0, got " + workspaceBytes);
+        }
+        if (!(allocatorSlackFactor >= 1.0) || Double.isInfinite(allocatorSlackFactor)) {
+            throw new IllegalArgumentException("calibration.allocator_slack_factor: must be a finite number >= 1.0, got "
+                    + allocatorSlackFactor);
+        }
+    }
+}

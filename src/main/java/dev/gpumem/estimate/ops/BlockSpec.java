@@ -1,0 +1,43 @@
+package dev.gpumem.estimate.ops;
+
+import dev.gpumem.estimate.RunConfig.AttentionKernel;
+import dev.gpumem.model.Architecture;
+import dev.gpumem.units.DType;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * What decides a block's tensors, beyond its dimensions.
+ *
+ * @param arch               norm, MLP kind, activation, positions, dropouts, parallel block, MoE
+ * @param compute            dtype activations are computed in (c)
+ * @param residual           dtype of the residual stream (r): fp32 under amp (embedding output and residual adds stay
+ *                           fp32 because only matmuls autocast), else c
+ * @param amp                autocast is on: fp32 tensors are cast to c at every linear, per call (only leaf weights
+ *                           are cached)
+ * @param kernel             eager or SDPA attention
+ * @param linearSavesInput   a linear keeps its input for backward: true when its weight is trained, and for
+ *                           bitsandbytes 4-bit linears (MatMul4Bit saves A); false for a frozen plain linear (autograd
+ *                           saves an mm operand only when the other operand needs a gradient)
+ * @param normSavesNormalized the norm keeps its normalised input for the weight's gradient (trainable norm weights)
+ * @param loraTargets        module names carrying LoRA adapters (empty: none)
+ * @param loraRank           r
+ * @param adapterDtype       dtype of the adapters (PEFT upcasts float16/bfloat16 adapters to fp32 by default)
+ * @param causalMask         eager attention adds a materialised b·1·s·s mask (HF builds one for eager kernels)
+ */
+public record BlockSpec(Architecture arch, DType compute, DType residual, boolean amp, AttentionKernel kernel,
+                        boolean linearSavesInput, boolean normSavesNormalized, Set<String> loraTargets, int loraRank,
+                        DType adapterDtype, boolean causalMask) {
+    public BlockSpec {
+        Objects.requireNonNull(arch, "arch");
+        Objects.requireNonNull(compute, "compute");
+        Objects.requireNonNull(residual, "residual");
+        Objects.requireNonNull(kernel, "kernel");
+        loraTargets = Set.copyOf(loraTargets);
+        Objects.requireNonNull(adapterDtype, "adapterDtype");
+    }
+
+    boolean lora(String module) {
+        return loraTargets.contains(module);
+    }
+}

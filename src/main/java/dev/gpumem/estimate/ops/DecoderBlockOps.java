@@ -1,0 +1,455 @@
+package dev.gpumem.estimate.ops;
+
+import static dev.gpumem.estimate.ops.BlockProgram.GRAD;
+import static dev.gpumem.estimate.ops.BlockProgram.INPUT;
+
+import dev.gpumem.estimate.Component;
+import dev.gpumem.estimate.RunConfig.AttentionKernel;
+import dev.gpumem.estimate.Source;
+import dev.gpumem.estimate.ops.BlockProgram.Instr;
+import dev.gpumem.estimate.ops.BlockProgram.Op;
+import dev.gpumem.estimate.timeline.Dim;
+import dev.gpumem.estimate.timeline.TensorKind;
+import dev.gpumem.model.Architecture;
+import dev.gpumem.model.Architecture.Activation;
+import dev.gpumem.model.Architecture.MlpKind;
+import dev.gpumem.model.Architecture.NormKind;
+import dev.gpumem.model.Architecture.PositionKind;
+import dev.gpumem.units.DType;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Op-level accounting of one transformer block: the forward ops in Hugging Face order and the tensors each keeps
+ * for backward, as PyTorch autograd saves them (tools/autograd/derivatives.yaml), then the backward's gradient
+ * buffers. One {@link BlockProgram} per request, replayed for every layer.
+ *
+ * <p>What each op keeps (all per layer; c = compute dtype, r = residual dtype):
+ * <ul>
+ *   <li>RMSNorm, HF Python implementation ({@code x.to(float32); x * rsqrt(x.pow(2).mean(-1) + eps);
+ *       weight * x.to(dtype)}): the fp32 input (a copy unless the input is already fp32), the fp32 rstd (b·s), and the
+ *       normalised input in the input dtype (for the weight's gradient).</li>
+ *   <li>LayerNorm ({@code native_layer_norm}): its input, fp32 mean and rstd (b·s each); under amp it runs in fp32.</li>
+ *   <li>linear: its input (only when the weight is trained; PEFT-frozen weights do not make autograd keep it).
+ *       Under amp each linear casts its fp32 input to c itself, so q, k and v keep three copies.</li>
+ *   <li>RoPE ({@code q*cos + rotate_half(q)*sin}): cos/sin do not require grad, so each mul keeps only cos or sin
+ *       (shared, counted once per step); q and rotate_half(q) are transients.</li>
+ *   <li>SDPA/flash: q (after RoPE), k, v at kv heads (torch ≥ 2.5 {@code enable_gqa}, used by transformers ≥ 4.48
+ *       when no padding mask is given), the output (b·s·a·d, which is also o_proj's input: flash returns it in
+ *       b·s·a·d layout, so HF's {@code transpose(1, 2).contiguous()} copies nothing) and an fp32 logsumexp b·a·s.</li>
+ *   <li>eager: repeat_kv copies k and v to a heads (b·a·s·d each, when kv &lt; a); q·kᵀ scores b·a·s·s (transient),
+ *       softmax computed in fp32 (output b·a·s·s·4 kept), cast back to c (kept by the probs·v matmul), dropout mask
+ *       (1 B per element) and output when attention dropout &gt; 0, the context made contiguous for o_proj.</li>
+ *   <li>gated MLP: gate output (kept by SiLU/GELU), activation output and up output (kept by the mul), their
+ *       product (kept by down_proj). Plain MLP: fc1 output (kept by GELU; ReLU keeps its output instead), activation
+ *       output (kept by fc2).</li>
+ *   <li>MoE (Mixtral/Qwen-MoE style): router logits, fp32 routing softmax b·s·E (kept), top-k indices and weights,
+ *       the gathered token rows b·s·k·h, each routed row through a gated expert MLP (b·s·k rows of the gated-MLP
+ *       tensors with ie), expert outputs (kept by the routing-weight mul); a shared expert as a dense gated MLP.
+ *       HF loops over experts with one tensor per expert; they are counted as one tensor of all b·s·k rows.</li>
+ *   <li>dropout with p &gt; 0: a bool mask (1 B per element); p = 0 is the identity in ATen and keeps nothing.</li>
+ *   <li>residual adds keep nothing.</li>
+ *   <li>LoRA on a target linear: the input cast to the adapter dtype (kept by A), A's output b·s·r (kept by B),
+ *       B's output b·s·out and its scaled copy as transients.</li>
+ * </ul>
+ * Post-norm blocks (BERT) are counted as pre-norm blocks: the same tensors exist, the norm input is the residual sum.
+ */
+public final class DecoderBlockOps extends ProgramWriter {
+    /** some consumer of the current norm output keeps that tensor itself (parallel blocks release it late) */
+    private boolean normOutSaved;
+
+    private DecoderBlockOps(BlockSpec spec, Dims dims) {
+        super(spec, dims);
+    }
+
+    /** @return the program of one block for this request */
+    public static BlockProgram program(BlockSpec spec, Dims dims) {
+        return new DecoderBlockOps(spec, dims).build();
+    }
+
+    private BlockProgram build() {
+        slot(act("hidden.block_input", r, d.b(), d.s(), d.h()));          // INPUT
+        slot(grad("grad.hidden", r, d.b(), d.s(), d.h()));                // GRAD (allocated by the caller)
+        int out = arch.parallelBlock() ? parallelForward() : sequentialForward();
+        backward(Part.MLP);
+        backward(Part.ATTENTION);
+        return new BlockProgram(kinds, core, out, fwd, bwd);
+    }
+
+    // ---------------------------------------------------------------- forward
+
+    private int sequentialForward() {
+        part = Part.ATTENTION;
+        int[] n1 = norm(INPUT, r, "attn_norm");
+        boolean xSaved = n1[1] == 1;
+        int attnOut = attentionKeepInput(n1[0], r);
+        int h1 = alloc(act("hidden.residual", r, d.b(), d.s(), d.h()));   // x + attn(x): add keeps nothing
+        free(attnOut);
+        done(INPUT, xSaved);
+        part = Part.MLP;
+        int[] n2 = norm(h1, r, "mlp_norm");
+        int mlpOut = arch.moe().enabled() ? moe(n2[0], r) : mlp(n2[0], r);
+        int out = alloc(act("hidden.block_output", r, d.b(), d.s(), d.h()));
+        free(mlpOut);
+        done(h1, n2[1] == 1);
+        return out;
+    }
+
+    private int parallelForward() {
+        part = Part.ATTENTION;
+        int[] n1 = norm(INPUT, r, "attn_norm");
+        int y = n1[0];
+        int attnOut = attentionKeepInput(y, r);
+        part = Part.MLP;
+        int mlpOut = arch.moe().enabled() ? moe(y, r) : mlp(y, r);
+        if (spec.amp() && r != c) {
+            free(y);
+        } else {
+            done(y, spec.linearSavesInput() || normOutSaved);
+        }
+        part = Part.ATTENTION;
+        int sum = alloc(act("hidden.residual", r, d.b(), d.s(), d.h()));
+        free(attnOut);
+        int out = alloc(act("hidden.block_output", r, d.b(), d.s(), d.h()));
+        free(sum);
+        free(mlpOut);
+        done(INPUT, n1[1] == 1);
+        return out;
+    }
+
+    /** Attention on the norm output {@code y}; frees {@code y} after its last use unless the block is parallel. */
+    private int attentionKeepInput(int y, DType yDtype) {
+        mark(Op.WEIGHT_COPIES);
+        mark(Op.DEQUANT);
+        boolean cast = spec.amp() && yDtype != c;
+        normOutSaved = false;
+        int qIn = linearInput(y, cast, "attn.q_in");
+        int q = alloc(act("attn.q", c, d.b(), d.s(), d.a(), d.d()));
+        lora("q_proj", qIn, d.h(), mul(d.a(), d.d()));
+        int kIn = cast ? linearInput(y, true, "attn.k_in") : qIn;
+        if (cast) {
+            doneLinearInput(qIn);
+        }
+        int k = alloc(act("attn.k", c, d.b(), d.s(), d.kv(), d.d()));
+        lora("k_proj", kIn, d.h(), mul(d.kv(), d.d()));
+        int vIn = cast ? linearInput(y, true, "attn.v_in") : kIn;
+        if (cast) {
+            doneLinearInput(kIn);
+        }
+        int v = alloc(act("attn.v", c, d.b(), d.s(), d.kv(), d.d()));
+        lora("v_proj", vIn, d.h(), mul(d.kv(), d.d()));
+        if (cast) {
+            doneLinearInput(vIn);
+            if (!arch.parallelBlock()) {
+                free(y);
+            }
+        } else if (!arch.parallelBlock()) {
+            done(y, spec.linearSavesInput() || normOutSaved);
+        }
+        int qe = rope(q, d.a(), "attn.q_rope");
+        int ke = rope(k, d.kv(), "attn.k_rope");
+        int ctx = spec.kernel() == AttentionKernel.SDPA ? sdpa(qe, ke, v) : eager(qe, ke, v);
+        int o = alloc(act("attn.o_proj_out", c, d.b(), d.s(), d.h()));
+        boolean ctxSaved = lora("o_proj", ctx, mul(d.a(), d.d()), d.h());
+        // the SDPA output is kept by SDPA itself as well as by o_proj
+        done(ctx, spec.linearSavesInput() || ctxSaved || spec.kernel() == AttentionKernel.SDPA);
+        return residualDropout(o, "attn");
+    }
+
+    private int sdpa(int qe, int ke, int v) {
+        // _scaled_dot_product_flash_attention keeps query, key, value, output and logsumexp
+        int out = alloc(kind("attn.sdpa_out", Component.ACTIVATIONS, Source.FLASH_ATTENTION, c,
+                d.b(), d.s(), d.a(), d.d()));
+        int lse = alloc(kind("attn.logsumexp", Component.ACTIVATIONS, Source.FLASH_ATTENTION, DType.FP32,
+                d.b(), d.a(), d.s()));
+        done(qe, true);
+        done(ke, true);
+        done(v, true);
+        done(lse, true);
+        return out;
+    }
+
+    private int eager(int qe, int ke, int v) {
+        boolean repeat = d.kv().value() < d.a().value();
+        int kr = ke;
+        int vr = v;
+        if (repeat) {   // HF repeat_kv: expand + reshape copies k and v to a heads
+            kr = alloc(act("attn.k_repeated", c, d.b(), d.a(), d.keys(), d.d()));
+            free(ke);
+            vr = alloc(act("attn.v_repeated", c, d.b(), d.a(), d.keys(), d.d()));
+            free(v);
+        }
+        coreMode = true;
+        int scores = alloc(act("attn.scores", c, d.b(), d.a(), d.s(), d.keys()));
+        int scaled = alloc(act("attn.scores_scaled", c, d.b(), d.a(), d.s(), d.keys()));
+        free(scores);
+        int masked = scaled;
+        if (spec.causalMask()) {
+            masked = alloc(act("attn.scores_masked", c, d.b(), d.a(), d.s(), d.keys()));
+            free(scaled);
+        }
+        int s32 = masked;
+        if (c != DType.FP32) {   // softmax(..., dtype=torch.float32) casts its input first
+            s32 = alloc(act("attn.scores_fp32", DType.FP32, d.b(), d.a(), d.s(), d.keys()));
+            free(masked);
+        }
+        int probs32 = alloc(saved("attn.softmax_out_fp32", DType.FP32, d.b(), d.a(), d.s(), d.keys()));
+        free(s32);
+        int probs = probs32;
+        if (c != DType.FP32) {
+            probs = alloc(act("attn.probs", c, d.b(), d.a(), d.s(), d.keys()));
+        }
+        int pv = probs;
+        if (arch.attentionDropout() > 0) {
+            int mask = alloc(saved("attn.dropout_mask", DType.BOOL, d.b(), d.a(), d.s(), d.keys()));
+            pv = alloc(act("attn.probs_dropped", c, d.b(), d.a(), d.s(), d.keys()));
+            done(mask, true);
+            if (probs != probs32) {
+                free(probs);
+            }
+        }
+        done(probs32, true);
+        coreMode = false;
+        int ctx = alloc(act("attn.context", c, d.b(), d.a(), d.s(), d.d()));
+        done(qe, true);
+        done(kr, true);
+        done(pv, true);
+        done(vr, true);
+        int ctxT = alloc(act("attn.context_contiguous", c, d.b(), d.s(), d.a(), d.d()));
+        free(ctx);
+        return ctxT;
+    }
+
+    /** RoPE: q*cos + rotate_half(q)*sin; cos/sin need no grad, so only they are kept (shared, counted elsewhere). */
+    private int rope(int q, Dim heads, String name) {
+        if (arch.positions() != PositionKind.ROPE) {
+            return q;
+        }
+        int a = alloc(act("attn.rope_tmp", c, d.b(), d.s(), heads, d.d()));
+        int rot = alloc(act("attn.rope_tmp", c, d.b(), d.s(), heads, d.d()));
+        int b = alloc(act("attn.rope_tmp", c, d.b(), d.s(), heads, d.d()));
+        free(rot);
+        int out = alloc(act(name, c, d.b(), d.s(), heads, d.d()));
+        free(a);
+        free(b);
+        free(q);
+        return out;
+    }
+
+    private int mlp(int y, DType yDtype) {
+        mark(Op.WEIGHT_COPIES);
+        mark(Op.DEQUANT);
+        boolean cast = spec.amp() && yDtype != c;
+        normOutSaved = arch.parallelBlock() && normOutSaved;
+        Dim i = d.i();
+        boolean relu = arch.activation() == Activation.RELU;
+        int out;
+        if (arch.mlp() == MlpKind.GATED) {
+            int gIn = linearInput(y, cast, "mlp.gate_in");
+            int g = alloc(act("mlp.gate_out", c, d.b(), d.s(), i));
+            lora("gate_proj", gIn, d.h(), i);
+            int uIn = cast ? linearInput(y, true, "mlp.up_in") : gIn;
+            if (cast) {
+                doneLinearInput(gIn);
+            }
+            int a = alloc(act("mlp.act_out", c, d.b(), d.s(), i));
+            done(g, !relu);
+            int u = alloc(act("mlp.up_out", c, d.b(), d.s(), i));
+            lora("up_proj", uIn, d.h(), i);
+            if (cast) {
+                doneLinearInput(uIn);
+            }
+            releaseNormOut(y, cast);
+            int m = alloc(act("mlp.act_times_up", c, d.b(), d.s(), i));
+            done(a, true);
+            done(u, true);
+            out = alloc(act("mlp.down_out", c, d.b(), d.s(), d.h()));
+            boolean mSaved = lora("down_proj", m, i, d.h());
+            done(m, spec.linearSavesInput() || mSaved);
+        } else {
+            int fIn = linearInput(y, cast, "mlp.fc1_in");
+            int f = alloc(act("mlp.fc1_out", c, d.b(), d.s(), i));
+            lora("fc1", fIn, d.h(), i);
+            if (cast) {
+                doneLinearInput(fIn);
+            }
+            releaseNormOut(y, cast);
+            int a = alloc(act("mlp.act_out", c, d.b(), d.s(), i));
+            done(f, !relu);
+            out = alloc(act("mlp.fc2_out", c, d.b(), d.s(), d.h()));
+            boolean aSaved = lora("fc2", a, i, d.h());
+            done(a, spec.linearSavesInput() || relu || aSaved);
+        }
+        return residualDropout(out, "mlp");
+    }
+
+    private int moe(int y, DType yDtype) {
+        mark(Op.WEIGHT_COPIES);
+        mark(Op.DEQUANT);
+        boolean cast = spec.amp() && yDtype != c;
+        int rIn = linearInput(y, cast, "moe.router_in");
+        int logits = alloc(act("moe.router_logits", c, d.b(), d.s(), d.experts()));
+        if (cast) {
+            doneLinearInput(rIn);
+        }
+        int probs = alloc(saved("moe.routing_softmax_fp32", DType.FP32, d.b(), d.s(), d.experts()));
+        free(logits);
+        int idx = alloc(saved("moe.topk_index", DType.INT64, d.b(), d.s(), d.topK()));
+        int w = alloc(saved("moe.topk_weights", c, d.b(), d.s(), d.topK()));
+        done(probs, true);
+        int combined = alloc(act("moe.combined_out", c, d.b(), d.s(), d.h()));
+        // routed rows: b·s·k tokens through the experts' gated MLPs
+        int rows = alloc(act("moe.expert_input", c, d.b(), d.s(), d.topK(), d.h()));
+        Dim ie = d.iExpert();
+        int g = alloc(act("moe.expert_gate_out", c, d.b(), d.s(), d.topK(), ie));
+        int a = alloc(act("moe.expert_act_out", c, d.b(), d.s(), d.topK(), ie));
+        done(g, arch.activation() != Activation.RELU);
+        int u = alloc(act("moe.expert_up_out", c, d.b(), d.s(), d.topK(), ie));
+        done(rows, spec.linearSavesInput());
+        int m = alloc(act("moe.expert_act_times_up", c, d.b(), d.s(), d.topK(), ie));
+        done(a, true);
+        done(u, true);
+        int eo = alloc(act("moe.expert_out", c, d.b(), d.s(), d.topK(), d.h()));
+        done(m, spec.linearSavesInput());
+        int weighted = alloc(act("moe.expert_out_weighted", c, d.b(), d.s(), d.topK(), d.h()));
+        done(eo, true);
+        done(w, true);
+        done(idx, true);
+        free(weighted);
+        if (arch.moe().sharedExpertIntermediateSize() > 0) {
+            Dim is = d.iShared();
+            int sg = alloc(act("moe.shared_gate_out", c, d.b(), d.s(), is));
+            int sa = alloc(act("moe.shared_act_out", c, d.b(), d.s(), is));
+            done(sg, true);
+            int su = alloc(act("moe.shared_up_out", c, d.b(), d.s(), is));
+            int sm = alloc(act("moe.shared_act_times_up", c, d.b(), d.s(), is));
+            done(sa, true);
+            done(su, true);
+            int so = alloc(act("moe.shared_out", c, d.b(), d.s(), d.h()));
+            done(sm, spec.linearSavesInput());
+            int gate = alloc(act("moe.shared_gate_sigmoid", c, d.b(), d.s(), d.one()));
+            int shared = alloc(act("moe.shared_out_gated", c, d.b(), d.s(), d.h()));
+            done(so, true);
+            done(gate, true);
+            int sum = alloc(act("moe.combined_with_shared", c, d.b(), d.s(), d.h()));
+            free(shared);
+            free(combined);
+            combined = sum;
+        }
+        releaseNormOut(y, cast);
+        return residualDropout(combined, "moe");
+    }
+
+    private void releaseNormOut(int y, boolean cast) {
+        if (arch.parallelBlock()) {
+            return;
+        }
+        if (cast) {
+            free(y);
+        } else {
+            done(y, spec.linearSavesInput() || normOutSaved);
+        }
+    }
+
+    /** Under amp a linear casts its fp32 input to c (autocast caches only leaf weights, not activations). */
+    private int linearInput(int y, boolean cast, String name) {
+        if (!cast) {
+            return y;
+        }
+        return alloc(kind(name + "_cast", Component.ACTIVATIONS, Source.PYTORCH_AUTOCAST, c, d.b(), d.s(), d.h()));
+    }
+
+    private void doneLinearInput(int castSlot) {
+        done(castSlot, spec.linearSavesInput());
+    }
+
+    private int residualDropout(int o, String where) {
+        if (arch.hiddenDropout() <= 0) {
+            return o;
+        }
+        int mask = alloc(saved(where + ".residual_dropout_mask", DType.BOOL, d.b(), d.s(), d.h()));
+        int dropped = alloc(act(where + ".residual_dropout_out", c, d.b(), d.s(), d.h()));
+        done(mask, true);
+        free(o);
+        return dropped;
+    }
+
+    /**
+     * LoRA: {@code result + B(A(x.to(adapter))) * scaling}; A keeps its input, B keeps A's output. Under amp, A's
+     * autocast makes a c copy of the input; without amp, the cast to the adapter dtype is a copy unless the dtypes
+     * agree, in which case A keeps {@code input} itself.
+     *
+     * @return whether {@code input} itself is now kept for backward
+     */
+    private boolean lora(String module, int input, Dim in, Dim out) {
+        if (!spec.lora(module)) {
+            return false;
+        }
+        DType ad = spec.amp() ? c : spec.adapterDtype();
+        Dim rank = new Dim("r", spec.loraRank());
+        boolean copy = spec.amp() || ad != c;
+        int x = copy ? alloc(kind("lora." + module + ".a_input", Component.ACTIVATIONS, Source.LORA_2021, ad,
+                d.b(), d.s(), in)) : input;
+        int a = alloc(kind("lora." + module + ".a_out", Component.ACTIVATIONS, Source.LORA_2021, ad,
+                d.b(), d.s(), rank));
+        int b = alloc(kind("lora." + module + ".b_out", Component.ACTIVATIONS, Source.LORA_2021, ad,
+                d.b(), d.s(), out));
+        int scaled = alloc(kind("lora." + module + ".b_out_scaled", Component.ACTIVATIONS, Source.LORA_2021, ad,
+                d.b(), d.s(), out));
+        free(b);
+        free(scaled);
+        if (copy) {
+            done(x, true);
+        }
+        done(a, true);
+        if (!copy) {
+            normOutSaved = true;
+        }
+        return !copy;
+    }
+
+    // ---------------------------------------------------------------- backward
+
+    /**
+     * Backward of one part: the incoming gradient (cast to c under amp), gradients of the widest intermediates
+     * (three at once for a gated MLP, q/k/v gradients for attention, s·s gradients for eager attention), the part's
+     * parameter gradients, then its saved tensors are released and the gradient for the residual stream is summed
+     * in place into {@link BlockProgram#GRAD}.
+     */
+    private void backward(Part p) {
+        List<Integer> tmp = new ArrayList<>();
+        if (spec.amp()) {
+            tmp.add(balloc(grad("grad.branch_cast", c, d.b(), d.s(), d.h()), p));
+        }
+        if (p == Part.MLP) {
+            Dim i = arch.moe().enabled() ? d.iExpert() : d.i();
+            Dim[] rows = arch.moe().enabled() ? new Dim[] {d.b(), d.s(), d.topK()} : new Dim[] {d.b(), d.s()};
+            int n = arch.mlp() == MlpKind.GATED || arch.moe().enabled() ? 3 : 2;
+            for (int k = 0; k < n; k++) {
+                tmp.add(balloc(grad("grad.mlp_intermediate", c, concat(rows, i)), p));
+            }
+        } else {
+            if (spec.kernel() == AttentionKernel.EAGER) {
+                bwd.add(new Instr(Op.RECOMPUTE_CORE, -1, p));
+                tmp.add(balloc(grad("grad.attn_probs", c, d.b(), d.a(), d.s(), d.s()), p));
+                tmp.add(balloc(grad("grad.attn_scores_fp32", DType.FP32, d.b(), d.a(), d.s(), d.s()), p));
+            } else {
+                // FlashAttention-2 backward accumulates dq in fp32
+                tmp.add(balloc(kind("grad.flash_dq_accum", Component.TEMPORARY, Source.FLASH_ATTENTION, DType.FP32,
+                        d.b(), d.s(), d.a(), d.d()), p));
+            }
+            tmp.add(balloc(grad("grad.q", c, d.b(), d.s(), d.a(), d.d()), p));
+            tmp.add(balloc(grad("grad.k", c, d.b(), d.s(), d.kv(), d.d()), p));
+            tmp.add(balloc(grad("grad.v", c, d.b(), d.s(), d.kv(), d.d()), p));
+        }
+        bwd.add(new Instr(Op.PARAM_GRADS, -1, p));
+        bwd.add(new Instr(Op.FREE_SAVED, -1, p));
+        int gx = balloc(grad("grad.norm_input", r, d.b(), d.s(), d.h()), p);
+        for (int t : tmp) {
+            bwd.add(new Instr(Op.FREE, t, p));
+        }
+        bwd.add(new Instr(Op.FREE, gx, p));     // summed in place into the residual gradient
+    }
+
+
+}

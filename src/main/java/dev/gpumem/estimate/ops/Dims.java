@@ -1,0 +1,52 @@
+package dev.gpumem.estimate.ops;
+
+import dev.gpumem.estimate.timeline.Dim;
+import dev.gpumem.model.Architecture;
+
+/**
+ * The named dimensions of one rank's share of a block, bound once so that every formula prints the same symbols.
+ * Notation (Korthikanti et al. 2022, §3): b micro-batch, s sequence, h hidden, a attention heads, kv key/value
+ * heads, d head dimension, i MLP inner size, v vocabulary; E experts, k experts per token, ie expert inner size,
+ * is shared-expert inner size. With tensor parallelism t the split dimensions (a, kv, i, ie, is, v) are per rank and
+ * print as {@code a/t}. {@code keys} is the number of positions attended to: s in training and prefill, the
+ * context (ctx) when decoding one token against a KV cache.
+ */
+public record Dims(Dim b, Dim s, Dim h, Dim a, Dim kv, Dim d, Dim i, Dim v, Dim experts, Dim topK, Dim iExpert,
+                   Dim iShared, Dim one, Dim keys) {
+
+    /**
+     * @param arch  the model
+     * @param batch micro-batch b
+     * @param seq   sequence s
+     * @param tp    tensor-parallel degree t (heads, kv heads, inner sizes and vocabulary must divide by t)
+     */
+    public static Dims of(Architecture arch, long batch, long seq, int tp) {
+        String t = tp > 1 ? "/t" : "";
+        Architecture.Moe moe = arch.moe();
+        return new Dims(
+                new Dim("b", batch),
+                new Dim("s", seq),
+                new Dim("h", arch.hiddenSize()),
+                new Dim("a" + t, arch.numHeads() / tp),
+                new Dim("kv" + t, Math.max(1, arch.numKvHeads() / tp)),
+                new Dim("d", arch.headDim()),
+                new Dim("i" + t, Math.max(1, arch.intermediateSize() / tp)),
+                new Dim("v" + t, ceilDiv(arch.vocabSize(), tp)),
+                new Dim("E", Math.max(1, moe.numExperts())),
+                new Dim("k", Math.max(1, moe.topK())),
+                new Dim("ie" + t, Math.max(1, moe.expertIntermediateSize() / tp)),
+                new Dim("is" + t, Math.max(1, moe.sharedExpertIntermediateSize() / tp)),
+                new Dim("1", 1),
+                new Dim("s", seq));
+    }
+
+    /** Decoding: one new token per sequence attending to {@code context} positions. */
+    public Dims decode(long context) {
+        return new Dims(b, new Dim("1", 1), h, a, kv, d, i, v, experts, topK, iExpert, iShared, one,
+                new Dim("ctx", context));
+    }
+
+    private static long ceilDiv(long x, long y) {
+        return (x + y - 1) / y;
+    }
+}

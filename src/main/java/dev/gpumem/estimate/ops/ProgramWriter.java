@@ -1,0 +1,129 @@
+package dev.gpumem.estimate.ops;
+
+import dev.gpumem.estimate.Component;
+import dev.gpumem.estimate.Source;
+import dev.gpumem.estimate.ops.BlockProgram.Instr;
+import dev.gpumem.estimate.ops.BlockProgram.Op;
+import dev.gpumem.estimate.timeline.Dim;
+import dev.gpumem.estimate.timeline.TensorKind;
+import dev.gpumem.model.Architecture;
+import dev.gpumem.model.Architecture.NormKind;
+import dev.gpumem.units.DType;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Shared machinery of the program builders: slots, instructions, tensor kinds, and the norms. */
+abstract class ProgramWriter {
+    static final Source SAVED = Source.AUTOGRAD_SAVED;
+    static final Source HF = Source.HF_MODELING;
+
+    final BlockSpec spec;
+    final Dims d;
+    final Architecture arch;
+    final DType c;
+    final DType r;
+
+    final List<TensorKind> kinds = new ArrayList<>();
+    final List<Boolean> core = new ArrayList<>();
+    final List<Instr> fwd = new ArrayList<>();
+    final List<Instr> bwd = new ArrayList<>();
+    Part part = Part.ATTENTION;
+    boolean coreMode;
+
+    ProgramWriter(BlockSpec spec, Dims dims) {
+        this.spec = spec;
+        this.d = dims;
+        this.arch = spec.arch();
+        this.c = spec.compute();
+        this.r = spec.residual();
+    }
+
+    /** @return {norm output slot, 1 if the norm keeps its input tensor itself else 0} */
+    int[] norm(int x, DType xDtype, String name) {
+        if (arch.norm() == NormKind.LAYER_NORM) {
+            // native_layer_norm keeps input, mean, rstd; autocast runs layer_norm in fp32
+            int mean = alloc(saved("norm.mean", DType.FP32, d.b(), d.s()));
+            int rstd = alloc(saved("norm.rstd", DType.FP32, d.b(), d.s()));
+            DType outType = spec.amp() ? DType.FP32 : xDtype;
+            int y = alloc(act("norm.out", outType, d.b(), d.s(), d.h()));
+            done(mean, true);
+            done(rstd, true);
+            return new int[] {y, 1};
+        }
+        boolean inputIsFp32 = xDtype == DType.FP32;
+        int xf = inputIsFp32 ? x : alloc(saved("norm.input_fp32", DType.FP32, d.b(), d.s(), d.h()));
+        int rstd = alloc(saved("norm.rstd", DType.FP32, d.b(), d.s()));
+        int prod = alloc(act("norm.normalized_fp32", DType.FP32, d.b(), d.s(), d.h()));
+        int hs = prod;
+        if (!inputIsFp32) {
+            hs = alloc(act("norm.normalized", xDtype, d.b(), d.s(), d.h()));
+            free(prod);
+        }
+        int y = alloc(act("norm.out", xDtype, d.b(), d.s(), d.h()));
+        if (!inputIsFp32) {
+            done(xf, true);
+        }
+        done(rstd, true);
+        done(hs, spec.normSavesNormalized());
+        return new int[] {y, inputIsFp32 ? 1 : 0};
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    int slot(TensorKind k) {
+        kinds.add(k);
+        core.add(coreMode);
+        return kinds.size() - 1;
+    }
+
+    int alloc(TensorKind k) {
+        int s = slot(k);
+        fwd.add(new Instr(Op.ALLOC, s, part));
+        return s;
+    }
+
+    int balloc(TensorKind k, Part p) {
+        int s = slot(k);
+        bwd.add(new Instr(Op.ALLOC, s, p));
+        return s;
+    }
+
+    void free(int s) {
+        fwd.add(new Instr(Op.FREE, s, part));
+    }
+
+    /** After the last forward consumer: kept for backward when {@code saved}, else freed. */
+    void done(int s, boolean saved) {
+        fwd.add(new Instr(saved ? Op.LAST_USE : Op.FREE, s, part));
+    }
+
+    void mark(Op op) {
+        fwd.add(new Instr(op, -1, part));
+    }
+
+    TensorKind act(String name, DType t, Dim... dims) {
+        return TensorKind.of(name, Component.ACTIVATIONS, HF, t, dims);
+    }
+
+    TensorKind saved(String name, DType t, Dim... dims) {
+        return TensorKind.of(name, Component.ACTIVATIONS, SAVED, t, dims);
+    }
+
+    TensorKind grad(String name, DType t, Dim... dims) {
+        return TensorKind.of(name, Component.TEMPORARY, SAVED, t, dims);
+    }
+
+    static TensorKind kind(String name, Component comp, Source src, DType t, Dim... dims) {
+        return TensorKind.of(name, comp, src, t, dims);
+    }
+
+    static Dim mul(Dim x, Dim y) {
+        return new Dim(x.symbol() + "·" + y.symbol(), x.value() * y.value());
+    }
+
+    static Dim[] concat(Dim[] a, Dim b) {
+        Dim[] out = java.util.Arrays.copyOf(a, a.length + 1);
+        out[a.length] = b;
+        return out;
+    }
+}

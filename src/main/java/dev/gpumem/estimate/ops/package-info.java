@@ -1,0 +1,6 @@
+/**
+ * Per-op activation accounting: the tensors a transformer block allocates in forward and keeps for backward, and
+ * the gradient buffers of its backward, as a {@link dev.gpumem.estimate.ops.BlockProgram} replayed per layer.
+ * Must not: allocate anything itself, know about optimizers, sharding or the allocator.
+ */
+package dev.gpumem.estimate.ops;

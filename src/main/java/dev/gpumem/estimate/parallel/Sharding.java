@@ -1,0 +1,97 @@
+package dev.gpumem.estimate.parallel;
+
+import dev.gpumem.estimate.RunConfig.Parallel;
+import dev.gpumem.model.Architecture;
+import dev.gpumem.model.ParamGroup;
+import dev.gpumem.model.TensorSpec;
+
+/**
+ * What one rank holds under data parallelism with ZeRO/FSDP, tensor parallelism and pipeline parallelism. Scope:
+ * the most loaded rank, which is a rank of the first pipeline stage (it holds the embedding and, with the 1F1B
+ * schedule, the most micro-batches of activations).
+ *
+ * <ul>
+ *   <li>ZeRO (Rajbhandari et al. 2020, §5): stage 1 partitions optimizer states (and fp32 master weights) over the
+ *       N data-parallel ranks, stage 2 also gradients, stage 3 (= FSDP full shard) also parameters. Each tensor's
+ *       share is ⌈n/N⌉ elements (FSDP pads its flat parameter to a multiple of N).</li>
+ *   <li>Tensor parallelism (Megatron, Shoeybi et al. 2019): attention and MLP weights (column- and row-parallel),
+ *       the embedding and LM head (vocabulary-parallel) are split by t; norms and routers are replicated. Without
+ *       sequence parallelism, activations inside attention and MLP are split by t, block inputs and norm outputs
+ *       (b·s·h) are not.</li>
+ *   <li>Pipeline parallelism: the first stage holds ⌈L/p⌉ blocks and the embedding; the final norm and LM head sit on
+ *       the last stage and are not counted for the first stage when p &gt; 1.</li>
+ * </ul>
+ *
+ * @param data     N data-parallel ranks
+ * @param zero     ZeRO stage
+ * @param tensor   t
+ * @param pipeline p
+ */
+public record Sharding(int data, int zero, int tensor, int pipeline) {
+
+    /**
+     * @throws IllegalArgumentException naming the field when the model cannot be split that way
+     */
+    public static Sharding of(Parallel p, Architecture arch) {
+        if (arch.numHeads() % p.tensor() != 0) {
+            throw new IllegalArgumentException("parallel.tensor: must divide num_attention_heads ("
+                    + arch.numHeads() + "), got " + p.tensor());
+        }
+        if (p.pipeline() > arch.totalBlocks()) {
+            throw new IllegalArgumentException("parallel.pipeline: must be at most the number of layers ("
+                    + arch.totalBlocks() + "), got " + p.pipeline());
+        }
+        if (p.zero() > 0 && p.data() == 1) {
+            // ZeRO on one rank is legal and partitions nothing
+            return new Sharding(1, p.zero(), p.tensor(), p.pipeline());
+        }
+        return new Sharding(p.data(), p.zero(), p.tensor(), p.pipeline());
+    }
+
+    /** @return blocks on the first pipeline stage */
+    public int stageLayers(int totalLayers) {
+        return (totalLayers + pipeline - 1) / pipeline;
+    }
+
+    /** @return whether the final norm, LM head and loss run on the counted (first) stage */
+    public boolean holdsHead() {
+        return pipeline == 1;
+    }
+
+    /** @return micro-batches whose activations the first stage holds at once under 1F1B */
+    public int microbatchesInFlight(int gradAccum) {
+        return pipeline == 1 ? 1 : Math.min(pipeline, gradAccum);
+    }
+
+    /** @return elements of {@code t} on this rank's tensor-parallel shard (before ZeRO) */
+    public long tensorParallelNumel(TensorSpec t) {
+        if (tensor == 1) {
+            return t.numel();
+        }
+        ParamGroup g = t.group();
+        boolean split = g == ParamGroup.ATTENTION || g == ParamGroup.MLP || g == ParamGroup.EXPERT
+                || g == ParamGroup.EMBEDDING || g == ParamGroup.LM_HEAD || g == ParamGroup.QUANT_STATE;
+        return split ? ceilDiv(t.numel(), tensor) : t.numel();
+    }
+
+    /** @return a ZeRO partition of {@code n} elements: ⌈n/N⌉ */
+    public long partition(long n) {
+        return ceilDiv(n, data);
+    }
+
+    public boolean shardsStates() {
+        return zero >= 1 && data > 1;
+    }
+
+    public boolean shardsGradients() {
+        return zero >= 2 && data > 1;
+    }
+
+    public boolean shardsParameters() {
+        return zero >= 3 && data > 1;
+    }
+
+    private static long ceilDiv(long x, long y) {
+        return (x + y - 1) / y;
+    }
+}

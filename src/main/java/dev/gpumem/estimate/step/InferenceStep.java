@@ -1,0 +1,203 @@
+package dev.gpumem.estimate.step;
+
+import static dev.gpumem.estimate.ops.BlockProgram.INPUT;
+
+import dev.gpumem.estimate.Component;
+import dev.gpumem.estimate.Phase;
+import dev.gpumem.estimate.RunConfig;
+import dev.gpumem.estimate.Source;
+import dev.gpumem.estimate.device.Calibration;
+import dev.gpumem.estimate.ops.BlockProgram;
+import dev.gpumem.estimate.ops.DecoderBlockOps;
+import dev.gpumem.estimate.ops.Dims;
+import dev.gpumem.estimate.ops.Part;
+import dev.gpumem.estimate.timeline.Dim;
+import dev.gpumem.estimate.timeline.TensorKind;
+import dev.gpumem.estimate.timeline.Timeline;
+import dev.gpumem.model.Architecture.HeadKind;
+import dev.gpumem.model.Architecture.PositionKind;
+import dev.gpumem.model.Architecture.StackKind;
+import dev.gpumem.model.Inventory;
+import dev.gpumem.units.DType;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * The timeline of inference under {@code torch.no_grad()}: load, prefill, decode.
+ *
+ * <ul>
+ *   <li>load: weights in the precision's parameter dtype (quantized ones as stored).</li>
+ *   <li>prefill: a plain forward over the prompt (b = inference.batch, s = seq): every tensor dies at its last use,
+ *       so a block's working set is the largest transient set; each block leaves K and V in the cache
+ *       (2·b·kv·s·d, kv_cache_dtype, GQA-aware); logits for all prompt tokens b·s·v in the compute dtype (a plain
+ *       {@code model(input_ids)} call; {@code generate()} keeps only the last token's logits with
+ *       {@code logits_to_keep=1}).</li>
+ *   <li>decode: one token per sequence against a cache grown to inference.context_tokens. HF's DynamicCache grows
+ *       by {@code torch.cat}, so while a block appends, its old and new K/V exist together; the block's working set
+ *       has s = 1 and attends to ctx positions; logits b·1·v plus their fp32 copy for sampling.</li>
+ *   <li>encoder-only models: no cache and no decode.</li>
+ * </ul>
+ */
+public final class InferenceStep {
+    private final StepSpec spec;
+    private final ModelState state;
+    private final Timeline tl = new Timeline();
+
+    private InferenceStep(Inventory inv, StepSpec spec) {
+        this.spec = spec;
+        this.state = ModelState.of(inv, spec.cfg, spec.sharding, spec.layers, false);
+    }
+
+    /** @return the timeline of load, prefill and decode on the counted rank */
+    public static StepTimeline build(Inventory inv, RunConfig cfg, Calibration calibration) {
+        StepSpec spec = new StepSpec(inv, cfg, calibration);
+        InferenceStep s = new InferenceStep(inv, spec);
+        s.run();
+        return new StepTimeline(s.tl, spec.layers, s.state.params(), 0);
+    }
+
+    private void run() {
+        RunConfig cfg = spec.cfg;
+        boolean decoder = spec.arch.stack() != StackKind.ENCODER_ONLY;
+        tl.phase(Phase.LOAD);
+        for (ParamEntry e : state.all()) {
+            tl.alloc(e.weight());
+            if (e.quantState() != null) {
+                tl.alloc(e.quantState());
+            }
+        }
+        tl.phase(Phase.PREFILL);
+        TensorKind ws = spec.workspace();
+        if (ws != null) {
+            tl.alloc(ws);
+        }
+        int batch = cfg.inference().batch();
+        Dims prefill = spec.dims(batch, cfg.seq());
+        List<Integer> cache = new ArrayList<>();
+        int[] kv = pass(prefill, decoder ? prefill.s() : null, cache, true);
+        if (!decoder) {
+            return;
+        }
+        tl.phase(Phase.DECODE);
+        Dims decode = prefill.decode(cfg.inference().contextTokens());
+        List<Integer> grown = new ArrayList<>();
+        pass(decode, decode.keys(), grown, false);
+        // the prefill cache was replaced block by block inside pass(); nothing else to free
+        assert kv != null;
+    }
+
+    /**
+     * One forward pass without grad.
+     *
+     * @param cacheLen positions the cache holds after this pass (null: no cache)
+     * @param prefill  whether this is the prompt pass (else one decode token, which replaces the cache by a grown one)
+     */
+    private int[] pass(Dims d, Dim cacheLen, List<Integer> cache, boolean prefill) {
+        BlockProgram program = DecoderBlockOps.program(spec.blockSpec(false), d);
+        int[] kinds = ProgramRun.register(tl, program.slotKinds());
+        int ids = tl.alloc(spec.tokens("input.input_ids", d));
+        int h = tl.alloc(spec.hidden("hidden.embedding_out", d));
+        if (spec.arch.positions() == PositionKind.LEARNED) {
+            int pos = tl.alloc(spec.hidden("hidden.position_embedding", d));
+            int sum = tl.alloc(spec.hidden("hidden.embedding_sum", d));
+            tl.free(h);
+            tl.free(pos);
+            h = sum;
+        }
+        int cos = -1;
+        int sin = -1;
+        if (spec.rope("rope.cos", d) != null) {
+            cos = tl.alloc(spec.rope("rope.cos", d));
+            sin = tl.alloc(spec.rope("rope.sin", d));
+        }
+        int mask = spec.causalMask(d) != null && prefill ? tl.alloc(spec.causalMask(d)) : -1;
+        List<Integer> copies = new ArrayList<>();
+        DType cacheType = spec.cfg.inference().kvCacheDtype();
+        for (int i = 0; i < spec.layers; i++) {
+            ProgramRun run = new ProgramRun(tl, kinds, program.coreSlots());
+            run.ids[INPUT] = h;
+            List<ParamEntry> entries = state.block(i);
+            run.forward(program.forward(), false, false, -1, new ProgramRun.Hooks() {
+                @Override
+                public void weightCopies(Part part) {
+                    for (ParamEntry e : entries) {
+                        if (e.part() == part && e.autocastCopy() != null) {
+                            copies.add(tl.alloc(e.autocastCopy()));   // cached until autocast exits
+                        }
+                    }
+                }
+
+                @Override
+                public void dequant(Part part) {
+                    for (ParamEntry e : entries) {
+                        if (e.part() == part && e.dequant() != null) {
+                            tl.free(tl.alloc(e.dequant()));
+                        }
+                    }
+                }
+
+                @Override
+                public void paramGrads(Part part) {
+                }
+            });
+            h = run.ids[program.output()];
+            if (cacheLen != null) {
+                TensorKind k = TensorKind.of("kv_cache.k", Component.KV_CACHE, Source.KV_CACHE, cacheType,
+                        d.b(), d.kv(), cacheLen, d.d());
+                TensorKind v = TensorKind.of("kv_cache.v", Component.KV_CACHE, Source.KV_CACHE, cacheType,
+                        d.b(), d.kv(), cacheLen, d.d());
+                int nk = tl.alloc(k);
+                int nv = tl.alloc(v);
+                if (!prefill) {           // torch.cat made the grown tensors; the old ones go
+                    tl.free(cacheOld(i, 0));
+                    tl.free(cacheOld(i, 1));
+                }
+                cache.add(nk);
+                cache.add(nv);
+            }
+        }
+        if (prefill) {
+            prefillCache = cache;
+        }
+        // final norm and head
+        int normOut = tl.alloc(spec.hidden("final_norm.out", d));
+        tl.free(h);
+        HeadKind head = spec.arch.head().kind();
+        if (head != HeadKind.NONE && spec.sharding.holdsHead()) {
+            boolean vocab = head != HeadKind.SEQUENCE_CLASSIFICATION;
+            Dim width = vocab ? d.v() : new Dim("labels", Math.max(1, spec.arch.head().numLabels()));
+            TensorKind logitsKind = vocab
+                    ? TensorKind.of("logits", Component.LOGITS, Source.HF_MODELING, spec.compute, d.b(), d.s(), width)
+                    : TensorKind.of("logits", Component.LOGITS, Source.HF_MODELING, spec.compute, d.b(), width);
+            int logits = tl.alloc(logitsKind);
+            tl.free(normOut);
+            if (!prefill) {
+                int sample = tl.alloc(TensorKind.of("logits.next_token_fp32", Component.LOGITS, Source.HF_MODELING,
+                        DType.FP32, d.b(), width));
+                tl.free(sample);
+            }
+            tl.free(logits);
+        } else {
+            tl.free(normOut);
+        }
+        for (int id : copies) {
+            tl.free(id);
+        }
+        if (mask >= 0) {
+            tl.free(mask);
+        }
+        if (cos >= 0) {
+            tl.free(cos);
+            tl.free(sin);
+        }
+        tl.free(ids);
+        return new int[0];
+    }
+
+    private List<Integer> prefillCache = Collections.emptyList();
+
+    private int cacheOld(int layer, int which) {
+        return prefillCache.get(2 * layer + which);
+    }
+}

@@ -1,0 +1,295 @@
+package dev.gpumem.estimate.step;
+
+import dev.gpumem.estimate.Component;
+import dev.gpumem.estimate.RunConfig;
+import dev.gpumem.estimate.RunConfig.FinetuneMethod;
+import dev.gpumem.estimate.RunConfig.Precision;
+import dev.gpumem.estimate.Source;
+import dev.gpumem.estimate.ops.Part;
+import dev.gpumem.estimate.optim.OptimizerModel;
+import dev.gpumem.estimate.optim.ParamShape;
+import dev.gpumem.estimate.parallel.Sharding;
+import dev.gpumem.estimate.step.ParamEntry.Where;
+import dev.gpumem.estimate.timeline.TensorKind;
+import dev.gpumem.model.Inventory;
+import dev.gpumem.model.ParamGroup;
+import dev.gpumem.model.TensorSpec;
+import dev.gpumem.units.DType;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Every parameter tensor of the counted rank, re-typed by the run's precision, with its gradient, master copy,
+ * optimizer states and temporaries, LoRA adapters and QLoRA quantization.
+ *
+ * <ul>
+ *   <li>Weights are held in the precision's parameter dtype (fp32 for fp32 and amp-*, fp16/bf16 for the pure
+ *       modes), except tensors the inventory marks as quantized and buffers, which keep their stored dtype.</li>
+ *   <li>master_weights: half-precision weights and gradients, an fp32 master copy and fp32 optimizer states.</li>
+ *   <li>LoRA (PEFT): A (r × in) and B (out × r) on each target module's weight, fp32 (PEFT's default
+ *       {@code autocast_adapter_dtype=True} upcasts fp16/bf16 adapters); the base is frozen (no gradient, no
+ *       state).</li>
+ *   <li>QLoRA: block linear weights in nf4 (4 bits each) with one fp32 absmax per 64 weights (bitsandbytes
+ *       {@code quantize_4bit} blocksize 64, no double quantization), unless the inventory already carries the
+ *       quantized tensors and their QUANT_STATE constants; every use makes a transient dequantized copy in the
+ *       compute dtype.</li>
+ * </ul>
+ */
+public final class ModelState {
+    /** bitsandbytes 4-bit blocksize: one absmax per 64 weights */
+    static final long NF4_BLOCK = 64;
+
+    private final List<ParamEntry> embedding = new ArrayList<>();
+    private final List<ParamEntry> head = new ArrayList<>();
+    private final List<List<ParamEntry>> blocks = new ArrayList<>();
+    private long params;
+    private long trainableParams;
+
+    private ModelState() {
+    }
+
+    /**
+     * @param inv      the model
+     * @param cfg      the request
+     * @param sharding the rank's share
+     * @param layers   blocks on this rank (first pipeline stage)
+     * @param training whether gradients and optimizer tensors exist
+     */
+    public static ModelState of(Inventory inv, RunConfig cfg, Sharding sharding, int layers, boolean training) {
+        ModelState m = new ModelState();
+        for (int i = 0; i < layers; i++) {
+            m.blocks.add(new ArrayList<>());
+        }
+        Precision p = cfg.precision();
+        FinetuneMethod ft = cfg.finetune().method();
+        boolean quantizeBase = ft == FinetuneMethod.QLORA;
+        DType quantDtype = cfg.finetune().quant() == null ? DType.NF4 : cfg.finetune().quant();
+        boolean inventoryQuantized = inv.tensors().stream().anyMatch(TensorSpec::quantized);
+        Set<String> targets = Set.copyOf(cfg.finetune().targets());
+        OptimizerModel optimizer = new OptimizerModel(cfg.optimizer());
+        DType paramDtype = cfg.masterWeights() ? p.computeDtype() : p.paramDtype();
+        DType compute = p.computeDtype();
+        Map<String, TensorKind> cache = new HashMap<>();
+
+        for (TensorSpec t : inv.tensors()) {
+            if (t.isParameter()) {
+                m.params += t.numel();
+                if (ft == FinetuneMethod.FULL && !t.quantized()) {
+                    m.trainableParams += t.numel();
+                }
+            }
+            boolean adapted = ft != FinetuneMethod.FULL && t.shape().size() == 2 && t.layer() >= 0
+                    && t.name().endsWith("weight") && targets.contains(t.moduleName());
+            if (adapted) {
+                long lora = (long) cfg.finetune().rank() * (t.shape().get(0) + t.shape().get(1));
+                m.params += lora;
+                m.trainableParams += lora;
+            }
+            Where where = t.layer() >= 0 ? Where.BLOCK : t.group() == ParamGroup.EMBEDDING ? Where.EMBEDDING
+                    : Where.HEAD;
+            if (where == Where.BLOCK && t.layer() >= layers) {
+                continue;                          // another pipeline stage
+            }
+            if (where == Where.HEAD && !sharding.holdsHead()) {
+                continue;
+            }
+            if (t.group() == ParamGroup.QUANT_STATE) {
+                continue;                          // attached to their weights below
+            }
+            Part part = Part.of(t.group());
+            String sym = symbol(t);
+            boolean linearWeight = t.shape().size() == 2 && where == Where.BLOCK && t.name().endsWith("weight");
+            boolean quantized = t.quantized() || (quantizeBase && linearWeight && !inventoryQuantized);
+            boolean trainable = ft == FinetuneMethod.FULL && t.isParameter() && !t.quantized();
+            DType wd = quantized ? (t.quantized() ? t.dtype() : quantDtype)
+                    : t.group() == ParamGroup.BUFFER ? t.dtype() : paramDtype;
+            long tpN = sharding.tensorParallelNumel(t);
+            long wN = sharding.shardsParameters() && trainable ? sharding.partition(tpN) : tpN;
+            TensorKind weight = param("weights." + sym, Component.WEIGHTS, Source.INVENTORY, wd, sym, wN, cache);
+            TensorKind quantState = null;
+            TensorKind dequant = null;
+            if (quantized) {
+                long qs = quantStateBytes(inv, t, tpN);
+                quantState = new TensorKind("weights.quant_state." + sym, Component.WEIGHTS, Source.QLORA_2023,
+                        "⌈n(" + sym + ")/64⌉·4 B", "⌈" + tpN + "/64⌉·4", qs);
+                quantState = intern(quantState, cache);
+                dequant = param("temporary.dequantized." + sym, Component.TEMPORARY, Source.QLORA_2023, compute, sym,
+                        tpN, cache);
+            }
+            TensorKind gathered = sharding.shardsParameters() && trainable
+                    ? param("temporary.zero3_gathered." + sym, Component.TEMPORARY, Source.FSDP_2023,
+                    p.isAmp() ? compute : paramDtype, sym, tpN, cache) : null;
+            TensorKind autocast = p.isAmp() && linearWeight && !quantized && gathered == null
+                    ? param("weights.autocast_copy." + sym, Component.WEIGHTS, Source.PYTORCH_AUTOCAST, compute, sym,
+                    tpN, cache) : null;
+            m.add(where, t.layer(), part, trainable, weight, quantState, dequant, gathered, autocast, training,
+                    trainable ? new ParamShape(sym, t.shape(), tpN, false) : null, p, optimizer, sharding, cfg,
+                    cache);
+            if (adapted) {
+                long out = t.shape().get(0);
+                long in = t.shape().get(1);
+                long r = cfg.finetune().rank();
+                m.addAdapter(t.layer(), part, "lora_A." + sym, List.of(r, in), training, p, optimizer, sharding,
+                        cfg, cache);
+                m.addAdapter(t.layer(), part, "lora_B." + sym, List.of(out, r), training, p, optimizer, sharding,
+                        cfg, cache);
+            }
+        }
+        return m;
+    }
+
+    private void addAdapter(int layer, Part part, String sym, List<Long> shape, boolean training, Precision p,
+                            OptimizerModel optimizer, Sharding sharding, RunConfig cfg, Map<String, TensorKind> cache) {
+        long n = shape.get(0) * shape.get(1);
+        TensorKind weight = param("weights.lora." + sym, Component.WEIGHTS, Source.LORA_2021, DType.FP32, sym, n,
+                cache);
+        TensorKind autocast = p.isAmp() ? param("weights.autocast_copy.lora." + sym, Component.WEIGHTS,
+                Source.PYTORCH_AUTOCAST, p.computeDtype(), sym, n, cache) : null;
+        add(Where.BLOCK, layer, part, true, weight, null, null, null, autocast, training,
+                new ParamShape(sym, shape, n, false), p, optimizer, sharding, cfg, cache, DType.FP32);
+    }
+
+    private void add(Where where, int layer, Part part, boolean trainable, TensorKind weight, TensorKind quantState,
+                     TensorKind dequant, TensorKind gathered, TensorKind autocast, boolean training, ParamShape shape,
+                     Precision p, OptimizerModel optimizer, Sharding sharding, RunConfig cfg,
+                     Map<String, TensorKind> cache) {
+        DType paramDtype = cfg.masterWeights() ? p.computeDtype() : p.paramDtype();
+        add(where, layer, part, trainable, weight, quantState, dequant, gathered, autocast, training, shape, p,
+                optimizer, sharding, cfg, cache, paramDtype);
+    }
+
+    private void add(Where where, int layer, Part part, boolean trainable, TensorKind weight, TensorKind quantState,
+                     TensorKind dequant, TensorKind gathered, TensorKind autocast, boolean training, ParamShape shape,
+                     Precision p, OptimizerModel optimizer, Sharding sharding, RunConfig cfg,
+                     Map<String, TensorKind> cache, DType paramDtype) {
+        TensorKind halfGrad = null;
+        TensorKind fullGrad = null;
+        TensorKind grad = null;
+        TensorKind master = null;
+        List<TensorKind> states = List.of();
+        List<TensorKind> temps = List.of();
+        if (trainable && training) {
+            String sym = shape.symbol();
+            long n = shape.numel();
+            DType gradDtype = paramDtype;
+            if (autocast != null || (gathered != null && p.isAmp())) {
+                halfGrad = param("temporary.half_grad." + sym, Component.TEMPORARY, Source.PYTORCH_AUTOCAST,
+                        p.computeDtype(), sym, n, cache);
+            }
+            long gN = sharding.shardsGradients() ? sharding.partition(n) : n;
+            if (sharding.shardsGradients()) {
+                fullGrad = param("temporary.full_grad." + sym, Component.TEMPORARY, Source.ZERO_2020, gradDtype, sym,
+                        n, cache);
+            }
+            grad = param("gradients." + sym, Component.GRADIENTS, Source.INVENTORY, gradDtype, sym, gN, cache);
+            long sN = sharding.shardsStates() ? sharding.partition(n) : n;
+            DType stateDtype = paramDtype;
+            if (cfg.masterWeights() && paramDtype != DType.FP32) {
+                master = param("master_weights." + sym, Component.MASTER_WEIGHTS, Source.ZERO_2020, DType.FP32, sym,
+                        sN, cache);
+                stateDtype = DType.FP32;
+            }
+            ParamShape rankShape = new ParamShape(sym, shape.shape(), sN, sN != shape.fullNumel());
+            states = intern(optimizer.states(rankShape, stateDtype), cache);
+            temps = intern(optimizer.temporaries(rankShape, stateDtype, gradDtype), cache);
+        }
+        ParamEntry e = new ParamEntry(where, layer, part, trainable, weight, quantState, dequant, gathered, autocast,
+                halfGrad, fullGrad, grad, master, states, temps);
+        switch (where) {
+            case EMBEDDING -> embedding.add(e);
+            case HEAD -> head.add(e);
+            case BLOCK -> blocks.get(layer).add(e);
+        }
+    }
+
+    private static long quantStateBytes(Inventory inv, TensorSpec t, long tpN) {
+        String prefix = t.name().endsWith(".weight") ? t.name().substring(0, t.name().length() - "weight".length())
+                : t.name() + ".";
+        long fromInventory = 0;
+        for (TensorSpec q : inv.tensors()) {
+            if (q.group() == ParamGroup.QUANT_STATE && q.name().startsWith(prefix)) {
+                fromInventory += q.storedBytes();
+            }
+        }
+        if (fromInventory > 0) {
+            return fromInventory;
+        }
+        return (tpN + NF4_BLOCK - 1) / NF4_BLOCK * 4;
+    }
+
+    /** The tensor name without its block index, e.g. {@code self_attn.q_proj.weight}. */
+    static String symbol(TensorSpec t) {
+        String n = t.name();
+        if (t.layer() >= 0) {
+            String idx = "." + t.layer() + ".";
+            int at = n.indexOf(idx);
+            if (at >= 0) {
+                return n.substring(at + idx.length());
+            }
+        }
+        if (n.startsWith("model.")) {
+            return n.substring("model.".length());
+        }
+        return n;
+    }
+
+    private static TensorKind param(String name, Component component, Source source, DType dtype, String sym, long n,
+                                    Map<String, TensorKind> cache) {
+        return intern(TensorKind.ofElements(name, component, source, dtype, "n(" + sym + ")", Long.toString(n), n),
+                cache);
+    }
+
+    private static TensorKind intern(TensorKind k, Map<String, TensorKind> cache) {
+        String key = k.name() + "|" + k.bytes() + "|" + k.values();
+        TensorKind old = cache.putIfAbsent(key, k);
+        return old == null ? k : old;
+    }
+
+    private static List<TensorKind> intern(List<TensorKind> ks, Map<String, TensorKind> cache) {
+        List<TensorKind> out = new ArrayList<>(ks.size());
+        for (TensorKind k : ks) {
+            out.add(intern(k, cache));
+        }
+        return out;
+    }
+
+    public List<ParamEntry> embedding() {
+        return embedding;
+    }
+
+    public List<ParamEntry> head() {
+        return head;
+    }
+
+    /** @return the entries of block {@code layer} */
+    public List<ParamEntry> block(int layer) {
+        return blocks.get(layer);
+    }
+
+    public int layers() {
+        return blocks.size();
+    }
+
+    /** @return every entry, in load order (embedding, blocks, head) */
+    public List<ParamEntry> all() {
+        List<ParamEntry> out = new ArrayList<>(embedding);
+        for (List<ParamEntry> b : blocks) {
+            out.addAll(b);
+        }
+        out.addAll(head);
+        return out;
+    }
+
+    /** @return parameters of the whole model (published-count convention, adapters included) */
+    public long params() {
+        return params;
+    }
+
+    /** @return parameters that receive gradients (whole model, before sharding) */
+    public long trainableParams() {
+        return trainableParams;
+    }
+}

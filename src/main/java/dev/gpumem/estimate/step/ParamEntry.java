@@ -1,0 +1,45 @@
+package dev.gpumem.estimate.step;
+
+import dev.gpumem.estimate.ops.Part;
+import dev.gpumem.estimate.timeline.TensorKind;
+import java.util.List;
+
+/**
+ * One parameter (or buffer) tensor as this rank holds it, with every tensor that derives from it. Null means
+ * "does not exist for this request".
+ *
+ * @param where        {@link Where} the tensor is used
+ * @param layer        block index, or -1
+ * @param part         attention or MLP half of the block
+ * @param trainable    receives a gradient
+ * @param weight       the resident weight (a shard under ZeRO-3)
+ * @param quantState   quantization constants kept beside a quantized weight
+ * @param dequant      transient dequantized copy made at every use (QLoRA)
+ * @param gathered     ZeRO-3/FSDP: the all-gathered full weight while its block runs
+ * @param autocastCopy amp: the half-precision copy autocast makes (and autograd keeps)
+ * @param halfGrad     amp: the half-precision gradient before the cast back to the fp32 parameter's dtype
+ * @param fullGrad     ZeRO-2/3: the full gradient before reduce-scatter
+ * @param grad         the gradient this rank keeps (a shard under ZeRO-2/3)
+ * @param master       fp32 master copy (master_weights)
+ * @param states       optimizer states
+ * @param temporaries  optimizer-step temporaries
+ */
+public record ParamEntry(Where where, int layer, Part part, boolean trainable, TensorKind weight,
+                         TensorKind quantState, TensorKind dequant, TensorKind gathered, TensorKind autocastCopy,
+                         TensorKind halfGrad, TensorKind fullGrad, TensorKind grad, TensorKind master,
+                         List<TensorKind> states, List<TensorKind> temporaries) {
+    public ParamEntry {
+        states = List.copyOf(states);
+        temporaries = List.copyOf(temporaries);
+    }
+
+    /** Where in the step a tensor is used (and gets its gradient). */
+    public enum Where {
+        /** input embeddings: used first in forward, gradient last in backward */
+        EMBEDDING,
+        /** a transformer block */
+        BLOCK,
+        /** final norm, LM head, task head: gradient first in backward */
+        HEAD
+    }
+}

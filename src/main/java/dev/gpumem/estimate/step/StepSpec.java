@@ -1,0 +1,90 @@
+package dev.gpumem.estimate.step;
+
+import dev.gpumem.estimate.Component;
+import dev.gpumem.estimate.RunConfig;
+import dev.gpumem.estimate.RunConfig.AttentionKernel;
+import dev.gpumem.estimate.RunConfig.FinetuneMethod;
+import dev.gpumem.estimate.RunConfig.RunOption;
+import dev.gpumem.estimate.Source;
+import dev.gpumem.estimate.device.Calibration;
+import dev.gpumem.estimate.ops.BlockSpec;
+import dev.gpumem.estimate.ops.Dims;
+import dev.gpumem.estimate.parallel.Sharding;
+import dev.gpumem.estimate.timeline.Dim;
+import dev.gpumem.estimate.timeline.TensorKind;
+import dev.gpumem.model.Architecture;
+import dev.gpumem.model.Architecture.PositionKind;
+import dev.gpumem.model.Inventory;
+import dev.gpumem.units.DType;
+import java.util.Set;
+
+/** What both step builders derive from the request once: dtypes, dimensions, the rank's share, shared tensors. */
+final class StepSpec {
+    final RunConfig cfg;
+    final Architecture arch;
+    final Sharding sharding;
+    final int layers;
+    final DType compute;
+    final DType residual;
+    final boolean amp;
+    final Calibration calibration;
+
+    StepSpec(Inventory inv, RunConfig cfg, Calibration calibration) {
+        this.cfg = cfg;
+        this.arch = inv.architecture();
+        this.sharding = Sharding.of(cfg.parallel(), arch);
+        this.layers = sharding.stageLayers(arch.totalBlocks());
+        this.compute = cfg.precision().computeDtype();
+        this.amp = cfg.precision().isAmp();
+        this.residual = amp ? DType.FP32 : compute;
+        this.calibration = calibration;
+    }
+
+    BlockSpec blockSpec(boolean training) {
+        boolean full = cfg.finetune().method() == FinetuneMethod.FULL;
+        boolean qlora = cfg.finetune().method() == FinetuneMethod.QLORA;
+        return new BlockSpec(arch, compute, residual, amp, cfg.attention(), training && (full || qlora),
+                training && full, training ? Set.copyOf(cfg.finetune().targets()) : Set.of(),
+                Math.max(1, cfg.finetune().rank()), DType.FP32,
+                cfg.attention() == AttentionKernel.EAGER);
+    }
+
+    Dims dims(long batch, long seq) {
+        return Dims.of(arch, batch, seq, sharding.tensor());
+    }
+
+    boolean option(RunOption o) {
+        return cfg.options().contains(o);
+    }
+
+    TensorKind workspace() {
+        return calibration.workspaceBytes() == 0 ? null : new TensorKind("cublas.workspace", Component.WORKSPACE,
+                calibration.source() == Source.DEVICE_DEFAULT ? Source.CUBLAS_WORKSPACE : calibration.source(),
+                "cuBLAS workspace per handle and stream", Long.toString(calibration.workspaceBytes()),
+                calibration.workspaceBytes());
+    }
+
+    TensorKind tokens(String name, Dims d) {
+        return TensorKind.of(name, Component.ACTIVATIONS, Source.HF_MODELING, DType.INT64, d.b(), d.s());
+    }
+
+    TensorKind hidden(String name, Dims d) {
+        return TensorKind.of(name, Component.ACTIVATIONS, Source.HF_MODELING, residual, d.b(), d.s(), d.h());
+    }
+
+    /** RoPE cos or sin, b·s·d, made once per forward in the residual dtype and kept by every block's mul. */
+    TensorKind rope(String name, Dims d) {
+        return arch.positions() == PositionKind.ROPE ? TensorKind.of(name, Component.ACTIVATIONS,
+                Source.AUTOGRAD_SAVED, residual, d.b(), d.s(), d.d()) : null;
+    }
+
+    /** Eager attention: HF materialises a b·1·s·s additive causal mask in the residual dtype. */
+    TensorKind causalMask(Dims d) {
+        return cfg.attention() == AttentionKernel.EAGER ? TensorKind.of("attn.causal_mask", Component.ACTIVATIONS,
+                Source.HF_MODELING, residual, d.b(), d.one(), d.s(), d.keys()) : null;
+    }
+
+    static Dim dim(String s, long v) {
+        return new Dim(s, v);
+    }
+}

@@ -1,0 +1,466 @@
+package dev.gpumem.estimate.step;
+
+import static dev.gpumem.estimate.ops.BlockProgram.GRAD;
+import static dev.gpumem.estimate.ops.BlockProgram.INPUT;
+
+import dev.gpumem.estimate.Component;
+import dev.gpumem.estimate.Phase;
+import dev.gpumem.estimate.RunConfig;
+import dev.gpumem.estimate.RunConfig.Checkpointing;
+import dev.gpumem.estimate.RunConfig.Optimizer;
+import dev.gpumem.estimate.RunConfig.RunOption;
+import dev.gpumem.estimate.Source;
+import dev.gpumem.estimate.device.Calibration;
+import dev.gpumem.estimate.ops.BlockProgram;
+import dev.gpumem.estimate.ops.DecoderBlockOps;
+import dev.gpumem.estimate.ops.Dims;
+import dev.gpumem.estimate.ops.HeadProgram;
+import dev.gpumem.estimate.ops.LmHeadOps;
+import dev.gpumem.estimate.ops.Part;
+import dev.gpumem.estimate.optim.OptimizerModel;
+import dev.gpumem.estimate.timeline.TensorKind;
+import dev.gpumem.estimate.timeline.Timeline;
+import dev.gpumem.model.Architecture.PositionKind;
+import dev.gpumem.model.Inventory;
+import dev.gpumem.units.DType;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The timeline of training on the counted rank: load, then two optimizer steps. The first step's micro-steps are
+ * labelled forward / loss / backward and its update optimizer_step; the whole second step (optimizer states
+ * already resident) is one phase, second_step.
+ *
+ * <ul>
+ *   <li>load: weights (with quantization constants and master weights); optimizer states are created lazily by the
+ *       first {@code step()}.</li>
+ *   <li>forward: the cuBLAS workspace at the first matmul; input ids and labels; the embedding output; RoPE cos/sin;
+ *       the blocks, each keeping what autograd saves (only its input under full checkpointing); under amp the
+ *       autocast copies of the weights (with checkpointing they are cached until autocast exits after the loss).</li>
+ *   <li>loss: see {@link LmHeadOps}.</li>
+ *   <li>backward: block by block in reverse (recomputed first under full checkpointing); each part's parameter
+ *       gradients appear (amp: the half gradient, then the fp32 one; ZeRO-2/3: the full gradient, reduce-scattered
+ *       into a shard and freed) while its saved tensors are released. A later micro-step computes a new gradient
+ *       and adds it to the existing one.</li>
+ *   <li>optimizer_step: states on the first step, temporaries, then {@code zero_grad(set_to_none=True)}.</li>
+ *   <li>pipeline (first stage, 1F1B): min(p, grad_accum) micro-batches run forward before the first backward.</li>
+ * </ul>
+ */
+public final class TrainingStep {
+    private final StepSpec spec;
+    private final ModelState state;
+    private final Timeline tl = new Timeline();
+    private final BlockProgram block;
+    private final HeadProgram head;
+    private final int[] blockKinds;
+    private final int[] headKinds;
+    private final Dims dims;
+    private final boolean checkpointFull;
+    private final boolean selective;
+    private final boolean offload;
+    private final boolean inBackward;
+    private final boolean foreach;
+    private final List<Boolean> noCore;
+
+    private final Map<ParamEntry, Integer> grads = new IdentityHashMap<>();
+    private final Map<ParamEntry, Boolean> hasStates = new IdentityHashMap<>();
+    private final Map<Integer, List<Integer>> gathered = new java.util.HashMap<>();
+    private boolean firstStep = true;
+    private int workspace = -1;
+
+    private TrainingStep(Inventory inv, StepSpec spec) {
+        this.spec = spec;
+        this.state = ModelState.of(inv, spec.cfg, spec.sharding, spec.layers, true);
+        this.dims = spec.dims(spec.cfg.batch(), spec.cfg.seq());
+        boolean fused = spec.option(RunOption.COMPILE);
+        this.block = DecoderBlockOps.program(spec.blockSpec(true), dims);
+        this.head = LmHeadOps.program(spec.blockSpec(true), dims, spec.arch.head().kind(),
+                spec.arch.head().numLabels(), spec.option(RunOption.CHUNKED_LOSS), fused);
+        this.blockKinds = ProgramRun.register(tl, block.slotKinds());
+        this.headKinds = ProgramRun.register(tl, head.slotKinds());
+        this.noCore = Collections.nCopies(head.slotKinds().size(), false);
+        this.checkpointFull = spec.cfg.checkpointing() == Checkpointing.FULL;
+        this.selective = spec.cfg.checkpointing() == Checkpointing.SELECTIVE;
+        this.offload = spec.option(RunOption.ACTIVATION_OFFLOADING) && !checkpointFull;
+        this.inBackward = spec.option(RunOption.OPTIMIZER_IN_BACKWARD);
+        this.foreach = new OptimizerModel(spec.cfg.optimizer()).temporariesForAllParameters();
+    }
+
+    /** @return the timeline of load and two training steps on the counted rank */
+    public static StepTimeline build(Inventory inv, RunConfig cfg, Calibration calibration) {
+        StepSpec spec = new StepSpec(inv, cfg, calibration);
+        TrainingStep s = new TrainingStep(inv, spec);
+        s.run();
+        return new StepTimeline(s.tl, spec.layers, s.state.params(), s.state.trainableParams());
+    }
+
+    private void run() {
+        tl.phase(Phase.LOAD);
+        for (ParamEntry e : state.all()) {
+            tl.alloc(e.weight());
+            if (e.quantState() != null) {
+                tl.alloc(e.quantState());
+            }
+            if (e.master() != null) {
+                tl.alloc(e.master());
+            }
+        }
+        step();
+        firstStep = false;
+        tl.phase(Phase.SECOND_STEP);
+        step();
+    }
+
+    private void label(Phase p) {
+        if (firstStep) {
+            tl.phase(p);
+        }
+    }
+
+    private void step() {
+        int accum = spec.cfg.gradAccum();
+        int inflight = spec.sharding.microbatchesInFlight(accum);
+        int done = 0;
+        while (done < accum) {
+            int group = Math.min(inflight, accum - done);
+            List<Micro> micros = new ArrayList<>(group);
+            for (int g = 0; g < group; g++) {
+                label(Phase.FORWARD);
+                micros.add(forward());
+            }
+            for (int g = 0; g < group; g++) {
+                Micro m = micros.get(g);
+                label(Phase.LOSS);
+                if (spec.sharding.holdsHead()) {
+                    loss(m);
+                }
+                label(Phase.BACKWARD);
+                backward(m);
+            }
+            done += group;
+        }
+        label(Phase.OPTIMIZER_STEP);
+        optimizerStep();
+    }
+
+    /** The tensors of one micro-batch in flight. */
+    private final class Micro {
+        final ProgramRun[] layers = new ProgramRun[spec.layers];
+        final Map<ParamEntry, Integer> copies = new IdentityHashMap<>();
+        final List<Integer> autocastCache = new ArrayList<>();
+        ProgramRun head;
+        int inputIds;
+        int labels;
+        int cos = -1;
+        int sin = -1;
+        int mask = -1;
+        int embeddingMask = -1;
+        int out = -1;
+    }
+
+    private Micro forward() {
+        Micro m = new Micro();
+        TensorKind ws = spec.workspace();
+        if (workspace < 0 && ws != null) {
+            workspace = tl.alloc(ws);
+        }
+        m.inputIds = tl.alloc(spec.tokens("input.input_ids", dims));
+        m.labels = tl.alloc(spec.tokens("input.labels", dims));
+        gatherList(state.embedding(), -2);
+        int h = tl.alloc(spec.hidden("hidden.embedding_out", dims));
+        if (spec.arch.positions() == PositionKind.LEARNED) {
+            int pos = tl.alloc(spec.hidden("hidden.position_embedding", dims));
+            int sum = tl.alloc(spec.hidden("hidden.embedding_sum", dims));
+            tl.free(h);
+            tl.free(pos);
+            h = sum;
+        }
+        release(-2);
+        if (spec.arch.hiddenDropout() > 0) {
+            m.embeddingMask = tl.alloc(TensorKind.of("embedding.dropout_mask", Component.ACTIVATIONS,
+                    Source.AUTOGRAD_SAVED, DType.BOOL, dims.b(), dims.s(), dims.h()));
+            int dropped = tl.alloc(spec.hidden("hidden.embedding_dropout_out", dims));
+            tl.free(h);
+            h = dropped;
+        }
+        TensorKind cos = spec.rope("rope.cos", dims);
+        if (cos != null) {
+            m.cos = tl.alloc(cos);
+            m.sin = tl.alloc(spec.rope("rope.sin", dims));
+        }
+        TensorKind mask = spec.causalMask(dims);
+        if (mask != null) {
+            m.mask = tl.alloc(mask);
+        }
+        for (int i = 0; i < spec.layers; i++) {
+            gather(i);
+            if (i + 1 < spec.layers) {
+                gather(i + 1);             // FSDP forward prefetch of the next block's all-gather
+            }
+            ProgramRun run = new ProgramRun(tl, blockKinds, block.coreSlots());
+            run.ids[INPUT] = h;
+            run.forward(block.forward(), !checkpointFull, selective, checkpointFull ? INPUT : -1,
+                    blockHooks(i, m, !checkpointFull));
+            h = run.ids[block.output()];
+            if (offload && i > 0) {
+                m.layers[i - 1].offload();
+            }
+            m.layers[i] = run;
+            release(i);
+        }
+        if (spec.sharding.holdsHead()) {
+            gatherList(state.head(), -3);
+            m.head = new ProgramRun(tl, headKinds, noCore);
+            m.head.ids[INPUT] = h;
+            m.head.forward(head.forward(), true, false, -1, headHooks(m));
+        } else {
+            tl.free(h);                     // sent to the next stage
+        }
+        return m;
+    }
+
+    private void loss(Micro m) {
+        m.head.forward(head.loss(), true, false, -1, headHooks(m));
+        for (int id : m.autocastCache) {   // autocast exits: its cache of weight copies is cleared
+            tl.free(id);
+        }
+        m.autocastCache.clear();
+        if (m.mask >= 0) {
+            tl.free(m.mask);
+            m.mask = -1;
+        }
+        release(-3);
+    }
+
+    private void backward(Micro m) {
+        int g;
+        if (spec.sharding.holdsHead()) {
+            gatherList(state.head(), -3);
+            m.head.backward(head.backward(), -1, headHooks(m));
+            g = m.head.ids[head.gradOut()];
+            release(-3);
+        } else {
+            g = tl.alloc(TensorKind.of("grad.hidden_from_next_stage", Component.TEMPORARY, Source.PIPELINE_1F1B,
+                    spec.residual, dims.b(), dims.s(), dims.h()));
+            for (int id : m.autocastCache) {
+                tl.free(id);
+            }
+            m.autocastCache.clear();
+            if (m.mask >= 0) {
+                tl.free(m.mask);
+                m.mask = -1;
+            }
+        }
+        for (int i = spec.layers - 1; i >= 0; i--) {
+            gather(i);
+            if (i > 0) {
+                gather(i - 1);             // FSDP backward prefetch
+            }
+            ProgramRun run = m.layers[i];
+            if (checkpointFull) {
+                ProgramRun re = new ProgramRun(tl, blockKinds, block.coreSlots());
+                re.ids[INPUT] = run.ids[INPUT];
+                re.forward(block.forward(), true, false, INPUT, blockHooks(i, m, true));
+                tl.free(re.ids[block.output()]);
+                run = re;
+            } else if (offload && i < spec.layers - 1) {
+                if (selective) {
+                    run.reload();
+                } else {
+                    run.reloadAll();
+                }
+            }
+            run.ids[GRAD] = g;
+            run.backward(block.backward(), GRAD, blockHooks(i, m, true));
+            if (checkpointFull) {
+                tl.free(run.ids[INPUT]);
+            }
+            m.layers[i] = null;
+            release(i);
+        }
+        paramGrads(state.embedding(), null, m);
+        tl.free(g);
+        if (m.embeddingMask >= 0) {
+            tl.free(m.embeddingMask);
+        }
+        if (m.cos >= 0) {
+            tl.free(m.cos);
+            tl.free(m.sin);
+        }
+        tl.free(m.inputIds);
+        tl.free(m.labels);
+    }
+
+    private ProgramRun.Hooks blockHooks(int layer, Micro m, boolean grad) {
+        List<ParamEntry> entries = state.block(layer);
+        return new ProgramRun.Hooks() {
+            @Override
+            public void weightCopies(Part part) {
+                for (ParamEntry e : entries) {
+                    if (e.part() != part || e.autocastCopy() == null) {
+                        continue;
+                    }
+                    int id = tl.alloc(e.autocastCopy());
+                    if (grad) {
+                        m.copies.put(e, id);
+                    } else if (e.trainable()) {
+                        m.autocastCache.add(id);
+                    } else {
+                        tl.free(id);
+                    }
+                }
+            }
+
+            @Override
+            public void dequant(Part part) {
+                dequantize(entries, part);
+            }
+
+            @Override
+            public void paramGrads(Part part) {
+                dequantize(entries, part);   // bitsandbytes dequantizes again for the input gradient
+                TrainingStep.this.paramGrads(entries, part, m);
+            }
+        };
+    }
+
+    private ProgramRun.Hooks headHooks(Micro m) {
+        return new ProgramRun.Hooks() {
+            @Override
+            public void weightCopies(Part part) {
+            }
+
+            @Override
+            public void dequant(Part part) {
+            }
+
+            @Override
+            public void paramGrads(Part part) {
+                TrainingStep.this.paramGrads(state.head(), null, m);
+            }
+        };
+    }
+
+    private void dequantize(List<ParamEntry> entries, Part part) {
+        for (ParamEntry e : entries) {
+            if (e.part() == part && e.dequant() != null) {
+                tl.free(tl.alloc(e.dequant()));
+            }
+        }
+    }
+
+    /** The gradients of {@code entries} (of one part, or all when {@code part} is null) appear. */
+    private void paramGrads(List<ParamEntry> entries, Part part, Micro m) {
+        for (ParamEntry e : entries) {
+            if (part != null && e.part() != part) {
+                continue;
+            }
+            if (e.trainable()) {
+                int half = e.halfGrad() != null ? tl.alloc(e.halfGrad()) : -1;
+                int full = e.fullGrad() != null ? tl.alloc(e.fullGrad()) : -1;
+                if (half >= 0) {
+                    tl.free(half);
+                }
+                Integer existing = grads.get(e);
+                if (existing == null) {
+                    grads.put(e, tl.alloc(e.grad()));
+                } else {
+                    tl.free(tl.alloc(e.grad()));     // new gradient, added in place into the existing one
+                }
+                if (full >= 0) {
+                    tl.free(full);
+                }
+                if (inBackward) {
+                    updateOne(e);
+                    tl.free(grads.remove(e));
+                }
+            }
+            Integer copy = m.copies.remove(e);
+            if (copy != null) {
+                tl.free(copy);
+            }
+        }
+    }
+
+    private void updateOne(ParamEntry e) {
+        ensureStates(e);
+        List<Integer> tmp = new ArrayList<>();
+        for (TensorKind t : e.temporaries()) {
+            tmp.add(tl.alloc(t));
+        }
+        for (int id : tmp) {
+            tl.free(id);
+        }
+    }
+
+    private void ensureStates(ParamEntry e) {
+        if (hasStates.putIfAbsent(e, Boolean.TRUE) == null) {
+            for (TensorKind s : e.states()) {
+                tl.alloc(s);
+            }
+        }
+    }
+
+    private void optimizerStep() {
+        if (!inBackward && spec.cfg.optimizer() != Optimizer.NONE) {
+            List<ParamEntry> trainable = new ArrayList<>();
+            for (ParamEntry e : state.all()) {
+                if (e.trainable()) {
+                    trainable.add(e);
+                    ensureStates(e);
+                }
+            }
+            if (foreach) {
+                List<Integer> tmp = new ArrayList<>();
+                for (ParamEntry e : trainable) {
+                    for (TensorKind t : e.temporaries()) {
+                        tmp.add(tl.alloc(t));
+                    }
+                }
+                for (int id : tmp) {
+                    tl.free(id);
+                }
+            } else {
+                for (ParamEntry e : trainable) {
+                    updateOne(e);
+                }
+            }
+        }
+        for (int id : grads.values()) {      // zero_grad(set_to_none=True)
+            tl.free(id);
+        }
+        grads.clear();
+    }
+
+    /** ZeRO-3/FSDP: all-gathers block {@code layer}'s parameters (once). */
+    private void gather(int layer) {
+        if (layer >= 0) {
+            gatherList(state.block(layer), layer);
+        }
+    }
+
+    private void gatherList(List<ParamEntry> entries, int key) {
+        if (!spec.sharding.shardsParameters() || gathered.containsKey(key)) {
+            return;
+        }
+        List<Integer> ids = new ArrayList<>();
+        for (ParamEntry e : entries) {
+            if (e.gathered() != null) {
+                ids.add(tl.alloc(e.gathered()));
+            }
+        }
+        gathered.put(key, ids);
+    }
+
+    private void release(int key) {
+        List<Integer> ids = gathered.remove(key);
+        if (ids != null) {
+            for (int id : ids) {
+                tl.free(id);
+            }
+        }
+    }
+}

@@ -1,0 +1,127 @@
+package dev.gpumem.estimate.timeline;
+
+import dev.gpumem.estimate.Phase;
+import dev.gpumem.estimate.Term;
+import dev.gpumem.estimate.alloc.PytorchCachingAllocator;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Runs a {@link Timeline} through the caching-allocator model and finds, per phase, the moment of highest live
+ * tensor bytes (the allocated level), the segment bytes (the reserved level) and the live tensors at that moment.
+ * A phase with several windows (micro-steps) takes the highest window.
+ */
+public final class TimelineSimulation {
+    private TimelineSimulation() {
+    }
+
+    /**
+     * @param timeline the events
+     * @param layers   the number of blocks in the timeline, printed as {@code L} when a kind has that many live
+     *                 tensors at a peak
+     * @return one peak per phase that occurs, in {@link Phase} order
+     */
+    public static List<PhasePeak> run(Timeline timeline, int layers) {
+        int phases = Phase.values().length;
+        long[] peak = new long[phases];
+        int[] peakEvent = new int[phases];
+        long[] reserved = new long[phases];
+        boolean[] seen = new boolean[phases];
+        Arrays.fill(peakEvent, -1);
+
+        PytorchCachingAllocator allocator = PytorchCachingAllocator.unbounded();
+        long[] block = new long[timeline.tensorCount()];
+        long live = 0;
+        int current = -1;
+        int n = timeline.events();
+        for (int e = 0; e < n; e++) {
+            int a = timeline.arg(e);
+            switch (timeline.op(e)) {
+                case Timeline.PHASE -> {
+                    if (current >= 0) {
+                        reserved[current] = Math.max(reserved[current], allocator.peakReserved());
+                    }
+                    current = a;
+                    allocator.resetPeaks();
+                    if (!seen[current] || live > peak[current]) {
+                        seen[current] = true;
+                        peak[current] = live;
+                        peakEvent[current] = e;
+                    }
+                }
+                case Timeline.ALLOC -> {
+                    TensorKind k = timeline.kind(timeline.kindOf(a));
+                    live += k.blockBytes();
+                    block[a] = allocator.malloc(k.bytes());
+                    if (current >= 0 && live > peak[current]) {
+                        peak[current] = live;
+                        peakEvent[current] = e;
+                    }
+                }
+                case Timeline.FREE -> {
+                    live -= timeline.kind(timeline.kindOf(a)).blockBytes();
+                    allocator.free(block[a]);
+                }
+                default -> throw new IllegalStateException("unknown event");
+            }
+        }
+        if (current >= 0) {
+            reserved[current] = Math.max(reserved[current], allocator.peakReserved());
+        }
+        return collectTerms(timeline, layers, peak, peakEvent, reserved, seen);
+    }
+
+    private static List<PhasePeak> collectTerms(Timeline timeline, int layers, long[] peak, int[] peakEvent,
+                                                long[] reserved, boolean[] seen) {
+        int phases = peak.length;
+        int[][] countsAtPeak = new int[phases][];
+        int[] counts = new int[timeline.kindCount()];
+        int n = timeline.events();
+        for (int e = 0; e < n; e++) {
+            byte op = timeline.op(e);
+            if (op == Timeline.ALLOC) {
+                counts[timeline.kindOf(timeline.arg(e))]++;
+            } else if (op == Timeline.FREE) {
+                counts[timeline.kindOf(timeline.arg(e))]--;
+            }
+            for (int p = 0; p < phases; p++) {
+                if (peakEvent[p] == e) {
+                    countsAtPeak[p] = counts.clone();
+                }
+            }
+        }
+        List<PhasePeak> out = new ArrayList<>();
+        for (Phase phase : Phase.values()) {
+            int p = phase.ordinal();
+            if (!seen[p]) {
+                continue;
+            }
+            List<Term> terms = new ArrayList<>();
+            int[] c = countsAtPeak[p];
+            for (int k = 0; k < c.length; k++) {
+                if (c[k] > 0) {
+                    terms.add(term(timeline.kind(k), c[k], layers));
+                }
+            }
+            out.add(new PhasePeak(phase, peak[p], reserved[p], terms));
+        }
+        return out;
+    }
+
+    /** @return {@code count} live tensors of one kind as a term: {@code L·b·s·h·2 B = 32·1·4096·4096·2} */
+    static Term term(TensorKind kind, int count, int layers) {
+        String f = kind.formula();
+        String v = kind.values();
+        if (kind.blockBytes() != kind.bytes()) {
+            f = "round512(" + f + ")";
+            v = "round512(" + v + ")";
+        }
+        if (count > 1) {
+            f = (count == layers && layers > 1 ? "L" : Integer.toString(count)) + "·" + f;
+            v = count + "·" + v;
+        }
+        return new Term(kind.name(), kind.component(), kind.source(), f, v,
+                Math.multiplyExact((long) count, kind.blockBytes()));
+    }
+}

@@ -1,0 +1,583 @@
+package dev.gpumem.io;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.gpumem.estimate.GpuPresets;
+import dev.gpumem.estimate.GpuSpec;
+import dev.gpumem.estimate.GpuSpec.GpuArch;
+import dev.gpumem.estimate.RunConfig;
+import dev.gpumem.estimate.RunConfig.AttentionKernel;
+import dev.gpumem.estimate.RunConfig.Checkpointing;
+import dev.gpumem.estimate.RunConfig.Compat;
+import dev.gpumem.estimate.RunConfig.Finetune;
+import dev.gpumem.estimate.RunConfig.FinetuneMethod;
+import dev.gpumem.estimate.RunConfig.Inference;
+import dev.gpumem.estimate.RunConfig.Optimizer;
+import dev.gpumem.estimate.RunConfig.Parallel;
+import dev.gpumem.estimate.RunConfig.Precision;
+import dev.gpumem.estimate.RunConfig.RunOption;
+import dev.gpumem.estimate.RunConfig.Task;
+import dev.gpumem.estimate.WireEnum;
+import dev.gpumem.units.DType;
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.EnumSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The request contract of ../shared/validation/REQUEST-SCHEMA.md: JSON request object → {@link RunConfig} and
+ * back. Every error is an {@link IllegalArgumentException} with one sentence that names the field (dotted for
+ * nested fields) and, for closed vocabularies, the accepted values.
+ *
+ * <p>Defaults for fields a request leaves out: {@code id} "", {@code task} train, {@code precision} amp-bf16,
+ * {@code master_weights} false, {@code optimizer} adamw (train) or none (inference), {@code batch} 1,
+ * {@code seq} 2048, {@code grad_accum} 1, {@code checkpointing} none, {@code attention} sdpa, {@code finetune}
+ * full (lora/qlora: rank 8, alpha 2·rank, targets q_proj and v_proj, qlora quant nf4), {@code parallel}
+ * data 1 / zero 0 / tensor 1 / pipeline 1, {@code options} none, {@code inference} batch = {@code batch},
+ * context_tokens = {@code seq}, kv_cache_dtype = the precision's compute dtype, {@code gpu} none,
+ * {@code compat} none. Only {@code model} is required.
+ */
+public final class RequestJson {
+    /** top-level request fields, in contract order */
+    public static final List<String> FIELDS = List.of("id", "model", "model_overrides", "task", "precision",
+            "master_weights", "optimizer", "batch", "seq", "grad_accum", "checkpointing", "attention", "finetune",
+            "parallel", "options", "inference", "gpu", "compat");
+    private static final List<String> FINETUNE_FIELDS = List.of("method", "rank", "alpha", "targets", "quant");
+    private static final List<String> PARALLEL_FIELDS = List.of("data", "zero", "tensor", "pipeline");
+    private static final List<String> INFERENCE_FIELDS = List.of("batch", "context_tokens", "kv_cache_dtype");
+    private static final List<String> GPU_FIELDS = List.of("name", "total_bytes", "arch");
+    private static final List<DType> KV_DTYPES = List.of(DType.FP32, DType.FP16, DType.BF16, DType.FP8, DType.INT8,
+            DType.INT4);
+    private static final List<DType> QUANT_DTYPES = List.of(DType.NF4, DType.INT4, DType.INT8);
+
+    /** defaults of REQUEST-SCHEMA.md's optional fields (see the class comment) */
+    public static final int DEFAULT_BATCH = 1;
+    public static final int DEFAULT_SEQ = 2048;
+    public static final int DEFAULT_LORA_RANK = 8;
+    public static final List<String> DEFAULT_LORA_TARGETS = List.of("q_proj", "v_proj");
+
+    private final ObjectMapper mapper = new ObjectMapper()
+            .enable(DeserializationFeature.USE_BIG_INTEGER_FOR_INTS)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    private final GpuPresets gpus;
+
+    /** @param gpus the presets a {@code gpu} name is resolved against */
+    public RequestJson(GpuPresets gpus) {
+        this.gpus = gpus;
+    }
+
+    /**
+     * Parses one line of a requests .jsonl file.
+     *
+     * @throws BadRequest one sentence, carrying the request's id when the line had a readable one
+     */
+    public RunConfig parse(String json) {
+        JsonNode node = readObject(json);
+        try {
+            return fromTree(node);
+        } catch (IllegalArgumentException e) {
+            throw new BadRequest(idOf(node), e.getMessage());
+        }
+    }
+
+    /** A request that cannot be mapped; {@link #id()} is its id, or null when it had none readable. */
+    public static final class BadRequest extends IllegalArgumentException {
+        private static final long serialVersionUID = 1L;
+        private final String id;
+
+        public BadRequest(String id, String message) {
+            super(message);
+            this.id = id;
+        }
+
+        public String id() {
+            return id;
+        }
+    }
+
+    /**
+     * Reads a JSON text that must be one object.
+     *
+     * @throws IllegalArgumentException "request: malformed JSON ..." or "request: expected a JSON object ..."
+     */
+    JsonNode readObject(String json) {
+        JsonNode node;
+        try {
+            node = mapper.readTree(json);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("request: malformed JSON at line " + e.getLocation().getLineNr()
+                    + ", column " + e.getLocation().getColumnNr() + ": " + e.getOriginalMessage());
+        }
+        if (node == null || !node.isObject()) {
+            throw new IllegalArgumentException("request: expected a JSON object, got "
+                    + (node == null ? "nothing" : kind(node)));
+        }
+        return node;
+    }
+
+    /** @return the request's {@code id} if it has a readable one, else null (for error objects) */
+    String idOf(JsonNode request) {
+        JsonNode id = request.get("id");
+        return id != null && (id.isTextual() || id.isNumber()) ? id.asText() : null;
+    }
+
+    /** Maps a request given as plain Java values (String, Number, Boolean, List, Map), as the CLI flags build it. */
+    public RunConfig fromMap(Map<String, Object> request) {
+        return fromTree(mapper.valueToTree(request));
+    }
+
+    /**
+     * Parses a value written on the command line as JSON (numbers, booleans, arrays, objects, quoted strings);
+     * anything that is not JSON is taken as a plain string.
+     */
+    public Object parseValue(String text) {
+        try {
+            JsonNode n = mapper.readTree(text);
+            if (n == null || n.isMissingNode()) {
+                return text;
+            }
+            return plain(n);
+        } catch (JsonProcessingException e) {
+            return text;
+        }
+    }
+
+    /** Maps a parsed request object. */
+    RunConfig fromTree(JsonNode r) {
+        if (!r.isObject()) {
+            throw new IllegalArgumentException("request: expected a JSON object, got " + kind(r));
+        }
+        checkFields("request", r, FIELDS);
+        String id = idOf(r) == null ? "" : idOf(r);
+        if (r.has("id") && idOf(r) == null) {
+            throw new IllegalArgumentException("id: must be a string or a number, got " + kind(r.get("id")));
+        }
+        String model = text(r, "model", null);
+        if (model == null) {
+            throw new IllegalArgumentException("model: required (a preset name, a path to a config.json, or a model folder)");
+        }
+        if (model.isBlank()) {
+            throw new IllegalArgumentException("model: must not be empty (a preset name, a path to a config.json, or a model folder)");
+        }
+        Map<String, Object> overrides = overrides(r.get("model_overrides"));
+        Task task = wire(r, "task", Task.class, Task.TRAIN);
+        Precision precision = wire(r, "precision", Precision.class, Precision.AMP_BF16);
+        boolean masterWeights = bool(r, "master_weights", false);
+        Optimizer optimizer = wire(r, "optimizer", Optimizer.class,
+                task == Task.TRAIN ? Optimizer.ADAMW : Optimizer.NONE);
+        int batch = positiveInt(r, "batch", "batch", DEFAULT_BATCH);
+        int seq = positiveInt(r, "seq", "seq", DEFAULT_SEQ);
+        int gradAccum = positiveInt(r, "grad_accum", "grad_accum", 1);
+        Checkpointing checkpointing = wire(r, "checkpointing", Checkpointing.class, Checkpointing.NONE);
+        AttentionKernel attention = wire(r, "attention", AttentionKernel.class, AttentionKernel.SDPA);
+        Finetune finetune = finetune(r.get("finetune"));
+        Parallel parallel = parallel(r.get("parallel"));
+        Set<RunOption> options = options(r.get("options"));
+        Inference inference = inference(r.get("inference"), batch, seq, precision);
+        GpuSpec gpu = gpu(r.get("gpu"));
+        Compat compat = wire(r, "compat", Compat.class, Compat.NONE);
+        return new RunConfig(id, model, overrides, task, precision, masterWeights, optimizer, batch, seq, gradAccum,
+                checkpointing, attention, finetune, parallel, options, inference, gpu, compat);
+    }
+
+    /** @return the request as a JSON object with every field written out (defaults included) */
+    public ObjectNode toTree(RunConfig c) {
+        ObjectNode o = mapper.createObjectNode();
+        o.put("id", c.id());
+        o.put("model", c.model());
+        if (!c.modelOverrides().isEmpty()) {
+            o.set("model_overrides", mapper.valueToTree(new java.util.TreeMap<>(c.modelOverrides())));
+        }
+        o.put("task", c.task().wire());
+        o.put("precision", c.precision().wire());
+        o.put("master_weights", c.masterWeights());
+        o.put("optimizer", c.optimizer().wire());
+        o.put("batch", c.batch());
+        o.put("seq", c.seq());
+        o.put("grad_accum", c.gradAccum());
+        o.put("checkpointing", c.checkpointing().wire());
+        o.put("attention", c.attention().wire());
+        ObjectNode f = o.putObject("finetune");
+        f.put("method", c.finetune().method().wire());
+        if (c.finetune().method() != FinetuneMethod.FULL) {
+            f.put("rank", c.finetune().rank());
+            f.put("alpha", c.finetune().alpha());
+            ArrayNode t = f.putArray("targets");
+            c.finetune().targets().forEach(t::add);
+            if (c.finetune().quant() != null) {
+                f.put("quant", shortName(c.finetune().quant()));
+            }
+        }
+        ObjectNode p = o.putObject("parallel");
+        p.put("data", c.parallel().data());
+        p.put("zero", c.parallel().zero());
+        p.put("tensor", c.parallel().tensor());
+        p.put("pipeline", c.parallel().pipeline());
+        ArrayNode opts = o.putArray("options");
+        EnumSet<RunOption> sorted = c.options().isEmpty() ? EnumSet.noneOf(RunOption.class) : EnumSet.copyOf(c.options());
+        sorted.forEach(x -> opts.add(x.wire()));
+        ObjectNode inf = o.putObject("inference");
+        inf.put("batch", c.inference().batch());
+        inf.put("context_tokens", c.inference().contextTokens());
+        inf.put("kv_cache_dtype", shortName(c.inference().kvCacheDtype()));
+        if (c.gpu() != null) {
+            if (gpus.isPreset(c.gpu())) {
+                o.put("gpu", c.gpu().name());
+            } else {
+                ObjectNode g = o.putObject("gpu");
+                g.put("name", c.gpu().name());
+                g.put("total_bytes", c.gpu().totalBytes());
+                g.put("arch", c.gpu().arch().wire());
+            }
+        }
+        if (c.compat() != Compat.NONE) {
+            o.put("compat", c.compat().wire());
+        }
+        return o;
+    }
+
+    /** @return the request as one line of JSON */
+    public String toJson(RunConfig c) {
+        try {
+            return mapper.writeValueAsString(toTree(c));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("writing a request", e);
+        }
+    }
+
+    // ---- fields --------------------------------------------------------------------------------------------
+
+    private Map<String, Object> overrides(JsonNode n) {
+        if (n == null) {
+            return Map.of();
+        }
+        if (!n.isObject()) {
+            throw new IllegalArgumentException("model_overrides: expected an object of config keys, got " + kind(n));
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = n.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            if (e.getValue().isNull()) {
+                throw new IllegalArgumentException("model_overrides." + e.getKey() + ": null is not a config value");
+            }
+            m.put(e.getKey(), plain(e.getValue()));
+        }
+        return m;
+    }
+
+    private Finetune finetune(JsonNode n) {
+        if (n == null) {
+            return Finetune.FULL;
+        }
+        JsonNode f = n;
+        if (n.isTextual()) {
+            f = mapper.createObjectNode().put("method", n.asText());
+        }
+        if (!f.isObject()) {
+            throw new IllegalArgumentException("finetune: expected an object {\"method\": ...} or a method name, got "
+                    + kind(n));
+        }
+        checkFields("finetune", f, FINETUNE_FIELDS);
+        if (!f.has("method")) {
+            throw new IllegalArgumentException("finetune.method: required; accepted: "
+                    + accepted(FinetuneMethod.class));
+        }
+        FinetuneMethod method = wire(f, "method", "finetune.method", FinetuneMethod.class, null);
+        if (method == FinetuneMethod.FULL) {
+            for (String k : List.of("rank", "alpha", "targets", "quant")) {
+                if (f.has(k)) {
+                    throw new IllegalArgumentException("finetune." + k + ": applies only to lora and qlora, not full");
+                }
+            }
+            return Finetune.FULL;
+        }
+        int rank = positiveInt(f, "rank", "finetune.rank", DEFAULT_LORA_RANK);
+        int alpha = positiveInt(f, "alpha", "finetune.alpha", Math.multiplyExact(2, rank));
+        List<String> targets = DEFAULT_LORA_TARGETS;
+        if (f.has("targets")) {
+            JsonNode t = f.get("targets");
+            if (!t.isArray() || t.isEmpty()) {
+                throw new IllegalArgumentException("finetune.targets: expected a non-empty array of module names "
+                        + "such as [\"q_proj\", \"v_proj\"], got " + kind(t));
+            }
+            targets = new ArrayList<>();
+            for (JsonNode x : t) {
+                if (!x.isTextual() || x.asText().isBlank()) {
+                    throw new IllegalArgumentException("finetune.targets: every target must be a module name, got "
+                            + kind(x));
+                }
+                targets.add(x.asText());
+            }
+        }
+        DType quant = null;
+        if (method == FinetuneMethod.QLORA) {
+            quant = f.has("quant") ? dtype(f.get("quant"), "finetune.quant", QUANT_DTYPES) : DType.NF4;
+        } else if (f.has("quant")) {
+            throw new IllegalArgumentException("finetune.quant: applies only to qlora");
+        }
+        return new Finetune(method, rank, alpha, targets, quant);
+    }
+
+    private Parallel parallel(JsonNode n) {
+        if (n == null) {
+            return Parallel.SINGLE;
+        }
+        if (!n.isObject()) {
+            throw new IllegalArgumentException("parallel: expected an object {\"data\", \"zero\", \"tensor\", "
+                    + "\"pipeline\"}, got " + kind(n));
+        }
+        checkFields("parallel", n, PARALLEL_FIELDS);
+        int data = positiveInt(n, "data", "parallel.data", 1);
+        int zero = 0;
+        if (n.has("zero")) {
+            JsonNode z = n.get("zero");
+            if (!z.canConvertToExactIntegral() || !z.isNumber() || z.asLong() < 0 || z.asLong() > 3) {
+                throw new IllegalArgumentException("parallel.zero: unknown value " + z
+                        + "; accepted: 0, 1, 2, 3 (FSDP full shard = 3)");
+            }
+            zero = z.asInt();
+        }
+        int tensor = positiveInt(n, "tensor", "parallel.tensor", 1);
+        int pipeline = positiveInt(n, "pipeline", "parallel.pipeline", 1);
+        return new Parallel(data, zero, tensor, pipeline);
+    }
+
+    private Set<RunOption> options(JsonNode n) {
+        if (n == null) {
+            return Set.of();
+        }
+        if (!n.isArray()) {
+            throw new IllegalArgumentException("options: expected an array of names; accepted: " + accepted(RunOption.class)
+                    + "; got " + kind(n));
+        }
+        Set<RunOption> out = EnumSet.noneOf(RunOption.class);
+        for (JsonNode x : n) {
+            if (!x.isTextual()) {
+                throw new IllegalArgumentException("options: unknown value " + x + "; accepted: " + accepted(RunOption.class));
+            }
+            out.add(WireEnum.parse(RunOption.class, "options", x.asText()));
+        }
+        return out;
+    }
+
+    private Inference inference(JsonNode n, int batch, int seq, Precision precision) {
+        DType defaultKv = KV_DTYPES.contains(precision.computeDtype()) ? precision.computeDtype() : DType.BF16;
+        if (n == null) {
+            return new Inference(batch, seq, defaultKv);
+        }
+        if (!n.isObject()) {
+            throw new IllegalArgumentException("inference: expected an object {\"batch\", \"context_tokens\", "
+                    + "\"kv_cache_dtype\"}, got " + kind(n));
+        }
+        checkFields("inference", n, INFERENCE_FIELDS);
+        int b = positiveInt(n, "batch", "inference.batch", batch);
+        int ctx = positiveInt(n, "context_tokens", "inference.context_tokens", seq);
+        DType kv = n.has("kv_cache_dtype") ? dtype(n.get("kv_cache_dtype"), "inference.kv_cache_dtype", KV_DTYPES)
+                : defaultKv;
+        return new Inference(b, ctx, kv);
+    }
+
+    private GpuSpec gpu(JsonNode n) {
+        if (n == null) {
+            return null;
+        }
+        if (n.isTextual()) {
+            return gpus.resolve("gpu", n.asText());
+        }
+        if (!n.isObject()) {
+            throw new IllegalArgumentException("gpu: expected a preset name or a custom card {\"name\", \"total_bytes\", "
+                    + "\"arch\"}, got " + kind(n));
+        }
+        checkFields("gpu", n, GPU_FIELDS);
+        String name = text(n, "name", "gpu.name");
+        if (name == null || name.isBlank()) {
+            throw new IllegalArgumentException("gpu.name: required for a custom card");
+        }
+        if (!n.has("total_bytes")) {
+            throw new IllegalArgumentException("gpu.total_bytes: required for a custom card (NVML total, bytes)");
+        }
+        long total = positiveLong(n.get("total_bytes"), "gpu.total_bytes");
+        if (!n.has("arch")) {
+            throw new IllegalArgumentException("gpu.arch: required for a custom card; accepted: " + accepted(GpuArch.class));
+        }
+        GpuArch arch = wire(n, "arch", "gpu.arch", GpuArch.class, null);
+        return new GpuSpec(name, total, arch);
+    }
+
+    // ---- scalars -------------------------------------------------------------------------------------------
+
+    private static void checkFields(String where, JsonNode o, List<String> allowed) {
+        for (Iterator<String> it = o.fieldNames(); it.hasNext(); ) {
+            String k = it.next();
+            if (!allowed.contains(k)) {
+                String prefix = where.equals("request") ? "" : where + ".";
+                throw new IllegalArgumentException(prefix + k + ": unknown field; accepted "
+                        + (where.equals("request") ? "request fields" : where + " fields") + ": "
+                        + String.join(", ", allowed));
+            }
+        }
+    }
+
+    private static <E extends Enum<E> & WireEnum> E wire(JsonNode o, String key, Class<E> type, E dflt) {
+        return wire(o, key, key, type, dflt);
+    }
+
+    private static <E extends Enum<E> & WireEnum> E wire(JsonNode o, String key, String field, Class<E> type, E dflt) {
+        JsonNode n = o.get(key);
+        if (n == null) {
+            return dflt;
+        }
+        if (!n.isTextual()) {
+            throw new IllegalArgumentException(field + ": unknown value " + n + "; accepted: " + accepted(type));
+        }
+        return WireEnum.parse(type, field, n.asText());
+    }
+
+    private static <E extends Enum<E> & WireEnum> String accepted(Class<E> type) {
+        List<String> names = new ArrayList<>();
+        for (E e : type.getEnumConstants()) {
+            names.add(e.wire());
+        }
+        return String.join(", ", names);
+    }
+
+    private static String text(JsonNode o, String key, String field) {
+        JsonNode n = o.get(key);
+        if (n == null) {
+            return null;
+        }
+        if (!n.isTextual()) {
+            throw new IllegalArgumentException((field == null ? key : field) + ": expected a string, got " + kind(n));
+        }
+        return n.asText();
+    }
+
+    private static boolean bool(JsonNode o, String key, boolean dflt) {
+        JsonNode n = o.get(key);
+        if (n == null) {
+            return dflt;
+        }
+        if (!n.isBoolean()) {
+            throw new IllegalArgumentException(key + ": expected true or false, got " + kind(n));
+        }
+        return n.asBoolean();
+    }
+
+    private static int positiveInt(JsonNode o, String key, String field, int dflt) {
+        JsonNode n = o.get(key);
+        if (n == null) {
+            return dflt;
+        }
+        return (int) positiveLong(n, field, Integer.MAX_VALUE);
+    }
+
+    private static long positiveLong(JsonNode n, String field) {
+        return positiveLong(n, field, Long.MAX_VALUE);
+    }
+
+    private static long positiveLong(JsonNode n, String field, long max) {
+        if (!n.isNumber()) {
+            throw new IllegalArgumentException(field + ": must be a positive integer, got " + kind(n));
+        }
+        if (!n.canConvertToExactIntegral()) {
+            throw new IllegalArgumentException(field + ": must be a positive integer, got " + n);
+        }
+        BigInteger v = n.bigIntegerValue();
+        if (v.signum() <= 0) {
+            throw new IllegalArgumentException(field + ": must be a positive integer, got " + n);
+        }
+        if (v.compareTo(BigInteger.valueOf(max)) > 0) {
+            throw new IllegalArgumentException(field + ": " + n + " is out of range; must be a positive integer up to "
+                    + max);
+        }
+        return v.longValueExact();
+    }
+
+    private static DType dtype(JsonNode n, String field, List<DType> allowed) {
+        String names = String.join(", ", allowed.stream().map(RequestJson::shortName).toList());
+        if (!n.isTextual()) {
+            throw new IllegalArgumentException(field + ": unknown value " + n + "; accepted: " + names);
+        }
+        DType d;
+        try {
+            d = DType.parse(n.asText());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(field + ": unknown value '" + n.asText() + "'; accepted: " + names);
+        }
+        if (!allowed.contains(d)) {
+            throw new IllegalArgumentException(field + ": unknown value '" + n.asText() + "'; accepted: " + names);
+        }
+        return d;
+    }
+
+    /** @return the short dtype name requests use (fp32, bf16, nf4, ...) */
+    static String shortName(DType d) {
+        return switch (d) {
+            case FP64 -> "fp64";
+            case FP32 -> "fp32";
+            case TF32 -> "tf32";
+            case FP16 -> "fp16";
+            case BF16 -> "bf16";
+            case FP8 -> "fp8";
+            default -> d.wireName();
+        };
+    }
+
+    private static String kind(JsonNode n) {
+        if (n.isTextual()) {
+            return "the string " + n;
+        }
+        if (n.isObject()) {
+            return "an object";
+        }
+        if (n.isArray()) {
+            return "an array";
+        }
+        if (n.isNull()) {
+            return "null";
+        }
+        if (n.isBoolean()) {
+            return n.asText();
+        }
+        return n.toString();
+    }
+
+    private Object plain(JsonNode n) {
+        Object v = mapper.convertValue(n, new TypeReference<Object>() { });
+        return normalise(v);
+    }
+
+    /** BigIntegers that fit become Integer/Long, so overrides compare equal however they were written. */
+    private static Object normalise(Object v) {
+        if (v instanceof BigInteger b) {
+            if (b.bitLength() <= 31) {
+                return b.intValue();
+            }
+            if (b.bitLength() <= 63) {
+                return b.longValue();
+            }
+            return b;
+        }
+        if (v instanceof Map<?, ?> m) {
+            Map<String, Object> out = new LinkedHashMap<>();
+            m.forEach((k, x) -> out.put(String.valueOf(k), normalise(x)));
+            return out;
+        }
+        if (v instanceof Collection<?> c) {
+            List<Object> out = new ArrayList<>();
+            c.forEach(x -> out.add(normalise(x)));
+            return out;
+        }
+        return v;
+    }
+}

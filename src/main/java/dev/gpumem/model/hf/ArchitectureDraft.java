@@ -1,0 +1,61 @@
+package dev.gpumem.model.hf;
+
+import dev.gpumem.model.Architecture;
+import dev.gpumem.model.Architecture.Activation;
+import dev.gpumem.model.Architecture.Head;
+import dev.gpumem.model.Architecture.MlpKind;
+import dev.gpumem.model.Architecture.Moe;
+import dev.gpumem.model.Architecture.NormKind;
+import dev.gpumem.model.Architecture.PositionKind;
+import dev.gpumem.model.Architecture.Quantization;
+import dev.gpumem.model.Architecture.StackKind;
+import dev.gpumem.units.DType;
+
+/**
+ * A mutable draft of an {@link Architecture} that a family mapper fills in field by field, so that no mapper has to
+ * call the 25-argument constructor. Defaults are the neutral values: decoder-only, RMSNorm, gated SiLU MLP, RoPE,
+ * no biases, untied, sequential block, no dropout, dense, no quantization.
+ * Local to one {@link FamilyMapper#map} call; never shared.
+ */
+final class ArchitectureDraft {
+    String modelType;
+    StackKind stack = StackKind.DECODER_ONLY;
+    int hiddenSize;
+    int numLayers;
+    int numEncoderLayers;
+    int numHeads;
+    int numKvHeads;
+    int headDim;
+    int intermediateSize;
+    int vocabSize;
+    int maxPositions;
+    NormKind norm = NormKind.RMS_NORM;
+    MlpKind mlp = MlpKind.GATED;
+    Activation activation = Activation.SILU;
+    PositionKind positions = PositionKind.ROPE;
+    boolean attentionBias;
+    boolean mlpBias;
+    boolean tiedEmbeddings;
+    boolean parallelBlock;
+    double attentionDropout;
+    double hiddenDropout;
+    Moe moe = Moe.NONE;
+    Head head;
+    Quantization quantization = Quantization.NONE;
+    DType checkpointDtype;
+
+    /** Seeds the fields every family shares from the loader's context. */
+    ArchitectureDraft(String modelType, MapperContext ctx) {
+        this.modelType = modelType;
+        this.head = ctx.head();
+        this.quantization = ctx.quantization();
+        this.checkpointDtype = ctx.checkpointDtype();
+    }
+
+    Architecture build() {
+        return new Architecture(modelType, stack, hiddenSize, numLayers, numEncoderLayers, numHeads, numKvHeads,
+                headDim, intermediateSize, vocabSize, maxPositions, norm, mlp, activation, positions, attentionBias,
+                mlpBias, tiedEmbeddings, parallelBlock, attentionDropout, hiddenDropout, moe, head, quantization,
+                checkpointDtype);
+    }
+}

@@ -1,0 +1,75 @@
+package dev.gpumem.model.hf;
+
+import dev.gpumem.model.ParamGroup;
+import dev.gpumem.model.TensorSpec;
+import dev.gpumem.units.DType;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * The tensors of a local model folder, from the headers of its {@code *.safetensors} shards (files in name order):
+ * exact names, shapes and dtypes, grouped and numbered by {@link TensorNameClassifier}. Weights are never read.
+ */
+final class SafetensorsInventory {
+    private final SafetensorsHeaderReader reader = new SafetensorsHeaderReader();
+    private final TensorNameClassifier classifier = new TensorNameClassifier();
+
+    /** @return the folder's *.safetensors files, sorted by name (empty when it has none) */
+    static List<Path> shards(Path folder) {
+        try (Stream<Path> files = Files.list(folder)) {
+            return files.filter(p -> p.getFileName().toString().endsWith(".safetensors") && Files.isRegularFile(p))
+                    .sorted().toList();
+        } catch (IOException e) {
+            throw new IllegalArgumentException("model folder " + folder + " cannot be listed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * @param encoderLayers encoder blocks, so decoder blocks of an encoder-decoder get the following indices
+     * @param warnings      receives remarks (e.g. empty tensors skipped)
+     */
+    List<TensorSpec> read(List<Path> shards, int encoderLayers, List<String> warnings) {
+        List<TensorSpec> tensors = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        for (Path shard : shards) {
+            for (SafetensorsEntry e : reader.read(shard)) {
+                if (!seen.add(e.name())) {
+                    throw new IllegalArgumentException("safetensors file " + shard + " repeats tensor '" + e.name()
+                            + "' already listed by another shard");
+                }
+                if (e.shape().contains(0L)) {
+                    warnings.add("tensor " + e.name() + " in " + shard.getFileName() + " is empty; skipped");
+                    continue;
+                }
+                tensors.add(spec(shard, e, encoderLayers));
+            }
+        }
+        return tensors;
+    }
+
+    private TensorSpec spec(Path shard, SafetensorsEntry e, int encoderLayers) {
+        DType dtype;
+        try {
+            dtype = DType.parse(e.dtype());
+        } catch (IllegalArgumentException ex) {
+            throw new IllegalArgumentException("safetensors file " + shard + ": tensor '" + e.name() + "' has dtype '"
+                    + e.dtype() + "'; accepted: F64, F32, F16, BF16, F8_E4M3, F8_E5M2, I64, I32, I8, U8, BOOL", ex);
+        }
+        ParamGroup group = classifier.group(e.name());
+        boolean quantized = group == ParamGroup.QUANT_STATE || e.name().endsWith(".qweight")
+                || e.name().endsWith(".weight") && isStorageType(dtype);
+        return new TensorSpec(e.name(), e.shape(), dtype, group, classifier.layer(e.name(), encoderLayers), quantized);
+    }
+
+    /** Integer or fp8 weights are quantized storage (bnb packs 4-bit weights into uint8, GPTQ into int32). */
+    private static boolean isStorageType(DType d) {
+        return d == DType.UINT8 || d == DType.INT8 || d == DType.INT32 || d == DType.FP8 || d == DType.INT4
+                || d == DType.NF4;
+    }
+}

@@ -1,0 +1,129 @@
+package dev.gpumem.report;
+
+import dev.gpumem.estimate.Component;
+import dev.gpumem.estimate.Estimate;
+import dev.gpumem.estimate.Estimate.AccelerateNumbers;
+import dev.gpumem.estimate.Estimate.FitVerdict;
+import dev.gpumem.estimate.Level;
+import dev.gpumem.estimate.PhaseEstimate;
+import dev.gpumem.estimate.RunConfig;
+import dev.gpumem.units.ByteFormat;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The readable table {@code gpumem estimate} prints by default: one row per phase with the three levels, the
+ * peak marked, the components of every phase, the fit verdict with its headroom, accelerate's numbers when asked,
+ * and the notes. Every number is in GiB (1024³ bytes), and the header says so.
+ */
+public final class EstimateTableWriter {
+    private EstimateTableWriter() {
+    }
+
+    public static String write(Estimate e) {
+        StringBuilder sb = new StringBuilder();
+        RunConfig c = e.config();
+        sb.append("gpumem estimate").append(c.id().isEmpty() ? "" : " [" + c.id() + "]").append(": ")
+                .append(c.model()).append(" · ").append(describe(c)).append('\n');
+        sb.append("parameters ").append(ByteFormat.grouped(e.params())).append(", trainable ")
+                .append(ByteFormat.grouped(e.trainableParams())).append('\n');
+        sb.append("units: GiB = 1024³ bytes\n\n");
+
+        PhaseEstimate peak = e.peak(Level.DEVICE);
+        List<PhaseEstimate> phases = e.phases();
+        sb.append(String.format(Locale.ROOT, "%-16s %11s %11s %11s%n", "phase", "allocated", "reserved", "device"));
+        for (PhaseEstimate p : phases) {
+            sb.append(String.format(Locale.ROOT, "%-16s %11s %11s %11s%s%n", p.phase().wire(), gib(p.allocated()),
+                    gib(p.reserved()), gib(p.device()), p == peak ? "   <- peak" : ""));
+        }
+        sb.append(String.format(Locale.ROOT, "%-16s %11s %11s %11s%n", "peak", gib(e.peak(Level.ALLOCATED).allocated()),
+                gib(e.peak(Level.RESERVED).reserved()), gib(peak.device())));
+
+        sb.append("\ncomponents (GiB)\n");
+        StringBuilder head = new StringBuilder(String.format(Locale.ROOT, "%-18s", "component"));
+        for (PhaseEstimate p : phases) {
+            head.append(String.format(Locale.ROOT, " %14s", p.phase().wire()));
+        }
+        sb.append(head.toString().stripTrailing()).append('\n');
+        List<Map<Component, Long>> comps = new ArrayList<>();
+        phases.forEach(p -> comps.add(p.components()));
+        for (Component comp : Component.values()) {
+            boolean any = comps.stream().anyMatch(m -> m.getOrDefault(comp, 0L) != 0L);
+            if (!any) {
+                continue;
+            }
+            StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "%-18s", comp.wire()));
+            for (Map<Component, Long> m : comps) {
+                row.append(String.format(Locale.ROOT, " %14s", gib(m.getOrDefault(comp, 0L))));
+            }
+            sb.append(row).append('\n');
+        }
+
+        FitVerdict fit = e.fit();
+        if (fit != null) {
+            sb.append('\n').append(fitLine(fit)).append('\n');
+        }
+        AccelerateNumbers a = e.accelerate();
+        if (a != null) {
+            sb.append('\n').append(accelerate(a, c));
+        }
+        if (!e.notes().isEmpty()) {
+            sb.append("\nnotes\n");
+            e.notes().forEach(n -> sb.append("  - ").append(n).append('\n'));
+        }
+        return sb.toString();
+    }
+
+    /** @return e.g. "gpu h100-80gb (79.65 GiB): fits, headroom 12.30 GiB at peak device 67.35 GiB" */
+    public static String fitLine(FitVerdict fit) {
+        return "gpu " + fit.gpu().name() + " (" + ByteFormat.gib(fit.gpu().totalBytes()) + "): "
+                + (fit.fits() ? "fits, headroom " + ByteFormat.gib(fit.headroomBytes())
+                        : "DOES NOT FIT, short by " + ByteFormat.gib(-fit.headroomBytes()))
+                + " at peak device " + ByteFormat.gib(fit.peakDevice());
+    }
+
+    static String accelerate(AccelerateNumbers a, RunConfig c) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("Hugging Face accelerate estimate-memory would print (its \"GB\"/\"MB\" are GiB/MiB), for ")
+                .append(c.precision().wire()).append(":\n");
+        sb.append("  largest layer ").append(ByteFormat.mib(a.largestLayerBytes())).append(", total ")
+                .append(ByteFormat.gib(a.totalBytes())).append(", training using Adam ")
+                .append(a.trainingPeakBytes() < 0 ? "N/A" : ByteFormat.gib(a.trainingPeakBytes())).append('\n');
+        if (a.trainingPeakBytes() >= 0) {
+            sb.append("  stages (a maximum, not a sum): model ").append(ByteFormat.gib(a.modelStage()))
+                    .append(" / gradient calculation ").append(ByteFormat.gib(a.gradientStage()))
+                    .append(" / backward pass ").append(ByteFormat.gib(a.backwardStage()))
+                    .append(" / optimizer step ").append(ByteFormat.gib(a.optimizerStage())).append('\n');
+        }
+        sb.append("  it leaves out:\n");
+        a.leftOut().forEach(x -> sb.append("    - ").append(x).append('\n'));
+        return sb.toString();
+    }
+
+    static String describe(RunConfig c) {
+        StringBuilder sb = new StringBuilder();
+        sb.append(c.task().wire()).append(" · ").append(c.precision().wire());
+        if (c.task() == RunConfig.Task.TRAIN) {
+            sb.append(" · ").append(c.optimizer().wire()).append(" · batch ").append(c.batch()).append(" × seq ")
+                    .append(c.seq());
+            if (c.gradAccum() > 1) {
+                sb.append(" × accum ").append(c.gradAccum());
+            }
+            if (c.finetune().method() != RunConfig.FinetuneMethod.FULL) {
+                sb.append(" · ").append(c.finetune().method().wire()).append(" r=").append(c.finetune().rank());
+            }
+            sb.append(" · checkpointing ").append(c.checkpointing().wire());
+        } else {
+            sb.append(" · prompt ").append(c.seq()).append(" · batch ").append(c.inference().batch())
+                    .append(" × context ").append(c.inference().contextTokens());
+        }
+        sb.append(" · ").append(c.attention().wire());
+        return sb.toString();
+    }
+
+    static String gib(long bytes) {
+        return String.format(Locale.ROOT, "%.2f", bytes / (double) ByteFormat.GIB);
+    }
+}

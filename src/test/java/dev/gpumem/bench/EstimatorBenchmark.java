@@ -1,0 +1,89 @@
+package dev.gpumem.bench;
+
+import dev.gpumem.estimate.Estimate;
+import dev.gpumem.estimate.Estimator;
+import dev.gpumem.estimate.RunConfig;
+import dev.gpumem.io.GpuPresetsJson;
+import dev.gpumem.io.RequestJson;
+import dev.gpumem.io.ResultJson;
+import dev.gpumem.model.Inventory;
+import dev.gpumem.model.hf.ModelLoader;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * JMH benchmarks of the estimate path (target: one estimate well under 100 µs). Not a test: run it with
+ * <pre>
+ * mvn -B -q test-compile dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/test-classpath.txt
+ * java -cp target/test-classes:target/classes:$(cat target/test-classpath.txt) org.openjdk.jmh.Main EstimatorBenchmark
+ * </pre>
+ * ({@code gpumem bench} measures the same estimate and a 10,000-line batch with System.nanoTime.)
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(1)
+public class EstimatorBenchmark {
+
+    /** llama-3.1-8b, amp-bf16, AdamW, batch 4 × seq 2048 on an H100 80GB: loaded once. */
+    @State(Scope.Benchmark)
+    public static class Llama31 {
+        Inventory inventory;
+        RunConfig config;
+        Estimator estimator;
+        ResultJson results;
+
+        @Setup
+        public void setup() {
+            RequestJson requests = new RequestJson(GpuPresetsJson.load());
+            config = requests.fromMap(Map.of("model", "llama-3.1-8b", "precision", "amp-bf16", "optimizer", "adamw",
+                    "batch", 4, "seq", 2048, "gpu", "h100-80gb"));
+            inventory = new ModelLoader().load("llama-3.1-8b", Map.of());
+            estimator = new Estimator();
+            results = new ResultJson();
+        }
+    }
+
+    /** The request contract alone. */
+    @State(Scope.Benchmark)
+    public static class Requests {
+        RequestJson requests;
+        String line;
+
+        @Setup
+        public void setup() {
+            requests = new RequestJson(GpuPresetsJson.load());
+            line = "{\"id\":\"x\",\"model\":\"llama-3.1-8b\",\"task\":\"train\",\"precision\":\"amp-bf16\","
+                    + "\"optimizer\":\"adamw\",\"batch\":4,\"seq\":2048,\"checkpointing\":\"full\","
+                    + "\"finetune\":{\"method\":\"lora\",\"rank\":16,\"targets\":[\"q_proj\",\"v_proj\"]},"
+                    + "\"gpu\":\"h100-80gb\"}";
+        }
+    }
+
+    @Benchmark
+    public Estimate estimateLlama31_8b(Llama31 s) {
+        return s.estimator.estimate(s.inventory, s.config);
+    }
+
+    /** What one --input line costs besides loading: estimate plus writing the result line. */
+    @Benchmark
+    public String estimateAndWriteResultLine(Llama31 s) {
+        return s.results.toJson(s.estimator.estimate(s.inventory, s.config), false);
+    }
+
+    @Benchmark
+    public RunConfig parseRequestLine(Requests s) {
+        return s.requests.parse(s.line);
+    }
+}
