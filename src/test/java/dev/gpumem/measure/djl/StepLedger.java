@@ -42,7 +42,7 @@ final class StepLedger {
         long normSaved = a.norm() == NormKind.RMS_NORM ? 2 * bsh : bsh;   // RMS: xn and w·xn; LN: output
         long mlp = a.mlp() == MlpKind.GATED
                 ? 5 * bsi                                          // gate, sigmoid(gate), silu, up, silu·up
-                : 6 * bsi;                                         // fc1, 0.5x, x³ (DJL), tanh, 1+tanh, gelu out
+                : 2 * bsi;                                         // fc1 output (kept by gelu), gelu output
         long perLayer = bsh + normSaved + qkv + probs + bsh + bsh + normSaved + mlp;
         long inputs = 2 * bs * 8;                                  // ids and labels, int64
         long finalNorm = bsh + normSaved;                          // last residual and the final norm's outputs
