@@ -79,6 +79,18 @@ public final class DjlRunner implements Runner {
         return new DjlRunner(inventory, config, index);
     }
 
+    /**
+     * The runner for a measurement: on the CPU when {@code gpuIndex} is null, else on that CUDA device. This is
+     * what the measure harness's registration point calls ({@code RunnerKind.DJL}); the profile's request should
+     * then be {@link #request()}.
+     *
+     * @param inventory the model as loaded with the request's overrides (its truncation included)
+     * @throws IllegalArgumentException when DJL cannot run {@code config} as asked (one sentence, exit 2)
+     */
+    public static DjlRunner of(Inventory inventory, RunConfig config, Integer gpuIndex) {
+        return gpuIndex == null ? onCpu(inventory, config) : onGpu(inventory, config, gpuIndex);
+    }
+
     /** @return the request that ran: the given one with the truncation and the dropout settings recorded */
     public RunConfig request() {
         return DjlSupport.asRun(config, inventory.architecture());

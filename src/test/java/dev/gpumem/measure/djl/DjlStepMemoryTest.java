@@ -58,6 +58,9 @@ class DjlStepMemoryTest {
                     + measured + " B, expected " + want + " B (" + String.format(Locale.ROOT, "%+.2f%%", 100 * err)
                     + ")"));
         }
+        p.events().stream().filter(e -> e.message().startsWith("step time") || e.kind()
+                == dev.gpumem.measure.RunEvent.Kind.SAMPLE_RATE).forEach(e -> table.append("  ").append(e.message())
+                .append('\n'));
         System.out.print(table);
         assertEquals(6, p.phases().size(), "six phases");
         assertAll(checks);
