@@ -1,17 +1,262 @@
 package dev.gpumem.cli;
 
+import dev.gpumem.estimate.Estimator;
+import dev.gpumem.estimate.RunConfig;
+import dev.gpumem.estimate.plan.AllocationPlan;
+import dev.gpumem.estimate.alloc.PytorchCachingAllocator;
+import dev.gpumem.io.GpuPresetsJson;
+import dev.gpumem.io.ProfileFiles;
+import dev.gpumem.io.RequestFiles;
+import dev.gpumem.io.RequestJson;
+import dev.gpumem.measure.DeviceInfo;
+import dev.gpumem.measure.ProbeException;
+import dev.gpumem.measure.MeasurementSession;
+import dev.gpumem.measure.PhaseReading;
+import dev.gpumem.measure.Profile;
+import dev.gpumem.measure.RunEvent;
+import dev.gpumem.measure.RunOutcome;
+import dev.gpumem.measure.RunnerKind;
+import dev.gpumem.measure.external.ExternalCommandRunner;
+import dev.gpumem.measure.run.MeasureSpec;
+import dev.gpumem.measure.run.Measurements;
+import dev.gpumem.model.Inventory;
+import dev.gpumem.model.hf.ModelLoader;
+import dev.gpumem.units.ByteFormat;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
-/** {@code gpumem measure}: Runs a workload on the device (or CPU) and records a memory profile. */
-@Command(name = "measure", mixinStandardHelpOptions = true, description = "Runs a workload on the device (or CPU) and records a memory profile.")
+/**
+ * {@code gpumem measure}: runs a workload on the GPU (or its CPU twin) and records a memory profile.
+ *
+ * <p>Exit codes: 0 the workload completed; 1 it ran out of memory (a result: the profile says where); 3 no usable
+ * device with --device; 4 the child failed or timed out; 2 bad input.
+ */
+@Command(name = "measure", mixinStandardHelpOptions = true,
+        description = {"Runs a workload on the device (or CPU) and records a memory profile.",
+            "  gpumem measure --backend replay --request req.json",
+            "  gpumem measure --timeout 600 -- python3 scripts/torch_step.py --request req.json"})
 public final class MeasureCommand implements Callable<Integer> {
+    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss")
+            .withZone(ZoneOffset.UTC);
+
     @Mixin
     CommonOptions common;
 
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--backend", paramLabel = "KIND",
+            description = "replay, replay-cca, djl or external (default: external with a command, else replay)")
+    String backend;
+
+    @Option(names = "--request", paramLabel = "FILE.json",
+            description = "the estimate request (REQUEST-SCHEMA.md); request flags override its fields")
+    Path requestFile;
+
+    @Mixin
+    RequestOptions requestOptions;
+
+    @Option(names = "--device", paramLabel = "N",
+            description = "GPU index (NVML order; set CUDA_DEVICE_ORDER=PCI_BUS_ID so CUDA agrees). "
+                    + "Default: GPU 0 if there is one, else the CPU")
+    Integer device;
+
+    @Option(names = "--cpu", description = "measure on the CPU twin (host memory, resident set) even with a GPU")
+    boolean cpu;
+
+    @Option(names = "--host-limit-gib", paramLabel = "GiB",
+            description = "CPU twin of replay: refuse allocations beyond this many GiB (1024-based) as out of memory")
+    Double hostLimitGib;
+
+    @Option(names = "--sample-hz", defaultValue = "1000", description = "sampler rate, per second (default 1000)")
+    double sampleHz;
+
+    @Option(names = "--timeout", paramLabel = "DURATION",
+            description = "kill the workload after this long: seconds, or 90s, 10m, 1h")
+    String timeout;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "folder for the profile (default results/<gpu-slug>)")
+    Path out;
+
+    @Parameters(paramLabel = "COMMAND", arity = "0..*", description = "after --: the command to measure")
+    List<String> command = new ArrayList<>();
+
     @Override
-    public Integer call() {
-        throw new UserError(ExitCode.INTERNAL, "gpumem measure is not implemented yet");
+    public Integer call() throws Exception {
+        PrintWriter stdout = spec.commandLine().getOut();
+        PrintWriter stderr = spec.commandLine().getErr();
+        RunnerKind kind = backend == null ? (command.isEmpty() ? RunnerKind.REPLAY : RunnerKind.EXTERNAL)
+                : RunnerKind.parse(backend);
+        if (kind == RunnerKind.EXTERNAL && command.isEmpty()) {
+            throw UserError.badInput("command: the external backend needs a command after '--'");
+        }
+        if (kind != RunnerKind.EXTERNAL && !command.isEmpty()) {
+            throw UserError.badInput("backend: a command after '--' is measured by the external backend, not "
+                    + kind.wire());
+        }
+        if (!(sampleHz > 0) || Double.isInfinite(sampleHz)) {
+            throw UserError.badInput("sample-hz: must be a positive number, got " + sampleHz);
+        }
+        RunConfig request = request();
+        AllocationPlan plan = null;
+        if (kind == RunnerKind.REPLAY || kind == RunnerKind.REPLAY_CCA) {
+            if (request == null) {
+                throw UserError.badInput("request: replay needs a request (--request FILE.json or --model ...)");
+            }
+            Inventory inventory = new ModelLoader().load(request.model(), request.modelOverrides());
+            plan = new Estimator().plan(inventory, request);
+        }
+        Path results = ToolInfo.home().resolve("results");
+        Path workDir = (out != null ? out : results.resolve("logs"))
+                .resolve(STAMP.format(Instant.now()) + "-" + kind.wire() + "-output");
+        long hostLimit = hostLimitGib == null ? -1 : (long) (hostLimitGib * ByteFormat.GIB);
+        MeasureSpec measureSpec = new MeasureSpec(kind, request, plan, PytorchCachingAllocator::new, command, device, cpu, hostLimit,
+                sampleHz, parseTimeout(timeout), workDir);
+        MeasurementSession.Setup setup = new MeasurementSession.Setup(VersionProvider.version(),
+                ToolInfo.gitCommit(), ToolInfo.host(), request, command.isEmpty() ? null : command, sampleHz,
+                measureSpec.timeout());
+        Measurements.Done done;
+        try {
+            done = Measurements.run(measureSpec, setup, notice -> stderr.println("gpumem: " + notice));
+        } catch (ProbeException e) {
+            // no driver, runtime, device or NVML support, or the device cannot be read at all
+            throw new UserError(ExitCode.NO_DEVICE, e.getMessage(), e);
+        }
+        Profile profile = done.measurement().profile();
+        Path dir = out != null ? out : ProfileFiles.defaultDir(results, profile);
+        if (profile.provenance().testDouble() && out == null) {
+            throw UserError.badInput("out: this profile was measured on stub drivers (a test double) and is never "
+                    + "written under results/; give --out DIR outside results/");
+        }
+        Path written;
+        try {
+            written = ProfileFiles.write(profile, dir);
+        } catch (IOException e) {
+            throw new UserError(ExitCode.INTERNAL, "cannot write the profile to " + dir + ": " + e.getMessage(), e);
+        }
+        printTable(stdout, profile);
+        stdout.println("profile: " + written);
+        stdout.flush();
+        return finish(done, stdout, stderr);
     }
+
+    /** @return the request from --request and the request flags (flags win), or null when neither was given */
+    private RunConfig request() {
+        RequestJson json = new RequestJson(GpuPresetsJson.load());
+        Map<String, Object> fields = new LinkedHashMap<>();
+        if (requestFile != null) {
+            fields.putAll(RequestFiles.readMap(requestFile));
+        }
+        fields.putAll(requestOptions.toRequest(json));
+        if (fields.isEmpty()) {
+            return null;
+        }
+        return json.fromMap(fields);
+    }
+
+    /** @return the duration of "30", "30s", "10m", "1h", or null */
+    static Duration parseTimeout(String text) {
+        if (text == null) {
+            return null;
+        }
+        String t = text.trim().toLowerCase(Locale.ROOT);
+        long unit = 1;
+        if (t.endsWith("s")) {
+            t = t.substring(0, t.length() - 1);
+        } else if (t.endsWith("m")) {
+            unit = 60;
+            t = t.substring(0, t.length() - 1);
+        } else if (t.endsWith("h")) {
+            unit = 3600;
+            t = t.substring(0, t.length() - 1);
+        }
+        try {
+            double seconds = Double.parseDouble(t) * unit;
+            if (seconds > 0 && Double.isFinite(seconds)) {
+                return Duration.ofMillis((long) (seconds * 1000));
+            }
+        } catch (NumberFormatException e) {
+            // falls through to the error
+        }
+        throw UserError.badInput("timeout: '" + text + "' is not a duration; accepted: seconds, or 90s, 10m, 1h");
+    }
+
+    private static void printTable(PrintWriter w, Profile p) {
+        DeviceInfo d = p.provenance().device();
+        w.printf(Locale.ROOT, "%s on %s (%s), runner %s; sizes in GiB (1024-based)%n",
+                d.kind() == DeviceInfo.Kind.CPU ? "CPU twin: resident memory" : "device memory", d.name(),
+                d.kind().name().toLowerCase(Locale.ROOT), p.provenance().runner());
+        w.printf(Locale.ROOT, "baseline %s%n", ByteFormat.gib(p.baseline().deviceUsed()));
+        w.printf(Locale.ROOT, "%-16s %10s %10s %10s %10s %12s %12s %8s%n", "phase", "start", "end", "peak",
+                "proc.peak", "alloc.peak", "resv.peak", "samples");
+        for (PhaseReading r : p.phases()) {
+            String proc = r.peakProcess() == null ? "-" : gib(r.peakProcess())
+                    + (r.peakKind() == PhaseReading.PeakKind.ACCOUNTING ? "" : "*");
+            w.printf(Locale.ROOT, "%-16s %10s %10s %10s %10s %12s %12s %8d%n", r.phase(), gib(r.start().deviceUsed()),
+                    gib(r.end().deviceUsed()), gib(r.peakDevice()) + "*", proc,
+                    r.peakAllocated() == null ? "-" : gib(r.peakAllocated()),
+                    r.peakReserved() == null ? "-" : gib(r.peakReserved()), r.samples());
+        }
+        w.printf(Locale.ROOT, "* polled peak: a lower bound (a proc.peak without * is the driver's exact accounting peak). "
+                + "Sampled at %.0f Hz.%n", p.sampleRateHz());
+        for (RunEvent e : p.events()) {
+            if (e.kind() != RunEvent.Kind.SAMPLE_RATE) {
+                w.println("event: " + e.kind().name().toLowerCase(Locale.ROOT) + ": " + e.message());
+            }
+        }
+    }
+
+    /** @return GiB (1024-based) with three decimals, no unit (the table's header names it) */
+    static String gib(long bytes) {
+        return String.format(Locale.ROOT, "%.3f", bytes / (double) ByteFormat.GIB);
+    }
+
+    private static int finish(Measurements.Done done, PrintWriter stdout, PrintWriter stderr) {
+        RunOutcome outcome = done.measurement().outcome();
+        if (outcome instanceof RunOutcome.Completed) {
+            return ExitCode.OK.code();
+        }
+        if (outcome instanceof RunOutcome.OutOfMemory oom) {
+            stderr.println("gpumem: out of memory in phase " + oom.phase() + " (" + ByteFormat.mib(oom.requestedBytes())
+                    + " requested); everything was freed");
+            return ExitCode.VERDICT_NEGATIVE.code();
+        }
+        ExternalCommandRunner ext = done.external();
+        if (ext != null) {
+            printTail(stderr, "stdout", ext.stdoutFile());
+            printTail(stderr, "stderr", ext.stderrFile());
+        }
+        String why = outcome instanceof RunOutcome.ChildFailed f ? f.message()
+                : "timed out after " + ((RunOutcome.TimedOut) outcome).limit().toSeconds() + " s and was killed";
+        stderr.println("gpumem: error: the workload failed: " + why);
+        return ExitCode.WORKLOAD_FAILED.code();
+    }
+
+    private static void printTail(PrintWriter w, String label, Path file) {
+        List<String> lines = ExternalCommandRunner.lastLines(file, 20);
+        if (lines.isEmpty() || !Files.exists(file)) {
+            return;
+        }
+        w.println("--- last " + lines.size() + " lines of the command's " + label + " (" + file + ")");
+        lines.forEach(w::println);
+    }
+
 }

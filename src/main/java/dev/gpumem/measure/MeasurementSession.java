@@ -1,6 +1,7 @@
 package dev.gpumem.measure;
 
 import dev.gpumem.estimate.RunConfig;
+import dev.gpumem.units.ByteFormat;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -61,7 +62,7 @@ public final class MeasurementSession implements RunContext {
     private final Probe probe;
     private final Setup setup;
     private final PhaseClock clock = new PhaseClock();
-    private final ProcessTree watched = ProcessTree.self();
+    private volatile ProcessTree watched = ProcessTree.none();
     private final List<Closed> closed = new ArrayList<>();
     private final List<RunEvent> events = new ArrayList<>();
     private Open open;
@@ -88,6 +89,7 @@ public final class MeasurementSession implements RunContext {
             used = true;
         }
         String startedAt = Instant.now().truncatedTo(ChronoUnit.MILLIS).toString();
+        watched = runner.inProcess() ? ProcessTree.self() : ProcessTree.none();
         runner.prepare();
         Reading baseline = probe.read(clock.nanos(), watched);
         lastBoundary = baseline;
@@ -259,8 +261,8 @@ public final class MeasurementSession implements RunContext {
     private static List<RunEvent> outcomeEvents(RunOutcome outcome) {
         if (outcome instanceof RunOutcome.OutOfMemory oom) {
             return List.of(new RunEvent(RunEvent.Kind.OUT_OF_MEMORY, oom.phase(), "out of memory in phase "
-                    + oom.phase() + ": " + oom.requestedBytes() + " B requested, "
-                    + (oom.freeBytes() >= 0 ? oom.freeBytes() + " B free" : "free bytes unknown"),
+                    + oom.phase() + ": " + ByteFormat.mib(oom.requestedBytes()) + " requested, "
+                    + (oom.freeBytes() >= 0 ? ByteFormat.mib(oom.freeBytes()) + " free" : "free bytes unknown"),
                     oom.requestedBytes()));
         }
         if (outcome instanceof RunOutcome.ChildFailed f) {

@@ -10,7 +10,7 @@ import java.util.OptionalLong;
  * <p>Thread-safety: {@link #read} is called concurrently from the {@link Sampler} thread and from the harness
  * thread at phase boundaries, so implementations must be safe for that (NVML and /proc reads are).
  *
- * <p>Implementations: {@code measure.cpu.RssProbe} (resident set of the watched processes, the CPU twin) and
+ * <p>Implementations: {@code measure.host.RssProbe} (resident set of the watched processes, the CPU twin) and
  * {@code measure.nvml.NvmlProbe} (NVML v2 device-wide used, v1 used, reserved, per-process use, accounting peak).
  */
 public interface Probe extends AutoCloseable {

@@ -1,7 +1,5 @@
 package dev.gpumem.measure;
 
-import java.util.Arrays;
-
 /**
  * The processes whose memory a run is about: this JVM (in-process runners), or a child and its descendants
  * (external command). Per-process probe figures sum over {@link #pids()}.
@@ -18,8 +16,13 @@ public final class ProcessTree {
 
     private ProcessTree(ProcessHandle root) {
         this.root = root;
-        this.cached = new long[] {root.pid()};
+        this.cached = root == null ? new long[0] : new long[] {root.pid()};
         this.listedAt = System.nanoTime();
+    }
+
+    /** @return a tree that watches nothing yet (a child not started): per-process figures are 0 */
+    public static ProcessTree none() {
+        return new ProcessTree(null);
     }
 
     /** @return a tree that watches this JVM only */
@@ -41,19 +44,21 @@ public final class ProcessTree {
 
     /** @return true while the tree watches this JVM itself */
     public boolean isSelf() {
-        return root.pid() == ProcessHandle.current().pid();
+        ProcessHandle r = root;
+        return r != null && r.pid() == ProcessHandle.current().pid();
     }
 
-    /** @return the root's pid */
+    /** @return the root's pid, or -1 when nothing is watched yet */
     public long rootPid() {
-        return root.pid();
+        ProcessHandle r = root;
+        return r == null ? -1 : r.pid();
     }
 
-    /** @return the root and its live descendants (the root's pid even after it ended) */
+    /** @return the root and its live descendants (the root's pid even after it ended; none before a root) */
     public long[] pids() {
         long now = System.nanoTime();
-        if (now - listedAt >= REFRESH_NANOS && !isSelf()) {
-            ProcessHandle r = root;
+        ProcessHandle r = root;
+        if (r != null && now - listedAt >= REFRESH_NANOS && !isSelf()) {
             long[] pids = java.util.stream.LongStream.concat(
                     java.util.stream.LongStream.of(r.pid()),
                     r.descendants().mapToLong(ProcessHandle::pid)).toArray();
@@ -61,10 +66,5 @@ public final class ProcessTree {
             listedAt = now;
         }
         return cached.clone();
-    }
-
-    /** @return true when {@code pid} is one of {@link #pids()} */
-    public boolean contains(long pid) {
-        return Arrays.stream(pids()).anyMatch(p -> p == pid);
     }
 }

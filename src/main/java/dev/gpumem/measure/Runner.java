@@ -22,6 +22,15 @@ public interface Runner {
     /** @return the runner's wire name as written to {@link Provenance#runner()}: replay, replay-cca, djl, external */
     String name();
 
+    /**
+     * @return true when the workload runs in this JVM (replay, djl): per-process figures then follow this process
+     *         from the baseline on. False for a child process: per-process figures are 0 until the runner calls
+     *         {@link RunContext#watch}, so the baseline holds only device-wide use.
+     */
+    default boolean inProcess() {
+        return true;
+    }
+
     /** Sets up what must not count as workload, before the baseline reading. Default: nothing. */
     default void prepare() {
     }

@@ -17,6 +17,8 @@ import java.util.concurrent.locks.LockSupport;
 public final class Sampler {
     /** samples kept before pairs are merged (about 30 minutes at 1 kHz) */
     public static final int DEFAULT_CAPACITY = 2_000_000;
+    /** a thread woken late makes up at most this many missed intervals, back to back */
+    private static final int CATCH_UP = 10;
 
     private final Probe probe;
     private final PhaseClock clock;
@@ -97,18 +99,18 @@ public final class Sampler {
             startedAt = begin;
         }
         long next = begin;
-        while (running) {
+        do { // at least one sample, even when the run ends before the thread is first scheduled
             sampleOnce();
             next += intervalNanos;
             long now = System.nanoTime();
-            if (next < now - intervalNanos) {
-                next = now; // fell behind (a slow read): do not burst to catch up
+            if (next < now - CATCH_UP * intervalNanos) {
+                next = now; // far behind (a stall): give up the lost reads rather than burst
             }
             long wait = next - now;
-            if (wait > 0) {
+            if (wait > 0 && running) {
                 LockSupport.parkNanos(wait);
             }
-        }
+        } while (running);
         synchronized (this) {
             stoppedAt = System.nanoTime();
         }

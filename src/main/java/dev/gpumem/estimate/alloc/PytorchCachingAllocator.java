@@ -181,6 +181,11 @@ public final class PytorchCachingAllocator implements CachingAllocatorModel {
         return size[(int) blockId];
     }
 
+    /** @return cached free blocks in the small and large pools (split remainders and freed blocks) */
+    public int cachedBlocks() {
+        return smallFree.count + largeFree.count;
+    }
+
     @Override
     public long allocated() {
         return allocated;
@@ -277,43 +282,65 @@ public final class PytorchCachingAllocator implements CachingAllocatorModel {
         inUse = Arrays.copyOf(inUse, n);
     }
 
-    /** Cached free blocks of one pool, sorted by (size, address) as c10's BlockComparator orders them. */
+    /**
+     * Cached free blocks of one pool, sorted by (size, address) as c10's BlockComparator orders them. Keys are kept
+     * inline beside the block ids so the binary search stays in contiguous memory.
+     */
     private static final class FreeList {
+        long[] sizes = new long[32];
+        long[] addrs = new long[32];
         int[] ids = new int[32];
         int count;
 
         /** @return the smallest block with size ≥ {@code want} (lowest address on ties), or -1 */
         int bestFit(long want, long[] size, long[] addr) {
-            int lo = lowerBound(want, 0L, size, addr);
+            int lo = lowerBound(want, 0L);
             return lo < count ? ids[lo] : -1;
         }
 
         void insert(int b, long[] size, long[] addr) {
-            int at = lowerBound(size[b], addr[b], size, addr);
+            long s = size[b];
+            long a = addr[b];
+            int at = lowerBound(s, a);
             if (count == ids.length) {
-                ids = Arrays.copyOf(ids, count * 2);
+                int n = count * 2;
+                sizes = Arrays.copyOf(sizes, n);
+                addrs = Arrays.copyOf(addrs, n);
+                ids = Arrays.copyOf(ids, n);
             }
-            System.arraycopy(ids, at, ids, at + 1, count - at);
+            int move = count - at;
+            if (move > 0) {
+                System.arraycopy(sizes, at, sizes, at + 1, move);
+                System.arraycopy(addrs, at, addrs, at + 1, move);
+                System.arraycopy(ids, at, ids, at + 1, move);
+            }
+            sizes[at] = s;
+            addrs[at] = a;
             ids[at] = b;
             count++;
         }
 
         void remove(int b, long[] size, long[] addr) {
-            int at = lowerBound(size[b], addr[b], size, addr);
+            int at = lowerBound(size[b], addr[b]);
             if (at >= count || ids[at] != b) {
                 throw new IllegalStateException("free list out of order at block " + b);
             }
-            System.arraycopy(ids, at + 1, ids, at, count - at - 1);
+            int move = count - at - 1;
+            if (move > 0) {
+                System.arraycopy(sizes, at + 1, sizes, at, move);
+                System.arraycopy(addrs, at + 1, addrs, at, move);
+                System.arraycopy(ids, at + 1, ids, at, move);
+            }
             count--;
         }
 
-        private int lowerBound(long s, long a, long[] size, long[] addr) {
+        private int lowerBound(long s, long a) {
             int lo = 0;
             int hi = count;
             while (lo < hi) {
                 int mid = (lo + hi) >>> 1;
-                int m = ids[mid];
-                if (size[m] < s || (size[m] == s && addr[m] < a)) {
+                long ms = sizes[mid];
+                if (ms < s || (ms == s && addrs[mid] < a)) {
                     lo = mid + 1;
                 } else {
                     hi = mid;

@@ -208,7 +208,9 @@ public final class DecoderBlockOps extends ProgramWriter {
                 free(probs);
             }
         }
-        done(probs32, true);
+        if (pv != probs32) {
+            done(probs32, true);      // softmax keeps its fp32 output; the matmul keeps the cast or dropped probs
+        }
         coreMode = false;
         int ctx = alloc(act("attn.context", c, d.b(), d.a(), d.s(), d.d()));
         done(qe, true);

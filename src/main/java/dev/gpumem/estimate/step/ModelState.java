@@ -59,22 +59,58 @@ public final class ModelState {
      * @param training whether gradients and optimizer tensors exist
      */
     public static ModelState of(Inventory inv, RunConfig cfg, Sharding sharding, int layers, boolean training) {
-        ModelState m = new ModelState();
-        for (int i = 0; i < layers; i++) {
-            m.blocks.add(new ArrayList<>());
-        }
-        Precision p = cfg.precision();
-        FinetuneMethod ft = cfg.finetune().method();
-        boolean quantizeBase = ft == FinetuneMethod.QLORA;
-        DType quantDtype = cfg.finetune().quant() == null ? DType.NF4 : cfg.finetune().quant();
-        boolean inventoryQuantized = inv.tensors().stream().anyMatch(TensorSpec::quantized);
-        Set<String> targets = Set.copyOf(cfg.finetune().targets());
-        OptimizerModel optimizer = new OptimizerModel(cfg.optimizer());
-        DType paramDtype = cfg.masterWeights() ? p.computeDtype() : p.paramDtype();
-        DType compute = p.computeDtype();
-        Map<String, TensorKind> cache = new HashMap<>();
+        return new Builder(inv, cfg, sharding, layers, training).build();
+    }
 
-        for (TensorSpec t : inv.tensors()) {
+    /** Builds the entries; tensors that differ only by their block index share one set of kinds. */
+    private static final class Builder {
+        private final Inventory inv;
+        private final RunConfig cfg;
+        private final Sharding sharding;
+        private final int layers;
+        private final boolean training;
+        private final Precision p;
+        private final FinetuneMethod ft;
+        private final boolean quantizeBase;
+        private final DType quantDtype;
+        private final boolean inventoryQuantized;
+        private final Set<String> targets;
+        private final OptimizerModel optimizer;
+        private final DType paramDtype;
+        private final Map<String, ParamEntry> templates = new HashMap<>();
+        private final ModelState m = new ModelState();
+
+        Builder(Inventory inv, RunConfig cfg, Sharding sharding, int layers, boolean training) {
+            this.inv = inv;
+            this.cfg = cfg;
+            this.sharding = sharding;
+            this.layers = layers;
+            this.training = training;
+            this.p = cfg.precision();
+            this.ft = cfg.finetune().method();
+            this.quantizeBase = ft == FinetuneMethod.QLORA;
+            this.quantDtype = cfg.finetune().quant() == null ? DType.NF4 : cfg.finetune().quant();
+            boolean q = false;
+            for (TensorSpec t : inv.tensors()) {
+                q |= t.quantized();
+            }
+            this.inventoryQuantized = q;
+            this.targets = Set.copyOf(cfg.finetune().targets());
+            this.optimizer = new OptimizerModel(cfg.optimizer());
+            this.paramDtype = cfg.masterWeights() ? p.computeDtype() : p.paramDtype();
+        }
+
+        ModelState build() {
+            for (int i = 0; i < layers; i++) {
+                m.blocks.add(new ArrayList<>());
+            }
+            for (TensorSpec t : inv.tensors()) {
+                visit(t);
+            }
+            return m;
+        }
+
+        private void visit(TensorSpec t) {
             if (t.isParameter()) {
                 m.params += t.numel();
                 if (ft == FinetuneMethod.FULL && !t.quantized()) {
@@ -91,16 +127,35 @@ public final class ModelState {
             Where where = t.layer() >= 0 ? Where.BLOCK : t.group() == ParamGroup.EMBEDDING ? Where.EMBEDDING
                     : Where.HEAD;
             if (where == Where.BLOCK && t.layer() >= layers) {
-                continue;                          // another pipeline stage
+                return;                            // another pipeline stage
             }
             if (where == Where.HEAD && !sharding.holdsHead()) {
-                continue;
+                return;
             }
             if (t.group() == ParamGroup.QUANT_STATE) {
-                continue;                          // attached to their weights below
+                return;                            // attached to their weights
             }
-            Part part = Part.of(t.group());
             String sym = symbol(t);
+            ParamEntry tpl = templates.get(sym);
+            if (tpl != null && tpl.where() == where && tpl.weightNumel() == t.numel()) {
+                m.place(tpl.at(t.layer()));
+            } else {
+                ParamEntry e = entry(t, where, sym);
+                templates.put(sym, e);
+                m.place(e);
+            }
+            if (adapted) {
+                long out = t.shape().get(0);
+                long in = t.shape().get(1);
+                long r = cfg.finetune().rank();
+                adapter(t.layer(), Part.of(t.group()), "lora_A." + sym, List.of(r, in));
+                adapter(t.layer(), Part.of(t.group()), "lora_B." + sym, List.of(out, r));
+            }
+        }
+
+        private ParamEntry entry(TensorSpec t, Where where, String sym) {
+            Part part = Part.of(t.group());
+            DType compute = p.computeDtype();
             boolean linearWeight = t.shape().size() == 2 && where == Where.BLOCK && t.name().endsWith("weight");
             boolean quantized = t.quantized() || (quantizeBase && linearWeight && !inventoryQuantized);
             boolean trainable = ft == FinetuneMethod.FULL && t.isParameter() && !t.quantized();
@@ -108,100 +163,86 @@ public final class ModelState {
                     : t.group() == ParamGroup.BUFFER ? t.dtype() : paramDtype;
             long tpN = sharding.tensorParallelNumel(t);
             long wN = sharding.shardsParameters() && trainable ? sharding.partition(tpN) : tpN;
-            TensorKind weight = param("weights." + sym, Component.WEIGHTS, Source.INVENTORY, wd, sym, wN, cache);
+            TensorKind weight = param("weights." + sym, Component.WEIGHTS, Source.INVENTORY, wd, sym, wN);
             TensorKind quantState = null;
             TensorKind dequant = null;
             if (quantized) {
                 long qs = quantStateBytes(inv, t, tpN);
                 quantState = new TensorKind("weights.quant_state." + sym, Component.WEIGHTS, Source.QLORA_2023,
                         "⌈n(" + sym + ")/64⌉·4 B", "⌈" + tpN + "/64⌉·4", qs);
-                quantState = intern(quantState, cache);
                 dequant = param("temporary.dequantized." + sym, Component.TEMPORARY, Source.QLORA_2023, compute, sym,
-                        tpN, cache);
+                        tpN);
             }
             TensorKind gathered = sharding.shardsParameters() && trainable
                     ? param("temporary.zero3_gathered." + sym, Component.TEMPORARY, Source.FSDP_2023,
-                    p.isAmp() ? compute : paramDtype, sym, tpN, cache) : null;
+                    p.isAmp() ? compute : paramDtype, sym, tpN) : null;
             TensorKind autocast = p.isAmp() && linearWeight && !quantized && gathered == null
                     ? param("weights.autocast_copy." + sym, Component.WEIGHTS, Source.PYTORCH_AUTOCAST, compute, sym,
-                    tpN, cache) : null;
-            m.add(where, t.layer(), part, trainable, weight, quantState, dequant, gathered, autocast, training,
-                    trainable ? new ParamShape(sym, t.shape(), tpN, false) : null, p, optimizer, sharding, cfg,
-                    cache);
-            if (adapted) {
-                long out = t.shape().get(0);
-                long in = t.shape().get(1);
-                long r = cfg.finetune().rank();
-                m.addAdapter(t.layer(), part, "lora_A." + sym, List.of(r, in), training, p, optimizer, sharding,
-                        cfg, cache);
-                m.addAdapter(t.layer(), part, "lora_B." + sym, List.of(out, r), training, p, optimizer, sharding,
-                        cfg, cache);
-            }
+                    tpN) : null;
+            return derived(where, t.layer(), part, trainable, weight, t.numel(), quantState, dequant, gathered,
+                    autocast, trainable ? new ParamShape(sym, t.shape(), tpN, false) : null, paramDtype);
         }
-        return m;
-    }
 
-    private void addAdapter(int layer, Part part, String sym, List<Long> shape, boolean training, Precision p,
-                            OptimizerModel optimizer, Sharding sharding, RunConfig cfg, Map<String, TensorKind> cache) {
-        long n = shape.get(0) * shape.get(1);
-        TensorKind weight = param("weights.lora." + sym, Component.WEIGHTS, Source.LORA_2021, DType.FP32, sym, n,
-                cache);
-        TensorKind autocast = p.isAmp() ? param("weights.autocast_copy.lora." + sym, Component.WEIGHTS,
-                Source.PYTORCH_AUTOCAST, p.computeDtype(), sym, n, cache) : null;
-        add(Where.BLOCK, layer, part, true, weight, null, null, null, autocast, training,
-                new ParamShape(sym, shape, n, false), p, optimizer, sharding, cfg, cache, DType.FP32);
-    }
-
-    private void add(Where where, int layer, Part part, boolean trainable, TensorKind weight, TensorKind quantState,
-                     TensorKind dequant, TensorKind gathered, TensorKind autocast, boolean training, ParamShape shape,
-                     Precision p, OptimizerModel optimizer, Sharding sharding, RunConfig cfg,
-                     Map<String, TensorKind> cache) {
-        DType paramDtype = cfg.masterWeights() ? p.computeDtype() : p.paramDtype();
-        add(where, layer, part, trainable, weight, quantState, dequant, gathered, autocast, training, shape, p,
-                optimizer, sharding, cfg, cache, paramDtype);
-    }
-
-    private void add(Where where, int layer, Part part, boolean trainable, TensorKind weight, TensorKind quantState,
-                     TensorKind dequant, TensorKind gathered, TensorKind autocast, boolean training, ParamShape shape,
-                     Precision p, OptimizerModel optimizer, Sharding sharding, RunConfig cfg,
-                     Map<String, TensorKind> cache, DType paramDtype) {
-        TensorKind halfGrad = null;
-        TensorKind fullGrad = null;
-        TensorKind grad = null;
-        TensorKind master = null;
-        List<TensorKind> states = List.of();
-        List<TensorKind> temps = List.of();
-        if (trainable && training) {
-            String sym = shape.symbol();
-            long n = shape.numel();
-            DType gradDtype = paramDtype;
-            if (autocast != null || (gathered != null && p.isAmp())) {
-                halfGrad = param("temporary.half_grad." + sym, Component.TEMPORARY, Source.PYTORCH_AUTOCAST,
-                        p.computeDtype(), sym, n, cache);
+        private void adapter(int layer, Part part, String sym, List<Long> shape) {
+            ParamEntry tpl = templates.get(sym);
+            if (tpl != null) {
+                m.place(tpl.at(layer));
+                return;
             }
-            long gN = sharding.shardsGradients() ? sharding.partition(n) : n;
-            if (sharding.shardsGradients()) {
-                fullGrad = param("temporary.full_grad." + sym, Component.TEMPORARY, Source.ZERO_2020, gradDtype, sym,
-                        n, cache);
-            }
-            grad = param("gradients." + sym, Component.GRADIENTS, Source.INVENTORY, gradDtype, sym, gN, cache);
-            long sN = sharding.shardsStates() ? sharding.partition(n) : n;
-            DType stateDtype = paramDtype;
-            if (cfg.masterWeights() && paramDtype != DType.FP32) {
-                master = param("master_weights." + sym, Component.MASTER_WEIGHTS, Source.ZERO_2020, DType.FP32, sym,
-                        sN, cache);
-                stateDtype = DType.FP32;
-            }
-            ParamShape rankShape = new ParamShape(sym, shape.shape(), sN, sN != shape.fullNumel());
-            states = intern(optimizer.states(rankShape, stateDtype), cache);
-            temps = intern(optimizer.temporaries(rankShape, stateDtype, gradDtype), cache);
+            long n = shape.get(0) * shape.get(1);
+            TensorKind weight = param("weights.lora." + sym, Component.WEIGHTS, Source.LORA_2021, DType.FP32, sym, n);
+            TensorKind autocast = p.isAmp() ? param("weights.autocast_copy.lora." + sym, Component.WEIGHTS,
+                    Source.PYTORCH_AUTOCAST, p.computeDtype(), sym, n) : null;
+            ParamEntry e = derived(Where.BLOCK, layer, part, true, weight, n, null, null, null, autocast,
+                    new ParamShape(sym, shape, n, false), DType.FP32);
+            templates.put(sym, e);
+            m.place(e);
         }
-        ParamEntry e = new ParamEntry(where, layer, part, trainable, weight, quantState, dequant, gathered, autocast,
-                halfGrad, fullGrad, grad, master, states, temps);
-        switch (where) {
+
+        /** The gradient, master copy, optimizer states and temporaries of a weight. */
+        private ParamEntry derived(Where where, int layer, Part part, boolean trainable, TensorKind weight,
+                                   long numel, TensorKind quantState, TensorKind dequant, TensorKind gathered,
+                                   TensorKind autocast, ParamShape shape, DType dtype) {
+            TensorKind halfGrad = null;
+            TensorKind fullGrad = null;
+            TensorKind grad = null;
+            TensorKind master = null;
+            List<TensorKind> states = List.of();
+            List<TensorKind> temps = List.of();
+            if (trainable && training) {
+                String sym = shape.symbol();
+                long n = shape.numel();
+                if (autocast != null || (gathered != null && p.isAmp())) {
+                    halfGrad = param("temporary.half_grad." + sym, Component.TEMPORARY, Source.PYTORCH_AUTOCAST,
+                            p.computeDtype(), sym, n);
+                }
+                long gN = sharding.shardsGradients() ? sharding.partition(n) : n;
+                if (sharding.shardsGradients()) {
+                    fullGrad = param("temporary.full_grad." + sym, Component.TEMPORARY, Source.ZERO_2020, dtype, sym,
+                            n);
+                }
+                grad = param("gradients." + sym, Component.GRADIENTS, Source.INVENTORY, dtype, sym, gN);
+                long sN = sharding.shardsStates() ? sharding.partition(n) : n;
+                DType stateDtype = dtype;
+                if (cfg.masterWeights() && dtype != DType.FP32) {
+                    master = param("master_weights." + sym, Component.MASTER_WEIGHTS, Source.ZERO_2020, DType.FP32,
+                            sym, sN);
+                    stateDtype = DType.FP32;
+                }
+                ParamShape rankShape = new ParamShape(sym, shape.shape(), sN, sN != shape.fullNumel());
+                states = optimizer.states(rankShape, stateDtype);
+                temps = optimizer.temporaries(rankShape, stateDtype, dtype);
+            }
+            return new ParamEntry(where, layer, part, trainable, weight, numel, quantState, dequant, gathered,
+                    autocast, halfGrad, fullGrad, grad, master, states, temps);
+        }
+    }
+
+    private void place(ParamEntry e) {
+        switch (e.where()) {
             case EMBEDDING -> embedding.add(e);
             case HEAD -> head.add(e);
-            case BLOCK -> blocks.get(layer).add(e);
+            case BLOCK -> blocks.get(e.layer()).add(e);
         }
     }
 
@@ -236,24 +277,9 @@ public final class ModelState {
         return n;
     }
 
-    private static TensorKind param(String name, Component component, Source source, DType dtype, String sym, long n,
-                                    Map<String, TensorKind> cache) {
-        return intern(TensorKind.ofElements(name, component, source, dtype, "n(" + sym + ")", Long.toString(n), n),
-                cache);
-    }
-
-    private static TensorKind intern(TensorKind k, Map<String, TensorKind> cache) {
-        String key = k.name() + "|" + k.bytes() + "|" + k.values();
-        TensorKind old = cache.putIfAbsent(key, k);
-        return old == null ? k : old;
-    }
-
-    private static List<TensorKind> intern(List<TensorKind> ks, Map<String, TensorKind> cache) {
-        List<TensorKind> out = new ArrayList<>(ks.size());
-        for (TensorKind k : ks) {
-            out.add(intern(k, cache));
-        }
-        return out;
+    private static TensorKind param(String name, Component component, Source source, DType dtype, String sym,
+                                    long n) {
+        return TensorKind.ofElements(name, component, source, dtype, "n(" + sym + ")", Long.toString(n), n);
     }
 
     public List<ParamEntry> embedding() {

@@ -13,6 +13,7 @@ import java.util.List;
  * @param part         attention or MLP half of the block
  * @param trainable    receives a gradient
  * @param weight       the resident weight (a shard under ZeRO-3)
+ * @param weightNumel  elements of the full tensor (to recognise identical tensors of other blocks)
  * @param quantState   quantization constants kept beside a quantized weight
  * @param dequant      transient dequantized copy made at every use (QLoRA)
  * @param gathered     ZeRO-3/FSDP: the all-gathered full weight while its block runs
@@ -25,12 +26,18 @@ import java.util.List;
  * @param temporaries  optimizer-step temporaries
  */
 public record ParamEntry(Where where, int layer, Part part, boolean trainable, TensorKind weight,
-                         TensorKind quantState, TensorKind dequant, TensorKind gathered, TensorKind autocastCopy,
+                         long weightNumel, TensorKind quantState, TensorKind dequant, TensorKind gathered, TensorKind autocastCopy,
                          TensorKind halfGrad, TensorKind fullGrad, TensorKind grad, TensorKind master,
                          List<TensorKind> states, List<TensorKind> temporaries) {
     public ParamEntry {
         states = List.copyOf(states);
         temporaries = List.copyOf(temporaries);
+    }
+
+    /** @return the same tensor kinds for the same tensor of another block */
+    public ParamEntry at(int otherLayer) {
+        return new ParamEntry(where, otherLayer, part, trainable, weight, weightNumel, quantState, dequant, gathered,
+                autocastCopy, halfGrad, fullGrad, grad, master, states, temporaries);
     }
 
     /** Where in the step a tensor is used (and gets its gradient). */

@@ -32,6 +32,13 @@ public final class TimelineSimulation {
 
         PytorchCachingAllocator allocator = PytorchCachingAllocator.unbounded();
         long[] block = new long[timeline.tensorCount()];
+        int kinds = timeline.kindCount();
+        long[] kindBlock = new long[kinds];
+        long[] kindBytes = new long[kinds];
+        for (int k = 0; k < kinds; k++) {
+            kindBlock[k] = timeline.kind(k).blockBytes();
+            kindBytes[k] = timeline.kind(k).bytes();
+        }
         long live = 0;
         int current = -1;
         int n = timeline.events();
@@ -51,16 +58,16 @@ public final class TimelineSimulation {
                     }
                 }
                 case Timeline.ALLOC -> {
-                    TensorKind k = timeline.kind(timeline.kindOf(a));
-                    live += k.blockBytes();
-                    block[a] = allocator.malloc(k.bytes());
+                    int k = timeline.kindOf(a);
+                    live += kindBlock[k];
+                    block[a] = allocator.malloc(kindBytes[k]);
                     if (current >= 0 && live > peak[current]) {
                         peak[current] = live;
                         peakEvent[current] = e;
                     }
                 }
                 case Timeline.FREE -> {
-                    live -= timeline.kind(timeline.kindOf(a)).blockBytes();
+                    live -= kindBlock[timeline.kindOf(a)];
                     allocator.free(block[a]);
                 }
                 default -> throw new IllegalStateException("unknown event");
@@ -77,18 +84,26 @@ public final class TimelineSimulation {
         int phases = peak.length;
         int[][] countsAtPeak = new int[phases][];
         int[] counts = new int[timeline.kindCount()];
+        long[] order = new long[phases];         // (peak event, phase) packed, in event order
+        int wanted = 0;
+        for (int p = 0; p < phases; p++) {
+            if (peakEvent[p] >= 0) {
+                order[wanted++] = ((long) peakEvent[p] << 8) | p;
+            }
+        }
+        java.util.Arrays.sort(order, 0, wanted);
+        int next = 0;
         int n = timeline.events();
-        for (int e = 0; e < n; e++) {
+        for (int e = 0; e < n && next < wanted; e++) {
             byte op = timeline.op(e);
             if (op == Timeline.ALLOC) {
                 counts[timeline.kindOf(timeline.arg(e))]++;
             } else if (op == Timeline.FREE) {
                 counts[timeline.kindOf(timeline.arg(e))]--;
             }
-            for (int p = 0; p < phases; p++) {
-                if (peakEvent[p] == e) {
-                    countsAtPeak[p] = counts.clone();
-                }
+            while (next < wanted && (order[next] >>> 8) == e) {
+                countsAtPeak[(int) (order[next] & 0xff)] = counts.clone();
+                next++;
             }
         }
         List<PhasePeak> out = new ArrayList<>();

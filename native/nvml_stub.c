@@ -1,0 +1,215 @@
+/*
+ * Stub libnvidia-ml.so.1: the NVML calls gpumem makes, with NVML's struct layouts (nvml.h, R580), over the fake
+ * device of stub_common.h. When the stub libcudart.so.13 is loaded in the same process its allocations show up
+ * in device and per-process use, as a real driver would show them.
+ */
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <stdio.h>
+#include <unistd.h>
+#include "stub_common.h"
+
+typedef int nvmlReturn_t;
+enum {
+    NVML_SUCCESS = 0, NVML_ERROR_UNINITIALIZED = 1, NVML_ERROR_INVALID_ARGUMENT = 2,
+    NVML_ERROR_NOT_SUPPORTED = 3, NVML_ERROR_NO_PERMISSION = 4, NVML_ERROR_NOT_FOUND = 6,
+    NVML_ERROR_INSUFFICIENT_SIZE = 7, NVML_ERROR_DRIVER_NOT_LOADED = 9, NVML_ERROR_GPU_IS_LOST = 15,
+    NVML_ERROR_UNKNOWN = 999
+};
+
+struct nvmlDevice_st { int index; };
+typedef struct nvmlDevice_st *nvmlDevice_t;
+typedef struct { unsigned long long total, free, used; } nvmlMemory_t;
+typedef struct { unsigned int version; unsigned long long total, reserved, free, used; } nvmlMemory_v2_t;
+typedef struct {
+    unsigned int pid;
+    unsigned long long usedGpuMemory;
+    unsigned int gpuInstanceId;
+    unsigned int computeInstanceId;
+} nvmlProcessInfo_t;
+typedef struct {
+    unsigned int gpuUtilization;
+    unsigned int memoryUtilization;
+    unsigned long long maxMemoryUsage;
+    unsigned long long time;
+    unsigned long long startTime;
+    unsigned int isRunning;
+    unsigned int reserved[5];
+} nvmlAccountingStats_t;
+
+#define NVML_MEMORY_V2 ((unsigned int) (sizeof(nvmlMemory_v2_t) | (2 << 24U)))
+
+static struct nvmlDevice_st devices[8] = {{0}, {1}, {2}, {3}, {4}, {5}, {6}, {7}};
+static int initialised;
+
+/* the stub cudart's state, when it is loaded in this process */
+static unsigned long long cudart_call(const char *name) {
+    void *h = dlopen("libcudart.so.13", RTLD_LAZY | RTLD_NOLOAD);
+    if (h == NULL) return 0;
+    unsigned long long (*f)(void) = (unsigned long long (*)(void)) dlsym(h, name);
+    unsigned long long v = f == NULL ? 0 : f();
+    dlclose(h);
+    return v;
+}
+
+static unsigned long long own_use(void) {
+    void *h = dlopen("libcudart.so.13", RTLD_LAZY | RTLD_NOLOAD);
+    if (h == NULL) return 0;
+    int (*ctx)(void) = (int (*)(void)) dlsym(h, "gpumemStubContext");
+    int has = ctx != NULL && ctx();
+    dlclose(h);
+    return has ? STUB_CONTEXT() + cudart_call("gpumemStubAllocated") : 0;
+}
+
+static nvmlReturn_t check(nvmlDevice_t d) {
+    if (!initialised) return NVML_ERROR_UNINITIALIZED;
+    if (d == NULL || d->index < 0 || (unsigned int) d->index >= STUB_DEVICES()) return NVML_ERROR_INVALID_ARGUMENT;
+    return NVML_SUCCESS;
+}
+
+nvmlReturn_t nvmlInit_v2(void) {
+    if (stub_fail("init")) return NVML_ERROR_DRIVER_NOT_LOADED;
+    initialised = 1;
+    return NVML_SUCCESS;
+}
+
+nvmlReturn_t nvmlShutdown(void) {
+    if (!initialised) return NVML_ERROR_UNINITIALIZED;
+    initialised = 0;
+    return NVML_SUCCESS;
+}
+
+const char *nvmlErrorString(nvmlReturn_t r) {
+    switch (r) {
+        case NVML_SUCCESS: return "Success";
+        case NVML_ERROR_UNINITIALIZED: return "Uninitialized";
+        case NVML_ERROR_INVALID_ARGUMENT: return "Invalid Argument";
+        case NVML_ERROR_NOT_SUPPORTED: return "Not Supported";
+        case NVML_ERROR_NO_PERMISSION: return "Insufficient Permissions";
+        case NVML_ERROR_NOT_FOUND: return "Not Found";
+        case NVML_ERROR_INSUFFICIENT_SIZE: return "Insufficient Size";
+        case NVML_ERROR_DRIVER_NOT_LOADED: return "Driver Not Loaded";
+        case NVML_ERROR_GPU_IS_LOST: return "GPU is lost";
+        default: return "Unknown Error";
+    }
+}
+
+nvmlReturn_t nvmlDeviceGetCount_v2(unsigned int *count) {
+    if (!initialised) return NVML_ERROR_UNINITIALIZED;
+    *count = STUB_DEVICES();
+    return NVML_SUCCESS;
+}
+
+nvmlReturn_t nvmlDeviceGetHandleByIndex_v2(unsigned int index, nvmlDevice_t *device) {
+    if (!initialised) return NVML_ERROR_UNINITIALIZED;
+    if (index >= STUB_DEVICES() || index >= 8) return NVML_ERROR_INVALID_ARGUMENT;
+    *device = &devices[index];
+    return NVML_SUCCESS;
+}
+
+nvmlReturn_t nvmlDeviceGetName(nvmlDevice_t d, char *name, unsigned int length) {
+    nvmlReturn_t rc = check(d);
+    if (rc != NVML_SUCCESS) return rc;
+    if (snprintf(name, length, "GPUMEM STUB GPU %d", d->index) >= (int) length) return NVML_ERROR_INSUFFICIENT_SIZE;
+    return NVML_SUCCESS;
+}
+
+nvmlReturn_t nvmlDeviceGetUUID(nvmlDevice_t d, char *uuid, unsigned int length) {
+    nvmlReturn_t rc = check(d);
+    if (rc != NVML_SUCCESS) return rc;
+    if (snprintf(uuid, length, "GPU-57ab0000-0000-0000-0000-00000000000%d", d->index) >= (int) length)
+        return NVML_ERROR_INSUFFICIENT_SIZE;
+    return NVML_SUCCESS;
+}
+
+nvmlReturn_t nvmlSystemGetDriverVersion(char *v, unsigned int length) {
+    if (!initialised) return NVML_ERROR_UNINITIALIZED;
+    snprintf(v, length, "580.00-stub");
+    return NVML_SUCCESS;
+}
+
+nvmlReturn_t nvmlSystemGetNVMLVersion(char *v, unsigned int length) {
+    snprintf(v, length, "13.580.00-stub");
+    return NVML_SUCCESS;
+}
+
+nvmlReturn_t nvmlSystemGetCudaDriverVersion(int *v) {
+    if (!initialised) return NVML_ERROR_UNINITIALIZED;
+    *v = 13000;
+    return NVML_SUCCESS;
+}
+
+nvmlReturn_t nvmlDeviceGetMemoryInfo(nvmlDevice_t d, nvmlMemory_t *m) {
+    nvmlReturn_t rc = check(d);
+    if (rc != NVML_SUCCESS) return rc;
+    if (stub_fail("memory")) return NVML_ERROR_GPU_IS_LOST;
+    unsigned long long used = STUB_RESERVED() + STUB_USED() + own_use() + stub_env_ull("GPUMEM_STUB_FOREIGN_BYTES", 0);
+    m->total = STUB_TOTAL();
+    m->used = used;
+    m->free = used >= m->total ? 0 : m->total - used;
+    return NVML_SUCCESS;
+}
+
+nvmlReturn_t nvmlDeviceGetMemoryInfo_v2(nvmlDevice_t d, nvmlMemory_v2_t *m) {
+    nvmlReturn_t rc = check(d);
+    if (rc != NVML_SUCCESS) return rc;
+    if (stub_fail("memory")) return NVML_ERROR_GPU_IS_LOST;
+    if (stub_fail("notsupported")) return NVML_ERROR_NOT_SUPPORTED;
+    if (m->version != NVML_MEMORY_V2) return NVML_ERROR_INVALID_ARGUMENT;
+    m->total = STUB_TOTAL();
+    m->reserved = STUB_RESERVED();
+    m->used = STUB_USED() + own_use() + stub_env_ull("GPUMEM_STUB_FOREIGN_BYTES", 0);
+    unsigned long long busy = m->used + m->reserved;
+    m->free = busy >= m->total ? 0 : m->total - busy;
+    return NVML_SUCCESS;
+}
+
+nvmlReturn_t nvmlDeviceGetComputeRunningProcesses_v3(nvmlDevice_t d, unsigned int *count, nvmlProcessInfo_t *infos) {
+    nvmlReturn_t rc = check(d);
+    if (rc != NVML_SUCCESS) return rc;
+    if (stub_fail("notsupported")) return NVML_ERROR_NOT_SUPPORTED;
+    nvmlProcessInfo_t list[2];
+    unsigned int n = 0;
+    unsigned long long own = own_use();
+    if (own > 0) {
+        list[n].pid = (unsigned int) getpid();
+        list[n].usedGpuMemory = own;
+        list[n].gpuInstanceId = 0xFFFFFFFF;
+        list[n].computeInstanceId = 0xFFFFFFFF;
+        n++;
+    }
+    unsigned long long foreign = stub_env_ull("GPUMEM_STUB_FOREIGN_BYTES", 0);
+    if (foreign > 0) {
+        list[n].pid = 4242;
+        list[n].usedGpuMemory = foreign;
+        list[n].gpuInstanceId = 0xFFFFFFFF;
+        list[n].computeInstanceId = 0xFFFFFFFF;
+        n++;
+    }
+    if (infos == NULL || *count < n) {
+        *count = n;
+        return n == 0 ? NVML_SUCCESS : NVML_ERROR_INSUFFICIENT_SIZE;
+    }
+    for (unsigned int i = 0; i < n; i++) infos[i] = list[i];
+    *count = n;
+    return NVML_SUCCESS;
+}
+
+nvmlReturn_t nvmlDeviceGetAccountingMode(nvmlDevice_t d, int *mode) {
+    nvmlReturn_t rc = check(d);
+    if (rc != NVML_SUCCESS) return rc;
+    if (stub_fail("notsupported")) return NVML_ERROR_NOT_SUPPORTED;
+    *mode = stub_env_ull("GPUMEM_STUB_ACCOUNTING", 0) ? 1 : 0;
+    return NVML_SUCCESS;
+}
+
+nvmlReturn_t nvmlDeviceGetAccountingStats(nvmlDevice_t d, unsigned int pid, nvmlAccountingStats_t *s) {
+    nvmlReturn_t rc = check(d);
+    if (rc != NVML_SUCCESS) return rc;
+    if (!stub_env_ull("GPUMEM_STUB_ACCOUNTING", 0)) return NVML_ERROR_NOT_SUPPORTED;
+    if (pid != (unsigned int) getpid() || own_use() == 0) return NVML_ERROR_NOT_FOUND;
+    memset(s, 0, sizeof(*s));
+    s->maxMemoryUsage = STUB_CONTEXT() + cudart_call("gpumemStubPeak");
+    s->isRunning = 1;
+    return NVML_SUCCESS;
+}

@@ -1,0 +1,37 @@
+package dev.gpumem.measure.run;
+
+import dev.gpumem.estimate.RunConfig;
+import dev.gpumem.estimate.alloc.CachingAllocatorModel;
+import dev.gpumem.estimate.plan.AllocationPlan;
+import dev.gpumem.measure.RunnerKind;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Function;
+
+/**
+ * Everything a measurement needs, as the CLI parsed it.
+ *
+ * @param kind           the runner
+ * @param request        the estimate request the workload follows, or null (external command without one)
+ * @param plan           the allocation plan for replay / replay-cca, or null
+ * @param allocatorModel makes the caching-allocator model for replay-cca, or null
+ * @param command        the external command, or empty
+ * @param device         GPU index asked for with --device, or null for "GPU 0 if there is one, else the CPU"
+ * @param forceCpu       --cpu: measure on the CPU twin even where a GPU exists
+ * @param hostLimitBytes the CPU twin's "device size" for replay (allocations beyond it are out of memory), or -1
+ * @param sampleHz       requested sample rate
+ * @param timeout        time limit for the workload, or null
+ * @param workDir        folder for the child's stdout, stderr and markers files
+ */
+public record MeasureSpec(RunnerKind kind, RunConfig request, AllocationPlan plan,
+                          Function<CachingAllocatorModel.SegmentSource, CachingAllocatorModel> allocatorModel,
+                          List<String> command, Integer device, boolean forceCpu, long hostLimitBytes,
+                          double sampleHz, Duration timeout, Path workDir) {
+    public MeasureSpec {
+        Objects.requireNonNull(kind, "kind");
+        command = List.copyOf(command);
+        Objects.requireNonNull(workDir, "workDir");
+    }
+}

@@ -1,0 +1,131 @@
+package dev.gpumem.measure.run;
+
+import dev.gpumem.measure.DeviceMemory;
+import dev.gpumem.measure.DeviceUnavailableException;
+import dev.gpumem.measure.MeasurementSession;
+import dev.gpumem.measure.Probe;
+import dev.gpumem.measure.RunEvent;
+import dev.gpumem.measure.Runner;
+import dev.gpumem.measure.RunnerKind;
+import dev.gpumem.measure.cuda.CudaMemory;
+import dev.gpumem.measure.cuda.CudaRuntime;
+import dev.gpumem.measure.external.ExternalCommandRunner;
+import dev.gpumem.measure.host.HostMemory;
+import dev.gpumem.measure.host.RssProbe;
+import dev.gpumem.measure.nvml.Nvml;
+import dev.gpumem.measure.nvml.NvmlDevice;
+import dev.gpumem.measure.nvml.NvmlProbe;
+import dev.gpumem.measure.replay.ReplayRunner;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/** Runs one measurement: target, probe, runner, session. */
+public final class Measurements {
+
+    /**
+     * A finished measurement.
+     *
+     * @param measurement the profile and the outcome
+     * @param external    the external runner (for its output files), or null
+     */
+    public record Done(MeasurementSession.Measurement measurement, ExternalCommandRunner external) {
+    }
+
+    private Measurements() {
+    }
+
+    /**
+     * @param notices receives one-line notices for the user (e.g. "no GPU: measuring on the CPU")
+     * @throws DeviceUnavailableException when the device asked for cannot be used (exit code 3)
+     * @throws IllegalArgumentException   when the spec does not fit the runner (exit code 2)
+     */
+    public static Done run(MeasureSpec spec, MeasurementSession.Setup setup, Consumer<String> notices)
+            throws InterruptedException {
+        Gpu gpu = spec.forceCpu() ? null : openGpu(spec, notices);
+        try (Probe probe = gpu == null ? new RssProbe() : probeFor(gpu, spec)) {
+            ExternalCommandRunner external = null;
+            Runner runner;
+            switch (spec.kind()) {
+                case REPLAY, REPLAY_CCA -> runner = replay(spec, memory(spec, gpu));
+                case EXTERNAL -> {
+                    external = new ExternalCommandRunner(spec.command(), spec.workDir(), gpu == null, Map.of());
+                    runner = external;
+                }
+                // the DJL runner registers here: runner = new DjlRunner(spec.request(), gpu == null ? cpu : gpu index)
+                case DJL -> throw new IllegalArgumentException("backend: djl is not built into this gpumem yet; "
+                        + "accepted now: replay, replay-cca, external");
+                default -> throw new IllegalStateException("unknown runner " + spec.kind());
+            }
+            MeasurementSession session = new MeasurementSession(probe, setup);
+            if (gpu == null && spec.kind() != RunnerKind.EXTERNAL && System.getenv("MALLOC_MMAP_THRESHOLD_") == null) {
+                session.event(new RunEvent(RunEvent.Kind.NOTE, null, "MALLOC_MMAP_THRESHOLD_ is not set for this JVM: "
+                        + "freed host blocks below glibc's dynamic mmap threshold (at most 32 MiB) may stay resident",
+                        null));
+            }
+            MeasurementSession.Measurement m = session.run(runner);
+            return new Done(m, external);
+        }
+    }
+
+    private record Gpu(Nvml nvml, NvmlDevice device) {
+    }
+
+    /** GPU {@code --device} (or 0); without --device a missing GPU means the CPU twin, with a notice. */
+    private static Gpu openGpu(MeasureSpec spec, Consumer<String> notices) {
+        int index = spec.device() == null ? 0 : spec.device();
+        Nvml nvml;
+        try {
+            nvml = Nvml.open();
+        } catch (DeviceUnavailableException e) {
+            if (spec.device() != null) {
+                throw e;
+            }
+            notices.accept("no GPU (" + e.getMessage() + "): measuring on the CPU");
+            return null;
+        }
+        try {
+            if (spec.device() == null && nvml.deviceCount() == 0) {
+                nvml.close();
+                notices.accept("no GPU (NVML sees no device): measuring on the CPU");
+                return null;
+            }
+            return new Gpu(nvml, nvml.device(index));
+        } catch (RuntimeException e) {
+            nvml.close();
+            throw e;
+        }
+    }
+
+    private static Probe probeFor(Gpu gpu, MeasureSpec spec) {
+        String runtime = null;
+        if (spec.kind() != RunnerKind.EXTERNAL) {
+            CudaRuntime cuda = CudaRuntime.open();
+            runtime = Nvml.cudaVersion(cuda.runtimeVersion());
+        }
+        return new NvmlProbe(gpu.nvml(), gpu.device(), runtime);
+    }
+
+    private static DeviceMemory memory(MeasureSpec spec, Gpu gpu) {
+        if (gpu == null) {
+            return new HostMemory(spec.hostLimitBytes());
+        }
+        return new CudaMemory(CudaRuntime.open(), gpu.device().index());
+    }
+
+    private static Runner replay(MeasureSpec spec, DeviceMemory memory) {
+        if (spec.plan() == null || spec.plan().events().isEmpty()) {
+            memory.close();
+            throw new IllegalArgumentException("replay: the estimator produced an empty allocation plan for this "
+                    + "request; nothing to replay");
+        }
+        if (spec.kind() == RunnerKind.REPLAY) {
+            return ReplayRunner.direct(spec.plan(), memory);
+        }
+        if (spec.allocatorModel() == null) {
+            memory.close();
+            throw new IllegalArgumentException("backend: replay-cca needs the caching-allocator model, which this "
+                    + "build does not have yet; use --backend replay");
+        }
+        return ReplayRunner.caching(spec.plan(), memory, spec.allocatorModel());
+    }
+}
