@@ -210,7 +210,7 @@ public final class DjlRunner implements Runner {
                     "step time %.2f s (first, with state creation), %.2f s (second); load %.2f s; %s of "
                             + "parameters, %s of optimizer states; %s",
                     (t2 - t1) / 1e9, (t3 - t2) / 1e9, (t1 - t0) / 1e9, ByteFormat.human(w.parameterBytes()),
-                    ByteFormat.human(opt.stateBytes()), semantics()), null));
+                    ByteFormat.human(opt.stateBytes()), semantics(a)), null));
             return new RunOutcome.Completed();
         } catch (EngineException e) {
             String msg = String.valueOf(e.getMessage());
@@ -225,9 +225,13 @@ public final class DjlRunner implements Runner {
         }
     }
 
-    private static String semantics() {
+    private static String semantics(Architecture a) {
         return "PyTorch-eager lifetimes (intermediates closed when used), foreach optimizer semantics with DJL "
-                + "states, zero_grad(set_to_none=True), no dropout, SiLU as x·sigmoid(x)";
+                + "states, zero_grad(set_to_none=True), no dropout"
+                + (a.activation() == Architecture.Activation.SILU ? ", SiLU as x·sigmoid(x) (one b·s·i more per "
+                        + "layer than torch's fused silu)" : "")
+                + (a.activation() == Architecture.Activation.GELU_TANH ? ", tanh GELU run as the exact GELU (same "
+                        + "bytes)" : "");
     }
 
     /** Records whether glibc's mmap threshold is pinned (freed tensors then return to the OS at once). */
