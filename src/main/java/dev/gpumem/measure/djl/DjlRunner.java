@@ -54,7 +54,9 @@ public final class DjlRunner implements Runner {
         this.config = Objects.requireNonNull(config, "config");
         this.gpuIndex = gpuIndex;
         DjlSupport.check(config, inventory.architecture());
-        this.dtype = config.precision() == RunConfig.Precision.FP16 ? DataType.FLOAT16 : DataType.FLOAT32;
+        // fp32 only (DjlSupport refuses the rest); the forward keeps HF's half-precision casts for a DJL that can
+        // differentiate toType
+        this.dtype = DataType.FLOAT32;
     }
 
     /**
@@ -104,12 +106,19 @@ public final class DjlRunner implements Runner {
     @Override
     public void prepare() {
         engine = loadEngine();
-        Device device = device();
-        if (gpuIndex >= 0 && engine.getGpuCount() <= gpuIndex) {
-            throw new DeviceUnavailableException("DJL's PyTorch engine sees " + engine.getGpuCount()
-                    + " GPU(s), so cuda:" + gpuIndex + " cannot be used (is PYTORCH_FLAVOR=cu128 set?)");
+        root = engine.newBaseManager(device());
+        if (gpuIndex >= 0) {
+            // DJL's own GPU count goes through a JNA probe of an unversioned libcudart.so that is often absent;
+            // a one-element array on the device asks libtorch itself
+            try (NDArray probe = root.ones(new Shape(1))) {
+                probe.toFloatArray();
+            } catch (EngineException | IllegalArgumentException e) {
+                close();
+                throw new DeviceUnavailableException("DJL's PyTorch engine cannot use cuda:" + gpuIndex + " ("
+                        + firstLine(String.valueOf(e.getMessage())) + "); it needs a CUDA libtorch 2.7.1: "
+                        + "PYTORCH_LIBRARY_PATH and PYTORCH_FLAVOR=cu128", e);
+            }
         }
-        root = engine.newBaseManager(device);
         warmUp();
     }
 

@@ -39,11 +39,18 @@ public final class DjlSupport {
         if (config.precision() == Precision.BF16) {
             // DataType.BFLOAT16 arrays abort the JVM inside DJL 0.36's PyTorch JNI ("terminate called without an
             // active exception") on creation and on toType: there is no way to run it safely.
-            refuse("precision: bf16 aborts DJL 0.36's PyTorch JNI; the djl backend accepts fp32 or fp16");
+            refuse("precision: bf16 aborts DJL 0.36's PyTorch JNI; the djl backend accepts fp32");
         }
         if (config.precision().isAmp()) {
             refuse("precision: DJL has no autocast, so " + config.precision().wire()
-                    + " cannot run; the djl backend accepts fp32 or fp16");
+                    + " cannot run; the djl backend accepts fp32");
+        }
+        if (config.precision() == Precision.FP16) {
+            // HF's fp16 step upcasts the softmax, the norms and the logits to fp32; DJL 0.36's toType is not
+            // recorded by autograd (measured: the loss then "does not require grad"), and CPU fp16 GEMMs are
+            // emulated (32 s for one 256x2048x8192 matmul here), so a faithful fp16 step cannot run
+            refuse("precision: fp16 cannot run in DJL 0.36 (its dtype casts are not differentiable); the djl "
+                    + "backend accepts fp32");
         }
         if (config.masterWeights()) {
             refuse("master_weights: the djl backend keeps no fp32 master copy; accepted: false");
