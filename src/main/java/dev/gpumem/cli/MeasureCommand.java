@@ -3,6 +3,7 @@ package dev.gpumem.cli;
 import dev.gpumem.estimate.Estimator;
 import dev.gpumem.estimate.RunConfig;
 import dev.gpumem.estimate.plan.AllocationPlan;
+import dev.gpumem.measure.djl.DjlSupport;
 import dev.gpumem.estimate.alloc.PytorchCachingAllocator;
 import dev.gpumem.io.GpuPresetsJson;
 import dev.gpumem.io.ProfileFiles;
@@ -86,6 +87,10 @@ public final class MeasureCommand implements Callable<Integer> {
             description = "CPU twin of replay: refuse allocations beyond this many GiB (1024-based) as out of memory")
     Double hostLimitGib;
 
+    @Option(names = "--layers", paramLabel = "N",
+            description = "run the model truncated to N blocks (recorded as model_overrides num_hidden_layers = N)")
+    Integer layers;
+
     @Option(names = "--sample-hz", defaultValue = "1000", description = "sampler rate, per second (default 1000)")
     double sampleHz;
 
@@ -116,7 +121,22 @@ public final class MeasureCommand implements Callable<Integer> {
             throw UserError.badInput("sample-hz: must be a positive number, got " + sampleHz);
         }
         RunConfig request = request();
+        if (layers != null) {
+            if (request == null) {
+                throw UserError.badInput("layers: needs a request (--request FILE.json or --model ...)");
+            }
+            request = DjlSupport.truncated(request, layers);
+        }
         AllocationPlan plan = null;
+        if (kind == RunnerKind.DJL) {
+            if (request == null) {
+                throw UserError.badInput("request: the djl backend needs a request (--request FILE.json or --model ...)");
+            }
+            // the profile records what the DJL step runs: the truncation and dropout off (DjlSupport.asRun)
+            Inventory inventory = new ModelLoader().load(request.model(), request.modelOverrides());
+            DjlSupport.check(request, inventory.architecture());
+            request = DjlSupport.asRun(request, inventory.architecture());
+        }
         if (kind == RunnerKind.REPLAY || kind == RunnerKind.REPLAY_CCA) {
             if (request == null) {
                 throw UserError.badInput("request: replay needs a request (--request FILE.json or --model ...)");

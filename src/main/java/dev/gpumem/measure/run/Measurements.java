@@ -8,6 +8,7 @@ import dev.gpumem.measure.RunEvent;
 import dev.gpumem.measure.Runner;
 import dev.gpumem.measure.RunnerKind;
 import dev.gpumem.measure.cuda.CudaMemory;
+import dev.gpumem.measure.djl.DjlRunner;
 import dev.gpumem.measure.cuda.CudaRuntime;
 import dev.gpumem.measure.external.ExternalCommandRunner;
 import dev.gpumem.measure.host.HostMemory;
@@ -16,6 +17,8 @@ import dev.gpumem.measure.nvml.Nvml;
 import dev.gpumem.measure.nvml.NvmlDevice;
 import dev.gpumem.measure.nvml.NvmlProbe;
 import dev.gpumem.measure.replay.ReplayRunner;
+import dev.gpumem.model.Inventory;
+import dev.gpumem.model.hf.ModelLoader;
 import java.util.Map;
 import java.util.function.Consumer;
 
@@ -51,9 +54,7 @@ public final class Measurements {
                     external = new ExternalCommandRunner(spec.command(), spec.workDir(), gpu == null, Map.of());
                     runner = external;
                 }
-                // the DJL runner registers here: runner = new DjlRunner(spec.request(), gpu == null ? cpu : gpu index)
-                case DJL -> throw new IllegalArgumentException("backend: djl is not built into this gpumem yet; "
-                        + "accepted now: replay, replay-cca, external");
+                case DJL -> runner = djl(spec, gpu);
                 default -> throw new IllegalStateException("unknown runner " + spec.kind());
             }
             MeasurementSession session = new MeasurementSession(probe, setup);
@@ -103,6 +104,16 @@ public final class Measurements {
             runtime = Nvml.cudaVersion(cuda.runtimeVersion());
         }
         return new NvmlProbe(gpu.nvml(), gpu.device(), runtime);
+    }
+
+    /** The DJL training step, on the CPU twin or on the GPU NVML opened (same index for CUDA). */
+    private static Runner djl(MeasureSpec spec, Gpu gpu) {
+        if (spec.request() == null) {
+            throw new IllegalArgumentException("request: the djl backend needs a request (--request FILE.json or "
+                    + "--model ...)");
+        }
+        Inventory inventory = new ModelLoader().load(spec.request().model(), spec.request().modelOverrides());
+        return DjlRunner.of(inventory, spec.request(), gpu == null ? null : gpu.device().index());
     }
 
     private static DeviceMemory memory(MeasureSpec spec, Gpu gpu) {

@@ -1,0 +1,63 @@
+package dev.gpumem.measure.djl;
+
+import dev.gpumem.model.Architecture;
+import dev.gpumem.model.Architecture.Activation;
+import dev.gpumem.model.Architecture.MlpKind;
+import dev.gpumem.model.Architecture.NormKind;
+import dev.gpumem.model.Architecture.PositionKind;
+import dev.gpumem.model.Architecture.StackKind;
+import dev.gpumem.model.Inventory;
+import dev.gpumem.model.InventoryBuilder;
+import dev.gpumem.model.ParamGroup;
+import dev.gpumem.model.TensorSpec;
+import dev.gpumem.units.DType;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The test models, written out from their published Hugging Face config.json files (meta-llama/Llama-3.2-1B and
+ * openai-community/gpt2), so the tests need neither the model loader nor the shared folder.
+ */
+final class Shapes {
+    private Shapes() {
+    }
+
+    /** Llama-3.2-1B: h 2048, 32 heads, 8 KV heads, head_dim 64, i 8192, v 128256, tied, RMSNorm, SwiGLU, RoPE. */
+    static Architecture llama32_1b(int layers) {
+        return new Architecture("llama", StackKind.DECODER_ONLY, 2048, layers, 0, 32, 8, 64, 8192, 128256, 131072,
+                NormKind.RMS_NORM, MlpKind.GATED, Activation.SILU, PositionKind.ROPE, false, false, true, false, 0.0,
+                0.0, Architecture.Moe.NONE, Architecture.Head.causalLm(), Architecture.Quantization.NONE,
+                DType.BF16);
+    }
+
+    /**
+     * Qwen2.5-0.5B: h 896, 14 heads, 2 KV heads, head_dim 64, i 4864, v 151936, tied, RMSNorm, SwiGLU, RoPE, q/k/v
+     * biases (the architecture's single flag gives o_proj one too, as InventoryBuilder does: 896 parameters a layer).
+     */
+    static Architecture qwen25_05b(int layers) {
+        return new Architecture("qwen2", StackKind.DECODER_ONLY, 896, layers, 0, 14, 2, 64, 4864, 151936, 32768,
+                NormKind.RMS_NORM, MlpKind.GATED, Activation.SILU, PositionKind.ROPE, true, false, true, false, 0.0,
+                0.0, Architecture.Moe.NONE, Architecture.Head.causalLm(), Architecture.Quantization.NONE,
+                DType.BF16);
+    }
+
+    /** GPT-2 (124M): h 768, 12 heads, i 3072, v 50257, 1024 learned positions, LayerNorm, gelu_new, biases, tied. */
+    static Architecture gpt2(int layers) {
+        return new Architecture("gpt2", StackKind.DECODER_ONLY, 768, layers, 0, 12, 12, 64, 3072, 50257, 1024,
+                NormKind.LAYER_NORM, MlpKind.PLAIN, Activation.GELU_TANH, PositionKind.LEARNED, true, true, true,
+                false, 0.1, 0.1, Architecture.Moe.NONE, Architecture.Head.causalLm(),
+                Architecture.Quantization.NONE, DType.FP32);
+    }
+
+    /** The inventory of {@code a}: the Llama-style layout plus GPT-2's position table where it has one. */
+    static Inventory inventory(Architecture a) {
+        Inventory base = InventoryBuilder.decoder(a.modelType(), a, List.of());
+        if (a.positions() != PositionKind.LEARNED) {
+            return base;
+        }
+        List<TensorSpec> t = new ArrayList<>(base.tensors());
+        t.add(1, TensorSpec.of("transformer.wpe.weight", a.checkpointDtype(), ParamGroup.EMBEDDING, -1,
+                a.maxPositions(), a.hiddenSize()));
+        return new Inventory(base.source(), a, t, base.warnings());
+    }
+}
