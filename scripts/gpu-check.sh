@@ -160,7 +160,7 @@ if (( djl_ok )); then
   for entry in "${matrix[@]:0:2}"; do
     id="${entry%%|*}"
     step "djl-$id" 120 env PYTORCH_LIBRARY_PATH="$torch_lib" PYTORCH_FLAVOR=cu128 DJL_CACHE_DIR="$out/djl-cache" \
-      ENGINE_CACHE_DIR="$out/djl-cache" "${gpumem[@]}" measure --backend djl --request "$(request_file "$id" "")" \
+      ENGINE_CACHE_DIR="$out/djl-cache" "${gpumem[@]}" measure --backend djl --request "$(request_file "$id" eager)" \
       --timeout 110 --out "$out/profiles"
   done
 else
