@@ -45,8 +45,6 @@ public final class DjlRunner implements Runner {
     private final int gpuIndex;
     private final DataType dtype;
     private Engine engine;
-    /** test hook passed to the forward pass */
-    java.util.function.Consumer<String> trace;
     private NDManager root;
 
     private DjlRunner(Inventory inventory, RunConfig config, int gpuIndex) {
@@ -224,8 +222,7 @@ public final class DjlRunner implements Runner {
         } catch (EngineException e) {
             String msg = String.valueOf(e.getMessage());
             if (msg.contains("out of memory") || msg.contains("not enough memory")) {
-                return new RunOutcome.OutOfMemory(ctx.currentPhase().equals("unmarked") ? phase
-                        : ctx.currentPhase(), -1, -1);
+                return new RunOutcome.OutOfMemory(ctx.currentPhase(), requestedBytes(msg), -1);
             }
             return new RunOutcome.ChildFailed(-1, "DJL training step failed: " + firstLine(msg));
         } finally {
@@ -263,7 +260,6 @@ public final class DjlRunner implements Runner {
     private void step(Architecture a, DecoderWeights w, TorchOptimizer opt, NDManager parent, int batch, int seq,
                       RunContext ctx) {
         DecoderForward fwd = new DecoderForward(a, w, dtype, batch, seq);
-        fwd.trace = ctx == null ? null : trace;
         try (NDManager s = parent.newSubManager()) {
             begin(ctx, Phase.FORWARD, s);
             NDArray ids = s.randomInteger(0, a.vocabSize(), new Shape(batch, seq), DataType.INT64);
@@ -322,6 +318,28 @@ public final class DjlRunner implements Runner {
         try (NDArray one = m.ones(new Shape(1))) {
             one.toFloatArray();
         }
+    }
+
+    /**
+     * @return the bytes an out-of-memory message says were asked for: libtorch's CPU allocator writes "you tried
+     *         to allocate N bytes", its CUDA allocator "Tried to allocate 2.00 GiB" (or MiB/KiB); -1 when absent
+     */
+    static long requestedBytes(String message) {
+        java.util.regex.Matcher cpu = java.util.regex.Pattern.compile("allocate (\\d+) bytes").matcher(message);
+        if (cpu.find()) {
+            return Long.parseLong(cpu.group(1));
+        }
+        java.util.regex.Matcher cuda = java.util.regex.Pattern.compile("allocate ([0-9.]+) (GiB|MiB|KiB)")
+                .matcher(message);
+        if (cuda.find()) {
+            double unit = switch (cuda.group(2)) {
+                case "GiB" -> 1024.0 * 1024 * 1024;
+                case "MiB" -> 1024.0 * 1024;
+                default -> 1024.0;
+            };
+            return Math.round(Double.parseDouble(cuda.group(1)) * unit);
+        }
+        return -1;
     }
 
     private static String firstLine(String s) {
