@@ -38,7 +38,6 @@ import java.util.Objects;
  * its thread pools and the math library's buffers belong to the baseline, not to the workload.
  */
 public final class DjlRunner implements Runner {
-    private static final int WARM_UP_SEQ = 64;
 
     private final Inventory inventory;
     private final RunConfig config;
@@ -152,11 +151,13 @@ public final class DjlRunner implements Runner {
     }
 
     /**
-     * One large linear layer forward and backward, then one training step of the model cut to one block at a
-     * short sequence, so that kernels, thread pools, JIT-compiled code and the CPU GEMM library's packing buffers
-     * (sized by the largest GEMM blocks it has seen: 5.5 MiB appeared at the first 512x768x3072 GEMM after a small
-     * warm-up, none after a large one) exist before the baseline: they belong to the runtime, not the workload.
-     * Its tensors are freed before the baseline is read.
+     * One large linear layer forward and backward, then one training step of the model cut to one block at the
+     * run's batch and sequence, so that kernels, thread pools, JIT-compiled code and the CPU GEMM library's
+     * packing buffers exist before the baseline: they belong to the runtime, not the workload. The GEMM library
+     * keeps buffers sized by the largest GEMMs it has seen (measured: 5.5 MiB appeared at the first 512x768x3072
+     * GEMM after a small warm-up, and about 10 MiB at the first LM-head GEMM larger than a 64-token warm-up's; with
+     * the full-size LM head in the warm-up every phase is within 0.4 % of the tensor account). The warm-up's
+     * tensors are freed before the baseline is read; it costs about one block's and the LM head's step time.
      */
     private void warmUp() {
         try (NDManager m = root.newSubManager(); GradientCollector gc = engine.newGradientCollector()) {
@@ -169,12 +170,12 @@ public final class DjlRunner implements Runner {
             NDArray y = ai.djl.nn.core.Linear.linear(x, weight, bias).singletonOrThrow();
             gc.backward(y.mean());
         }
-        // the model's own widths (GEMM shapes, vocabulary) with one block and a short sequence
+        // the model's own widths (GEMM shapes, vocabulary) and token count, with one block
         Architecture small = inventory.architecture().withNumLayers(1);
         try (NDManager m = root.newSubManager(); DecoderWeights w = DecoderWeights.create(small, m, dtype)) {
             TorchOptimizer opt = TorchOptimizer.of(config.optimizer());
             try {
-                step(small, w, opt, m, 1, Math.min(WARM_UP_SEQ, config.seq()), null);
+                step(small, w, opt, m, config.batch(), config.seq(), null);
             } finally {
                 opt.close();
             }
