@@ -1,44 +1,197 @@
 #!/usr/bin/env bash
-# The measurement checks to run on a GPU machine, in one go (a few minutes on an H100): doctor, replay and
-# replay-cca of a small model, and scripts/torch_step.py under the external runner when PyTorch is there.
-# Usage: scripts/gpu-check.sh [OUT_DIR]   (default: $OUT, else ./gpu-check-out)
-# Needs a built gpumem (scripts/gpumem) or GPUMEM_BUNDLE; writes profiles and logs to OUT_DIR, never to results/.
+# The whole GPU matrix in one run (issue 6), for the lent GPU machine or a GPU CI runner; under 8 minutes.
+# Run from a device bundle (scripts/device-bundle.sh) or a checkout with a JDK:
+#
+#   scripts/gpu-check.sh [OUT_DIR]               profiles and logs go to OUT_DIR, else $OUT, else ./gpu-check-out
+#                                                (never to results/: copy what should be kept there by hand)
+#
+# Steps (each with its own timeout; a step that fails is logged and the next one runs):
+#   1. machine facts: glibc, nvidia-smi, gpumem doctor (NVML v1/v2 used/reserved, driver, CUDA, processes)
+#   2. replay (cudaMalloc of the estimator's tensors) for the matrix below; later, when time allows, the same through
+#      the caching-allocator model (replay-cca)
+#   3. external PyTorch steps (scripts/torch_step.py with the machine's own torch) for the same configs, eager and
+#      sdpa attention: allocated/reserved from torch's counters, device from NVML per process
+#   4. DJL: only when scripts/djl-gate.py finds its libtorch loadable (it most likely is not: DJL 0.36 wants 2.7.1)
+#   5. gpumem compare (text, JSON, Markdown), gpumem calibrate over the GPU profiles, and compare again with that
+#      calibration (in-sample: the profiles it was fitted on)
+# GPU_CHECK_ALLOW_CPU=1 runs the same steps on the CPU twin (--cpu) with a tiny GPT-2 matrix, to test this script
+# where there is no GPU; its profiles say they are CPU profiles, and calibrate refuses them by design.
+# Exit status: 0 when every step ran, 1 when some step failed (see $OUT/gpu-check.log), 3 without an NVIDIA driver.
 set -uo pipefail
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 out="${1:-${OUT:-$PWD/gpu-check-out}}"
-mkdir -p "$out/profiles"
-gm() { "$root/scripts/gpumem" "$@"; }
-step() { echo "=== $*" | tee -a "$out/summary.txt"; }
-export CUDA_DEVICE_ORDER=PCI_BUS_ID
-{ nvidia-smi || true; ldd --version | head -1; } > "$out/machine.txt" 2>&1
-
-step "doctor"
-gm doctor > "$out/doctor.txt" 2>&1; echo "exit $?" | tee -a "$out/summary.txt"
-
-req="$out/request.json"
-printf '{"id":"gpu-check","model":"llama-3.2-1b","precision":"amp-bf16","optimizer":"adamw","batch":1,"seq":512}\n' > "$req"
-for backend in replay replay-cca; do
-  step "measure --backend $backend (llama-3.2-1b, amp-bf16, adamw, batch 1, seq 512)"
-  timeout 300 "$root/scripts/gpumem" measure --device 0 --backend "$backend" --request "$req" \
-    --out "$out/profiles" > "$out/$backend.txt" 2>&1
-  echo "exit $?" | tee -a "$out/summary.txt"
-done
-
-py="${GPUMEM_PYTHON:-}"
+# no measuring step starts after this many seconds: with the longest step (90 s) and compare/calibrate (about 30 s)
+# the whole run stays under 8 minutes
+budget_s="${GPU_CHECK_BUDGET_S:-330}"
+# a Python with PyTorch: $GPUMEM_PYTHON, the lent machine's venv, else python3
+python="${GPUMEM_PYTHON:-}"
 for cand in /opt/torch/.venv/bin/python python3; do
-  if [[ -z "$py" ]] && command -v "$cand" >/dev/null && "$cand" -c 'import torch' 2>/dev/null; then py="$cand"; fi
+  if [[ -z "$python" ]] && command -v "$cand" >/dev/null && "$cand" -c 'import torch' 2>/dev/null; then python="$cand"; fi
 done
-if [[ -n "$py" ]]; then
+[[ -n "$python" ]] || python="$(command -v python3 || true)"
+mkdir -p "$out/profiles" "$out/logs"
+log="$out/gpu-check.log"
+: > "$log"
+start=$(date +%s)
+failures=0
+
+if [[ -x "$here/bin/gpumem" ]]; then gpumem=("$here/bin/gpumem"); else gpumem=("$here/scripts/gpumem"); fi
+export GPUMEM_JAVACPP_CACHE="${GPUMEM_JAVACPP_CACHE:-${TMPDIR:-/tmp}/gpumem-javacpp}"
+export DJL_OFFLINE=true OPT_OUT_TRACKING=true
+# NVML and CUDA must number the GPUs alike (--device is an NVML index)
+export CUDA_DEVICE_ORDER=PCI_BUS_ID
+
+say() { echo "[$(( $(date +%s) - start ))s] $*" | tee -a "$log"; }
+# step NAME TIMEOUT_S COMMAND...: runs with a timeout, output to logs/NAME.log; failures are counted, not fatal
+step() {
+  local name="$1" limit="$2"; shift 2
+  if (( $(date +%s) - start > budget_s )); then say "SKIP $name (budget of ${budget_s}s spent)"; failures=$((failures + 1)); return 1; fi
+  local t0=$(date +%s)
+  timeout --kill-after=5 "$limit" "$@" > "$out/logs/$name.log" 2>&1
+  local rc=$?
+  say "$( ((rc == 0)) && echo ok || echo "FAIL rc=$rc") $name ($(( $(date +%s) - t0 ))s)"
+  if (( rc != 0 )); then failures=$((failures + 1)); tail -n 5 "$out/logs/$name.log" | sed 's/^/    /' | tee -a "$log"; fi
+  return $rc
+}
+
+# The matrix: id and the estimate request (REQUEST-SCHEMA.md), written to $out/requests/<id>.json and given to both
+# `gpumem measure --request` and, for the external steps, scripts/torch_step.py --request.
+# Llama-3.1-8B shapes truncated to 4 layers keep an 8B model's layer sizes while fitting in seconds.
+L4='"model": "llama-3.1-8b", "model_overrides": {"num_hidden_layers": 4}'
+matrix=(
+  "llama8b-l4-bf16-s512|{$L4, \"task\": \"train\", \"precision\": \"bf16\", \"optimizer\": \"adamw\", \"batch\": 1, \"seq\": 512}"
+  "llama8b-l4-bf16-s2048|{$L4, \"task\": \"train\", \"precision\": \"bf16\", \"optimizer\": \"adamw\", \"batch\": 1, \"seq\": 2048}"
+  "llama8b-l4-ampbf16-s512|{$L4, \"task\": \"train\", \"precision\": \"amp-bf16\", \"optimizer\": \"adamw\", \"batch\": 1, \"seq\": 512}"
+  "llama8b-l4-ampbf16-s2048|{$L4, \"task\": \"train\", \"precision\": \"amp-bf16\", \"optimizer\": \"adamw\", \"batch\": 1, \"seq\": 2048}"
+  "gpt2-fp32-b4-s512|{\"model\": \"gpt2\", \"task\": \"train\", \"precision\": \"fp32\", \"optimizer\": \"adamw\", \"batch\": 4, \"seq\": 512}"
+  "llama8b-l4-lora-r16|{$L4, \"task\": \"train\", \"precision\": \"bf16\", \"optimizer\": \"adamw\", \"batch\": 1, \"seq\": 1024, \"finetune\": {\"method\": \"lora\", \"rank\": 16, \"alpha\": 32, \"targets\": [\"q_proj\", \"v_proj\"]}}"
+  "llama8b-l4-infer-kv4096|{$L4, \"task\": \"inference\", \"precision\": \"bf16\", \"optimizer\": \"none\", \"batch\": 1, \"seq\": 4096, \"inference\": {\"batch\": 1, \"context_tokens\": 4096, \"kv_cache_dtype\": \"bf16\"}}"
+)
+cpu_args=(--device 0)
+if [[ "${GPU_CHECK_ALLOW_CPU:-0}" == 1 ]]; then
+  cpu_args=(--cpu)
+  matrix=(
+    "gpt2-fp32-b1-s128|{\"model\": \"gpt2\", \"task\": \"train\", \"precision\": \"fp32\", \"optimizer\": \"adamw\", \"batch\": 1, \"seq\": 128}"
+    "gpt2-infer-kv256|{\"model\": \"gpt2\", \"task\": \"inference\", \"precision\": \"fp32\", \"optimizer\": \"none\", \"batch\": 1, \"seq\": 256, \"inference\": {\"batch\": 1, \"context_tokens\": 256, \"kv_cache_dtype\": \"fp32\"}}"
+  )
+fi
+# The card's preset, so that replay plans and estimates use its architecture's device constants (Hopper's cuBLAS
+# workspace is 32 MiB, the no-GPU default's 8 MiB); unknown cards are left out of the requests.
+gpu_name="$(nvidia-smi --query-gpu=name --format=csv,noheader 2>/dev/null | head -n 1)"
+case "$gpu_name" in
+  *H200*) gpu_preset=h200-141gb ;;
+  *H100*94GB*) gpu_preset=h100-94gb ;;
+  *H100*96GB*) gpu_preset=h100-96gb ;;
+  *H100*) gpu_preset=h100-80gb ;;
+  *A100*80GB*) gpu_preset=a100-80gb ;;
+  *A100*) gpu_preset=a100-40gb ;;
+  *L40S*) gpu_preset=l40s-48gb ;;
+  *L4*) gpu_preset=l4-24gb ;;
+  *) gpu_preset="" ;;
+esac
+# Replay-only configs: torch_step.py refuses LoRA (it runs only what it can run faithfully), and without --hf it
+# builds every model as a Llama-style decoder, which GPT-2 (LayerNorm, GELU MLP, learned positions) is not.
+external_skip_re='lora|gpt2'
+mkdir -p "$out/requests"
+# request FILE for id ID with attention ATTN ("" keeps the request's default)
+request_file() {
+  local id="$1" attn="$2" body="" entry
+  for entry in "${matrix[@]}"; do [[ "${entry%%|*}" == "$id" ]] && body="${entry#*|}"; done
+  local f="$out/requests/$id${attn:+-$attn}.json"
+  if [[ -n "$attn" ]]; then body="${body%\}}, \"attention\": \"$attn\", \"id\": \"$id-$attn\"}"; else body="${body%\}}, \"id\": \"$id\"}"; fi
+  [[ -n "$gpu_preset" ]] && body="${body%\}}, \"gpu\": \"$gpu_preset\"}"
+  printf '%s\n' "$body" > "$f"
+  echo "$f"
+}
+
+say "gpu-check: out=$out budget=${budget_s}s gpumem=${gpumem[*]} python=${python:-none} gpu=${gpu_name:-none} preset=${gpu_preset:-none}"
+# 1. machine facts
+{ ldd --version 2>&1 | head -1; uname -a; cat /proc/driver/nvidia/version 2>/dev/null; } > "$out/machine.txt"
+if [[ "${GPU_CHECK_ALLOW_CPU:-0}" != 1 && ! -e /proc/driver/nvidia/version ]] && ! ldconfig -p 2>/dev/null | grep -q 'libnvidia-ml.so.1 '; then
+  say "no NVIDIA driver here (/proc/driver/nvidia/version absent, libnvidia-ml.so.1 not in ldconfig): nothing to measure"
+  exit 3
+fi
+command -v nvidia-smi >/dev/null && step nvidia-smi 30 nvidia-smi -q -d MEMORY,COMPUTE,ACCOUNTING
+step doctor 60 "${gpumem[@]}" doctor
+
+# replay steps for one backend over the matrix
+replay_all() {
+  local backend="$1" entry id
+  for entry in "${matrix[@]}"; do
+    id="${entry%%|*}"
+    step "$backend-$id" 60 "${gpumem[@]}" measure --backend "$backend" "${cpu_args[@]}" --request "$(request_file "$id" "")" \
+      --timeout 50 --out "$out/profiles"
+  done
+}
+
+# 2. replay (the most direct check of the estimate); replay-cca comes last, after the PyTorch steps, since it is the
+#    first thing to drop when the time budget runs out
+replay_all replay
+
+# 3. external PyTorch steps, eager and sdpa
+if [[ -n "$python" && -f "$here/scripts/torch_step.py" ]] \
+   && step torch-version 60 "$python" -c "import torch, sys; print(torch.__version__, torch.version.cuda, torch.cuda.is_available(), sys.version)"; then
   for attention in sdpa eager; do
-    step "measure -- torch_step.py (attention $attention) with $py"
-    printf '{"id":"gpu-check-%s","model":"llama-3.2-1b","precision":"amp-bf16","optimizer":"adamw","batch":1,"seq":512,"attention":"%s"}\n' \
-      "$attention" "$attention" > "$out/request-$attention.json"
-    timeout 400 "$root/scripts/gpumem" measure --device 0 --timeout 300 --request "$out/request-$attention.json" \
-      --out "$out/profiles" -- "$py" "$root/scripts/torch_step.py" --request "$out/request-$attention.json" \
-      > "$out/external-$attention.txt" 2>&1
-    echo "exit $?" | tee -a "$out/summary.txt"
+    for entry in "${matrix[@]}"; do
+      id="${entry%%|*}"
+      [[ "$id" =~ $external_skip_re ]] && { say "SKIP torch-$attention-$id (torch_step.py would not run this model faithfully)"; continue; }
+      req="$(request_file "$id" "$attention")"
+      step "torch-$attention-$id" 90 "${gpumem[@]}" measure --backend external "${cpu_args[@]}" --request "$req" --timeout 80 \
+        --out "$out/profiles" -- "$python" "$here/scripts/torch_step.py" --request "$req"
+    done
   done
 else
-  step "torch_step.py skipped: no Python with PyTorch (set GPUMEM_PYTHON)"
+  say "SKIP external PyTorch steps (python=${python:-none}, torch_step.py present: $([[ -f "$here/scripts/torch_step.py" ]] && echo yes || echo no), torch: $(tail -n 1 "$out/logs/torch-version.log" 2>/dev/null || echo 'not tried'))"
 fi
-cat "$out/summary.txt"
+
+# 3b. replay through the Java model of PyTorch's caching allocator
+replay_all replay-cca
+
+# 4. DJL, only if its cu128 JNI resolves against this machine's libtorch
+djl_jar="$(ls "$here"/lib/pytorch-jni-*.jar "$here"/target/lib/pytorch-jni-*.jar 2>/dev/null | head -n 1)"
+djl_ok=0
+if [[ -n "$python" && -n "$djl_jar" ]]; then
+  step djl-gate 60 "$python" "$here/scripts/djl-gate.py" "$djl_jar" "$out/djl-jni" && djl_ok=1
+  # exit 1 = the JNI does not resolve against this torch: a finding (the expected one), not a failed step
+  grep -q '^djl-gate: dead' "$out/logs/djl-gate.log" 2>/dev/null && failures=$((failures - 1))
+fi
+if (( djl_ok )); then
+  torch_lib="$("$python" -c 'import os, torch; print(os.path.join(os.path.dirname(torch.__file__), "lib"))')"
+  for entry in "${matrix[@]:0:2}"; do
+    id="${entry%%|*}"
+    step "djl-$id" 120 env PYTORCH_LIBRARY_PATH="$torch_lib" PYTORCH_FLAVOR=cu128 DJL_CACHE_DIR="$out/djl-cache" \
+      ENGINE_CACHE_DIR="$out/djl-cache" "${gpumem[@]}" measure --backend djl --request "$(request_file "$id" eager)" \
+      --timeout 110 --out "$out/profiles"
+  done
+else
+  say "SKIP DJL steps (gate: $(tail -n 1 "$out/logs/djl-gate.log" 2>/dev/null || echo 'not run'))"
+fi
+
+# 5. errors and calibration over what was measured
+mapfile -t profiles < <(find "$out/profiles" -name '*.json' | sort)
+say "${#profiles[@]} profile(s) written"
+if (( ${#profiles[@]} > 0 )); then
+  # a profile without a request (or from an older tool) would stop compare: leave those out, each named in the log
+  if ! "${gpumem[@]}" compare "${profiles[@]}" > /dev/null 2>> "$log"; then
+    comparable=()
+    for p in "${profiles[@]}"; do
+      if "${gpumem[@]}" compare "$p" > /dev/null 2>> "$log"; then comparable+=("$p"); else say "not comparable: $p"; fi
+    done
+    profiles=("${comparable[@]}")
+  fi
+  "${gpumem[@]}" compare "${profiles[@]}" > "$out/compare.txt" 2>> "$log" || failures=$((failures + 1))
+  "${gpumem[@]}" compare --json "${profiles[@]}" > "$out/compare.json" 2>> "$log"
+  "${gpumem[@]}" compare --markdown "${profiles[@]}" > "$out/compare.md" 2>> "$log"
+  gpu_profiles=()
+  for p in "${profiles[@]}"; do grep -q '"kind" : "gpu"' "$p" && gpu_profiles+=("$p"); done
+  if (( ${#gpu_profiles[@]} > 0 )) && step calibrate 60 "${gpumem[@]}" calibrate "${gpu_profiles[@]}" --out "$out/calibration.json"; then
+    # in-sample: the same profiles the constants were fitted on (a held-out check needs a second run)
+    "${gpumem[@]}" compare --calibration "$out/calibration.json" "${profiles[@]}" > "$out/compare-calibrated.txt" 2>> "$log"
+    "${gpumem[@]}" compare --calibration "$out/calibration.json" --markdown "${profiles[@]}" \
+      > "$out/compare-calibrated.md" 2>> "$log"
+  elif (( ${#gpu_profiles[@]} == 0 )); then
+    say "SKIP calibrate (no GPU profile)"
+  fi
+fi
+say "gpu-check: done in $(( $(date +%s) - start ))s, $failures failed step(s)"
+(( failures == 0 ))

@@ -40,19 +40,25 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--model", description = "model preset to estimate (default llama-3.1-8b)")
     String model = "llama-3.1-8b";
 
-    @Option(names = "--iterations", description = "estimates per round (default 20000)")
-    int iterations = 20_000;
+    @Option(names = "--warmup-seconds", description = "warm-up time before the timed estimate rounds (default 2)")
+    double warmupSeconds = 2;
 
-    @Option(names = "--rounds", description = "timed rounds / batch runs (default 5)")
+    @Option(names = "--iterations", description = "estimates per round (default: as many as the warm-up ran in half its time, about 1 s)")
+    Integer iterations;
+
+    @Option(names = "--rounds", description = "timed estimate rounds (default 5)")
     int rounds = 5;
+
+    @Option(names = "--batch-runs", description = "timed batch runs after one warm-up run (default 3)")
+    int batchRuns = 3;
 
     @Option(names = "--lines", description = "requests in the generated batch file (default 10000)")
     int lines = 10_000;
 
     @Override
     public Integer call() throws IOException {
-        if (iterations < 1 || rounds < 1 || lines < 1) {
-            throw UserError.badInput("--iterations, --rounds and --lines: must be positive integers");
+        if ((iterations != null && iterations < 1) || rounds < 1 || lines < 1 || batchRuns < 1 || warmupSeconds < 0) {
+            throw UserError.badInput("--iterations, --rounds, --batch-runs and --lines: must be positive integers");
         }
         PrintWriter out = spec.commandLine().getOut();
         RequestJson requests = new RequestJson(GpuPresetsJson.load());
@@ -61,20 +67,24 @@ public final class BenchCommand implements Callable<Integer> {
         Inventory inventory = new ModelLoader().load(model, Map.of());
         Estimator estimator = new Estimator();
         long sink = 0;
-        for (int i = 0; i < iterations; i++) {
+        long warm = 0;
+        long warmEnd = System.nanoTime() + (long) (warmupSeconds * 1e9);
+        do {
             sink += estimator.estimate(inventory, config).phases().size();
-        }
+            warm++;
+        } while (System.nanoTime() < warmEnd);
+        int n = iterations != null ? iterations : (int) Math.max(1, Math.min(Integer.MAX_VALUE, warm / Math.max(1, 2 * warmupSeconds)));
         double[] perEstimateNs = new double[rounds];
         for (int r = 0; r < rounds; r++) {
             long t0 = System.nanoTime();
-            for (int i = 0; i < iterations; i++) {
+            for (int i = 0; i < n; i++) {
                 sink += estimator.estimate(inventory, config).phases().size();
             }
-            perEstimateNs[r] = (System.nanoTime() - t0) / (double) iterations;
+            perEstimateNs[r] = (System.nanoTime() - t0) / (double) n;
         }
         out.printf(Locale.ROOT, "one estimate (%s, train amp-bf16 adamw, batch 4 x seq 2048): median %.1f µs "
-                + "(rounds of %d after %d warm-up; min %.1f, max %.1f µs)%n", model, median(perEstimateNs) / 1e3,
-                iterations, iterations, min(perEstimateNs) / 1e3, max(perEstimateNs) / 1e3);
+                + "(%d rounds of %d after %d warm-up estimates; min %.1f, max %.1f µs)%n", model,
+                median(perEstimateNs) / 1e3, rounds, n, warm, min(perEstimateNs) / 1e3, max(perEstimateNs) / 1e3);
         out.flush();
 
         Path dir = Files.createTempDirectory("gpumem-bench");
@@ -89,14 +99,15 @@ public final class BenchCommand implements Callable<Integer> {
             if (code != 0) {
                 throw new UserError(ExitCode.INTERNAL, "bench: the generated batch failed with exit code " + code);
             }
-            double[] runMs = new double[rounds];
-            for (int r = 0; r < rounds; r++) {
+            double[] runMs = new double[batchRuns];
+            for (int r = 0; r < batchRuns; r++) {
                 long t0 = System.nanoTime();
                 Main.run(args, quiet, err);
                 runMs[r] = (System.nanoTime() - t0) / 1e6;
             }
             out.printf(Locale.ROOT, "%,d-line batch through estimate --input/--output: median %.0f ms "
-                    + "(%d runs after 1 warm-up; min %.0f, max %.0f ms)%n", lines, median(runMs), rounds, min(runMs),
+                    + "(%d runs after 1 warm-up, %d cores; min %.0f, max %.0f ms)%n", lines, median(runMs), batchRuns,
+                    Runtime.getRuntime().availableProcessors(), min(runMs),
                     max(runMs));
         } finally {
             try (var files = Files.list(dir)) {

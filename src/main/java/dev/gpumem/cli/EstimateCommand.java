@@ -75,7 +75,8 @@ public final class EstimateCommand implements Callable<Integer> {
             StringBuilder sb = new StringBuilder();
             EstimateBatch.Summary s;
             try (BufferedReader in = open(input)) {
-                s = new EstimateBatch(requests, results, service, explain).run(in, output == null ? out : sb);
+                s = new EstimateBatch(requests, results, service, explain,
+                        input.equals("-") ? 1 : EstimateBatch.FILE_CHUNK).run(in, output == null ? out : sb);
             }
             if (output != null) {
                 AtomicFiles.writeString(output, sb.toString());

@@ -6,28 +6,34 @@ import dev.gpumem.estimate.Estimator;
 import dev.gpumem.estimate.Level;
 import dev.gpumem.estimate.RunConfig;
 import dev.gpumem.estimate.compat.AccelerateCompat;
+import dev.gpumem.estimate.device.Calibration;
 import dev.gpumem.model.Inventory;
 import dev.gpumem.model.hf.ModelLoader;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiFunction;
 
 /**
  * Loads a request's model and estimates it. Loaded inventories (and load failures) are kept per
  * (model, model_overrides) for the life of one command, so a batch of 10,000 requests over a few models reads
- * each config once. Not thread-safe; one instance per command run.
+ * each config once. Thread-safe (the estimator is stateless); one instance per command run.
  */
 final class EstimationService {
     private final BiFunction<String, Map<String, Object>, Inventory> loader;
     private final BiFunction<Inventory, RunConfig, Estimate> estimator;
-    private final Map<ModelKey, Inventory> inventories = new HashMap<>();
-    private final Map<ModelKey, RuntimeException> failures = new HashMap<>();
+    /** per (model, overrides): the Inventory, or the RuntimeException loading it threw */
+    private final Map<ModelKey, Object> loaded = new ConcurrentHashMap<>();
 
-    /** The production wiring: {@link ModelLoader} and {@link Estimator}. */
+    /** The production wiring: {@link ModelLoader} and {@link Estimator} with the shipped device defaults. */
     EstimationService() {
-        this(new ModelLoader()::load, new Estimator()::estimate);
+        this(List.of());
+    }
+
+    /** The production wiring with device constants that replace the shipped defaults of their GPU classes. */
+    EstimationService(List<Calibration> calibrations) {
+        this(new ModelLoader()::load, new Estimator(calibrations)::estimate);
     }
 
     /**
@@ -45,23 +51,17 @@ final class EstimationService {
 
     /** @return the request's model inventory, loaded once per (model, overrides) */
     Inventory inventory(RunConfig config) {
-        ModelKey key = new ModelKey(config.model(), config.modelOverrides());
-        Inventory inv = inventories.get(key);
-        if (inv != null) {
-            return inv;
-        }
-        RuntimeException failed = failures.get(key);
-        if (failed != null) {
-            throw failed;
-        }
-        try {
-            inv = loader.apply(config.model(), config.modelOverrides());
-        } catch (RuntimeException e) {
-            failures.put(key, e);
+        Object o = loaded.computeIfAbsent(new ModelKey(config.model(), config.modelOverrides()), k -> {
+            try {
+                return loader.apply(k.model(), k.overrides());
+            } catch (RuntimeException e) {
+                return e;
+            }
+        });
+        if (o instanceof RuntimeException e) {
             throw e;
         }
-        inventories.put(key, inv);
-        return inv;
+        return (Inventory) o;
     }
 
     /**
@@ -87,6 +87,13 @@ final class EstimationService {
         if (!warnings.isEmpty()) {
             notes = new ArrayList<>(warnings);
             notes.addAll(e.notes());
+        }
+        if (acc != e.accelerate()) {
+            var note = AccelerateCompat.bufferNote(inv, AccelerateCompat.AccelerateDtype.of(config.precision()));
+            if (note.isPresent()) {
+                notes = new ArrayList<>(notes);
+                notes.add(note.get());
+            }
         }
         if (fit == e.fit() && acc == e.accelerate() && notes == e.notes()) {
             return e;

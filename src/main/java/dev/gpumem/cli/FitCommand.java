@@ -61,8 +61,13 @@ public final class FitCommand implements Callable<Integer> {
         RunConfig base = requests.fromMap(request.toRequest(requests));
         EstimationService service = new EstimationService();
         Map<Integer, Estimate> tried = new HashMap<>();
-        FitSearch.Result r = FitSearch.largest(n -> tried.computeIfAbsent(n,
-                k -> service.estimate(resize(base, by, k))).fit().fits(), max);
+        FitSearch.Result r = FitSearch.largest(n -> {
+            try {
+                return tried.computeIfAbsent(n, k -> service.estimate(resize(base, by, k))).fit().fits();
+            } catch (ArithmeticException overflow) {
+                return false; // a byte count beyond 64 bits certainly does not fit
+            }
+        }, max);
 
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
@@ -80,15 +85,18 @@ public final class FitCommand implements Callable<Integer> {
             }
             out.println(new ResultJson().pretty(m));
         } else if (r.largest() == 0) {
-            out.println("even " + by + " 1 does not fit: " + EstimateTableWriter.fitLine(tried.get(1).fit()));
+            Estimate one = tried.get(1);
+            out.println("even " + by + " 1 does not fit: "
+                    + (one == null ? "a byte count overflows 64 bits" : EstimateTableWriter.fitLine(one.fit())));
         } else {
             Estimate e = tried.get(r.largest());
             out.println("largest " + by + " that fits " + base.gpu().name() + ": " + r.largest()
                     + (r.capped() ? " (the --max cap; larger may fit too)" : ""));
             out.println("  at " + by + " " + r.largest() + ": " + EstimateTableWriter.fitLine(e.fit()));
             if (r.firstFailing() > 0) {
-                out.println("  at " + by + " " + r.firstFailing() + ": "
-                        + EstimateTableWriter.fitLine(tried.get(r.firstFailing()).fit()));
+                Estimate next = tried.get(r.firstFailing());
+                out.println("  at " + by + " " + r.firstFailing() + ": " + (next == null
+                        ? "a byte count overflows 64 bits" : EstimateTableWriter.fitLine(next.fit())));
             }
         }
         out.flush();

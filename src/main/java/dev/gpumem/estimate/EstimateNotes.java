@@ -63,7 +63,8 @@ final class EstimateNotes {
             }
             if (cfg.finetune().method() == FinetuneMethod.LORA || cfg.finetune().method() == FinetuneMethod.QLORA) {
                 n.add("LoRA adapters are fp32 (PEFT autocast_adapter_dtype=True); the frozen base keeps no gradient "
-                        + "or state, and its plain linears keep no input for backward");
+                        + "or state, and its plain linears keep no input for backward; q/k/v targets on a model "
+                        + "with a fused qkv projection adapt the fused module");
             }
             if (cfg.finetune().method() == FinetuneMethod.QLORA) {
                 n.add("qlora: block linear weights in nf4 with one fp32 absmax per 64 weights (no double "
@@ -75,20 +76,24 @@ final class EstimateNotes {
                         + "new gradient and adds it in place");
             }
             if (cfg.options().contains(RunOption.CHUNKED_LOSS)) {
-                n.add("chunked_loss: modelled as Liger's fused linear cross-entropy (one chunk of logits of "
-                        + "⌈b·s/⌈v/h⌉⌉ tokens, input and weight gradients made in the forward)");
+                n.add("chunked_loss: torchtune CEWithChunkedOutputLoss / lit-gpt chunked cross-entropy with 8 "
+                        + "chunks: one chunk's fp32 upcast at a time, every chunk's fp32 log-softmax output kept for "
+                        + "backward (not Liger's fused linear cross-entropy, which keeps less)");
             }
             if (cfg.options().contains(RunOption.OPTIMIZER_IN_BACKWARD)) {
                 n.add("optimizer_in_backward: each gradient is applied and freed as soon as it appears, so no full "
                         + "gradient set exists");
             }
             if (cfg.options().contains(RunOption.ACTIVATION_OFFLOADING)) {
-                n.add("activation_offloading: a block's saved tensors move to host memory once the next block has "
-                        + "run and come back just before its backward (at most two blocks' worth on the GPU)");
+                n.add("activation_offloading: a block's saved tensors (its checkpointed input under full "
+                        + "checkpointing) move to host memory once the next block has run and come back just before "
+                        + "its backward (at most two blocks' worth on the GPU); pinned host buffers are not counted");
             }
             if (cfg.options().contains(RunOption.COMPILE)) {
-                n.add("compile: the fp32 upcast of the logits is fused into the loss kernel; other fusions are not "
-                        + "modelled");
+                n.add("compile: RMSNorm keeps only its input and rstd, a gated MLP only its gate and up outputs "
+                        + "(the rest is recomputed in backward by the min-cut partitioner), and the fp32 upcast of "
+                        + "the logits is fused into the loss kernel; LayerNorm, attention and plain MLPs are "
+                        + "unchanged");
             }
         } else {
             n.add("inference: a plain forward under no_grad computes logits for every prompt token in prefill "

@@ -9,6 +9,7 @@ import dev.gpumem.estimate.device.Calibration;
 import dev.gpumem.estimate.device.DeviceDefaults;
 import dev.gpumem.estimate.plan.AllocationPlan;
 import dev.gpumem.estimate.step.InferenceStep;
+import dev.gpumem.estimate.step.LoraTargets;
 import dev.gpumem.estimate.step.StepTimeline;
 import dev.gpumem.estimate.step.TrainingStep;
 import dev.gpumem.estimate.timeline.PhasePeak;
@@ -17,7 +18,6 @@ import dev.gpumem.estimate.timeline.TimelineSimulation;
 import dev.gpumem.model.Architecture;
 import dev.gpumem.model.Architecture.StackKind;
 import dev.gpumem.model.Inventory;
-import dev.gpumem.model.TensorSpec;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -69,7 +69,9 @@ public final class Estimator {
         validate(inventory, config);
         Calibration cal = calibrationFor(config.gpu());
         StepTimeline st = build(inventory, config, cal);
-        List<PhasePeak> peaks = TimelineSimulation.run(st.timeline(), st.layers());
+        long capacity = config.gpu() == null || config.gpu().arch() == GpuArch.CPU ? Long.MAX_VALUE
+                : Math.max(0, config.gpu().totalBytes() - cal.contextBytes());
+        List<PhasePeak> peaks = TimelineSimulation.run(st.timeline(), st.layers(), capacity);
         List<PhaseEstimate> phases = new ArrayList<>(peaks.size());
         for (PhasePeak p : peaks) {
             long slack = p.reserved() - p.allocated();
@@ -121,18 +123,7 @@ public final class Estimator {
                     + cfg.seq() + "), got " + cfg.inference().contextTokens());
         }
         if (cfg.finetune().method() != FinetuneMethod.FULL) {
-            java.util.Set<String> modules = new java.util.TreeSet<>();
-            for (TensorSpec t : inv.tensors()) {
-                if (t.layer() >= 0 && t.shape().size() == 2) {
-                    modules.add(t.moduleName());
-                }
-            }
-            for (String t : cfg.finetune().targets()) {
-                if (!modules.contains(t)) {
-                    throw new IllegalArgumentException("finetune.targets: no module '" + t
-                            + "' in this model; accepted: " + String.join(", ", modules));
-                }
-            }
+            LoraTargets.modules(inv, cfg.finetune().targets());
         }
     }
 }

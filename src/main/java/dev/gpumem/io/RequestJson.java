@@ -33,6 +33,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * The request contract of ../shared/validation/REQUEST-SCHEMA.md: JSON request object → {@link RunConfig} and
@@ -196,7 +197,7 @@ public final class RequestJson {
         o.put("id", c.id());
         o.put("model", c.model());
         if (!c.modelOverrides().isEmpty()) {
-            o.set("model_overrides", mapper.valueToTree(new java.util.TreeMap<>(c.modelOverrides())));
+            o.set("model_overrides", mapper.valueToTree(new TreeMap<>(c.modelOverrides())));
         }
         o.put("task", c.task().wire());
         o.put("precision", c.precision().wire());
@@ -265,8 +266,7 @@ public final class RequestJson {
             throw new IllegalArgumentException("model_overrides: expected an object of config keys, got " + kind(n));
         }
         Map<String, Object> m = new LinkedHashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = n.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
+        for (Map.Entry<String, JsonNode> e : n.properties()) {
             if (e.getValue().isNull()) {
                 throw new IllegalArgumentException("model_overrides." + e.getKey() + ": null is not a config value");
             }

@@ -7,6 +7,7 @@ import dev.gpumem.estimate.Estimate.FitVerdict;
 import dev.gpumem.estimate.Level;
 import dev.gpumem.estimate.PhaseEstimate;
 import dev.gpumem.estimate.RunConfig;
+import dev.gpumem.estimate.compat.AccelerateCompat;
 import dev.gpumem.units.ByteFormat;
 import java.util.ArrayList;
 import java.util.List;
@@ -76,18 +77,20 @@ public final class EstimateTableWriter {
         return sb.toString();
     }
 
-    /** @return e.g. "gpu h100-80gb (79.65 GiB): fits, headroom 12.30 GiB at peak device 67.35 GiB" */
+    /** @return e.g. "gpu h100-80gb (79.65 GiB): fits, headroom 12.30 GiB at peak device 67.35 GiB" (headroom in
+     *          MiB or KiB when under 1 GiB) */
     public static String fitLine(FitVerdict fit) {
         return "gpu " + fit.gpu().name() + " (" + ByteFormat.gib(fit.gpu().totalBytes()) + "): "
-                + (fit.fits() ? "fits, headroom " + ByteFormat.gib(fit.headroomBytes())
-                        : "DOES NOT FIT, short by " + ByteFormat.gib(-fit.headroomBytes()))
+                + (fit.fits() ? "fits, headroom " + ByteFormat.human(fit.headroomBytes())
+                        : "DOES NOT FIT, short by " + ByteFormat.human(-fit.headroomBytes()))
                 + " at peak device " + ByteFormat.gib(fit.peakDevice());
     }
 
     static String accelerate(AccelerateNumbers a, RunConfig c) {
         StringBuilder sb = new StringBuilder();
-        sb.append("Hugging Face accelerate estimate-memory would print (its \"GB\"/\"MB\" are GiB/MiB), for ")
-                .append(c.precision().wire()).append(":\n");
+        sb.append("Hugging Face accelerate estimate-memory --dtypes ")
+                .append(AccelerateCompat.AccelerateDtype.of(c.precision()).accelerateName())
+                .append(" would print (its \"GB\"/\"MB\" are GiB/MiB):\n");
         sb.append("  largest layer ").append(ByteFormat.mib(a.largestLayerBytes())).append(", total ")
                 .append(ByteFormat.gib(a.totalBytes())).append(", training using Adam ")
                 .append(a.trainingPeakBytes() < 0 ? "N/A" : ByteFormat.gib(a.trainingPeakBytes())).append('\n');

@@ -43,6 +43,7 @@ public class EstimatorBenchmark {
         RunConfig config;
         Estimator estimator;
         ResultJson results;
+        Estimate estimate;
 
         @Setup
         public void setup() {
@@ -52,6 +53,7 @@ public class EstimatorBenchmark {
             inventory = new ModelLoader().load("llama-3.1-8b", Map.of());
             estimator = new Estimator();
             results = new ResultJson();
+            estimate = estimator.estimate(inventory, config);
         }
     }
 
@@ -80,6 +82,12 @@ public class EstimatorBenchmark {
     @Benchmark
     public String estimateAndWriteResultLine(Llama31 s) {
         return s.results.toJson(s.estimator.estimate(s.inventory, s.config), false);
+    }
+
+    /** The result contract alone: one estimate written as its JSON line. */
+    @Benchmark
+    public String writeResultLine(Llama31 s) {
+        return s.results.toJson(s.estimate, false);
     }
 
     @Benchmark

@@ -13,13 +13,17 @@ import org.junit.jupiter.api.Test;
 
 class EstimateBatchTest {
     private static EstimateBatch batch() {
+        return batch(3);
+    }
+
+    private static EstimateBatch batch(int chunk) {
         EstimationService s = new EstimationService((m, o) -> {
             if (m.endsWith("missing.json")) {
                 throw new IllegalArgumentException("model: no such file: " + m);
             }
             return FakeEstimates.tinyInventory(m);
         }, FakeEstimates::estimate);
-        return new EstimateBatch(new RequestJson(GpuPresetsJson.load()), new ResultJson(), s, false);
+        return new EstimateBatch(new RequestJson(GpuPresetsJson.load()), new ResultJson(), s, false, chunk);
     }
 
     @Test
@@ -43,6 +47,26 @@ class EstimateBatchTest {
         assertTrue(lines.get(2).endsWith("\"line\":3}"), lines.get(2));
         assertEquals("{\"id\":\"c\",\"error\":\"model: no such file: missing.json\",\"line\":5}", lines.get(3));
         assertTrue(lines.get(4).startsWith("{\"id\":\"d\",\"params\":"), lines.get(4));
+    }
+
+    @Test
+    void parallelChunksKeepTheInputOrder() throws Exception {
+        StringBuilder in = new StringBuilder();
+        for (int i = 1; i <= 1000; i++) {
+            in.append(i % 7 == 0 ? "{\"id\":\"" + i + "\",\"model\":\"m\",\"batch\":0}"
+                    : "{\"id\":\"" + i + "\",\"model\":\"m\",\"batch\":" + i + "}").append('\n');
+        }
+        StringBuilder one = new StringBuilder();
+        StringBuilder many = new StringBuilder();
+        EstimateBatch.Summary s1 = batch(1).run(new BufferedReader(new StringReader(in.toString())), one);
+        EstimateBatch.Summary s2 = batch(128).run(new BufferedReader(new StringReader(in.toString())), many);
+        assertEquals(one.toString(), many.toString());
+        assertEquals(s1, s2);
+        assertEquals(new EstimateBatch.Summary(1000, 142, 0), s2);
+        List<String> lines = many.toString().lines().toList();
+        for (int i = 1; i <= 1000; i++) {
+            assertTrue(lines.get(i - 1).startsWith("{\"id\":\"" + i + "\","), lines.get(i - 1));
+        }
     }
 
     @Test

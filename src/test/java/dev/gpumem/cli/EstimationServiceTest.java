@@ -63,7 +63,9 @@ class EstimationServiceTest {
         Inventory inv = FakeEstimates.tinyInventory("a");
         EstimationService s = new EstimationService((m, o) -> inv, FakeEstimates::estimate);
         RunConfig c = requests.parse("{\"model\":\"a\",\"compat\":\"accelerate\",\"precision\":\"fp16\"}");
-        assertEquals(AccelerateCompat.estimate(inv, c), s.estimate(c).accelerate());
+        Estimate e = s.estimate(c);
+        assertEquals(AccelerateCompat.estimate(inv, c), e.accelerate());
+        assertTrue(e.notes().get(e.notes().size() - 1).startsWith("accelerate numbers use the transformers 4.31-4.37"));
         assertNull(s.estimate(requests.parse("{\"model\":\"a\"}")).accelerate());
     }
 

@@ -74,6 +74,9 @@ class AllocationPlanReplayTest {
         assertReplayMatches(TinyModels.tiny(), EstimatorPropertiesTest.train(Precision.FP32, Optimizer.LION, 1, 64,
                 Checkpointing.SELECTIVE, AttentionKernel.EAGER, Finetune.FULL, new Parallel(4, 3, 1, 1),
                 Set.of(RunOption.ACTIVATION_OFFLOADING), 1));
+        assertReplayMatches(TinyModels.tiny(), EstimatorPropertiesTest.train(Precision.AMP_FP16, Optimizer.ADAFACTOR,
+                2, 32, Checkpointing.FULL, AttentionKernel.SDPA, Finetune.FULL, Parallel.SINGLE,
+                Set.of(RunOption.ACTIVATION_OFFLOADING, RunOption.COMPILE), 2));
     }
 
     @Test

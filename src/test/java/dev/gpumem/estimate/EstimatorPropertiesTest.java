@@ -278,4 +278,71 @@ class EstimatorPropertiesTest {
         assertTrue(big.fit().fits());
         assertEquals(big.peak(Level.DEVICE).device(), big.fit().peakDevice());
     }
+
+    @Test
+    void aCardsCapacityMakesTheAllocatorReleaseCachedSegmentsBeforeGrowing() {
+        Inventory inv = TinyModels.llama8b();
+        RunConfig cfg = train(Precision.AMP_BF16, 1, 1024, Checkpointing.NONE, AttentionKernel.SDPA);
+        GpuSpec card = new GpuSpec("h100-80gb", 80L << 30, GpuArch.HOPPER);
+        Estimate capped = estimator.estimate(inv, cfg.withGpu(card));
+        long capacity = card.totalBytes() - estimator.calibrationFor(card).contextBytes();
+        for (PhaseEstimate p : capped.phases()) {
+            if (p.allocated() <= capacity) {
+                assertTrue(p.reserved() <= capacity, p.phase().wire() + " reserved " + p.reserved());
+            }
+        }
+        Estimate free = estimator.estimate(inv, cfg.withGpu(new GpuSpec("huge", 1L << 40, GpuArch.HOPPER)));
+        assertEquals(free.phase(Phase.BACKWARD).allocated(), capped.phase(Phase.BACKWARD).allocated());
+        assertTrue(free.peak(Level.RESERVED).reserved() >= capped.peak(Level.RESERVED).reserved());
+    }
+
+    @Test
+    void activationOffloadingKeepsAtMostTwoBlocksOfActivationsOnTheDevice() {
+        Inventory inv = TinyModels.inventory(TinyModels.llama(6));
+        for (Checkpointing c : List.of(Checkpointing.NONE, Checkpointing.FULL)) {
+            Estimate kept = estimator.estimate(inv, train(Precision.BF16, Optimizer.ADAMW, 2, 128, c,
+                    AttentionKernel.SDPA, Finetune.FULL, Parallel.SINGLE, Set.of(), 1));
+            Estimate offloaded = estimator.estimate(inv, train(Precision.BF16, Optimizer.ADAMW, 2, 128, c,
+                    AttentionKernel.SDPA, Finetune.FULL, Parallel.SINGLE, Set.of(RunOption.ACTIVATION_OFFLOADING),
+                    1));
+            long before = kept.phase(Phase.FORWARD).components().get(Component.ACTIVATIONS);
+            long after = offloaded.phase(Phase.FORWARD).components().get(Component.ACTIVATIONS);
+            assertTrue(after < before, c + ": " + after + " vs " + before);
+            assertTrue(offloaded.peak(Level.ALLOCATED).allocated() <= kept.peak(Level.ALLOCATED).allocated(),
+                    c.wire());
+        }
+    }
+
+    @Test
+    void compileKeepsFewerActivationsOfRmsNormAndSwiGlu() {
+        Inventory inv = TinyModels.tiny();
+        for (Precision p : List.of(Precision.BF16, Precision.AMP_BF16, Precision.FP32)) {
+            Estimate eager = estimator.estimate(inv, train(p, Optimizer.ADAMW, 2, 64, Checkpointing.NONE,
+                    AttentionKernel.SDPA, Finetune.FULL, Parallel.SINGLE, Set.of(), 1));
+            Estimate compiled = estimator.estimate(inv, train(p, Optimizer.ADAMW, 2, 64, Checkpointing.NONE,
+                    AttentionKernel.SDPA, Finetune.FULL, Parallel.SINGLE, Set.of(RunOption.COMPILE), 1));
+            PhaseEstimate f = compiled.phase(Phase.FORWARD);
+            assertTrue(f.components().get(Component.ACTIVATIONS)
+                    < eager.phase(Phase.FORWARD).components().get(Component.ACTIVATIONS), p.wire());
+            assertFalse(f.terms().stream().anyMatch(t -> t.name().equals("mlp.act_out")), p.wire());
+            assertTrue(compiled.peak(Level.ALLOCATED).allocated() <= eager.peak(Level.ALLOCATED).allocated());
+        }
+    }
+
+    @Test
+    void chunkedLossLowersTheLossPeakOfALargeVocabulary() {
+        Inventory inv = TinyModels.inventory(TinyModels.llama(64, 2, 4, 2, 16, 128, 32000));
+        Estimate plain = estimator.estimate(inv, train(Precision.BF16, Optimizer.ADAMW, 2, 64, Checkpointing.NONE,
+                AttentionKernel.SDPA, Finetune.FULL, Parallel.SINGLE, Set.of(), 1));
+        Estimate chunked = estimator.estimate(inv, train(Precision.BF16, Optimizer.ADAMW, 2, 64, Checkpointing.NONE,
+                AttentionKernel.SDPA, Finetune.FULL, Parallel.SINGLE, Set.of(RunOption.CHUNKED_LOSS), 1));
+        long bsv = 2L * 64 * 32000;
+        long plainLogits = plain.phase(Phase.LOSS).components().get(Component.LOGITS);
+        long chunkedLogits = chunked.phase(Phase.LOSS).components().get(Component.LOGITS);
+        // plain: log-softmax output + nll gradient + log-softmax gradient, 3 · b·s·v·4 B
+        assertEquals(3 * bsv * 4, plainLogits);
+        // chunked: at most all 8 chunks' bf16 logits + log-softmax outputs + one fp32 upcast chunk (6.5 · b·s·v B)
+        assertTrue(chunkedLogits <= bsv * 2 + bsv * 4 + bsv * 4 / 8, chunkedLogits + " vs " + plainLogits);
+        assertTrue(chunkedLogits < plainLogits);
+    }
 }

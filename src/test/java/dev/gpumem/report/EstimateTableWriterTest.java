@@ -53,7 +53,7 @@ class EstimateTableWriterTest {
     @Test
     void aCardThatIsTooSmallSaysByHowMuch() {
         String t = EstimateTableWriter.write(sample(6 * GIB, null));
-        assertTrue(t.contains("DOES NOT FIT, short by 0.75 GiB"), t);
+        assertTrue(t.contains("DOES NOT FIT, short by 768.00 MiB"), t);
     }
 
     @Test
@@ -61,6 +61,7 @@ class EstimateTableWriterTest {
         AccelerateNumbers acc = new AccelerateNumbers(406_864_000L, 13_281_800_192L, 53_127_200_768L,
                 26_563_600_384L, 39_845_400_576L, 53_127_200_768L, 53_127_200_768L, List.of("activations"));
         String t = EstimateTableWriter.write(sample(80 * GIB, acc));
+        assertTrue(t.contains("accelerate estimate-memory --dtypes bfloat16 would print"), t);
         assertTrue(t.contains("largest layer 388.02 MiB, total 12.37 GiB, training using Adam 49.48 GiB"), t);
         assertTrue(t.contains("model 24.74 GiB / gradient calculation 37.11 GiB / backward pass 49.48 GiB "
                 + "/ optimizer step 49.48 GiB"), t);

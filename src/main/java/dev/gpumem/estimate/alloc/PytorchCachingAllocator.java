@@ -220,8 +220,7 @@ public final class PytorchCachingAllocator implements CachingAllocatorModel {
     /** Returns every cached segment that holds no live block (one free block spanning the segment). */
     private void releaseCachedSegments() {
         for (FreeList pool : new FreeList[] {smallFree, largeFree}) {
-            for (int i = pool.count - 1; i >= 0; i--) {
-                int b = pool.ids[i];
+            for (int b : pool.snapshot()) {
                 if (prev[b] < 0 && next[b] < 0) {
                     pool.remove(b, size, addr);
                     source.freeSegment(segHandle[b], size[b]);
@@ -283,70 +282,141 @@ public final class PytorchCachingAllocator implements CachingAllocatorModel {
     }
 
     /**
-     * Cached free blocks of one pool, sorted by (size, address) as c10's BlockComparator orders them. Keys are kept
-     * inline beside the block ids so the binary search stays in contiguous memory.
+     * Cached free blocks of one pool. c10 keeps them in a std::set ordered by (size, address) and takes the first
+     * block not smaller than the request; this list gives the same answer from size-class buckets (eight per power
+     * of two), each sorted by (size, address) with its keys inline, and a bitmap of the non-empty buckets: the
+     * answer is the first sufficient block of the request's bucket, else the first block of the next non-empty one.
      */
     private static final class FreeList {
-        long[] sizes = new long[32];
-        long[] addrs = new long[32];
-        int[] ids = new int[32];
+        private static final int SUB = 3;                       // 2^3 = 8 buckets per power of two
+        private static final int BUCKETS = 64 << SUB;
+
+        private final Bucket[] buckets = new Bucket[BUCKETS];
+        private final long[] nonEmpty = new long[BUCKETS / 64];
         int count;
+
+        private static final class Bucket {
+            long[] sizes = new long[4];
+            long[] addrs = new long[4];
+            int[] ids = new int[4];
+            int n;
+
+            int lowerBound(long s, long a) {
+                int lo = 0;
+                int hi = n;
+                while (lo < hi) {
+                    int mid = (lo + hi) >>> 1;
+                    long ms = sizes[mid];
+                    if (ms < s || (ms == s && addrs[mid] < a)) {
+                        lo = mid + 1;
+                    } else {
+                        hi = mid;
+                    }
+                }
+                return lo;
+            }
+        }
+
+        private static int bucket(long size) {
+            int log = 63 - Long.numberOfLeadingZeros(size);
+            if (log < SUB) {
+                return (int) size;
+            }
+            int mantissa = (int) ((size >>> (log - SUB)) & ((1 << SUB) - 1));
+            return (log << SUB) | mantissa;
+        }
 
         /** @return the smallest block with size ≥ {@code want} (lowest address on ties), or -1 */
         int bestFit(long want, long[] size, long[] addr) {
-            int lo = lowerBound(want, 0L);
-            return lo < count ? ids[lo] : -1;
+            int bk = bucket(want);
+            Bucket b = buckets[bk];
+            if (b != null && b.n > 0) {
+                int at = b.lowerBound(want, 0L);
+                if (at < b.n) {
+                    return b.ids[at];
+                }
+            }
+            int next = nextNonEmpty(bk + 1);
+            return next < 0 ? -1 : buckets[next].ids[0];
         }
 
-        void insert(int b, long[] size, long[] addr) {
-            long s = size[b];
-            long a = addr[b];
-            int at = lowerBound(s, a);
-            if (count == ids.length) {
-                int n = count * 2;
-                sizes = Arrays.copyOf(sizes, n);
-                addrs = Arrays.copyOf(addrs, n);
-                ids = Arrays.copyOf(ids, n);
+        private int nextNonEmpty(int from) {
+            if (from >= BUCKETS) {
+                return -1;
             }
-            int move = count - at;
+            int w = from >>> 6;
+            long bits = nonEmpty[w] & (-1L << (from & 63));
+            while (true) {
+                if (bits != 0) {
+                    return (w << 6) + Long.numberOfTrailingZeros(bits);
+                }
+                if (++w == nonEmpty.length) {
+                    return -1;
+                }
+                bits = nonEmpty[w];
+            }
+        }
+
+        void insert(int id, long[] size, long[] addr) {
+            long s = size[id];
+            long a = addr[id];
+            int bk = bucket(s);
+            Bucket b = buckets[bk];
+            if (b == null) {
+                b = buckets[bk] = new Bucket();
+            }
+            if (b.n == b.ids.length) {
+                int cap = b.n * 2;
+                b.sizes = Arrays.copyOf(b.sizes, cap);
+                b.addrs = Arrays.copyOf(b.addrs, cap);
+                b.ids = Arrays.copyOf(b.ids, cap);
+            }
+            int at = b.lowerBound(s, a);
+            int move = b.n - at;
             if (move > 0) {
-                System.arraycopy(sizes, at, sizes, at + 1, move);
-                System.arraycopy(addrs, at, addrs, at + 1, move);
-                System.arraycopy(ids, at, ids, at + 1, move);
+                System.arraycopy(b.sizes, at, b.sizes, at + 1, move);
+                System.arraycopy(b.addrs, at, b.addrs, at + 1, move);
+                System.arraycopy(b.ids, at, b.ids, at + 1, move);
             }
-            sizes[at] = s;
-            addrs[at] = a;
-            ids[at] = b;
+            b.sizes[at] = s;
+            b.addrs[at] = a;
+            b.ids[at] = id;
+            b.n++;
+            nonEmpty[bk >>> 6] |= 1L << (bk & 63);
             count++;
         }
 
-        void remove(int b, long[] size, long[] addr) {
-            int at = lowerBound(size[b], addr[b]);
-            if (at >= count || ids[at] != b) {
-                throw new IllegalStateException("free list out of order at block " + b);
+        void remove(int id, long[] size, long[] addr) {
+            int bk = bucket(size[id]);
+            Bucket b = buckets[bk];
+            int at = b == null ? -1 : b.lowerBound(size[id], addr[id]);
+            if (at < 0 || at >= b.n || b.ids[at] != id) {
+                throw new IllegalStateException("block " + id + " is not in the free list");
             }
-            int move = count - at - 1;
+            int move = b.n - at - 1;
             if (move > 0) {
-                System.arraycopy(sizes, at + 1, sizes, at, move);
-                System.arraycopy(addrs, at + 1, addrs, at, move);
-                System.arraycopy(ids, at + 1, ids, at, move);
+                System.arraycopy(b.sizes, at + 1, b.sizes, at, move);
+                System.arraycopy(b.addrs, at + 1, b.addrs, at, move);
+                System.arraycopy(b.ids, at + 1, b.ids, at, move);
+            }
+            b.n--;
+            if (b.n == 0) {
+                nonEmpty[bk >>> 6] &= ~(1L << (bk & 63));
             }
             count--;
         }
 
-        private int lowerBound(long s, long a) {
-            int lo = 0;
-            int hi = count;
-            while (lo < hi) {
-                int mid = (lo + hi) >>> 1;
-                long ms = sizes[mid];
-                if (ms < s || (ms == s && addrs[mid] < a)) {
-                    lo = mid + 1;
-                } else {
-                    hi = mid;
+        /** @return the cached block ids, for releasing segments */
+        int[] snapshot() {
+            int[] out = new int[count];
+            int k = 0;
+            for (Bucket b : buckets) {
+                if (b != null) {
+                    System.arraycopy(b.ids, 0, out, k, b.n);
+                    k += b.n;
                 }
             }
-            return lo;
+            return out;
         }
     }
 }

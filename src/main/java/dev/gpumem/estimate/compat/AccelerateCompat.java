@@ -163,6 +163,25 @@ public final class AccelerateCompat {
     private static final List<String> HEAD_PREFIXES = List.of("lm_head.", "cls.", "classifier.", "pre_classifier.",
             "score.", "qa_outputs.");
 
+    /**
+     * @return for RoPE models, one sentence saying which buffer convention the numbers use, what the RoPE caches
+     *         add, and what the later convention prints instead (accelerate's output depends on the transformers
+     *         version); empty for other models
+     */
+    public static java.util.Optional<String> bufferNote(Inventory inventory, AccelerateDtype dtype) {
+        if (inventory.architecture().positions() != PositionKind.ROPE) {
+            return java.util.Optional.empty();
+        }
+        AccelerateNumbers old = estimate(inventory, dtype, BufferConvention.TRANSFORMERS_4_31_TO_4_37);
+        AccelerateNumbers now = estimate(inventory, dtype, BufferConvention.MODEL_LEVEL_INV_FREQ);
+        String peak = now.trainingPeakBytes() < 0 ? "N/A" : ByteFormat.gib(now.trainingPeakBytes());
+        return java.util.Optional.of("accelerate numbers use the transformers 4.31-4.37 buffers (per-layer RoPE cos/sin "
+                + "caches of " + inventory.architecture().maxPositions() + " positions: "
+                + ByteFormat.human(old.totalBytes() - now.totalBytes()) + " in " + dtype.accelerateName()
+                + "); with a later transformers (one model-level inv_freq) it prints total " + ByteFormat.gib(now.totalBytes())
+                + ", largest layer " + ByteFormat.mib(now.largestLayerBytes()) + ", Adam peak " + peak);
+    }
+
     /** @return true for tensors the bare AutoModel has */
     static boolean inAutoModel(TensorSpec t) {
         for (String prefix : HEAD_PREFIXES) {

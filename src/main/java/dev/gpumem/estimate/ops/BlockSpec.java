@@ -24,10 +24,13 @@ import java.util.Set;
  * @param loraRank           r
  * @param adapterDtype       dtype of the adapters (PEFT upcasts float16/bfloat16 adapters to fp32 by default)
  * @param causalMask         eager attention adds a materialised b·1·s·s mask (HF builds one for eager kernels)
+ * @param fused              torch.compile: elementwise chains fuse into one kernel and the min-cut partitioner
+ *                           recomputes their cheap intermediates in backward (RMSNorm keeps input and rstd; a gated
+ *                           MLP keeps gate and up outputs)
  */
 public record BlockSpec(Architecture arch, DType compute, DType residual, boolean amp, AttentionKernel kernel,
                         boolean linearSavesInput, boolean normSavesNormalized, Set<String> loraTargets, int loraRank,
-                        DType adapterDtype, boolean causalMask) {
+                        DType adapterDtype, boolean causalMask, boolean fused) {
     public BlockSpec {
         Objects.requireNonNull(arch, "arch");
         Objects.requireNonNull(compute, "compute");

@@ -254,15 +254,33 @@ public final class DecoderBlockOps extends ProgramWriter {
             if (cast) {
                 doneLinearInput(gIn);
             }
+            int u;
+            int m;
+            if (spec.fused()) {
+                // act(gate)·up as one kernel: gate and up are kept, the product is recomputed for down_proj
+                u = alloc(act("mlp.up_out", c, d.b(), d.s(), i));
+                lora("up_proj", uIn, d.h(), i);
+                if (cast) {
+                    doneLinearInput(uIn);
+                }
+                releaseNormOut(y, cast);
+                m = alloc(act("mlp.act_times_up", c, d.b(), d.s(), i));
+                done(g, true);
+                done(u, true);
+                out = alloc(act("mlp.down_out", c, d.b(), d.s(), d.h()));
+                lora("down_proj", m, i, d.h());
+                free(m);
+                return residualDropout(out, "mlp");
+            }
             int a = alloc(act("mlp.act_out", c, d.b(), d.s(), i));
             done(g, !relu);
-            int u = alloc(act("mlp.up_out", c, d.b(), d.s(), i));
+            u = alloc(act("mlp.up_out", c, d.b(), d.s(), i));
             lora("up_proj", uIn, d.h(), i);
             if (cast) {
                 doneLinearInput(uIn);
             }
             releaseNormOut(y, cast);
-            int m = alloc(act("mlp.act_times_up", c, d.b(), d.s(), i));
+            m = alloc(act("mlp.act_times_up", c, d.b(), d.s(), i));
             done(a, true);
             done(u, true);
             out = alloc(act("mlp.down_out", c, d.b(), d.s(), d.h()));

@@ -28,9 +28,8 @@ import java.util.List;
  *   <li>backward: nll_loss's gradient b·s·v fp32, log_softmax's gradient b·s·v fp32, the cast back to the compute
  *       dtype b·s·v, then lm_head's input gradient b·s·h.</li>
  * </ul>
- * chunked_loss: modelled as Liger's fused linear cross-entropy — the loss and its gradients are computed in the
- * forward, chunk by chunk of ⌈b·s/⌈v/h⌉⌉ tokens (rounded up to a power of two), so only one chunk of logits
- * exists; the input gradient b·s·h and the head's weight gradient are made in the forward.
+ * chunked_loss: torchtune's CEWithChunkedOutputLoss / lit-gpt's chunked cross-entropy, 8 chunks of the sequence:
+ * one chunk's fp32 upcast at a time, every chunk's fp32 log-softmax output kept (see {@code chunkedLoss}).
  * Sequence classification: logits b·labels (pooled), negligible next to the blocks.
  */
 public final class LmHeadOps extends ProgramWriter {
@@ -39,6 +38,8 @@ public final class LmHeadOps extends ProgramWriter {
     private final boolean chunked;
     private final boolean fused;
     private final List<Instr> loss = new ArrayList<>();
+    /** chunks of the chunked cross-entropy (torchtune num_output_chunks default) */
+    static final int CHUNKS = 8;
 
     private LmHeadOps(BlockSpec spec, Dims dims, HeadKind headKind, int numLabels, boolean chunked, boolean fused) {
         super(spec, dims);
@@ -76,25 +77,11 @@ public final class LmHeadOps extends ProgramWriter {
                     d.b(), d.s(), d.h()));
             free(y);
         }
-        int gradHidden;
+        List<Integer> gradLogits = new ArrayList<>();
         if (headKind == HeadKind.NONE) {
             done(x, false);
-            gradHidden = -1;
         } else if (vocab && chunked) {
-            gradHidden = alloc(TensorKind.of("loss.fused_grad_input", Component.TEMPORARY, Source.GPUMEM_ASSUMPTION,
-                    c, d.b(), d.s(), d.h()));
-            paramGrads();
-            long tokens = d.b().value() * d.s().value();
-            long chunks = (d.v().value() + d.h().value() - 1) / d.h().value();
-            long chunk = Long.highestOneBit(Math.max(1, (tokens + chunks - 1) / chunks));
-            if (chunk < (tokens + chunks - 1) / chunks) {
-                chunk <<= 1;
-            }
-            chunk = Math.min(chunk, tokens);
-            int lc = alloc(TensorKind.of("logits.chunk", Component.LOGITS, Source.GPUMEM_ASSUMPTION, c,
-                    new Dim("chunk", chunk), d.v()));
-            free(lc);
-            done(x, spec.linearSavesInput());
+            chunkedLoss(x, gradLogits);
         } else {
             Dim[] tok = vocab ? new Dim[] {d.b(), d.s()} : new Dim[] {d.b()};
             Dim width = vocab ? d.v() : labels;
@@ -111,35 +98,16 @@ public final class LmHeadOps extends ProgramWriter {
                 free(l32);
             }
             free(logits);
-            // backward of the loss, down to the gradient of the logits
-            int gNll = alloc(TensorKind.of("grad.nll_loss", Component.LOGITS, Source.AUTOGRAD_SAVED, DType.FP32,
-                    concat(tok, width)));
-            int gLsm = alloc(TensorKind.of("grad.log_softmax", Component.LOGITS, Source.AUTOGRAD_SAVED, DType.FP32,
-                    concat(tok, width)));
-            free(gNll);
-            free(lsm);
-            int gLogits = gLsm;
-            if (c != DType.FP32) {
-                gLogits = alloc(TensorKind.of("grad.logits", Component.LOGITS, Source.AUTOGRAD_SAVED, c,
-                        concat(tok, width)));
-                free(gLsm);
-            }
-            gradHidden = gLogits;   // freed by the head's backward below
+            gradLogits.add(lossBackward(lsm, concat(tok, width)));
         }
         loss.addAll(fwd);
         fwd.clear();
 
         // backward: head (input gradient, weight gradients), then the final norm
-        int gIn = -1;
-        if (headKind != HeadKind.NONE && !(vocab && chunked)) {
-            gIn = balloc(grad("grad.head_input", c, d.b(), d.s(), d.h()), Part.ATTENTION);
-            bwd.add(new Instr(Op.PARAM_GRADS, -1, Part.ATTENTION));
-            bwd.add(new Instr(Op.FREE, gradHidden, Part.ATTENTION));
-        } else if (headKind != HeadKind.NONE) {
-            gIn = gradHidden;
-        } else {
-            gIn = balloc(grad("grad.head_input", c, d.b(), d.s(), d.h()), Part.ATTENTION);
-            bwd.add(new Instr(Op.PARAM_GRADS, -1, Part.ATTENTION));
+        int gIn = balloc(grad("grad.head_input", c, d.b(), d.s(), d.h()), Part.ATTENTION);
+        bwd.add(new Instr(Op.PARAM_GRADS, -1, Part.ATTENTION));
+        for (int g : gradLogits) {
+            bwd.add(new Instr(Op.FREE, g, Part.ATTENTION));
         }
         bwd.add(new Instr(Op.FREE_SAVED, -1, Part.ATTENTION));
         int gOut = balloc(grad("grad.hidden", r, d.b(), d.s(), d.h()), Part.ATTENTION);
@@ -147,7 +115,58 @@ public final class LmHeadOps extends ProgramWriter {
         return new HeadProgram(kinds, gOut, forward, loss, bwd);
     }
 
-    private void paramGrads() {
-        fwd.add(new Instr(Op.PARAM_GRADS, -1, Part.ATTENTION));
+    /**
+     * Backward of log_softmax + nll_loss down to the logits' gradient: nll_loss's gradient and log_softmax's
+     * gradient (fp32) while the saved output is alive, then the cast back to the compute dtype.
+     *
+     * @return the slot of the logits' gradient (freed by the head's backward)
+     */
+    private int lossBackward(int lsm, Dim[] shape) {
+        int gNll = alloc(TensorKind.of("grad.nll_loss", Component.LOGITS, Source.AUTOGRAD_SAVED, DType.FP32, shape));
+        int gLsm = alloc(TensorKind.of("grad.log_softmax", Component.LOGITS, Source.AUTOGRAD_SAVED, DType.FP32,
+                shape));
+        free(gNll);
+        free(lsm);
+        if (c == DType.FP32) {
+            return gLsm;
+        }
+        int gLogits = alloc(TensorKind.of("grad.logits", Component.LOGITS, Source.AUTOGRAD_SAVED, c, shape));
+        free(gLsm);
+        return gLogits;
+    }
+
+    /**
+     * Chunked cross-entropy as torchtune's CEWithChunkedOutputLoss and lit-gpt's chunked_cross_entropy do it: the
+     * LM head runs on {@link #CHUNKS} chunks of the sequence, each chunk is upcast and cross-entropied on its own,
+     * so only one chunk's fp32 copy exists at a time; every chunk's log-softmax output is kept for backward, and
+     * the loss's backward runs chunk by chunk.
+     */
+    private void chunkedLoss(int x, List<Integer> gradLogits) {
+        Dim chunk = new Dim("s/" + CHUNKS, (d.s().value() + CHUNKS - 1) / CHUNKS);
+        Dim[] shape = {d.b(), chunk, d.v()};
+        int[] logits = new int[CHUNKS];
+        for (int k = 0; k < CHUNKS; k++) {
+            logits[k] = alloc(TensorKind.of("logits.chunk", Component.LOGITS, Source.HF_LOSS, c, shape));
+        }
+        done(x, spec.linearSavesInput());
+        int[] lsm = new int[CHUNKS];
+        for (int k = 0; k < CHUNKS; k++) {
+            int up = logits[k];
+            if (c != DType.FP32 && !fused) {
+                up = alloc(TensorKind.of("logits.chunk_fp32_upcast", Component.LOGITS, Source.HF_LOSS, DType.FP32,
+                        shape));
+            }
+            lsm[k] = alloc(TensorKind.of("loss.chunk_log_softmax_out", Component.LOGITS, Source.AUTOGRAD_SAVED,
+                    DType.FP32, shape));
+            if (up != logits[k]) {
+                free(up);
+            }
+        }
+        for (int k = 0; k < CHUNKS; k++) {
+            free(logits[k]);                        // the recipe drops the logits once the loss is computed
+        }
+        for (int k = CHUNKS - 1; k >= 0; k--) {
+            gradLogits.add(lossBackward(lsm[k], shape));
+        }
     }
 }

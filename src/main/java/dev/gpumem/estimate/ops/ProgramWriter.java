@@ -50,6 +50,14 @@ abstract class ProgramWriter {
             done(rstd, true);
             return new int[] {y, 1};
         }
+        if (spec.fused()) {
+            // torch.compile: one fused kernel; the min-cut partitioner keeps the input and rstd and recomputes
+            // the normalised input in backward
+            int rstd = alloc(saved("norm.rstd", DType.FP32, d.b(), d.s()));
+            int y = alloc(act("norm.out", xDtype, d.b(), d.s(), d.h()));
+            done(rstd, true);
+            return new int[] {y, 1};
+        }
         boolean inputIsFp32 = xDtype == DType.FP32;
         int xf = inputIsFp32 ? x : alloc(saved("norm.input_fp32", DType.FP32, d.b(), d.s(), d.h()));
         int rstd = alloc(saved("norm.rstd", DType.FP32, d.b(), d.s()));

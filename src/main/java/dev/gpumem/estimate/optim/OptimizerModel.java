@@ -68,10 +68,10 @@ public final class OptimizerModel {
                     long blocks = (p.numel() + BNB_BLOCK - 1) / BNB_BLOCK;
                     out.add(state("optim.adamw8bit.state1", Source.BNB_OPTIM_8BIT, DType.UINT8, n, p.numel()));
                     out.add(state("optim.adamw8bit.state2", Source.BNB_OPTIM_8BIT, DType.UINT8, n, p.numel()));
-                    out.add(TensorKind.ofElements("optim.adamw8bit.absmax1", Component.OPTIMIZER_STATES,
+                    out.add(TensorKind.ofElements("optim.adamw8bit.absmax1." + n, Component.OPTIMIZER_STATES,
                             Source.BNB_OPTIM_8BIT, DType.FP32, "⌈" + n + "/256⌉", "⌈" + p.numel() + "/256⌉",
                             blocks));
-                    out.add(TensorKind.ofElements("optim.adamw8bit.absmax2", Component.OPTIMIZER_STATES,
+                    out.add(TensorKind.ofElements("optim.adamw8bit.absmax2." + n, Component.OPTIMIZER_STATES,
                             Source.BNB_OPTIM_8BIT, DType.FP32, "⌈" + n + "/256⌉", "⌈" + p.numel() + "/256⌉",
                             blocks));
                 }
@@ -82,9 +82,9 @@ public final class OptimizerModel {
                     double share = p.numel() / (double) p.fullNumel();
                     long rows = Math.max(1, (long) Math.ceil(p.fullNumel() / s.get(s.size() - 1) * share));
                     long cols = Math.max(1, (long) Math.ceil(p.fullNumel() / s.get(s.size() - 2) * share));
-                    out.add(TensorKind.ofElements("optim.adafactor.exp_avg_sq_row", Component.OPTIMIZER_STATES,
+                    out.add(TensorKind.ofElements("optim.adafactor.exp_avg_sq_row." + n, Component.OPTIMIZER_STATES,
                             Source.ADAFACTOR_2018, DType.FP32, "rows(" + n + ")", Long.toString(rows), rows));
-                    out.add(TensorKind.ofElements("optim.adafactor.exp_avg_sq_col", Component.OPTIMIZER_STATES,
+                    out.add(TensorKind.ofElements("optim.adafactor.exp_avg_sq_col." + n, Component.OPTIMIZER_STATES,
                             Source.ADAFACTOR_2018, DType.FP32, "cols(" + n + ")", Long.toString(cols), cols));
                 } else {
                     out.add(state("optim.adafactor.exp_avg_sq", Source.ADAFACTOR_2018, DType.FP32, n, p.numel()));
@@ -121,12 +121,12 @@ public final class OptimizerModel {
     }
 
     private static TensorKind state(String name, Source src, DType dtype, String symbol, long numel) {
-        return TensorKind.ofElements(name, Component.OPTIMIZER_STATES, src, dtype, "n(" + symbol + ")",
+        return TensorKind.ofElements(name + "." + symbol, Component.OPTIMIZER_STATES, src, dtype, "n(" + symbol + ")",
                 Long.toString(numel), numel);
     }
 
     private static TensorKind temp(String name, Source src, DType dtype, String symbol, long numel) {
-        return TensorKind.ofElements(name, Component.TEMPORARY, src, dtype, "n(" + symbol + ")",
+        return TensorKind.ofElements(name + "." + symbol, Component.TEMPORARY, src, dtype, "n(" + symbol + ")",
                 Long.toString(numel), numel);
     }
 }

@@ -20,7 +20,6 @@ import dev.gpumem.model.Architecture.StackKind;
 import dev.gpumem.model.Inventory;
 import dev.gpumem.units.DType;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 
 /**
@@ -43,6 +42,8 @@ public final class InferenceStep {
     private final StepSpec spec;
     private final ModelState state;
     private final Timeline tl = new Timeline();
+    /** K and V of every block, prompt length after prefill, context length after decode */
+    private final List<Integer> cache = new ArrayList<>();
 
     private InferenceStep(Inventory inv, StepSpec spec) {
         this.spec = spec;
@@ -74,17 +75,12 @@ public final class InferenceStep {
         }
         int batch = cfg.inference().batch();
         Dims prefill = spec.dims(batch, cfg.seq());
-        List<Integer> cache = new ArrayList<>();
-        int[] kv = pass(prefill, decoder ? prefill.s() : null, cache, true);
-        if (!decoder) {
-            return;
+        pass(prefill, decoder ? prefill.s() : null, true);
+        if (decoder) {
+            tl.phase(Phase.DECODE);
+            Dims decode = prefill.decode(cfg.inference().contextTokens());
+            pass(decode, decode.keys(), false);
         }
-        tl.phase(Phase.DECODE);
-        Dims decode = prefill.decode(cfg.inference().contextTokens());
-        List<Integer> grown = new ArrayList<>();
-        pass(decode, decode.keys(), grown, false);
-        // the prefill cache was replaced block by block inside pass(); nothing else to free
-        assert kv != null;
     }
 
     /**
@@ -93,7 +89,7 @@ public final class InferenceStep {
      * @param cacheLen positions the cache holds after this pass (null: no cache)
      * @param prefill  whether this is the prompt pass (else one decode token, which replaces the cache by a grown one)
      */
-    private int[] pass(Dims d, Dim cacheLen, List<Integer> cache, boolean prefill) {
+    private void pass(Dims d, Dim cacheLen, boolean prefill) {
         BlockProgram program = DecoderBlockOps.program(spec.blockSpec(false), d);
         int[] kinds = ProgramRun.register(tl, program.slotKinds());
         int ids = tl.alloc(spec.tokens("input.input_ids", d));
@@ -149,16 +145,13 @@ public final class InferenceStep {
                         d.b(), d.kv(), cacheLen, d.d());
                 int nk = tl.alloc(k);
                 int nv = tl.alloc(v);
-                if (!prefill) {           // torch.cat made the grown tensors; the old ones go
-                    tl.free(cacheOld(i, 0));
-                    tl.free(cacheOld(i, 1));
+                if (!prefill) {           // torch.cat made the grown tensors; the prompt-length ones go
+                    tl.free(cache.get(2 * i));
+                    tl.free(cache.get(2 * i + 1));
                 }
                 cache.add(nk);
                 cache.add(nv);
             }
-        }
-        if (prefill) {
-            prefillCache = cache;
         }
         // final norm and head
         int normOut = tl.alloc(spec.hidden("final_norm.out", d));
@@ -192,12 +185,5 @@ public final class InferenceStep {
             tl.free(sin);
         }
         tl.free(ids);
-        return new int[0];
-    }
-
-    private List<Integer> prefillCache = Collections.emptyList();
-
-    private int cacheOld(int layer, int which) {
-        return prefillCache.get(2 * layer + which);
     }
 }

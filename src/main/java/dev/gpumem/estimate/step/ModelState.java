@@ -59,7 +59,9 @@ public final class ModelState {
      * @param training whether gradients and optimizer tensors exist
      */
     public static ModelState of(Inventory inv, RunConfig cfg, Sharding sharding, int layers, boolean training) {
-        return new Builder(inv, cfg, sharding, layers, training).build();
+        Set<String> modules = cfg.finetune().method() == FinetuneMethod.FULL ? Set.of()
+                : LoraTargets.modules(inv, cfg.finetune().targets());
+        return new Builder(inv, cfg, sharding, layers, training, modules).build();
     }
 
     /** Builds the entries; tensors that differ only by their block index share one set of kinds. */
@@ -80,7 +82,7 @@ public final class ModelState {
         private final Map<String, ParamEntry> templates = new HashMap<>();
         private final ModelState m = new ModelState();
 
-        Builder(Inventory inv, RunConfig cfg, Sharding sharding, int layers, boolean training) {
+        Builder(Inventory inv, RunConfig cfg, Sharding sharding, int layers, boolean training, Set<String> modules) {
             this.inv = inv;
             this.cfg = cfg;
             this.sharding = sharding;
@@ -95,7 +97,7 @@ public final class ModelState {
                 q |= t.quantized();
             }
             this.inventoryQuantized = q;
-            this.targets = Set.copyOf(cfg.finetune().targets());
+            this.targets = modules;
             this.optimizer = new OptimizerModel(cfg.optimizer());
             this.paramDtype = cfg.masterWeights() ? p.computeDtype() : p.paramDtype();
         }
@@ -117,8 +119,8 @@ public final class ModelState {
                     m.trainableParams += t.numel();
                 }
             }
-            boolean adapted = ft != FinetuneMethod.FULL && t.shape().size() == 2 && t.layer() >= 0
-                    && t.name().endsWith("weight") && targets.contains(t.moduleName());
+            boolean adapted = ft != FinetuneMethod.FULL && LoraTargets.adaptable(t)
+                    && targets.contains(t.moduleName());
             if (adapted) {
                 long lora = (long) cfg.finetune().rank() * (t.shape().get(0) + t.shape().get(1));
                 m.params += lora;
@@ -148,13 +150,13 @@ public final class ModelState {
                 long out = t.shape().get(0);
                 long in = t.shape().get(1);
                 long r = cfg.finetune().rank();
-                adapter(t.layer(), Part.of(t.group()), "lora_A." + sym, List.of(r, in));
-                adapter(t.layer(), Part.of(t.group()), "lora_B." + sym, List.of(out, r));
+                adapter(t.layer(), Part.of(t), "lora_A." + sym, List.of(r, in));
+                adapter(t.layer(), Part.of(t), "lora_B." + sym, List.of(out, r));
             }
         }
 
         private ParamEntry entry(TensorSpec t, Where where, String sym) {
-            Part part = Part.of(t.group());
+            Part part = Part.of(t);
             DType compute = p.computeDtype();
             boolean linearWeight = t.shape().size() == 2 && where == Where.BLOCK && t.name().endsWith("weight");
             boolean quantized = t.quantized() || (quantizeBase && linearWeight && !inventoryQuantized);
@@ -162,7 +164,9 @@ public final class ModelState {
             DType wd = quantized ? (t.quantized() ? t.dtype() : quantDtype)
                     : t.group() == ParamGroup.BUFFER ? t.dtype() : paramDtype;
             long tpN = sharding.tensorParallelNumel(t);
-            long wN = sharding.shardsParameters() && trainable ? sharding.partition(tpN) : tpN;
+            // FSDP full shard / ZeRO-3 shards every parameter of a wrapped block, frozen or not
+            boolean sharded = sharding.shardsParameters() && t.isParameter();
+            long wN = sharded ? sharding.partition(tpN) : tpN;
             TensorKind weight = param("weights." + sym, Component.WEIGHTS, Source.INVENTORY, wd, sym, wN);
             TensorKind quantState = null;
             TensorKind dequant = null;
@@ -173,9 +177,9 @@ public final class ModelState {
                 dequant = param("temporary.dequantized." + sym, Component.TEMPORARY, Source.QLORA_2023, compute, sym,
                         tpN);
             }
-            TensorKind gathered = sharding.shardsParameters() && trainable
+            TensorKind gathered = sharded
                     ? param("temporary.zero3_gathered." + sym, Component.TEMPORARY, Source.FSDP_2023,
-                    p.isAmp() ? compute : paramDtype, sym, tpN) : null;
+                    quantized ? wd : p.isAmp() ? compute : paramDtype, sym, tpN) : null;
             TensorKind autocast = p.isAmp() && linearWeight && !quantized && gathered == null
                     ? param("weights.autocast_copy." + sym, Component.WEIGHTS, Source.PYTORCH_AUTOCAST, compute, sym,
                     tpN) : null;

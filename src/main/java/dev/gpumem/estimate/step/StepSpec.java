@@ -28,6 +28,9 @@ final class StepSpec {
     final DType residual;
     final boolean amp;
     final Calibration calibration;
+    /** module names carrying LoRA adapters, and their block-program roles */
+    final Set<String> loraModules;
+    final Set<String> loraRoles;
 
     StepSpec(Inventory inv, RunConfig cfg, Calibration calibration) {
         this.cfg = cfg;
@@ -38,15 +41,18 @@ final class StepSpec {
         this.amp = cfg.precision().isAmp();
         this.residual = amp ? DType.FP32 : compute;
         this.calibration = calibration;
+        boolean lora = cfg.finetune().method() != FinetuneMethod.FULL;
+        this.loraModules = lora ? LoraTargets.modules(inv, cfg.finetune().targets()) : Set.of();
+        this.loraRoles = lora ? LoraTargets.roles(inv, loraModules) : Set.of();
     }
 
     BlockSpec blockSpec(boolean training) {
         boolean full = cfg.finetune().method() == FinetuneMethod.FULL;
         boolean qlora = cfg.finetune().method() == FinetuneMethod.QLORA;
         return new BlockSpec(arch, compute, residual, amp, cfg.attention(), training && (full || qlora),
-                training && full, training ? Set.copyOf(cfg.finetune().targets()) : Set.of(),
+                training && full, training ? loraRoles : Set.of(),
                 Math.max(1, cfg.finetune().rank()), DType.FP32,
-                cfg.attention() == AttentionKernel.EAGER);
+                cfg.attention() == AttentionKernel.EAGER, cfg.options().contains(RunOption.COMPILE));
     }
 
     Dims dims(long batch, long seq) {

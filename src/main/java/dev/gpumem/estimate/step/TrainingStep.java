@@ -84,7 +84,7 @@ public final class TrainingStep {
         this.noCore = Collections.nCopies(head.slotKinds().size(), false);
         this.checkpointFull = spec.cfg.checkpointing() == Checkpointing.FULL;
         this.selective = spec.cfg.checkpointing() == Checkpointing.SELECTIVE;
-        this.offload = spec.option(RunOption.ACTIVATION_OFFLOADING) && !checkpointFull;
+        this.offload = spec.option(RunOption.ACTIVATION_OFFLOADING);
         this.inBackward = spec.option(RunOption.OPTIMIZER_IN_BACKWARD);
         this.foreach = new OptimizerModel(spec.cfg.optimizer()).temporariesForAllParameters();
     }
@@ -151,6 +151,7 @@ public final class TrainingStep {
         final ProgramRun[] layers = new ProgramRun[spec.layers];
         final Map<ParamEntry, Integer> copies = new IdentityHashMap<>();
         final List<Integer> autocastCache = new ArrayList<>();
+        final boolean[] offloadedInputs = new boolean[spec.layers];
         ProgramRun head;
         int inputIds;
         int labels;
@@ -206,7 +207,14 @@ public final class TrainingStep {
                     blockHooks(i, m, !checkpointFull));
             h = run.ids[block.output()];
             if (offload && i > 0) {
-                m.layers[i - 1].offload();
+                if (checkpointFull) {
+                    // the checkpointed input is what autograd keeps; it goes to the host like any saved tensor
+                    ProgramRun previous = m.layers[i - 1];
+                    tl.free(previous.ids[INPUT]);
+                    m.offloadedInputs[i - 1] = true;
+                } else {
+                    m.layers[i - 1].offload();
+                }
             }
             m.layers[i] = run;
             release(i);
@@ -261,6 +269,10 @@ public final class TrainingStep {
             }
             ProgramRun run = m.layers[i];
             if (checkpointFull) {
+                if (m.offloadedInputs[i]) {
+                    run.ids[INPUT] = tl.alloc(blockKinds[INPUT]);   // back from the host before the recompute
+                    m.offloadedInputs[i] = false;
+                }
                 ProgramRun re = new ProgramRun(tl, blockKinds, block.coreSlots());
                 re.ids[INPUT] = run.ids[INPUT];
                 re.forward(block.forward(), true, false, INPUT, blockHooks(i, m, true));

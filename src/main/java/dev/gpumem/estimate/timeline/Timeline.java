@@ -3,6 +3,7 @@ package dev.gpumem.estimate.timeline;
 import dev.gpumem.estimate.Phase;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.Map;
 
 /**
@@ -24,6 +25,8 @@ public final class Timeline {
     private int tensors;
 
     private final Map<TensorKind, Integer> kindIndex = new HashMap<>();
+    /** the same kinds by identity: most lookups are for a kind object seen before, which this answers cheaply */
+    private final Map<TensorKind, Integer> byIdentity = new IdentityHashMap<>();
     private TensorKind[] kinds = new TensorKind[32];
     private int kindCount;
 
@@ -38,6 +41,10 @@ public final class Timeline {
      * @return the kind's index, for {@link #alloc(int)}
      */
     public int register(TensorKind kind) {
+        Integer seen = byIdentity.get(kind);
+        if (seen != null) {
+            return seen;
+        }
         Integer k = kindIndex.get(kind);
         if (k == null) {
             k = kindCount;
@@ -47,6 +54,7 @@ public final class Timeline {
             kinds[kindCount++] = kind;
             kindIndex.put(kind, k);
         }
+        byIdentity.put(kind, k);
         return k;
     }
 

@@ -2,6 +2,7 @@ package dev.gpumem.estimate.timeline;
 
 import dev.gpumem.estimate.Phase;
 import dev.gpumem.estimate.Term;
+import dev.gpumem.estimate.alloc.CachingAllocatorModel;
 import dev.gpumem.estimate.alloc.PytorchCachingAllocator;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -16,13 +17,22 @@ public final class TimelineSimulation {
     private TimelineSimulation() {
     }
 
+    /** {@link #run(Timeline, int, long)} without a memory limit. */
+    public static List<PhasePeak> run(Timeline timeline, int layers) {
+        return run(timeline, layers, Long.MAX_VALUE);
+    }
+
     /**
      * @param timeline the events
      * @param layers   the number of blocks in the timeline, printed as {@code L} when a kind has that many live
      *                 tensors at a peak
+     * @param capacity bytes the allocator may reserve (the card's memory less the context): when a new segment
+     *                 would exceed it, the allocator releases its cached segments and retries, as c10 does after a
+     *                 failed cudaMalloc. A request that still does not fit is granted anyway (the run would be out
+     *                 of memory; the fit verdict says so) so that every phase keeps a number.
      * @return one peak per phase that occurs, in {@link Phase} order
      */
-    public static List<PhasePeak> run(Timeline timeline, int layers) {
+    public static List<PhasePeak> run(Timeline timeline, int layers, long capacity) {
         int phases = Phase.values().length;
         long[] peak = new long[phases];
         int[] peakEvent = new int[phases];
@@ -30,7 +40,8 @@ public final class TimelineSimulation {
         boolean[] seen = new boolean[phases];
         Arrays.fill(peakEvent, -1);
 
-        PytorchCachingAllocator allocator = PytorchCachingAllocator.unbounded();
+        CappedSegments segments = new CappedSegments(capacity);
+        PytorchCachingAllocator allocator = new PytorchCachingAllocator(segments);
         long[] block = new long[timeline.tensorCount()];
         int kinds = timeline.kindCount();
         long[] kindBlock = new long[kinds];
@@ -60,7 +71,13 @@ public final class TimelineSimulation {
                 case Timeline.ALLOC -> {
                     int k = timeline.kindOf(a);
                     live += kindBlock[k];
-                    block[a] = allocator.malloc(kindBytes[k]);
+                    long b = allocator.malloc(kindBytes[k]);
+                    if (b < 0) {
+                        segments.overflow = true;
+                        b = allocator.malloc(kindBytes[k]);
+                        segments.overflow = false;
+                    }
+                    block[a] = b;
                     if (current >= 0 && live > peak[current]) {
                         peak[current] = live;
                         peakEvent[current] = e;
@@ -122,6 +139,32 @@ public final class TimelineSimulation {
             out.add(new PhasePeak(phase, peak[p], reserved[p], terms));
         }
         return out;
+    }
+
+    /** Segments up to a capacity; beyond it only while {@link #overflow} is set. */
+    private static final class CappedSegments implements CachingAllocatorModel.SegmentSource {
+        private final long capacity;
+        private long inUse;
+        private long handles;
+        boolean overflow;
+
+        CappedSegments(long capacity) {
+            this.capacity = capacity;
+        }
+
+        @Override
+        public long allocateSegment(long bytes) {
+            if (!overflow && inUse + bytes > capacity) {
+                return -1;
+            }
+            inUse += bytes;
+            return handles++;
+        }
+
+        @Override
+        public void freeSegment(long handle, long bytes) {
+            inUse -= bytes;
+        }
     }
 
     /** @return {@code count} live tensors of one kind as a term: {@code L·b·s·h·2 B = 32·1·4096·4096·2} */

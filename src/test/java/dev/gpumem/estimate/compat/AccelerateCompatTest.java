@@ -149,6 +149,14 @@ class AccelerateCompatTest {
     }
 
     @Test
+    void theBufferNoteGivesTheLaterConventionsNumbers() {
+        String note = AccelerateCompat.bufferNote(llama2_7bInventory(), AccelerateDtype.FLOAT16).orElseThrow();
+        // 32 layers · (2·4096·128) fp32 cos/sin values, halved for float16 = 64 MiB (inv_freq: 32·64 - 64 values)
+        assertTrue(note.contains("4096 positions: " + ByteFormat.human((BUFFERS - 64) * 4 / 2)), note);
+        assertTrue(note.contains("total 12.31 GiB, largest layer 386.02 MiB, Adam peak 49.23 GiB"), note);
+    }
+
+    @Test
     void totalIsLinearInLayers() {
         Architecture two = llama2_7b().withNumLayers(2);
         Architecture four = llama2_7b().withNumLayers(4);

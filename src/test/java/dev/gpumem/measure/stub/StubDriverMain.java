@@ -183,28 +183,41 @@ public final class StubDriverMain {
         }
     }
 
-    private static void cli(String[] args) {
+    /** Runs CLI invocations separated by {@code ::}; keys of invocation i are prefixed with "i.". */
+    private static void cli(String[] all) {
+        List<List<String>> invocations = new java.util.ArrayList<>();
+        invocations.add(new java.util.ArrayList<>());
+        for (String a : all) {
+            if (a.equals("::")) {
+                invocations.add(new java.util.ArrayList<>());
+            } else {
+                invocations.get(invocations.size() - 1).add(a);
+            }
+        }
+        for (int i = 0; i < invocations.size(); i++) {
+            cliOnce(i + ".", invocations.get(i).toArray(new String[0]));
+        }
+    }
+
+    private static void cliOnce(String prefix, String[] args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         int code = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
-        p("exit", code);
+        p(prefix + "exit", code);
         for (String line : out.toString().split("\n")) {
-            p("out", line);
+            p(prefix + "out", line);
         }
         for (String line : err.toString().split("\n")) {
-            p("err", line);
+            p(prefix + "err", line);
         }
-        Path written = null;
         for (String line : out.toString().split("\n")) {
             if (line.startsWith("profile: ")) {
-                written = Path.of(line.substring("profile: ".length()));
-            }
-        }
-        if (written != null) {
-            try {
-                p("profileTestDouble", Files.readString(written).contains("\"test_double\" : true"));
-            } catch (java.io.IOException e) {
-                p("profileTestDouble", e);
+                try {
+                    p(prefix + "profileTestDouble", Files.readString(Path.of(line.substring("profile: ".length())))
+                            .contains("\"test_double\" : true"));
+                } catch (java.io.IOException e) {
+                    p(prefix + "profileTestDouble", e);
+                }
             }
         }
     }

@@ -1,0 +1,71 @@
+package dev.gpumem.cli;
+
+import dev.gpumem.compare.EstimatorOutput;
+import dev.gpumem.compare.ValidationScore;
+import dev.gpumem.compare.ValidationScorer;
+import dev.gpumem.estimate.RunConfig;
+import dev.gpumem.io.TruthJson;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Runs every published case of a validation folder (requests.jsonl, truth.jsonl, models/) through the estimator
+ * and scores the outputs. Model paths in the requests are relative to the project root, the folder's parent.
+ */
+final class ValidationRun {
+    private static final Pattern ID = Pattern.compile("\"id\"\\s*:\\s*\"([^\"]*)\"");
+
+    private ValidationRun() {
+    }
+
+    static ValidationScore run(Path dir, Workbench bench) throws IOException {
+        List<String> requests = lines(dir.resolve("requests.jsonl"));
+        List<String> truth = lines(dir.resolve("truth.jsonl"));
+        Path root = dir.toAbsolutePath().normalize().getParent();
+        List<EstimatorOutput> outputs = new ArrayList<>();
+        for (String line : requests) {
+            if (line.isBlank()) {
+                continue;
+            }
+            String id = idOf(line);
+            try {
+                RunConfig request = rooted(bench.parseRequest(line), root);
+                outputs.add(EstimatorOutput.of(request.id().isEmpty() ? id : request.id(), bench.estimate(request)));
+            } catch (IllegalArgumentException e) {
+                outputs.add(EstimatorOutput.failed(id, e.getMessage()));
+            }
+        }
+        return ValidationScorer.score(outputs, TruthJson.parse(truth));
+    }
+
+    private static List<String> lines(Path file) throws IOException {
+        try {
+            return Files.readAllLines(file);
+        } catch (NoSuchFileException e) {
+            throw UserError.badInput("--dir: " + file + " not found (a validation folder holds requests.jsonl,"
+                    + " truth.jsonl and models/)");
+        }
+    }
+
+    static String idOf(String line) {
+        Matcher m = ID.matcher(line);
+        return m.find() ? m.group(1) : "?";
+    }
+
+    /** A relative model path that names a file under the project root is resolved against that root. */
+    static RunConfig rooted(RunConfig r, Path root) {
+        Path model = Path.of(r.model());
+        if (model.isAbsolute() || root == null || !Files.exists(root.resolve(model))) {
+            return r;
+        }
+        return new RunConfig(r.id(), root.resolve(model).toString(), r.modelOverrides(), r.task(), r.precision(),
+                r.masterWeights(), r.optimizer(), r.batch(), r.seq(), r.gradAccum(), r.checkpointing(), r.attention(),
+                r.finetune(), r.parallel(), r.options(), r.inference(), r.gpu(), r.compat());
+    }
+}

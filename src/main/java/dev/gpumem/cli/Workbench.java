@@ -1,0 +1,63 @@
+package dev.gpumem.cli;
+
+import dev.gpumem.estimate.Estimate;
+import dev.gpumem.estimate.Estimator;
+import dev.gpumem.estimate.RunConfig;
+import dev.gpumem.estimate.device.Calibration;
+import dev.gpumem.io.GpuPresetsJson;
+import dev.gpumem.io.ProfileFiles;
+import java.io.IOException;
+import dev.gpumem.io.RequestJson;
+import dev.gpumem.measure.Profile;
+import dev.gpumem.model.hf.ModelLoader;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * What compare, calibrate, report and validate need from the other parts: read a profile file, parse a request
+ * line, estimate a request. One instance per command run (it keeps the loaded models of that run); tests override
+ * it with their own profiles and estimates.
+ */
+class Workbench {
+    private final List<Calibration> calibrations;
+    private RequestJson requests;
+    private EstimationService estimation;
+
+    /** With the shipped device defaults. */
+    Workbench() {
+        this(List.of());
+    }
+
+    /** @param calibrations device constants that replace the shipped defaults of their GPU classes */
+    Workbench(List<Calibration> calibrations) {
+        this.calibrations = List.copyOf(calibrations);
+    }
+
+    /** @return the calibrations estimates use (empty: the shipped defaults) */
+    List<Calibration> calibrations() {
+        return calibrations;
+    }
+
+    Profile readProfile(Path file) {
+        try {
+            return ProfileFiles.read(file);
+        } catch (IOException e) {
+            throw UserError.badInput("PROFILE: cannot read " + file + ": " + e.getMessage());
+        }
+    }
+
+    RunConfig parseRequest(String jsonLine) {
+        if (requests == null) {
+            requests = new RequestJson(GpuPresetsJson.load());
+        }
+        return requests.parse(jsonLine);
+    }
+
+    Estimate estimate(RunConfig request) {
+        if (estimation == null) {
+            estimation = calibrations.isEmpty() ? new EstimationService()
+                    : new EstimationService(new ModelLoader()::load, new Estimator(calibrations)::estimate);
+        }
+        return estimation.estimate(request);
+    }
+}

@@ -1,0 +1,89 @@
+package dev.gpumem.io;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.gpumem.compare.Comparison;
+import dev.gpumem.compare.ComparisonSummary;
+import dev.gpumem.compare.ErrorStats;
+import dev.gpumem.compare.LevelError;
+import dev.gpumem.estimate.Level;
+import java.util.List;
+
+/**
+ * `gpumem compare --json`: every (profile, phase, level) row and the summary. Absent measurements are
+ * {@code "measured_bytes": null} with the reason in {@code "measured_as"}, never 0.
+ * <pre>
+ * { "comparisons": [ { "profile", "device", "runner", "rows": [ { "phase", "level", "estimate_bytes",
+ *     "measured_bytes", "error_bytes", "error_rel", "measured_as" } ], "notes": [] } ],
+ *   "summary": { "absent": N, "overall": STATS, "by_level": { "allocated": STATS, ... } } }
+ * STATS = { "n", "median_abs_rel_err", "p90_abs_rel_err", "share_under", "worst5": [ { "id", "rel_err" } ] }
+ * </pre>
+ * The statistics use score.py's names.
+ */
+public final class ComparisonJson {
+    private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private ComparisonJson() {
+    }
+
+    public static String toJson(List<Comparison> comparisons, ComparisonSummary summary) {
+        ObjectNode root = MAPPER.createObjectNode();
+        ArrayNode list = root.putArray("comparisons");
+        for (Comparison c : comparisons) {
+            ObjectNode o = list.addObject();
+            o.put("profile", c.label());
+            o.put("device", c.profile().provenance().device().name());
+            o.put("device_kind", c.profile().provenance().device().kind().name().toLowerCase(java.util.Locale.ROOT));
+            o.put("runner", c.profile().provenance().runner());
+            ArrayNode rows = o.putArray("rows");
+            for (LevelError e : c.errors()) {
+                ObjectNode r = rows.addObject();
+                r.put("phase", e.phase());
+                r.put("level", e.level().wire());
+                r.put("estimate_bytes", e.estimated());
+                r.put("measured_bytes", e.measured().bytes());
+                r.put("error_bytes", e.errorBytes());
+                r.put("error_rel", e.relativeError());
+                r.put("measured_as", e.measured().basis());
+            }
+            ArrayNode notes = o.putArray("notes");
+            c.notes().forEach(notes::add);
+        }
+        ObjectNode s = root.putObject("summary");
+        s.put("absent", summary.absent());
+        s.set("overall", stats(summary.overall()));
+        ObjectNode by = s.putObject("by_level");
+        for (Level l : Level.values()) {
+            by.set(l.wire(), stats(summary.byLevel().get(l)));
+        }
+        return write(root);
+    }
+
+    /** score.py's summary object: n, median_abs_rel_err, p90_abs_rel_err, share_under, worst5. */
+    static ObjectNode stats(ErrorStats st) {
+        ObjectNode o = MAPPER.createObjectNode();
+        o.put("n", st.n());
+        if (st.n() == 0) {
+            return o;
+        }
+        o.put("median_abs_rel_err", st.medianAbs());
+        o.put("p90_abs_rel_err", st.p90Abs());
+        o.put("share_under", st.shareUnder());
+        ArrayNode w = o.putArray("worst5");
+        for (ErrorStats.Named n : st.worst()) {
+            w.addObject().put("id", n.id()).put("rel_err", Math.round(n.relativeError() * 1e4) / 1e4);
+        }
+        return o;
+    }
+
+    static String write(ObjectNode root) {
+        try {
+            return MAPPER.writeValueAsString(root) + "\n";
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialise JSON tree", e);
+        }
+    }
+}

@@ -1,0 +1,32 @@
+package dev.gpumem.report;
+
+import dev.gpumem.compare.Comparison;
+import dev.gpumem.compare.ComparisonSummary;
+import dev.gpumem.compare.LevelError;
+import dev.gpumem.estimate.Level;
+
+/** The terminal table of `gpumem compare`: one row per profile, phase and level, then the summary. */
+public final class ComparisonTextWriter {
+    private ComparisonTextWriter() {
+    }
+
+    public static String render(java.util.List<Comparison> comparisons, ComparisonSummary summary) {
+        TextTable rows = new TextTable(Cells.ROW_HEADER);
+        StringBuilder notes = new StringBuilder();
+        for (Comparison c : comparisons) {
+            for (LevelError e : c.errors()) {
+                rows.add(Cells.row(c.label(), e));
+            }
+            for (String n : c.notes()) {
+                notes.append("note: ").append(c.label()).append(": ").append(n).append('\n');
+            }
+        }
+        TextTable stats = new TextTable(Cells.STATS_HEADER);
+        stats.add(Cells.stats("all levels", summary.overall()));
+        for (Level l : Level.values()) {
+            stats.add(Cells.stats(l.wire(), summary.byLevel().get(l)));
+        }
+        return "Signed error = estimate − measured (MiB = 2^20 bytes); % of measured.\n" + rows.render() + notes
+                + "\n" + stats.render() + "absent measurements (not counted): " + summary.absent() + "\n";
+    }
+}

@@ -1,0 +1,54 @@
+package dev.gpumem.report;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** A plain-text table with columns padded to their widest cell; numeric-looking cells are right-aligned. */
+final class TextTable {
+    private final String[] header;
+    private final List<String[]> rows = new ArrayList<>();
+
+    TextTable(String... header) {
+        this.header = header.clone();
+    }
+
+    TextTable add(String... row) {
+        rows.add(row.clone());
+        return this;
+    }
+
+    String render() {
+        int[] w = new int[header.length];
+        for (int i = 0; i < header.length; i++) {
+            w[i] = header[i].length();
+            for (String[] r : rows) {
+                w[i] = Math.max(w[i], r[i].length());
+            }
+        }
+        StringBuilder sb = new StringBuilder();
+        line(sb, header, w);
+        String[] rule = new String[header.length];
+        for (int i = 0; i < header.length; i++) {
+            rule[i] = "-".repeat(w[i]);
+        }
+        line(sb, rule, w);
+        for (String[] r : rows) {
+            line(sb, r, w);
+        }
+        return sb.toString();
+    }
+
+    private static void line(StringBuilder sb, String[] cells, int[] w) {
+        StringBuilder l = new StringBuilder();
+        for (int i = 0; i < cells.length; i++) {
+            String c = cells[i];
+            String pad = " ".repeat(w[i] - c.length());
+            boolean numeric = c.matches("[+-]?[0-9.,]+%?");
+            l.append(numeric ? pad + c : c + pad);
+            if (i < cells.length - 1) {
+                l.append("  ");
+            }
+        }
+        sb.append(l.toString().stripTrailing()).append('\n');
+    }
+}
