@@ -16,12 +16,13 @@
  * <ul>
  *   <li>Baseline = the JVM, libtorch's code, its thread pools and the GEMM library's cached packing buffers:
  *       {@code prepare()} loads the engine and runs a warm-up (a large linear layer and one training step of the
- *       model cut to one block at a short sequence) before the harness reads the baseline.</li>
+ *       model cut to one block at the run's batch and sequence) before the harness reads the baseline.</li>
  *   <li>glibc's mmap threshold must be pinned in the measured JVM ({@code MALLOC_MMAP_THRESHOLD_=65536}, read
  *       at process start, so it cannot be set from Java): the build's surefire configuration sets it for the
  *       tests, scripts/gpumem users export it; the profile records whether it was set.</li>
- *   <li>Measured (DjlStepMemoryTest, 3 shapes): every phase's peak within 2.5 % of the hand tensor account; the
- *       remaining +10 MiB appears at the first LM-head GEMM larger than the warm-up's (GEMM buffers).</li>
+ *   <li>Measured (DjlStepMemoryTest, 3 shapes): every phase's peak within 0.4 % of the hand tensor account
+ *       (2.5 % with a 64-token warm-up: the GEMM library then grows its buffers by about 10 MiB at the first
+ *       full-size LM-head GEMM).</li>
  * </ul>
  *
  * <p>What libtorch does that a per-op count can miss (measured here, same engine on every device):
