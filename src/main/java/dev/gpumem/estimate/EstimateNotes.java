@@ -79,6 +79,13 @@ final class EstimateNotes {
                 n.add("chunked_loss: torchtune CEWithChunkedOutputLoss / lit-gpt chunked cross-entropy with 8 "
                         + "chunks: one chunk's fp32 upcast at a time, every chunk's fp32 log-softmax output kept for "
                         + "backward (not Liger's fused linear cross-entropy, which keeps less)");
+                if (cfg.options().contains(RunOption.COMPILE)) {
+                    n.add("chunked_loss + compile: each chunk's upcast and cross-entropy are one compiled graph "
+                            + "(torchtune compiles compute_cross_entropy); the min-cut partitioner saves only the "
+                            + "chunk's compute-dtype logits and two fp32 values per token (row max, log-sum-exp), so "
+                            + "no fp32 chunk outlives its kernel and the chunk's gradient is written in the compute "
+                            + "dtype");
+                }
             }
             if (cfg.options().contains(RunOption.OPTIMIZER_IN_BACKWARD)) {
                 n.add("optimizer_in_backward: each gradient is applied and freed as soon as it appears, so no full "

@@ -345,4 +345,26 @@ class EstimatorPropertiesTest {
         assertTrue(chunkedLogits <= bsv * 2 + bsv * 4 + bsv * 4 / 8, chunkedLogits + " vs " + plainLogits);
         assertTrue(chunkedLogits < plainLogits);
     }
+    @Test
+    void compiledChunkedLossKeepsOnlyTheHalfChunksAndTwoFp32ValuesPerToken() {
+        // V = 32000, b = 2, s = 64, 8 chunks of 8 tokens. torchtune compiles F.cross_entropy(chunk.float()) per
+        // chunk: the partitioner saves the bf16 chunk and the row max and log-sum-exp (fp32 per token), and the
+        // backward writes a bf16 gradient chunk. Loss-phase logits peak, by hand:
+        //   all 8 bf16 chunks             b·s·V·2      = 2·64·32000·2 = 8,192,000 B
+        //   row max + lse, fp32           2·b·s·4      = 2·2·64·4     =     1,024 B
+        //   one bf16 gradient chunk       b·(s/8)·V·2  = 2·8·32000·2  = 1,024,000 B
+        // = 9,217,024 B, every tensor a multiple of 512 B except the per-chunk reductions (2·8·4 = 64 B each, which
+        // round to 512 B: 16 of them = 8,192 B instead of 1,024 B) -> 9,224,192 B.
+        Inventory inv = TinyModels.inventory(TinyModels.llama(64, 2, 4, 2, 16, 128, 32000));
+        Estimate eagerChunked = estimator.estimate(inv, train(Precision.BF16, Optimizer.ADAMW, 2, 64,
+                Checkpointing.NONE, AttentionKernel.SDPA, Finetune.FULL, Parallel.SINGLE,
+                Set.of(RunOption.CHUNKED_LOSS), 1));
+        Estimate compiled = estimator.estimate(inv, train(Precision.BF16, Optimizer.ADAMW, 2, 64,
+                Checkpointing.NONE, AttentionKernel.SDPA, Finetune.FULL, Parallel.SINGLE,
+                Set.of(RunOption.CHUNKED_LOSS, RunOption.COMPILE), 1));
+        long logits = compiled.phase(Phase.LOSS).components().get(Component.LOGITS);
+        assertEquals(8_192_000L + 16 * 512 + 1_024_000L, logits);
+        assertTrue(logits < eagerChunked.phase(Phase.LOSS).components().get(Component.LOGITS));
+        assertTrue(compiled.notes().stream().anyMatch(n -> n.startsWith("chunked_loss + compile")));
+    }
 }
