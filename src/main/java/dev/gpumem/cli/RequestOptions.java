@@ -82,7 +82,7 @@ public final class RequestOptions {
     Long pipelineParallel;
 
     @Option(names = "--option", paramLabel = "NAME",
-            description = "chunked_loss | optimizer_in_backward | activation_offloading | compile (repeatable)")
+            description = "chunked_loss | optimizer_in_backward | activation_offloading | compile | fused_optimizer (repeatable)")
     List<String> options = new ArrayList<>();
 
     @Option(names = "--infer-batch", description = "inference: sequences decoded together (default --batch)")

@@ -57,6 +57,10 @@ final class EstimateNotes {
                         + "backward (Korthikanti et al. 2022, §4.2); with sdpa there is nothing to recompute");
             }
             n.add(optimizerNote(cfg.optimizer()));
+            if (cfg.options().contains(RunOption.FUSED_OPTIMIZER)) {
+                n.add("fused_optimizer: torch.optim fused=True updates parameters and states in place in one kernel "
+                        + "per tensor group; adam/adamw keep no sqrt(exp_avg_sq) temporary");
+            }
             if (cfg.masterWeights()) {
                 n.add("master_weights: half-precision weights and gradients, fp32 master copy and fp32 states "
                         + "(partitioned like the states under ZeRO)");

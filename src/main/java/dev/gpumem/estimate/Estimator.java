@@ -113,6 +113,11 @@ public final class Estimator {
             throw new IllegalArgumentException("options: optimizer_in_backward updates each parameter during "
                     + "backward and cannot be combined with grad_accum > 1");
         }
+        if (cfg.options().contains(RunOption.FUSED_OPTIMIZER)
+                && !dev.gpumem.estimate.optim.OptimizerModel.hasFusedImplementation(cfg.optimizer())) {
+            throw new IllegalArgumentException("options: fused_optimizer applies to torch.optim's fused "
+                    + "implementations: adam, adamw, sgd, sgd-momentum; got optimizer " + cfg.optimizer().wire());
+        }
         if (cfg.parallel().pipeline() > 1 && cfg.parallel().zero() >= 2 && cfg.parallel().data() > 1) {
             throw new IllegalArgumentException("parallel.zero: ZeRO-2/3 cannot be combined with pipeline "
                     + "parallelism (DeepSpeed supports ZeRO-1 with pipelines); use zero 0 or 1");

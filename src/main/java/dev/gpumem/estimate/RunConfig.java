@@ -211,7 +211,9 @@ public record RunConfig(
         CHUNKED_LOSS("chunked_loss"),
         OPTIMIZER_IN_BACKWARD("optimizer_in_backward"),
         ACTIVATION_OFFLOADING("activation_offloading"),
-        COMPILE("compile");
+        COMPILE("compile"),
+        /** torch.optim's {@code fused=True} (one CUDA kernel per tensor group, no foreach temporaries) */
+        FUSED_OPTIMIZER("fused_optimizer");
         private final String wire;
         RunOption(String wire) { this.wire = wire; }
         @Override public String wire() { return wire; }

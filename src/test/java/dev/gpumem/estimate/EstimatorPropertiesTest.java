@@ -367,4 +367,21 @@ class EstimatorPropertiesTest {
         assertTrue(logits < eagerChunked.phase(Phase.LOSS).components().get(Component.LOGITS));
         assertTrue(compiled.notes().stream().anyMatch(n -> n.startsWith("chunked_loss + compile")));
     }
+    @Test
+    void fusedAdamWStepAddsNoTemporaryOverTheGradientsAndStates() {
+        // bf16 full fine-tune, adamw: the foreach step holds sqrt(exp_avg_sq) for every parameter at once
+        // (2 B per trainable parameter); fused=True holds nothing beyond weights, gradients and states.
+        Inventory inv = TinyModels.tiny();
+        Estimate foreach = estimator.estimate(inv, train(Precision.BF16, Optimizer.ADAMW, 1, 16, Checkpointing.NONE,
+                AttentionKernel.SDPA, Finetune.FULL, Parallel.SINGLE, Set.of(), 1));
+        Estimate fused = estimator.estimate(inv, train(Precision.BF16, Optimizer.ADAMW, 1, 16, Checkpointing.NONE,
+                AttentionKernel.SDPA, Finetune.FULL, Parallel.SINGLE, Set.of(RunOption.FUSED_OPTIMIZER), 1));
+        PhaseEstimate f = fused.phase(Phase.OPTIMIZER_STEP);
+        assertTrue(foreach.phase(Phase.OPTIMIZER_STEP).components().get(Component.TEMPORARY)
+                >= 2 * foreach.trainableParams());
+        assertEquals(0L, f.components().getOrDefault(Component.TEMPORARY, 0L));
+        assertEquals(foreach.phase(Phase.OPTIMIZER_STEP).components().get(Component.OPTIMIZER_STATES),
+                f.components().get(Component.OPTIMIZER_STATES));
+        assertTrue(fused.peak(Level.ALLOCATED).allocated() <= foreach.peak(Level.ALLOCATED).allocated());
+    }
 }

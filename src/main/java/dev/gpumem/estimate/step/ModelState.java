@@ -98,7 +98,8 @@ public final class ModelState {
             }
             this.inventoryQuantized = q;
             this.targets = modules;
-            this.optimizer = new OptimizerModel(cfg.optimizer());
+            this.optimizer = new OptimizerModel(cfg.optimizer(),
+                    cfg.options().contains(RunConfig.RunOption.FUSED_OPTIMIZER));
             this.paramDtype = cfg.masterWeights() ? p.computeDtype() : p.paramDtype();
         }
 

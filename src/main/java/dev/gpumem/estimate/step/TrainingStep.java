@@ -86,7 +86,8 @@ public final class TrainingStep {
         this.selective = spec.cfg.checkpointing() == Checkpointing.SELECTIVE;
         this.offload = spec.option(RunOption.ACTIVATION_OFFLOADING);
         this.inBackward = spec.option(RunOption.OPTIMIZER_IN_BACKWARD);
-        this.foreach = new OptimizerModel(spec.cfg.optimizer()).temporariesForAllParameters();
+        this.foreach = new OptimizerModel(spec.cfg.optimizer(),
+                spec.option(RunOption.FUSED_OPTIMIZER)).temporariesForAllParameters();
     }
 
     /** @return the timeline of load and two training steps on the counted rank */
