@@ -53,7 +53,9 @@ public final class RequestJson {
     public static final List<String> FIELDS = List.of("id", "model", "model_overrides", "task", "precision",
             "master_weights", "optimizer", "batch", "seq", "grad_accum", "checkpointing", "attention", "finetune",
             "parallel", "options", "inference", "gpu", "compat");
-    private static final List<String> FINETUNE_FIELDS = List.of("method", "rank", "alpha", "targets", "quant");
+    private static final List<String> FINETUNE_FIELDS = List.of("method", "rank", "alpha", "targets", "quant",
+            "adapter_dtype");
+    private static final List<DType> ADAPTER_DTYPES = List.of(DType.FP32, DType.BF16, DType.FP16);
     private static final List<String> PARALLEL_FIELDS = List.of("data", "zero", "tensor", "pipeline");
     private static final List<String> INFERENCE_FIELDS = List.of("batch", "context_tokens", "kv_cache_dtype");
     private static final List<String> GPU_FIELDS = List.of("name", "total_bytes", "arch");
@@ -218,6 +220,9 @@ public final class RequestJson {
             if (c.finetune().quant() != null) {
                 f.put("quant", shortName(c.finetune().quant()));
             }
+            if (c.finetune().adapterDtype() != null) {
+                f.put("adapter_dtype", shortName(c.finetune().adapterDtype()));
+            }
         }
         ObjectNode p = o.putObject("parallel");
         p.put("data", c.parallel().data());
@@ -294,7 +299,7 @@ public final class RequestJson {
         }
         FinetuneMethod method = wire(f, "method", "finetune.method", FinetuneMethod.class, null);
         if (method == FinetuneMethod.FULL) {
-            for (String k : List.of("rank", "alpha", "targets", "quant")) {
+            for (String k : List.of("rank", "alpha", "targets", "quant", "adapter_dtype")) {
                 if (f.has(k)) {
                     throw new IllegalArgumentException("finetune." + k + ": applies only to lora and qlora, not full");
                 }
@@ -325,7 +330,9 @@ public final class RequestJson {
         } else if (f.has("quant")) {
             throw new IllegalArgumentException("finetune.quant: applies only to qlora");
         }
-        return new Finetune(method, rank, alpha, targets, quant);
+        DType adapter = f.has("adapter_dtype")
+                ? dtype(f.get("adapter_dtype"), "finetune.adapter_dtype", ADAPTER_DTYPES) : null;
+        return new Finetune(method, rank, alpha, targets, quant, adapter);
     }
 
     private Parallel parallel(JsonNode n) {

@@ -234,10 +234,24 @@ class EstimatorPropertiesTest {
         // per layer: q (8·64 + 64·8) + v (8·64 + 32·8) = 1,024 + 768
         assertEquals(2 * (1024 + 768), e.trainableParams());
         assertEquals(86_848 + 2 * (1024 + 768), e.params());
-        // AdamW: two fp32 states per adapter parameter, each adapter tensor rounded to 512 B:
-        // per layer A_q 2,048 B, B_q 2,048 B, A_v 2,048 B, B_v 1,024 B
+        // pure bf16: the adapters are parameters, so bf16 (request contract; torchtune/lit-gpt). AdamW: two bf16
+        // states per adapter parameter, each tensor rounded to 512 B:
+        // per layer A_q 8·64·2 = 1,024 B, B_q 64·8·2 = 1,024 B, A_v 8·64·2 = 1,024 B, B_v 32·8·2 = 512 B
+        long states = e.phase(Phase.SECOND_STEP).components().get(Component.OPTIMIZER_STATES);
+        assertEquals(2 * 2 * (1024 + 1024 + 1024 + 512), states);
+    }
+
+    @Test
+    void peftStyleFp32AdaptersKeepFp32StatesUnderPureBf16() {
+        // finetune.adapter_dtype fp32 (PEFT autocast_adapter_dtype=True): per layer A_q 8·64·4 = 2,048 B,
+        // B_q 2,048 B, A_v 2,048 B, B_v 32·8·4 = 1,024 B; two states each, two layers
+        Inventory inv = TinyModels.tiny();
+        Finetune lora = new Finetune(FinetuneMethod.LORA, 8, 16, List.of("q_proj", "v_proj"), null, DType.FP32);
+        Estimate e = estimator.estimate(inv, train(Precision.BF16, Optimizer.ADAMW, 2, 16, Checkpointing.NONE,
+                AttentionKernel.SDPA, lora, Parallel.SINGLE, Set.of(), 1));
         long states = e.phase(Phase.SECOND_STEP).components().get(Component.OPTIMIZER_STATES);
         assertEquals(2 * 2 * (2048 + 2048 + 2048 + 1024), states);
+        assertTrue(e.notes().stream().anyMatch(n -> n.startsWith("LoRA adapters are fp32 (finetune.adapter_dtype)")));
     }
 
     @Test

@@ -88,6 +88,9 @@ class RequestJsonTest {
         assertEquals(new Inference(3, 100, DType.FP16), inf.inference());
         RunConfig lora = json.parse("{\"model\":\"m\",\"finetune\":{\"method\":\"lora\"}}");
         assertEquals(new Finetune(FinetuneMethod.LORA, 8, 16, List.of("q_proj", "v_proj"), null), lora.finetune());
+        RunConfig peft = json.parse("{\"model\":\"m\",\"finetune\":{\"method\":\"lora\",\"adapter_dtype\":\"fp32\"}}");
+        assertEquals(DType.FP32, peft.finetune().adapterDtype());
+        assertEquals(null, lora.finetune().adapterDtype());
         RunConfig qlora = json.parse("{\"model\":\"m\",\"finetune\":\"qlora\"}");
         assertEquals(DType.NF4, qlora.finetune().quant());
     }
@@ -165,6 +168,7 @@ class RequestJsonTest {
         cases.put("{\"model\":\"m\",\"finetune\":{\"method\":\"lora\",\"rank\":0}}", "finetune.rank: must be a positive integer, got 0");
         cases.put("{\"model\":\"m\",\"finetune\":{\"method\":\"lora\",\"targets\":[]}}", "finetune.targets: expected a non-empty array");
         cases.put("{\"model\":\"m\",\"finetune\":{\"method\":\"full\",\"rank\":8}}", "finetune.rank: applies only to lora and qlora");
+        cases.put("{\"model\":\"m\",\"finetune\":{\"method\":\"lora\",\"adapter_dtype\":\"int8\"}}", "finetune.adapter_dtype:");
         cases.put("{\"model\":\"m\",\"finetune\":{\"method\":\"qlora\",\"quant\":\"int3\"}}", "finetune.quant: unknown value 'int3'; accepted: nf4, int4, int8");
         cases.put("{\"model\":\"m\",\"parallel\":{\"zero\":4}}", "parallel.zero: unknown value 4; accepted: 0, 1, 2, 3");
         cases.put("{\"model\":\"m\",\"parallel\":{\"data\":0}}", "parallel.data: must be a positive integer, got 0");

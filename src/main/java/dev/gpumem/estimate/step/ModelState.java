@@ -29,8 +29,11 @@ import java.util.Set;
  *   <li>Weights are held in the precision's parameter dtype (fp32 for fp32 and amp-*, fp16/bf16 for the pure
  *       modes), except tensors the inventory marks as quantized and buffers, which keep their stored dtype.</li>
  *   <li>master_weights: half-precision weights and gradients, an fp32 master copy and fp32 optimizer states.</li>
- *   <li>LoRA (PEFT): A (r × in) and B (out × r) on each target module's weight, fp32 (PEFT's default
- *       {@code autocast_adapter_dtype=True} upcasts fp16/bf16 adapters); the base is frozen (no gradient, no
+ *   <li>LoRA: A (r × in) and B (out × r) on each target module's weight, in the precision's parameter dtype as
+ *       the request contract defines pure fp16/bf16 ("parameters, gradients and optimizer states all in that
+ *       dtype"): torchtune builds them under {@code set_default_dtype(bf16)}, lit-gpt's bf16-true under Fabric's
+ *       default dtype. {@code finetune.adapter_dtype} overrides it; PEFT's default {@code
+ *       autocast_adapter_dtype=True} upcasts fp16/bf16 adapters to fp32. The base is frozen (no gradient, no
  *       state).</li>
  *   <li>QLoRA: block linear weights in nf4 (4 bits each) with one fp32 absmax per 64 weights (bitsandbytes
  *       {@code quantize_4bit} blocksize 64, no double quantization), unless the inventory already carries the
@@ -195,11 +198,12 @@ public final class ModelState {
                 return;
             }
             long n = shape.get(0) * shape.get(1);
-            TensorKind weight = param("weights.lora." + sym, Component.WEIGHTS, Source.LORA_2021, DType.FP32, sym, n);
-            TensorKind autocast = p.isAmp() ? param("weights.autocast_copy.lora." + sym, Component.WEIGHTS,
-                    Source.PYTORCH_AUTOCAST, p.computeDtype(), sym, n) : null;
+            DType ad = cfg.finetune().adapterDtype() != null ? cfg.finetune().adapterDtype() : paramDtype;
+            TensorKind weight = param("weights.lora." + sym, Component.WEIGHTS, Source.LORA_2021, ad, sym, n);
+            TensorKind autocast = p.isAmp() && ad != p.computeDtype() ? param("weights.autocast_copy.lora." + sym,
+                    Component.WEIGHTS, Source.PYTORCH_AUTOCAST, p.computeDtype(), sym, n) : null;
             ParamEntry e = derived(Where.BLOCK, layer, part, true, weight, n, null, null, null, autocast,
-                    new ParamShape(sym, shape, n, false), DType.FP32);
+                    new ParamShape(sym, shape, n, false), ad);
             templates.put(sym, e);
             m.place(e);
         }
