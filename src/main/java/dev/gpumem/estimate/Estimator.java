@@ -58,7 +58,7 @@ public final class Estimator {
     public Calibration calibrationFor(GpuSpec gpu) {
         GpuArch arch = gpu == null ? GpuArch.AMPERE : gpu.arch();
         Calibration c = calibrations.get(arch);
-        return c != null ? c : DeviceDefaults.forArch(arch);
+        return c != null ? c : gpu == null ? DeviceDefaults.forArch(arch) : DeviceDefaults.forGpu(gpu);
     }
 
     /**

@@ -51,6 +51,15 @@ class RequestJsonTest {
     }
 
     @Test
+    void aPresetRunUnderAStatedCudaVersionKeepsThePresetAndTheVersion() {
+        RunConfig c = json.parse("{\"model\":\"m\",\"gpu\":{\"name\":\"v100-16gb\",\"cuda\":\"11.2\"}}");
+        assertEquals("v100-16gb", c.gpu().name());
+        assertEquals(GpuArch.VOLTA, c.gpu().arch());
+        assertEquals("11.2", c.gpu().cuda());
+        assertEquals(c, json.parse(json.toJson(c)));
+    }
+
+    @Test
     void roundTripKeepsACustomCard() {
         RunConfig c = everyFieldSet(new GpuSpec("my-card", 12_345_678_901L, GpuArch.ADA));
         String line = json.toJson(c);
@@ -156,6 +165,7 @@ class RequestJsonTest {
         cases.put("{\"model\":\"m\",\"checkpointing\":\"partial\"}", "checkpointing: unknown value 'partial'; accepted: none, full, selective");
         cases.put("{\"model\":\"m\",\"attention\":\"flash\"}", "attention: unknown value 'flash'; accepted: eager, sdpa");
         cases.put("{\"model\":\"m\",\"gpu\":\"h100-81gb\"}", "gpu: unknown value 'h100-81gb'; accepted: v100-16gb,");
+        cases.put("{\"model\":\"m\",\"gpu\":{\"name\":\"v100-16gb\",\"cuda\":\"eleven\"}}", "gpu.cuda: expected a CUDA version");
         cases.put("{\"model\":\"m\",\"gpu\":{\"name\":\"c\",\"total_bytes\":0,\"arch\":\"hopper\"}}",
                 "gpu.total_bytes: must be a positive integer, got 0");
         cases.put("{\"model\":\"m\",\"gpu\":{\"name\":\"c\",\"total_bytes\":1,\"arch\":\"pascal\"}}",
