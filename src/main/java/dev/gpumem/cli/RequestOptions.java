@@ -86,7 +86,7 @@ public final class RequestOptions {
     Long pipelineParallel;
 
     @Option(names = "--option", paramLabel = "NAME",
-            description = "chunked_loss | optimizer_in_backward | activation_offloading | compile | fused_optimizer (repeatable)")
+            description = "chunked_loss | optimizer_in_backward | activation_offloading | compile | fused_optimizer | zero_grad_in_place (repeatable)")
     List<String> options = new ArrayList<>();
 
     @Option(names = "--infer-batch", description = "inference: sequences decoded together (default --batch)")

@@ -57,6 +57,10 @@ final class EstimateNotes {
                         + "backward (Korthikanti et al. 2022, §4.2); with sdpa there is nothing to recompute");
             }
             n.add(optimizerNote(cfg.optimizer()));
+            if (cfg.options().contains(RunOption.ZERO_GRAD_IN_PLACE)) {
+                n.add("zero_grad_in_place: zero_grad(set_to_none=False) (torch < 2.0 default) zeroes the gradients "
+                        + "without freeing them, so they stay allocated through the next forward");
+            }
             if (cfg.options().contains(RunOption.FUSED_OPTIMIZER)) {
                 n.add("fused_optimizer: torch.optim fused=True updates parameters and states in place in one kernel "
                         + "per tensor group; adam/adamw keep no sqrt(exp_avg_sq) temporary");

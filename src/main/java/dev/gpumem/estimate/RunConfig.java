@@ -222,7 +222,9 @@ public record RunConfig(
         ACTIVATION_OFFLOADING("activation_offloading"),
         COMPILE("compile"),
         /** torch.optim's {@code fused=True} (one CUDA kernel per tensor group, no foreach temporaries) */
-        FUSED_OPTIMIZER("fused_optimizer");
+        FUSED_OPTIMIZER("fused_optimizer"),
+        /** zero_grad(set_to_none=False), the default before torch 2.0: gradients are zeroed, not freed */
+        ZERO_GRAD_IN_PLACE("zero_grad_in_place");
         private final String wire;
         RunOption(String wire) { this.wire = wire; }
         @Override public String wire() { return wire; }

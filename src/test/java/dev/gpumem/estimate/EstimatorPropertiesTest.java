@@ -398,4 +398,19 @@ class EstimatorPropertiesTest {
                 f.components().get(Component.OPTIMIZER_STATES));
         assertTrue(fused.peak(Level.ALLOCATED).allocated() <= foreach.peak(Level.ALLOCATED).allocated());
     }
+    @Test
+    void gradientsZeroedInPlaceStayAllocatedThroughTheNextForward() {
+        // fp32 full fine-tune with adamw: torch < 2.0's zero_grad(set_to_none=False) keeps one fp32 gradient per
+        // trainable parameter (4 B each) alive into the second step; set_to_none=True (torch >= 2.0) frees them.
+        Inventory inv = TinyModels.tiny();
+        Estimate none = estimator.estimate(inv, train(Precision.FP32, Optimizer.ADAMW, 2, 16, Checkpointing.NONE,
+                AttentionKernel.SDPA, Finetune.FULL, Parallel.SINGLE, Set.of(), 1));
+        Estimate zeroed = estimator.estimate(inv, train(Precision.FP32, Optimizer.ADAMW, 2, 16, Checkpointing.NONE,
+                AttentionKernel.SDPA, Finetune.FULL, Parallel.SINGLE, Set.of(RunOption.ZERO_GRAD_IN_PLACE), 1));
+        long kept = zeroed.phase(Phase.SECOND_STEP).components().getOrDefault(Component.GRADIENTS, 0L);
+        assertTrue(kept >= 4 * zeroed.trainableParams(), kept + " vs " + zeroed.trainableParams());
+        assertTrue(zeroed.peak(Level.ALLOCATED).allocated() > none.peak(Level.ALLOCATED).allocated());
+        // the first step is the same: nothing was there to keep yet
+        assertEquals(none.phase(Phase.FORWARD).allocated(), zeroed.phase(Phase.FORWARD).allocated());
+    }
 }

@@ -183,7 +183,7 @@ class RequestJsonTest {
         cases.put("{\"model\":\"m\",\"parallel\":{\"zero\":4}}", "parallel.zero: unknown value 4; accepted: 0, 1, 2, 3");
         cases.put("{\"model\":\"m\",\"parallel\":{\"data\":0}}", "parallel.data: must be a positive integer, got 0");
         cases.put("{\"model\":\"m\",\"parallel\":{\"dp\":2}}", "parallel.dp: unknown field; accepted parallel fields: data, zero, tensor, pipeline");
-        cases.put("{\"model\":\"m\",\"options\":[\"turbo\"]}", "options: unknown value 'turbo'; accepted: chunked_loss, optimizer_in_backward, activation_offloading, compile, fused_optimizer");
+        cases.put("{\"model\":\"m\",\"options\":[\"turbo\"]}", "options: unknown value 'turbo'; accepted: chunked_loss, optimizer_in_backward, activation_offloading, compile, fused_optimizer, zero_grad_in_place");
         cases.put("{\"model\":\"m\",\"options\":\"compile\"}", "options: expected an array of names");
         cases.put("{\"model\":\"m\",\"inference\":{\"kv_cache_dtype\":\"fp12\"}}", "inference.kv_cache_dtype: unknown value 'fp12'; accepted: fp32, fp16, bf16, fp8, int8, int4");
         cases.put("{\"model\":\"m\",\"inference\":{\"context_tokens\":-1}}", "inference.context_tokens: must be a positive integer, got -1");
