@@ -70,7 +70,7 @@ public final class RequestOptions {
     String qloraQuant;
 
     @Option(names = "--adapter-dtype",
-            description = "fp32 | bf16 | fp16: LoRA adapter dtype (default: the precision's parameter dtype; PEFT = fp32)")
+            description = "fp32 | bf16 | fp16: LoRA adapter dtype (default fp32 as PEFT; torchtune/lit-gpt = bf16)")
     String adapterDtype;
 
     @Option(names = "--dp", description = "data-parallel ranks (default 1)")

@@ -73,10 +73,9 @@ final class EstimateNotes {
                 String ad = cfg.finetune().adapterDtype() != null
                         ? "LoRA adapters are " + cfg.finetune().adapterDtype().name().toLowerCase()
                         + " (finetune.adapter_dtype)"
-                        : "LoRA adapters are in the precision's parameter dtype ("
-                        + (cfg.masterWeights() ? cfg.precision().computeDtype() : cfg.precision().paramDtype())
-                        .name().toLowerCase() + ", as torchtune and lit-gpt create them; PEFT upcasts half "
-                        + "adapters to fp32: set finetune.adapter_dtype fp32)";
+                        : "LoRA adapters are fp32 (PEFT autocast_adapter_dtype=True; lora_A keeps an fp32 copy of "
+                        + "its input); torchtune and lit-gpt bf16-true build bf16 adapters: set "
+                        + "finetune.adapter_dtype bf16";
                 n.add(ad + "; the frozen base keeps no gradient "
                         + "or state, and its plain linears keep no input for backward; q/k/v targets on a model "
                         + "with a fused qkv projection adapt the fused module");

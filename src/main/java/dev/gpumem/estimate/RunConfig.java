@@ -171,15 +171,14 @@ public record RunConfig(
      * @param alpha   LoRA alpha (does not change memory; recorded)
      * @param targets module names the adapters attach to (e.g. q_proj, v_proj)
      * @param quant   dtype of the frozen base for qlora (nf4, int4, int8), else null
-     * @param adapterDtype dtype of the LoRA adapters (fp32, bf16, fp16), or null to follow the precision's
-     *                     parameter dtype (pure bf16: bf16, as torchtune and lit-gpt create them; amp-*: fp32).
-     *                     PEFT upcasts half adapters to fp32 ({@code autocast_adapter_dtype=True}): fp32.
+     * @param adapterDtype dtype of the LoRA adapters (fp32, bf16, fp16), or null for fp32 (PEFT's
+     *                     {@code autocast_adapter_dtype=True}); torchtune and lit-gpt bf16-true create bf16 adapters
      */
     public record Finetune(FinetuneMethod method, int rank, int alpha, List<String> targets, DType quant,
                            DType adapterDtype) {
         public static final Finetune FULL = new Finetune(FinetuneMethod.FULL, 0, 0, List.of(), null);
 
-        /** Adapters in the precision's parameter dtype. */
+        /** Adapters in the default dtype (fp32, PEFT). */
         public Finetune(FinetuneMethod method, int rank, int alpha, List<String> targets, DType quant) {
             this(method, rank, alpha, targets, quant, null);
         }

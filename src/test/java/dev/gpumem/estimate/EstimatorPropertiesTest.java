@@ -234,24 +234,24 @@ class EstimatorPropertiesTest {
         // per layer: q (8·64 + 64·8) + v (8·64 + 32·8) = 1,024 + 768
         assertEquals(2 * (1024 + 768), e.trainableParams());
         assertEquals(86_848 + 2 * (1024 + 768), e.params());
-        // pure bf16: the adapters are parameters, so bf16 (request contract; torchtune/lit-gpt). AdamW: two bf16
-        // states per adapter parameter, each tensor rounded to 512 B:
-        // per layer A_q 8·64·2 = 1,024 B, B_q 64·8·2 = 1,024 B, A_v 8·64·2 = 1,024 B, B_v 32·8·2 = 512 B
+        // default (PEFT autocast_adapter_dtype=True): fp32 adapters. AdamW: two fp32 states per adapter parameter,
+        // each adapter tensor rounded to 512 B: per layer A_q 8·64·4 = 2,048 B, B_q 2,048 B, A_v 2,048 B,
+        // B_v 32·8·4 = 1,024 B
         long states = e.phase(Phase.SECOND_STEP).components().get(Component.OPTIMIZER_STATES);
-        assertEquals(2 * 2 * (1024 + 1024 + 1024 + 512), states);
+        assertEquals(2 * 2 * (2048 + 2048 + 2048 + 1024), states);
     }
 
     @Test
-    void peftStyleFp32AdaptersKeepFp32StatesUnderPureBf16() {
-        // finetune.adapter_dtype fp32 (PEFT autocast_adapter_dtype=True): per layer A_q 8·64·4 = 2,048 B,
-        // B_q 2,048 B, A_v 2,048 B, B_v 32·8·4 = 1,024 B; two states each, two layers
+    void bf16AdaptersAsTorchtuneBuildsThemKeepBf16States() {
+        // finetune.adapter_dtype bf16 (torchtune set_default_dtype(bf16), lit-gpt bf16-true): per layer
+        // A_q 8·64·2 = 1,024 B, B_q 1,024 B, A_v 1,024 B, B_v 32·8·2 = 512 B; two states each, two layers
         Inventory inv = TinyModels.tiny();
-        Finetune lora = new Finetune(FinetuneMethod.LORA, 8, 16, List.of("q_proj", "v_proj"), null, DType.FP32);
+        Finetune lora = new Finetune(FinetuneMethod.LORA, 8, 16, List.of("q_proj", "v_proj"), null, DType.BF16);
         Estimate e = estimator.estimate(inv, train(Precision.BF16, Optimizer.ADAMW, 2, 16, Checkpointing.NONE,
                 AttentionKernel.SDPA, lora, Parallel.SINGLE, Set.of(), 1));
         long states = e.phase(Phase.SECOND_STEP).components().get(Component.OPTIMIZER_STATES);
-        assertEquals(2 * 2 * (2048 + 2048 + 2048 + 1024), states);
-        assertTrue(e.notes().stream().anyMatch(n -> n.startsWith("LoRA adapters are fp32 (finetune.adapter_dtype)")));
+        assertEquals(2 * 2 * (1024 + 1024 + 1024 + 512), states);
+        assertTrue(e.notes().stream().anyMatch(n -> n.startsWith("LoRA adapters are bf16 (finetune.adapter_dtype)")));
     }
 
     @Test
@@ -412,5 +412,20 @@ class EstimatorPropertiesTest {
         assertTrue(zeroed.peak(Level.ALLOCATED).allocated() > none.peak(Level.ALLOCATED).allocated());
         // the first step is the same: nothing was there to keep yet
         assertEquals(none.phase(Phase.FORWARD).allocated(), zeroed.phase(Phase.FORWARD).allocated());
+    }
+    @Test
+    void halfAdaptersKeepTheBaseInputButFp32AdaptersKeepAnFp32CopyOfIt() {
+        // PEFT casts the input to lora_A's dtype (x.to(fp32): a b·s·h fp32 copy kept by A); torchtune/lit-gpt
+        // adapters share the bf16 compute dtype, so A keeps the very tensor the base linear reads.
+        Inventory inv = TinyModels.tiny();
+        Finetune half = new Finetune(FinetuneMethod.LORA, 8, 16, List.of("q_proj", "v_proj"), null, DType.BF16);
+        Finetune peft = new Finetune(FinetuneMethod.LORA, 8, 16, List.of("q_proj", "v_proj"), null);
+        Estimate h = estimator.estimate(inv, train(Precision.BF16, Optimizer.ADAMW, 2, 16, Checkpointing.NONE,
+                AttentionKernel.SDPA, half, Parallel.SINGLE, Set.of(), 1));
+        Estimate f = estimator.estimate(inv, train(Precision.BF16, Optimizer.ADAMW, 2, 16, Checkpointing.NONE,
+                AttentionKernel.SDPA, peft, Parallel.SINGLE, Set.of(), 1));
+        assertFalse(h.phase(Phase.FORWARD).terms().stream().anyMatch(t -> t.name().contains("a_input")));
+        assertTrue(f.phase(Phase.FORWARD).terms().stream().anyMatch(t -> t.name().contains("a_input")));
+        assertTrue(h.phase(Phase.FORWARD).allocated() < f.phase(Phase.FORWARD).allocated());
     }
 }
