@@ -29,7 +29,9 @@ import java.util.List;
  *       dtype b·s·v, then lm_head's input gradient b·s·h.</li>
  * </ul>
  * chunked_loss: torchtune's CEWithChunkedOutputLoss / lit-gpt's chunked cross-entropy, 8 chunks of the sequence:
- * one chunk's fp32 upcast at a time, every chunk's fp32 log-softmax output kept (see {@code chunkedLoss}).
+ * one chunk's fp32 upcast at a time, every chunk's fp32 log-softmax output kept (see {@code chunkedLoss}); with
+ * compile the per-chunk loss is one compiled graph that keeps only its compute-dtype input and two fp32 row
+ * reductions (see {@code compiledChunkedLoss}).
  * Sequence classification: logits b·labels (pooled), negligible next to the blocks.
  */
 public final class LmHeadOps extends ProgramWriter {
@@ -149,6 +151,10 @@ public final class LmHeadOps extends ProgramWriter {
             logits[k] = alloc(TensorKind.of("logits.chunk", Component.LOGITS, Source.HF_LOSS, c, shape));
         }
         done(x, spec.linearSavesInput());
+        if (fused) {
+            compiledChunkedLoss(logits, chunk, shape, gradLogits);
+            return;
+        }
         int[] lsm = new int[CHUNKS];
         for (int k = 0; k < CHUNKS; k++) {
             int up = logits[k];
@@ -167,6 +173,34 @@ public final class LmHeadOps extends ProgramWriter {
         }
         for (int k = CHUNKS - 1; k >= 0; k--) {
             gradLogits.add(lossBackward(lsm[k], shape));
+        }
+    }
+
+    /**
+     * compile + chunked_loss: torchtune compiles {@code compute_cross_entropy} (the upcast and the cross-entropy of
+     * one chunk, {@code F.cross_entropy(logits.float(), ...)}) on its own. Inductor's min-cut partitioner
+     * (torch/_functorch/partitioners.py) recomputes the pointwise upcast, exp and log in backward and saves only the
+     * graph's input, the compute-dtype chunk, plus the row reductions it may not recompute (the row max and the
+     * log-sum-exp, fp32, one per token): no fp32 b·s/8·v tensor outlives the chunk's kernel. The saved chunks keep
+     * every chunk's logits alive after the recipe drops its list; the backward kernel (softmax minus one-hot, cast
+     * back) writes the chunk's gradient in the compute dtype directly. Source: torchtune PR #1390 ("we compile the
+     * upcasting with the loss") and CEWithChunkedOutputLoss's docstring.
+     */
+    private void compiledChunkedLoss(int[] logits, Dim chunk, Dim[] shape, List<Integer> gradLogits) {
+        int[] rowMax = new int[CHUNKS];
+        int[] logSumExp = new int[CHUNKS];
+        for (int k = 0; k < CHUNKS; k++) {
+            rowMax[k] = alloc(TensorKind.of("loss.chunk_row_max", Component.LOGITS, Source.AUTOGRAD_SAVED,
+                    DType.FP32, d.b(), chunk));
+            logSumExp[k] = alloc(TensorKind.of("loss.chunk_logsumexp", Component.LOGITS, Source.AUTOGRAD_SAVED,
+                    DType.FP32, d.b(), chunk));
+        }
+        for (int k = CHUNKS - 1; k >= 0; k--) {
+            int g = alloc(TensorKind.of("grad.logits_chunk", Component.LOGITS, Source.AUTOGRAD_SAVED, c, shape));
+            free(logits[k]);                        // the compiled graph's saved input dies with its backward
+            free(rowMax[k]);
+            free(logSumExp[k]);
+            gradLogits.add(g);
         }
     }
 }

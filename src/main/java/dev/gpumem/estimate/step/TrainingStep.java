@@ -45,7 +45,10 @@ import java.util.Map;
  *       gradients appear (amp: the half gradient, then the fp32 one; ZeRO-2/3: the full gradient, reduce-scattered
  *       into a shard and freed) while its saved tensors are released. A later micro-step computes a new gradient
  *       and adds it to the existing one.</li>
- *   <li>optimizer_step: states on the first step, temporaries, then {@code zero_grad(set_to_none=True)}.</li>
+ *   <li>optimizer_step: states on the first step, temporaries, then {@code zero_grad(set_to_none=True)} (torch ≥ 2.0
+ *       default), or with option zero_grad_in_place {@code set_to_none=False} (the default before torch 2.0, e.g.
+ *       HF Trainer on torch 1.x): the gradients stay allocated through the next step, whose backward adds into
+ *       them.</li>
  *   <li>pipeline (first stage, 1F1B): min(p, grad_accum) micro-batches run forward before the first backward.</li>
  * </ul>
  */
@@ -63,6 +66,7 @@ public final class TrainingStep {
     private final boolean offload;
     private final boolean inBackward;
     private final boolean foreach;
+    private final boolean gradsZeroedInPlace;
     private final List<Boolean> noCore;
 
     private final Map<ParamEntry, Integer> grads = new IdentityHashMap<>();
@@ -86,7 +90,9 @@ public final class TrainingStep {
         this.selective = spec.cfg.checkpointing() == Checkpointing.SELECTIVE;
         this.offload = spec.option(RunOption.ACTIVATION_OFFLOADING);
         this.inBackward = spec.option(RunOption.OPTIMIZER_IN_BACKWARD);
-        this.foreach = new OptimizerModel(spec.cfg.optimizer()).temporariesForAllParameters();
+        this.gradsZeroedInPlace = spec.option(RunOption.ZERO_GRAD_IN_PLACE);
+        this.foreach = new OptimizerModel(spec.cfg.optimizer(),
+                spec.option(RunOption.FUSED_OPTIMIZER)).temporariesForAllParameters();
     }
 
     /** @return the timeline of load and two training steps on the counted rank */
@@ -441,7 +447,10 @@ public final class TrainingStep {
                 }
             }
         }
-        for (int id : grads.values()) {      // zero_grad(set_to_none=True)
+        if (gradsZeroedInPlace && !inBackward) {
+            return;                          // zero_grad(set_to_none=False): zeroed in place, still allocated
+        }
+        for (int id : grads.values()) {      // zero_grad(set_to_none=True), the default since torch 2.0
             tl.free(id);
         }
         grads.clear();
