@@ -353,8 +353,9 @@ class EstimatorPropertiesTest {
         long bsv = 2L * 64 * 32000;
         long plainLogits = plain.phase(Phase.LOSS).components().get(Component.LOGITS);
         long chunkedLogits = chunked.phase(Phase.LOSS).components().get(Component.LOGITS);
-        // plain: log-softmax output + nll gradient + log-softmax gradient, 3 · b·s·v·4 B
-        assertEquals(3 * bsv * 4, plainLogits);
+        // plain (phase loss ends at backward()): bf16 logits + their fp32 upcast + the log-softmax output made while
+        // the upcast is alive, (2 + 4 + 4) · b·s·v B
+        assertEquals(bsv * (2 + 4 + 4), plainLogits);
         // chunked: at most all 8 chunks' bf16 logits + log-softmax outputs + one fp32 upcast chunk (6.5 · b·s·v B)
         assertTrue(chunkedLogits <= bsv * 2 + bsv * 4 + bsv * 4 / 8, chunkedLogits + " vs " + plainLogits);
         assertTrue(chunkedLogits < plainLogits);

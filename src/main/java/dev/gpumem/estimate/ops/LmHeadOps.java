@@ -28,6 +28,9 @@ import java.util.List;
  *   <li>backward: nll_loss's gradient b·s·v fp32, log_softmax's gradient b·s·v fp32, the cast back to the compute
  *       dtype b·s·v, then lm_head's input gradient b·s·h.</li>
  * </ul>
+ * Phases: the head, the upcast and the cross-entropy forward are phase loss (what exists when
+ * {@code loss.backward()} is called); the loss's backward, from nll_loss's gradient on, runs inside
+ * {@code backward()} and is phase backward.
  * chunked_loss: torchtune's CEWithChunkedOutputLoss / lit-gpt's chunked cross-entropy, 8 chunks of the sequence:
  * one chunk's fp32 upcast at a time, every chunk's fp32 log-softmax output kept (see {@code chunkedLoss}); with
  * compile the per-chunk loss is one compiled graph that keeps only its compute-dtype input and two fp32 row
@@ -80,10 +83,11 @@ public final class LmHeadOps extends ProgramWriter {
             free(y);
         }
         List<Integer> gradLogits = new ArrayList<>();
+        List<Runnable> lossBackwards = new ArrayList<>();
         if (headKind == HeadKind.NONE) {
             done(x, false);
         } else if (vocab && chunked) {
-            chunkedLoss(x, gradLogits);
+            chunkedLoss(x, gradLogits, lossBackwards);
         } else {
             Dim[] tok = vocab ? new Dim[] {d.b(), d.s()} : new Dim[] {d.b()};
             Dim width = vocab ? d.v() : labels;
@@ -100,9 +104,18 @@ public final class LmHeadOps extends ProgramWriter {
                 free(l32);
             }
             free(logits);
-            gradLogits.add(lossBackward(lsm, concat(tok, width)));
+            Dim[] shape = concat(tok, width);
+            lossBackwards.add(() -> gradLogits.add(lossBackward(lsm, shape)));
         }
         loss.addAll(fwd);
+        fwd.clear();
+
+        // backward() starts here: the loss's backward down to the gradient of the logits runs inside it, so it
+        // belongs to phase backward (no runner can mark a point inside loss.backward())
+        for (Runnable r : lossBackwards) {
+            r.run();
+        }
+        bwd.addAll(fwd);
         fwd.clear();
 
         // backward: head (input gradient, weight gradients), then the final norm
@@ -143,7 +156,7 @@ public final class LmHeadOps extends ProgramWriter {
      * so only one chunk's fp32 copy exists at a time; every chunk's log-softmax output is kept for backward, and
      * the loss's backward runs chunk by chunk.
      */
-    private void chunkedLoss(int x, List<Integer> gradLogits) {
+    private void chunkedLoss(int x, List<Integer> gradLogits, List<Runnable> lossBackwards) {
         Dim chunk = new Dim("s/" + CHUNKS, (d.s().value() + CHUNKS - 1) / CHUNKS);
         Dim[] shape = {d.b(), chunk, d.v()};
         int[] logits = new int[CHUNKS];
@@ -172,7 +185,8 @@ public final class LmHeadOps extends ProgramWriter {
             free(logits[k]);                        // the recipe drops the logits once the loss is computed
         }
         for (int k = CHUNKS - 1; k >= 0; k--) {
-            gradLogits.add(lossBackward(lsm[k], shape));
+            int saved = lsm[k];
+            lossBackwards.add(() -> gradLogits.add(lossBackward(saved, shape)));
         }
     }
 

@@ -31,7 +31,11 @@
  *       buffer from the head's backward until the embedding's backward, and the two v·h gradients are then summed
  *       out of place (torch/csrc/autograd/input_buffer.cpp accumulates in place only when it may steal the first
  *       one): three v·h tensors at the end of backward (measured 2.96·v·h for a tied 32000x2048 matrix, 1.02·v·h
- *       when only the embedding uses it), with the caller's grad mode on or off.</li>
+ *       when only the embedding uses it), with the caller's grad mode on or off. Generic PyTorch behaviour: the
+ *       estimator models it (estimate.step.TrainingStep).</li>
+ *   <li>Phase boundaries: loss is the LM head, the fp32 upcast and the cross-entropy forward (what exists when
+ *       {@code backward()} is called); the logits' gradient is made inside backward and is backward's, as in the
+ *       estimator and scripts/torch_step.py.</li>
  *   <li>DJL passes Java scalars as 0-dim tensors: {@code pow(Number)} is pow.Tensor_Tensor, whose node keeps its
  *       result; RMSNorm therefore squares with {@code square()}.</li>
  * </ul>
