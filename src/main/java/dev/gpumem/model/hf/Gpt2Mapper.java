@@ -19,17 +19,7 @@ final class Gpt2Mapper implements FamilyMapper {
         ArchitectureDraft a = new ArchitectureDraft("gpt2", ctx);
         d.fill(a);
         a.maxPositions = c.positiveOr(1024, "n_positions", "max_position_embeddings");
-        int ff = c.positiveOr(4 * d.hidden(), "n_inner");
-        a.intermediateSize = ff;
-        a.norm = NormKind.LAYER_NORM;
-        a.mlp = MlpKind.PLAIN;
-        a.activation = Activations.read(c, Activation.GELU_TANH, "activation_function");
-        a.positions = PositionKind.LEARNED;
-        a.attentionBias = true;
-        a.mlpBias = true;
-        a.tiedEmbeddings = c.flag("tie_word_embeddings", true);
-        a.attentionDropout = c.probabilityOr(0.1, "attn_pdrop");
-        a.hiddenDropout = c.probabilityOr(0.1, "resid_pdrop");
+        int ff = gpt2Block(c, a, d.hidden());
 
         long h = d.hidden();
         TensorList t = new TensorList(ctx.checkpointDtype());
@@ -47,5 +37,26 @@ final class Gpt2Mapper implements FamilyMapper {
         t.layerNorm("transformer.ln_f", -1, h);
         DecoderHead.write(t, ctx.head(), a.tiedEmbeddings, "lm_head", d.vocab(), h, false);
         return new MappedModel(a.build(), t.toList());
+    }
+
+    /**
+     * Sets what every GPT-2-style family shares (GPT2Config defaults): MLP inner size n_inner (default 4h),
+     * pre-LayerNorm, plain MLP with gelu_new, learned positions, biases everywhere, tied head, dropouts 0.1.
+     *
+     * @return the MLP inner size
+     */
+    static int gpt2Block(HfConfig c, ArchitectureDraft a, int hidden) {
+        int ff = c.positiveOr(4 * hidden, "n_inner");
+        a.intermediateSize = ff;
+        a.norm = NormKind.LAYER_NORM;
+        a.mlp = MlpKind.PLAIN;
+        a.activation = Activations.read(c, Activation.GELU_TANH, "activation_function");
+        a.positions = PositionKind.LEARNED;
+        a.attentionBias = true;
+        a.mlpBias = true;
+        a.tiedEmbeddings = c.flag("tie_word_embeddings", true);
+        a.attentionDropout = c.probabilityOr(0.1, "attn_pdrop");
+        a.hiddenDropout = c.probabilityOr(0.1, "resid_pdrop");
+        return ff;
     }
 }

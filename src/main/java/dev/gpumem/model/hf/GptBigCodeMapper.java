@@ -1,9 +1,5 @@
 package dev.gpumem.model.hf;
 
-import dev.gpumem.model.Architecture.Activation;
-import dev.gpumem.model.Architecture.MlpKind;
-import dev.gpumem.model.Architecture.NormKind;
-import dev.gpumem.model.Architecture.PositionKind;
 import dev.gpumem.model.ParamGroup;
 
 /**
@@ -23,17 +19,7 @@ final class GptBigCodeMapper implements FamilyMapper {
                 c.positiveOr(2048, "n_positions", "max_position_embeddings"));
         ArchitectureDraft a = new ArchitectureDraft("gpt_bigcode", ctx);
         d.fill(a);
-        int ff = c.positiveOr(4 * h, "n_inner");
-        a.intermediateSize = ff;
-        a.norm = NormKind.LAYER_NORM;
-        a.mlp = MlpKind.PLAIN;
-        a.activation = Activations.read(c, Activation.GELU_TANH, "activation_function");
-        a.positions = PositionKind.LEARNED;
-        a.attentionBias = true;
-        a.mlpBias = true;
-        a.tiedEmbeddings = c.flag("tie_word_embeddings", true);
-        a.attentionDropout = c.probabilityOr(0.1, "attn_pdrop");
-        a.hiddenDropout = c.probabilityOr(0.1, "resid_pdrop");
+        int ff = Gpt2Mapper.gpt2Block(c, a, h);
 
         TensorList t = new TensorList(ctx.checkpointDtype());
         t.add("transformer.wte.weight", ParamGroup.EMBEDDING, -1, d.vocab(), h);
