@@ -320,7 +320,9 @@ public final class PytorchCachingAllocator implements CachingAllocatorModel {
      * Cached free blocks of one pool. c10 keeps them in a std::set ordered by (size, address) and takes the first
      * block not smaller than the request; this list gives the same answer from size-class buckets (eight per power
      * of two), each sorted by (size, address) with its keys inline, and a bitmap of the non-empty buckets: the
-     * answer is the first sufficient block of the request's bucket, else the first block of the next non-empty one.
+     * answer is the smallest sufficient block of the request's bucket, else the smallest block of the next non-empty
+     * one. Buckets are kept in descending order: the block taken is then at or near the end (many cached blocks
+     * of one bucket have the same size, and the lowest address of them is taken), so taking it moves few entries.
      */
     private static final class FreeList {
         private static final int SUB = 3;                       // 2^3 = 8 buckets per power of two
@@ -336,13 +338,14 @@ public final class PytorchCachingAllocator implements CachingAllocatorModel {
             int[] ids = new int[4];
             int n;
 
+            /** @return the first index whose (size, address) is not greater than {@code (s, a)} (descending order) */
             int lowerBound(long s, long a) {
                 int lo = 0;
                 int hi = n;
                 while (lo < hi) {
                     int mid = (lo + hi) >>> 1;
                     long ms = sizes[mid];
-                    boolean below = ms < s || (ms == s && addrs[mid] < a);
+                    boolean below = ms > s || (ms == s && addrs[mid] > a);
                     lo = below ? mid + 1 : lo;
                     hi = below ? hi : mid;
                 }
@@ -367,12 +370,12 @@ public final class PytorchCachingAllocator implements CachingAllocatorModel {
         int takeBestFit(long want, long[] size) {
             int bk = bucket(want);
             Bucket b = buckets[bk];
-            if (b != null && b.n > 0 && b.sizes[b.n - 1] >= want) {
-                int at = b.lowerBound(want, Long.MIN_VALUE);
-                return removeAt(bk, b, at);
+            if (b != null && b.n > 0 && b.sizes[0] >= want) {
+                int smaller = b.lowerBound(want - 1, Long.MAX_VALUE);     // first block of size < want
+                return removeAt(bk, b, smaller - 1);
             }
             int next = nextNonEmpty(bk + 1);
-            return next < 0 ? -1 : removeAt(next, buckets[next], 0);
+            return next < 0 ? -1 : removeAt(next, buckets[next], buckets[next].n - 1);
         }
 
         private int removeAt(int bk, Bucket b, int at) {
