@@ -46,14 +46,14 @@ public final class PytorchCachingAllocator implements CachingAllocatorModel {
     private final SegmentSource source;
 
     // block storage, indexed by block id
-    private long[] addr = new long[64];
-    private long[] size = new long[64];
-    private long[] segHandle = new long[64];
-    private int[] prev = new int[64];
-    private int[] next = new int[64];
-    private boolean[] small = new boolean[64];
-    private boolean[] live = new boolean[64];      // allocated to a caller
-    private boolean[] inUse = new boolean[64];     // slot holds a block (allocated or cached)
+    private long[] addr;
+    private long[] size;
+    private long[] segHandle;
+    private int[] prev;
+    private int[] next;
+    private boolean[] small;
+    private boolean[] live;      // allocated to a caller
+    private boolean[] inUse;     // slot holds a block (allocated or cached)
     private int blockCount;
     private int[] freeIds = new int[16];
     private int freeIdCount;
@@ -63,7 +63,7 @@ public final class PytorchCachingAllocator implements CachingAllocatorModel {
     /** cached blocks that span a whole segment (what a release returns), and each one's index there */
     private int[] wholeFree = new int[16];
     private int wholeFreeCount;
-    private int[] wholeFreeAt = new int[64];
+    private int[] wholeFreeAt;
 
     private long nextAddress = 1L << 20;
     private long allocated;
@@ -72,7 +72,25 @@ public final class PytorchCachingAllocator implements CachingAllocatorModel {
     private long peakReserved;
 
     public PytorchCachingAllocator(SegmentSource source) {
+        this(source, 64);
+    }
+
+    /**
+     * @param expectedBlocks room for this many blocks (live and cached) before the block arrays grow; a
+     *                       simulation that knows its number of tensors passes it to skip the growth copies
+     */
+    public PytorchCachingAllocator(SegmentSource source, int expectedBlocks) {
         this.source = source;
+        int n = Math.max(16, expectedBlocks);
+        addr = new long[n];
+        size = new long[n];
+        segHandle = new long[n];
+        prev = new int[n];
+        next = new int[n];
+        small = new boolean[n];
+        live = new boolean[n];
+        inUse = new boolean[n];
+        wholeFreeAt = new int[n];
     }
 
     /** An allocator whose segment source never runs out (bookkeeping only, for the estimator). */

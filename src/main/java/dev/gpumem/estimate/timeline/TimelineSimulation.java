@@ -34,7 +34,9 @@ public final class TimelineSimulation {
      * @return one peak per phase that occurs, in {@link Phase} order
      */
     public static List<PhasePeak> run(Timeline timeline, int layers, long capacity) {
-        return run(timeline, layers, capacity, PytorchCachingAllocator::new);
+        // live blocks are at most the live tensors, plus about as many cached remainders
+        int blocks = Math.min(1 << 16, timeline.tensorCount() / 2 + 64);
+        return run(timeline, layers, capacity, segments -> new PytorchCachingAllocator(segments, blocks));
     }
 
     /**
