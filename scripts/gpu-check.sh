@@ -7,8 +7,8 @@
 #
 # Steps (each with its own timeout; a step that fails is logged and the next one runs):
 #   1. machine facts: glibc, nvidia-smi, gpumem doctor (NVML v1/v2 used/reserved, driver, CUDA, processes)
-#   2. replay (cudaMalloc of the estimator's tensors) for the matrix below, plain and through the caching-allocator
-#      model (replay-cca)
+#   2. replay (cudaMalloc of the estimator's tensors) for the matrix below; later, when time allows, the same through
+#      the caching-allocator model (replay-cca)
 #   3. external PyTorch steps (scripts/torch_step.py with the machine's own torch) for the same configs, eager and
 #      sdpa attention: allocated/reserved from torch's counters, device from NVML per process
 #   4. DJL: only when scripts/djl-gate.py finds its libtorch loadable (it most likely is not: DJL 0.36 wants 2.7.1)
@@ -114,14 +114,19 @@ fi
 command -v nvidia-smi >/dev/null && step nvidia-smi 30 nvidia-smi -q -d MEMORY,COMPUTE,ACCOUNTING
 step doctor 60 "${gpumem[@]}" doctor
 
-# 2. replay, plain and through the caching-allocator model
-for backend in replay replay-cca; do
+# replay steps for one backend over the matrix
+replay_all() {
+  local backend="$1" entry id
   for entry in "${matrix[@]}"; do
     id="${entry%%|*}"
     step "$backend-$id" 60 "${gpumem[@]}" measure --backend "$backend" "${cpu_args[@]}" --request "$(request_file "$id" "")" \
       --timeout 50 --out "$out/profiles"
   done
-done
+}
+
+# 2. replay (the most direct check of the estimate); replay-cca comes last, after the PyTorch steps, since it is the
+#    first thing to drop when the time budget runs out
+replay_all replay
 
 # 3. external PyTorch steps, eager and sdpa
 if [[ -n "$python" && -f "$here/scripts/torch_step.py" ]] \
@@ -139,6 +144,9 @@ else
   say "SKIP external PyTorch steps (python=${python:-none}, torch_step.py present: $([[ -f "$here/scripts/torch_step.py" ]] && echo yes || echo no), torch: $(tail -n 1 "$out/logs/torch-version.log" 2>/dev/null || echo 'not tried'))"
 fi
 
+# 3b. replay through the Java model of PyTorch's caching allocator
+replay_all replay-cca
+
 # 4. DJL, only if its cu128 JNI resolves against this machine's libtorch
 djl_jar="$(ls "$here"/lib/pytorch-jni-*.jar "$here"/target/lib/pytorch-jni-*.jar 2>/dev/null | head -n 1)"
 djl_ok=0
@@ -152,7 +160,7 @@ if (( djl_ok )); then
   for entry in "${matrix[@]:0:2}"; do
     id="${entry%%|*}"
     step "djl-$id" 120 env PYTORCH_LIBRARY_PATH="$torch_lib" PYTORCH_FLAVOR=cu128 DJL_CACHE_DIR="$out/djl-cache" \
-      ENGINE_CACHE_DIR="$out/djl-cache" "${gpumem[@]}" measure --backend djl --request "$(request_file "$id" "")" \
+      ENGINE_CACHE_DIR="$out/djl-cache" "${gpumem[@]}" measure --backend djl --request "$(request_file "$id" eager)" \
       --timeout 110 --out "$out/profiles"
   done
 else

@@ -16,7 +16,9 @@ LM head) built in plain torch from the config's dimensions, with random weights.
 importable, the Hugging Face model class is built from the config instead (AutoModelForCausalLM.from_config).
 
 Phases (one marker line at the start and one at the end of each):
-  train:     load, forward, loss, backward, optimizer_step, second_step (a whole second step, states resident)
+  train:     load, forward, loss, backward, optimizer_step, second_step (a whole second step, states resident);
+             forward ends after the final norm, loss = LM head + fp32 upcast + cross-entropy forward (what exists
+             when backward() is called), backward starts at backward() and includes the logits' gradient
   inference: load, prefill, decode
 On a GPU each end marker carries torch.cuda.memory_allocated / memory_reserved at the boundary and
 max_memory_allocated / max_memory_reserved since the phase's start (peaks are reset at each start); on the CPU the
@@ -283,7 +285,7 @@ def build_plain_model(torch, dims, attention, checkpointing):
             if dims["tie"]:
                 self.lm_head.weight = self.embed_tokens.weight
 
-        def forward(self, ids, caches=None, offset=0):
+        def hidden(self, ids, caches=None, offset=0):
             x = self.embed_tokens(ids)
             for i, layer in enumerate(self.layers):
                 cache = caches[i] if caches is not None else None
@@ -291,7 +293,10 @@ def build_plain_model(torch, dims, attention, checkpointing):
                     x = checkpoint(layer, x, use_reentrant=False)
                 else:
                     x = layer(x, cache, offset)
-            return self.lm_head(self.norm(x))
+            return self.norm(x)
+
+        def forward(self, ids, caches=None, offset=0):
+            return self.lm_head(self.hidden(ids, caches, offset))
 
     return Decoder()
 
@@ -393,11 +398,23 @@ def run(args, req, r, cfg, dims):
         def batch():
             return torch.randint(0, dims["vocab"], (micro, r["seq"]), device=device)
 
-        def logits_of(ids):
+        # Phase boundaries (as gpumem's estimator and DJL runner): forward ends after the final norm; loss is the
+        # LM head, the fp32 upcast and the cross-entropy forward, i.e. what exists when backward() is called; the
+        # gradient of the logits is computed inside backward() and belongs to backward.
+        def hidden_of(ids):
             with autocast():
                 if args.hf:
-                    return model(input_ids=ids).logits
-                return model(ids)
+                    return model.base_model(input_ids=ids).last_hidden_state
+                return model.hidden(ids)
+
+        def head_of(hidden):
+            with autocast():
+                if args.hf:
+                    return model.get_output_embeddings()(hidden)
+                return model.lm_head(hidden)
+
+        def logits_of(ids):
+            return head_of(hidden_of(ids))
 
         def loss_of(logits, ids):
             # HF-style: logits upcast to fp32, labels shifted by one
@@ -426,10 +443,12 @@ def run(args, req, r, cfg, dims):
             ids = batch()
             if last:
                 begin("forward")
-            logits = logits_of(ids)
+            hidden = hidden_of(ids)
             if last:
                 end("forward")
                 begin("loss")
+            logits = head_of(hidden)
+            del hidden
             loss = loss_of(logits, ids)
             del logits
             if last:

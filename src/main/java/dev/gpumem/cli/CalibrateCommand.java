@@ -50,7 +50,7 @@ public final class CalibrateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        DeviceCalibration cal = new Calibrator(VersionProvider.version(), GitCommit.current())
+        DeviceCalibration cal = new Calibrator(VersionProvider.version(), ToolInfo.gitCommit())
                 .fit(ProfileComparisons.of(profiles, bench));
         Path target = out != null ? out : Path.of("results", "calibration", cal.gpuSlug() + ".json");
         AtomicFiles.writeString(target, CalibrationJson.toJson(cal));

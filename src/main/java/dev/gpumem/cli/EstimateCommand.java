@@ -3,6 +3,7 @@ package dev.gpumem.cli;
 import dev.gpumem.estimate.Estimate;
 import dev.gpumem.estimate.RunConfig;
 import dev.gpumem.io.AtomicFiles;
+import dev.gpumem.io.CalibrationJson;
 import dev.gpumem.io.GpuPresetsJson;
 import dev.gpumem.io.RequestJson;
 import dev.gpumem.io.ResultJson;
@@ -17,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -54,18 +56,17 @@ public final class EstimateCommand implements Callable<Integer> {
             + "(with --json/--input: a \"terms\" array per phase)")
     boolean explain;
 
-    @Option(names = "--calibration", paramLabel = "FILE", description = "device-level constants fitted by gpumem calibrate")
+    @Option(names = "--calibration", paramLabel = "FILE",
+            description = "device-level constants fitted by gpumem calibrate (results/calibration/<gpu>.json); they "
+                    + "replace the shipped defaults of their GPU architecture")
     Path calibration;
 
     @Override
     public Integer call() throws IOException {
-        if (calibration != null) {
-            throw UserError.badInput("--calibration: calibration files are not available in this build; "
-                    + "the shipped per-architecture device defaults are used");
-        }
         RequestJson requests = new RequestJson(GpuPresetsJson.load());
         ResultJson results = new ResultJson();
-        EstimationService service = new EstimationService();
+        EstimationService service = new EstimationService(calibration == null ? List.of()
+                : List.of(CalibrationJson.readForEstimator(calibration)));
         PrintWriter out = spec.commandLine().getOut();
         if (input != null) {
             if (!request.isEmpty()) {

@@ -7,6 +7,7 @@ import dev.gpumem.estimate.Level;
 import dev.gpumem.estimate.RunConfig;
 import dev.gpumem.estimate.compat.AccelerateCompat;
 import dev.gpumem.estimate.device.Calibration;
+import dev.gpumem.io.ShippedCalibrations;
 import dev.gpumem.model.Inventory;
 import dev.gpumem.model.hf.ModelLoader;
 import java.util.ArrayList;
@@ -26,14 +27,20 @@ final class EstimationService {
     /** per (model, overrides): the Inventory, or the RuntimeException loading it threw */
     private final Map<ModelKey, Object> loaded = new ConcurrentHashMap<>();
 
-    /** The production wiring: {@link ModelLoader} and {@link Estimator} with the shipped device defaults. */
+    /**
+     * The production wiring: {@link ModelLoader} and {@link Estimator}, with the calibration shipped for the
+     * request's GPU where there is one, else the estimator's per-architecture defaults.
+     */
     EstimationService() {
         this(List.of());
     }
 
-    /** The production wiring with device constants that replace the shipped defaults of their GPU classes. */
+    /**
+     * The production wiring with device constants (from --calibration) that replace the shipped calibrations and
+     * defaults of their GPU architectures; an empty list means the shipped ones.
+     */
     EstimationService(List<Calibration> calibrations) {
-        this(new ModelLoader()::load, new Estimator(calibrations)::estimate);
+        this(new ModelLoader()::load, new CalibratedEstimator(calibrations, new ShippedCalibrations())::estimate);
     }
 
     /**

@@ -3,13 +3,17 @@ package dev.gpumem.cli;
 import dev.gpumem.estimate.Estimate;
 import dev.gpumem.estimate.FitSearch;
 import dev.gpumem.estimate.RunConfig;
+import dev.gpumem.io.CalibrationJson;
 import dev.gpumem.io.GpuPresetsJson;
 import dev.gpumem.io.RequestJson;
 import dev.gpumem.io.ResultJson;
 import dev.gpumem.report.EstimateTableWriter;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -40,11 +44,17 @@ public final class FitCommand implements Callable<Integer> {
     @Option(names = "--max", description = "largest size to try (default 1048576)")
     int max = 1 << 20;
 
-    @Option(names = "--json", description = "print {by, largest, first_failing, capped, result} as JSON")
+    @Option(names = "--json", description = "print {by, largest, first_failing, capped, gpu, total_bytes, "
+            + "peak_device_bytes, headroom_bytes} as JSON")
     boolean json;
 
+    @Option(names = "--calibration", paramLabel = "FILE",
+            description = "device-level constants fitted by gpumem calibrate; they replace the shipped defaults of "
+                    + "their GPU architecture")
+    Path calibration;
+
     @Override
-    public Integer call() {
+    public Integer call() throws IOException {
         if (!by.equals("batch") && !by.equals("seq")) {
             throw UserError.badInput("--by: unknown value '" + by + "'; accepted: batch, seq");
         }
@@ -59,7 +69,8 @@ public final class FitCommand implements Callable<Integer> {
         }
         RequestJson requests = new RequestJson(GpuPresetsJson.load());
         RunConfig base = requests.fromMap(request.toRequest(requests));
-        EstimationService service = new EstimationService();
+        EstimationService service = new EstimationService(calibration == null ? List.of()
+                : List.of(CalibrationJson.readForEstimator(calibration)));
         Map<Integer, Estimate> tried = new HashMap<>();
         FitSearch.Result r = FitSearch.largest(n -> {
             try {

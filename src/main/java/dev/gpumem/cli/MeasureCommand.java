@@ -1,27 +1,30 @@
 package dev.gpumem.cli;
 
+import dev.gpumem.compare.Comparison;
+import dev.gpumem.compare.ComparisonSummary;
 import dev.gpumem.estimate.Estimator;
 import dev.gpumem.estimate.RunConfig;
-import dev.gpumem.estimate.plan.AllocationPlan;
-import dev.gpumem.measure.djl.DjlSupport;
 import dev.gpumem.estimate.alloc.PytorchCachingAllocator;
+import dev.gpumem.estimate.plan.AllocationPlan;
 import dev.gpumem.io.GpuPresetsJson;
 import dev.gpumem.io.ProfileFiles;
 import dev.gpumem.io.RequestFiles;
 import dev.gpumem.io.RequestJson;
 import dev.gpumem.measure.DeviceInfo;
-import dev.gpumem.measure.ProbeException;
 import dev.gpumem.measure.MeasurementSession;
 import dev.gpumem.measure.PhaseReading;
+import dev.gpumem.measure.ProbeException;
 import dev.gpumem.measure.Profile;
 import dev.gpumem.measure.RunEvent;
 import dev.gpumem.measure.RunOutcome;
 import dev.gpumem.measure.RunnerKind;
+import dev.gpumem.measure.djl.DjlSupport;
 import dev.gpumem.measure.external.ExternalCommandRunner;
 import dev.gpumem.measure.run.MeasureSpec;
 import dev.gpumem.measure.run.Measurements;
 import dev.gpumem.model.Inventory;
 import dev.gpumem.model.hf.ModelLoader;
+import dev.gpumem.report.ComparisonTextWriter;
 import dev.gpumem.units.ByteFormat;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -174,8 +177,23 @@ public final class MeasureCommand implements Callable<Integer> {
         }
         printTable(stdout, profile);
         stdout.println("profile: " + written);
+        printEstimateError(stdout, written.getFileName().toString(), profile);
         stdout.flush();
         return finish(done, stdout, stderr);
+    }
+
+    /** The estimator's signed error against what was just measured (as {@code gpumem compare PROFILE} prints it). */
+    private static void printEstimateError(PrintWriter w, String label, Profile profile) {
+        if (profile.request() == null) {
+            return;
+        }
+        try {
+            Comparison c = Comparison.of(label, profile, new Workbench().estimate(profile.request()));
+            w.println();
+            w.print(ComparisonTextWriter.render(List.of(c), ComparisonSummary.of(List.of(c))));
+        } catch (IllegalArgumentException e) {
+            w.println("no estimate to compare with: " + e.getMessage());
+        }
     }
 
     /** @return the request from --request and the request flags (flags win), or null when neither was given */

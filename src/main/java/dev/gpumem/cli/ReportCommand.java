@@ -47,7 +47,7 @@ public final class ReportCommand implements Callable<Integer> {
         System.setProperty("java.awt.headless", "true");
         List<Path> files;
         try {
-            files = new ReportWriter("gpumem " + VersionProvider.version() + " (" + GitCommit.current() + ")")
+            files = new ReportWriter("gpumem " + VersionProvider.version() + " (" + ToolInfo.gitCommit() + ")")
                     .write(ProfileComparisons.of(profiles, bench), out);
         } catch (NoClassDefFoundError e) {
             // the device bundle (scripts/device-bundle.sh) leaves out java.desktop and jfreechart on purpose

@@ -69,6 +69,10 @@ public final class RequestOptions {
     @Option(names = "--qlora-quant", description = "nf4 | int4 | int8 (default nf4)")
     String qloraQuant;
 
+    @Option(names = "--adapter-dtype",
+            description = "fp32 | bf16 | fp16: LoRA adapter dtype (default fp32 as PEFT; torchtune/lit-gpt = bf16)")
+    String adapterDtype;
+
     @Option(names = "--dp", description = "data-parallel ranks (default 1)")
     Long dataParallel;
 
@@ -82,7 +86,7 @@ public final class RequestOptions {
     Long pipelineParallel;
 
     @Option(names = "--option", paramLabel = "NAME",
-            description = "chunked_loss | optimizer_in_backward | activation_offloading | compile (repeatable)")
+            description = "chunked_loss | optimizer_in_backward | activation_offloading | compile | fused_optimizer | zero_grad_in_place (repeatable)")
     List<String> options = new ArrayList<>();
 
     @Option(names = "--infer-batch", description = "inference: sequences decoded together (default --batch)")
@@ -151,6 +155,7 @@ public final class RequestOptions {
         put(f, "alpha", loraAlpha);
         put(f, "targets", loraTargets);
         put(f, "quant", qloraQuant);
+        put(f, "adapter_dtype", adapterDtype);
         put(r, "finetune", f.isEmpty() ? null : f);
         Map<String, Object> p = new LinkedHashMap<>();
         put(p, "data", dataParallel);

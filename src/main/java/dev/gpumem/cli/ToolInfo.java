@@ -19,7 +19,8 @@ final class ToolInfo {
 
     /**
      * @return the commit of gpumem's source: {@code git rev-parse HEAD} in its home (with "-dirty" when the work tree
-     *         has changes), or the {@code gpumem.commit} property a bundle sets, or "unknown"
+     *         has changes), or the {@code gpumem.commit} property, or what {@link GitCommit} reads without git (a
+     *         bundle's COMMIT file), or "unknown"
      */
     static String gitCommit() {
         String fixed = System.getProperty("gpumem.commit");
@@ -28,7 +29,8 @@ final class ToolInfo {
         }
         String head = git("rev-parse", "HEAD");
         if (head == null) {
-            return "unknown";
+            // no git binary or no repository: a device bundle's COMMIT file, or .git read directly
+            return GitCommit.current();
         }
         String status = git("status", "--porcelain", "--untracked-files=no");
         return status != null && !status.isEmpty() ? head + "-dirty" : head;

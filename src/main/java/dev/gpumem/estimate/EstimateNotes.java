@@ -57,12 +57,26 @@ final class EstimateNotes {
                         + "backward (Korthikanti et al. 2022, §4.2); with sdpa there is nothing to recompute");
             }
             n.add(optimizerNote(cfg.optimizer()));
+            if (cfg.options().contains(RunOption.ZERO_GRAD_IN_PLACE)) {
+                n.add("zero_grad_in_place: zero_grad(set_to_none=False) (torch < 2.0 default) zeroes the gradients "
+                        + "without freeing them, so they stay allocated through the next forward");
+            }
+            if (cfg.options().contains(RunOption.FUSED_OPTIMIZER)) {
+                n.add("fused_optimizer: torch.optim fused=True updates parameters and states in place in one kernel "
+                        + "per tensor group; adam/adamw keep no sqrt(exp_avg_sq) temporary");
+            }
             if (cfg.masterWeights()) {
                 n.add("master_weights: half-precision weights and gradients, fp32 master copy and fp32 states "
                         + "(partitioned like the states under ZeRO)");
             }
             if (cfg.finetune().method() == FinetuneMethod.LORA || cfg.finetune().method() == FinetuneMethod.QLORA) {
-                n.add("LoRA adapters are fp32 (PEFT autocast_adapter_dtype=True); the frozen base keeps no gradient "
+                String ad = cfg.finetune().adapterDtype() != null
+                        ? "LoRA adapters are " + cfg.finetune().adapterDtype().name().toLowerCase()
+                        + " (finetune.adapter_dtype)"
+                        : "LoRA adapters are fp32 (PEFT autocast_adapter_dtype=True; lora_A keeps an fp32 copy of "
+                        + "its input); torchtune and lit-gpt bf16-true build bf16 adapters: set "
+                        + "finetune.adapter_dtype bf16";
+                n.add(ad + "; the frozen base keeps no gradient "
                         + "or state, and its plain linears keep no input for backward; q/k/v targets on a model "
                         + "with a fused qkv projection adapt the fused module");
             }
@@ -79,6 +93,13 @@ final class EstimateNotes {
                 n.add("chunked_loss: torchtune CEWithChunkedOutputLoss / lit-gpt chunked cross-entropy with 8 "
                         + "chunks: one chunk's fp32 upcast at a time, every chunk's fp32 log-softmax output kept for "
                         + "backward (not Liger's fused linear cross-entropy, which keeps less)");
+                if (cfg.options().contains(RunOption.COMPILE)) {
+                    n.add("chunked_loss + compile: each chunk's upcast and cross-entropy are one compiled graph "
+                            + "(torchtune compiles compute_cross_entropy); the min-cut partitioner saves only the "
+                            + "chunk's compute-dtype logits and two fp32 values per token (row max, log-sum-exp), so "
+                            + "no fp32 chunk outlives its kernel and the chunk's gradient is written in the compute "
+                            + "dtype");
+                }
             }
             if (cfg.options().contains(RunOption.OPTIMIZER_IN_BACKWARD)) {
                 n.add("optimizer_in_backward: each gradient is applied and freed as soon as it appears, so no full "

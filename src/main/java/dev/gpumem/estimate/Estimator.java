@@ -58,7 +58,7 @@ public final class Estimator {
     public Calibration calibrationFor(GpuSpec gpu) {
         GpuArch arch = gpu == null ? GpuArch.AMPERE : gpu.arch();
         Calibration c = calibrations.get(arch);
-        return c != null ? c : DeviceDefaults.forArch(arch);
+        return c != null ? c : gpu == null ? DeviceDefaults.forArch(arch) : DeviceDefaults.forGpu(gpu);
     }
 
     /**
@@ -112,6 +112,11 @@ public final class Estimator {
         if (cfg.options().contains(RunOption.OPTIMIZER_IN_BACKWARD) && cfg.gradAccum() > 1) {
             throw new IllegalArgumentException("options: optimizer_in_backward updates each parameter during "
                     + "backward and cannot be combined with grad_accum > 1");
+        }
+        if (cfg.options().contains(RunOption.FUSED_OPTIMIZER)
+                && !dev.gpumem.estimate.optim.OptimizerModel.hasFusedImplementation(cfg.optimizer())) {
+            throw new IllegalArgumentException("options: fused_optimizer applies to torch.optim's fused "
+                    + "implementations: adam, adamw, sgd, sgd-momentum; got optimizer " + cfg.optimizer().wire());
         }
         if (cfg.parallel().pipeline() > 1 && cfg.parallel().zero() >= 2 && cfg.parallel().data() > 1) {
             throw new IllegalArgumentException("parallel.zero: ZeRO-2/3 cannot be combined with pipeline "

@@ -44,6 +44,11 @@ public final class GpuPresets {
     }
 
     /** @return true when {@code gpu} is exactly a preset (same name, total and architecture) */
+    /** @return whether {@code name} names a preset */
+    public boolean isPresetName(String name) {
+        return byName.containsKey(name);
+    }
+
     public boolean isPreset(GpuSpec gpu) {
         GpuPreset p = byName.get(gpu.name());
         return p != null && p.spec().equals(gpu);

@@ -6,9 +6,15 @@ public enum Phase implements WireEnum {
     LOAD("load"),
     /** forward pass: activations kept for backward accumulate layer by layer */
     FORWARD("forward"),
-    /** LM head logits, fp32 upcast, cross-entropy and the gradient of the logits */
+    /**
+     * LM head logits, fp32 upcast and the cross-entropy forward: what exists when {@code loss.backward()} is
+     * called (the gradient of the logits is computed inside backward and belongs to {@link #BACKWARD})
+     */
     LOSS("loss"),
-    /** backward: activations released layer by layer while parameter gradients appear */
+    /**
+     * backward, from the {@code loss.backward()} call: the loss's and the logits' gradients, then activations
+     * released layer by layer while parameter gradients appear
+     */
     BACKWARD("backward"),
     /** optimizer step: states created on the first step, multi-tensor temporaries */
     OPTIMIZER_STEP("optimizer_step"),

@@ -171,9 +171,17 @@ public record RunConfig(
      * @param alpha   LoRA alpha (does not change memory; recorded)
      * @param targets module names the adapters attach to (e.g. q_proj, v_proj)
      * @param quant   dtype of the frozen base for qlora (nf4, int4, int8), else null
+     * @param adapterDtype dtype of the LoRA adapters (fp32, bf16, fp16), or null for fp32 (PEFT's
+     *                     {@code autocast_adapter_dtype=True}); torchtune and lit-gpt bf16-true create bf16 adapters
      */
-    public record Finetune(FinetuneMethod method, int rank, int alpha, List<String> targets, DType quant) {
+    public record Finetune(FinetuneMethod method, int rank, int alpha, List<String> targets, DType quant,
+                           DType adapterDtype) {
         public static final Finetune FULL = new Finetune(FinetuneMethod.FULL, 0, 0, List.of(), null);
+
+        /** Adapters in the default dtype (fp32, PEFT). */
+        public Finetune(FinetuneMethod method, int rank, int alpha, List<String> targets, DType quant) {
+            this(method, rank, alpha, targets, quant, null);
+        }
 
         public Finetune {
             Objects.requireNonNull(method, "finetune.method");
@@ -211,7 +219,11 @@ public record RunConfig(
         CHUNKED_LOSS("chunked_loss"),
         OPTIMIZER_IN_BACKWARD("optimizer_in_backward"),
         ACTIVATION_OFFLOADING("activation_offloading"),
-        COMPILE("compile");
+        COMPILE("compile"),
+        /** torch.optim's {@code fused=True} (one CUDA kernel per tensor group, no foreach temporaries) */
+        FUSED_OPTIMIZER("fused_optimizer"),
+        /** zero_grad(set_to_none=False), the default before torch 2.0: gradients are zeroed, not freed */
+        ZERO_GRAD_IN_PLACE("zero_grad_in_place");
         private final String wire;
         RunOption(String wire) { this.wire = wire; }
         @Override public String wire() { return wire; }

@@ -17,6 +17,8 @@ public enum Source {
     PYTORCH_CCA("pytorch/pytorch c10/cuda/CUDACachingAllocator.cpp allocator constants"),
     /** an op's saved tensors, read from PyTorch's autograd derivatives (tools/autograd/derivatives.yaml) */
     AUTOGRAD_SAVED("pytorch/pytorch tools/autograd/derivatives.yaml (tensors saved for backward)"),
+    /** a tensor used twice (tied embeddings): its first gradient waits in the AccumulateGrad node's input buffer, the second is added out of place (torch/csrc/autograd/input_buffer.cpp InputBuffer::add) */
+    AUTOGRAD_INPUT_BUFFER("pytorch/pytorch torch/csrc/autograd/input_buffer.cpp InputBuffer::add (buffered gradient, out-of-place sum)"),
     /** Hugging Face transformers model code: the order of ops and which tensors exist (modeling_llama.py and siblings, v4.48-4.57) */
     HF_MODELING("huggingface/transformers src/transformers/models/*/modeling_*.py (v4.48-4.57): op order and dtypes"),
     /** Hugging Face transformers loss: logits upcast to fp32 before cross-entropy (loss/loss_utils.py ForCausalLMLoss) */

@@ -53,10 +53,12 @@ public final class RequestJson {
     public static final List<String> FIELDS = List.of("id", "model", "model_overrides", "task", "precision",
             "master_weights", "optimizer", "batch", "seq", "grad_accum", "checkpointing", "attention", "finetune",
             "parallel", "options", "inference", "gpu", "compat");
-    private static final List<String> FINETUNE_FIELDS = List.of("method", "rank", "alpha", "targets", "quant");
+    private static final List<String> FINETUNE_FIELDS = List.of("method", "rank", "alpha", "targets", "quant",
+            "adapter_dtype");
+    private static final List<DType> ADAPTER_DTYPES = List.of(DType.FP32, DType.BF16, DType.FP16);
     private static final List<String> PARALLEL_FIELDS = List.of("data", "zero", "tensor", "pipeline");
     private static final List<String> INFERENCE_FIELDS = List.of("batch", "context_tokens", "kv_cache_dtype");
-    private static final List<String> GPU_FIELDS = List.of("name", "total_bytes", "arch");
+    private static final List<String> GPU_FIELDS = List.of("name", "total_bytes", "arch", "cuda");
     private static final List<DType> KV_DTYPES = List.of(DType.FP32, DType.FP16, DType.BF16, DType.FP8, DType.INT8,
             DType.INT4);
     private static final List<DType> QUANT_DTYPES = List.of(DType.NF4, DType.INT4, DType.INT8);
@@ -218,6 +220,9 @@ public final class RequestJson {
             if (c.finetune().quant() != null) {
                 f.put("quant", shortName(c.finetune().quant()));
             }
+            if (c.finetune().adapterDtype() != null) {
+                f.put("adapter_dtype", shortName(c.finetune().adapterDtype()));
+            }
         }
         ObjectNode p = o.putObject("parallel");
         p.put("data", c.parallel().data());
@@ -239,6 +244,9 @@ public final class RequestJson {
                 g.put("name", c.gpu().name());
                 g.put("total_bytes", c.gpu().totalBytes());
                 g.put("arch", c.gpu().arch().wire());
+                if (c.gpu().cuda() != null) {
+                    g.put("cuda", c.gpu().cuda());
+                }
             }
         }
         if (c.compat() != Compat.NONE) {
@@ -294,7 +302,7 @@ public final class RequestJson {
         }
         FinetuneMethod method = wire(f, "method", "finetune.method", FinetuneMethod.class, null);
         if (method == FinetuneMethod.FULL) {
-            for (String k : List.of("rank", "alpha", "targets", "quant")) {
+            for (String k : List.of("rank", "alpha", "targets", "quant", "adapter_dtype")) {
                 if (f.has(k)) {
                     throw new IllegalArgumentException("finetune." + k + ": applies only to lora and qlora, not full");
                 }
@@ -325,7 +333,9 @@ public final class RequestJson {
         } else if (f.has("quant")) {
             throw new IllegalArgumentException("finetune.quant: applies only to qlora");
         }
-        return new Finetune(method, rank, alpha, targets, quant);
+        DType adapter = f.has("adapter_dtype")
+                ? dtype(f.get("adapter_dtype"), "finetune.adapter_dtype", ADAPTER_DTYPES) : null;
+        return new Finetune(method, rank, alpha, targets, quant, adapter);
     }
 
     private Parallel parallel(JsonNode n) {
@@ -403,6 +413,10 @@ public final class RequestJson {
         if (name == null || name.isBlank()) {
             throw new IllegalArgumentException("gpu.name: required for a custom card");
         }
+        String cuda = n.has("cuda") ? text(n, "cuda", "gpu.cuda") : null;
+        if (!n.has("total_bytes") && !n.has("arch") && gpus.isPresetName(name)) {
+            return gpus.resolve("gpu.name", name).withCuda(cuda);      // a preset run under a stated CUDA version
+        }
         if (!n.has("total_bytes")) {
             throw new IllegalArgumentException("gpu.total_bytes: required for a custom card (NVML total, bytes)");
         }
@@ -411,7 +425,7 @@ public final class RequestJson {
             throw new IllegalArgumentException("gpu.arch: required for a custom card; accepted: " + accepted(GpuArch.class));
         }
         GpuArch arch = wire(n, "arch", "gpu.arch", GpuArch.class, null);
-        return new GpuSpec(name, total, arch);
+        return new GpuSpec(name, total, arch, cuda);
     }
 
     // ---- scalars -------------------------------------------------------------------------------------------

@@ -45,7 +45,7 @@ class EstimateCommandTest {
         cases.put(List.of("--model", "/nonexistent/dir/config.json"), "/nonexistent/dir/config.json");
         cases.put(List.of("--input", "/nonexistent/requests.jsonl"), "--input: no such file");
         cases.put(List.of("--input", "x.jsonl", "--model", "m"), "--input: request flags");
-        cases.put(List.of("--model", "m", "--calibration", "cal.json"), "--calibration: calibration files are not available");
+        cases.put(List.of("--model", "m", "--calibration", "/nonexistent/cal.json"), "--calibration: no such file");
         cases.put(List.of("--model", "m", "--no-such-flag"), "--no-such-flag");
         cases.forEach((args, expected) -> {
             String[] full = new String[args.size() + 1];

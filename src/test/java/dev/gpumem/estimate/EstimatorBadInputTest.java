@@ -78,4 +78,10 @@ class EstimatorBadInputTest {
         assertNamesField("inference.context_tokens", () -> estimator.estimate(TinyModels.tiny(),
                 EstimatorPropertiesTest.infer(1, 64, 32, DType.BF16)));
     }
+    @Test
+    void fusedOptimizerWithoutATorchFusedImplementationIsRefused() {
+        assertNamesField("options", () -> estimator.estimate(TinyModels.tiny(),
+                EstimatorPropertiesTest.train(Precision.BF16, Optimizer.LION, 1, 16, Checkpointing.NONE,
+                        AttentionKernel.SDPA, Finetune.FULL, Parallel.SINGLE, Set.of(RunOption.FUSED_OPTIMIZER), 1)));
+    }
 }

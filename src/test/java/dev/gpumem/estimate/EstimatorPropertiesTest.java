@@ -234,10 +234,24 @@ class EstimatorPropertiesTest {
         // per layer: q (8·64 + 64·8) + v (8·64 + 32·8) = 1,024 + 768
         assertEquals(2 * (1024 + 768), e.trainableParams());
         assertEquals(86_848 + 2 * (1024 + 768), e.params());
-        // AdamW: two fp32 states per adapter parameter, each adapter tensor rounded to 512 B:
-        // per layer A_q 2,048 B, B_q 2,048 B, A_v 2,048 B, B_v 1,024 B
+        // default (PEFT autocast_adapter_dtype=True): fp32 adapters. AdamW: two fp32 states per adapter parameter,
+        // each adapter tensor rounded to 512 B: per layer A_q 8·64·4 = 2,048 B, B_q 2,048 B, A_v 2,048 B,
+        // B_v 32·8·4 = 1,024 B
         long states = e.phase(Phase.SECOND_STEP).components().get(Component.OPTIMIZER_STATES);
         assertEquals(2 * 2 * (2048 + 2048 + 2048 + 1024), states);
+    }
+
+    @Test
+    void bf16AdaptersAsTorchtuneBuildsThemKeepBf16States() {
+        // finetune.adapter_dtype bf16 (torchtune set_default_dtype(bf16), lit-gpt bf16-true): per layer
+        // A_q 8·64·2 = 1,024 B, B_q 1,024 B, A_v 1,024 B, B_v 32·8·2 = 512 B; two states each, two layers
+        Inventory inv = TinyModels.tiny();
+        Finetune lora = new Finetune(FinetuneMethod.LORA, 8, 16, List.of("q_proj", "v_proj"), null, DType.BF16);
+        Estimate e = estimator.estimate(inv, train(Precision.BF16, Optimizer.ADAMW, 2, 16, Checkpointing.NONE,
+                AttentionKernel.SDPA, lora, Parallel.SINGLE, Set.of(), 1));
+        long states = e.phase(Phase.SECOND_STEP).components().get(Component.OPTIMIZER_STATES);
+        assertEquals(2 * 2 * (1024 + 1024 + 1024 + 512), states);
+        assertTrue(e.notes().stream().anyMatch(n -> n.startsWith("LoRA adapters are bf16 (finetune.adapter_dtype)")));
     }
 
     @Test
@@ -339,10 +353,80 @@ class EstimatorPropertiesTest {
         long bsv = 2L * 64 * 32000;
         long plainLogits = plain.phase(Phase.LOSS).components().get(Component.LOGITS);
         long chunkedLogits = chunked.phase(Phase.LOSS).components().get(Component.LOGITS);
-        // plain: log-softmax output + nll gradient + log-softmax gradient, 3 · b·s·v·4 B
-        assertEquals(3 * bsv * 4, plainLogits);
+        // plain (phase loss ends at backward()): bf16 logits + their fp32 upcast + the log-softmax output made while
+        // the upcast is alive, (2 + 4 + 4) · b·s·v B
+        assertEquals(bsv * (2 + 4 + 4), plainLogits);
         // chunked: at most all 8 chunks' bf16 logits + log-softmax outputs + one fp32 upcast chunk (6.5 · b·s·v B)
         assertTrue(chunkedLogits <= bsv * 2 + bsv * 4 + bsv * 4 / 8, chunkedLogits + " vs " + plainLogits);
         assertTrue(chunkedLogits < plainLogits);
+    }
+    @Test
+    void compiledChunkedLossKeepsOnlyTheHalfChunksAndTwoFp32ValuesPerToken() {
+        // V = 32000, b = 2, s = 64, 8 chunks of 8 tokens. torchtune compiles F.cross_entropy(chunk.float()) per
+        // chunk: the partitioner saves the bf16 chunk and the row max and log-sum-exp (fp32 per token), and the
+        // backward writes a bf16 gradient chunk. Loss-phase logits peak, by hand:
+        //   all 8 bf16 chunks             b·s·V·2      = 2·64·32000·2 = 8,192,000 B
+        //   row max + lse, fp32           2·b·s·4      = 2·2·64·4     =     1,024 B
+        //   one bf16 gradient chunk       b·(s/8)·V·2  = 2·8·32000·2  = 1,024,000 B
+        // = 9,217,024 B, every tensor a multiple of 512 B except the per-chunk reductions (2·8·4 = 64 B each, which
+        // round to 512 B: 16 of them = 8,192 B instead of 1,024 B) -> 9,224,192 B.
+        Inventory inv = TinyModels.inventory(TinyModels.llama(64, 2, 4, 2, 16, 128, 32000));
+        Estimate eagerChunked = estimator.estimate(inv, train(Precision.BF16, Optimizer.ADAMW, 2, 64,
+                Checkpointing.NONE, AttentionKernel.SDPA, Finetune.FULL, Parallel.SINGLE,
+                Set.of(RunOption.CHUNKED_LOSS), 1));
+        Estimate compiled = estimator.estimate(inv, train(Precision.BF16, Optimizer.ADAMW, 2, 64,
+                Checkpointing.NONE, AttentionKernel.SDPA, Finetune.FULL, Parallel.SINGLE,
+                Set.of(RunOption.CHUNKED_LOSS, RunOption.COMPILE), 1));
+        long logits = compiled.phase(Phase.LOSS).components().get(Component.LOGITS);
+        assertEquals(8_192_000L + 16 * 512 + 1_024_000L, logits);
+        assertTrue(logits < eagerChunked.phase(Phase.LOSS).components().get(Component.LOGITS));
+        assertTrue(compiled.notes().stream().anyMatch(n -> n.startsWith("chunked_loss + compile")));
+    }
+    @Test
+    void fusedAdamWStepAddsNoTemporaryOverTheGradientsAndStates() {
+        // bf16 full fine-tune, adamw: the foreach step holds sqrt(exp_avg_sq) for every parameter at once
+        // (2 B per trainable parameter); fused=True holds nothing beyond weights, gradients and states.
+        Inventory inv = TinyModels.tiny();
+        Estimate foreach = estimator.estimate(inv, train(Precision.BF16, Optimizer.ADAMW, 1, 16, Checkpointing.NONE,
+                AttentionKernel.SDPA, Finetune.FULL, Parallel.SINGLE, Set.of(), 1));
+        Estimate fused = estimator.estimate(inv, train(Precision.BF16, Optimizer.ADAMW, 1, 16, Checkpointing.NONE,
+                AttentionKernel.SDPA, Finetune.FULL, Parallel.SINGLE, Set.of(RunOption.FUSED_OPTIMIZER), 1));
+        PhaseEstimate f = fused.phase(Phase.OPTIMIZER_STEP);
+        assertTrue(foreach.phase(Phase.OPTIMIZER_STEP).components().get(Component.TEMPORARY)
+                >= 2 * foreach.trainableParams());
+        assertEquals(0L, f.components().getOrDefault(Component.TEMPORARY, 0L));
+        assertEquals(foreach.phase(Phase.OPTIMIZER_STEP).components().get(Component.OPTIMIZER_STATES),
+                f.components().get(Component.OPTIMIZER_STATES));
+        assertTrue(fused.peak(Level.ALLOCATED).allocated() <= foreach.peak(Level.ALLOCATED).allocated());
+    }
+    @Test
+    void gradientsZeroedInPlaceStayAllocatedThroughTheNextForward() {
+        // fp32 full fine-tune with adamw: torch < 2.0's zero_grad(set_to_none=False) keeps one fp32 gradient per
+        // trainable parameter (4 B each) alive into the second step; set_to_none=True (torch >= 2.0) frees them.
+        Inventory inv = TinyModels.tiny();
+        Estimate none = estimator.estimate(inv, train(Precision.FP32, Optimizer.ADAMW, 2, 16, Checkpointing.NONE,
+                AttentionKernel.SDPA, Finetune.FULL, Parallel.SINGLE, Set.of(), 1));
+        Estimate zeroed = estimator.estimate(inv, train(Precision.FP32, Optimizer.ADAMW, 2, 16, Checkpointing.NONE,
+                AttentionKernel.SDPA, Finetune.FULL, Parallel.SINGLE, Set.of(RunOption.ZERO_GRAD_IN_PLACE), 1));
+        long kept = zeroed.phase(Phase.SECOND_STEP).components().getOrDefault(Component.GRADIENTS, 0L);
+        assertTrue(kept >= 4 * zeroed.trainableParams(), kept + " vs " + zeroed.trainableParams());
+        assertTrue(zeroed.peak(Level.ALLOCATED).allocated() > none.peak(Level.ALLOCATED).allocated());
+        // the first step is the same: nothing was there to keep yet
+        assertEquals(none.phase(Phase.FORWARD).allocated(), zeroed.phase(Phase.FORWARD).allocated());
+    }
+    @Test
+    void halfAdaptersKeepTheBaseInputButFp32AdaptersKeepAnFp32CopyOfIt() {
+        // PEFT casts the input to lora_A's dtype (x.to(fp32): a b·s·h fp32 copy kept by A); torchtune/lit-gpt
+        // adapters share the bf16 compute dtype, so A keeps the very tensor the base linear reads.
+        Inventory inv = TinyModels.tiny();
+        Finetune half = new Finetune(FinetuneMethod.LORA, 8, 16, List.of("q_proj", "v_proj"), null, DType.BF16);
+        Finetune peft = new Finetune(FinetuneMethod.LORA, 8, 16, List.of("q_proj", "v_proj"), null);
+        Estimate h = estimator.estimate(inv, train(Precision.BF16, Optimizer.ADAMW, 2, 16, Checkpointing.NONE,
+                AttentionKernel.SDPA, half, Parallel.SINGLE, Set.of(), 1));
+        Estimate f = estimator.estimate(inv, train(Precision.BF16, Optimizer.ADAMW, 2, 16, Checkpointing.NONE,
+                AttentionKernel.SDPA, peft, Parallel.SINGLE, Set.of(), 1));
+        assertFalse(h.phase(Phase.FORWARD).terms().stream().anyMatch(t -> t.name().contains("a_input")));
+        assertTrue(f.phase(Phase.FORWARD).terms().stream().anyMatch(t -> t.name().contains("a_input")));
+        assertTrue(h.phase(Phase.FORWARD).allocated() < f.phase(Phase.FORWARD).allocated());
     }
 }

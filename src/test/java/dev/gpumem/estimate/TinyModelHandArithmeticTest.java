@@ -84,12 +84,26 @@ class TinyModelHandArithmeticTest {
     }
 
     @Test
-    void lossPeaksWithTheLogSoftmaxOutputAndTwoLogitGradients() {
-        // fp32: no upcast copy. log_softmax output (kept), then nll_loss's gradient and log_softmax's gradient
-        // while the output is still alive: three b·s·v fp32 tensors on top of the end of forward.
+    void lossPeaksWithTheLogitsAndTheLogSoftmaxOutput() {
+        // Phase loss ends where loss.backward() is called. fp32: no upcast copy. The logits (fp32), then
+        // log_softmax's output (kept for backward) while the logits are still alive: two b·s·v fp32 tensors on top
+        // of the end of forward. The logits die with the model output before backward().
         long endOfForward = 9_180_160;
-        long expected = endOfForward + 3 * BSV;
+        long expected = endOfForward + 2 * BSV;
+        assertEquals(9_205_760, expected);
         assertEquals(expected, est.phase(Phase.LOSS).allocated());
+    }
+
+    @Test
+    void theLogitGradientsBelongToBackwardAndStayBelowItsPeak() {
+        // backward() starts with nll_loss's gradient and log_softmax's gradient while log_softmax's output is
+        // still alive: three b·s·v fp32 tensors on top of the end of forward (the logits are gone)
+        long lossBackward = 9_180_160 + 3 * BSV;
+        assertEquals(9_218_560, lossBackward);
+        // below the peak in block 0's MLP (backwardPeaksInBlockZerosMlp), so that peak stays the phase's
+        long blockZeroMlp = 9_345_024;
+        assertEquals(true, lossBackward < blockZeroMlp);
+        assertEquals(blockZeroMlp, est.phase(Phase.BACKWARD).allocated());
     }
 
     @Test

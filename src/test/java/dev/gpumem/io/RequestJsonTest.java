@@ -51,6 +51,15 @@ class RequestJsonTest {
     }
 
     @Test
+    void aPresetRunUnderAStatedCudaVersionKeepsThePresetAndTheVersion() {
+        RunConfig c = json.parse("{\"model\":\"m\",\"gpu\":{\"name\":\"v100-16gb\",\"cuda\":\"11.2\"}}");
+        assertEquals("v100-16gb", c.gpu().name());
+        assertEquals(GpuArch.VOLTA, c.gpu().arch());
+        assertEquals("11.2", c.gpu().cuda());
+        assertEquals(c, json.parse(json.toJson(c)));
+    }
+
+    @Test
     void roundTripKeepsACustomCard() {
         RunConfig c = everyFieldSet(new GpuSpec("my-card", 12_345_678_901L, GpuArch.ADA));
         String line = json.toJson(c);
@@ -88,6 +97,9 @@ class RequestJsonTest {
         assertEquals(new Inference(3, 100, DType.FP16), inf.inference());
         RunConfig lora = json.parse("{\"model\":\"m\",\"finetune\":{\"method\":\"lora\"}}");
         assertEquals(new Finetune(FinetuneMethod.LORA, 8, 16, List.of("q_proj", "v_proj"), null), lora.finetune());
+        RunConfig peft = json.parse("{\"model\":\"m\",\"finetune\":{\"method\":\"lora\",\"adapter_dtype\":\"fp32\"}}");
+        assertEquals(DType.FP32, peft.finetune().adapterDtype());
+        assertEquals(null, lora.finetune().adapterDtype());
         RunConfig qlora = json.parse("{\"model\":\"m\",\"finetune\":\"qlora\"}");
         assertEquals(DType.NF4, qlora.finetune().quant());
     }
@@ -153,6 +165,7 @@ class RequestJsonTest {
         cases.put("{\"model\":\"m\",\"checkpointing\":\"partial\"}", "checkpointing: unknown value 'partial'; accepted: none, full, selective");
         cases.put("{\"model\":\"m\",\"attention\":\"flash\"}", "attention: unknown value 'flash'; accepted: eager, sdpa");
         cases.put("{\"model\":\"m\",\"gpu\":\"h100-81gb\"}", "gpu: unknown value 'h100-81gb'; accepted: v100-16gb,");
+        cases.put("{\"model\":\"m\",\"gpu\":{\"name\":\"v100-16gb\",\"cuda\":\"eleven\"}}", "gpu.cuda: expected a CUDA version");
         cases.put("{\"model\":\"m\",\"gpu\":{\"name\":\"c\",\"total_bytes\":0,\"arch\":\"hopper\"}}",
                 "gpu.total_bytes: must be a positive integer, got 0");
         cases.put("{\"model\":\"m\",\"gpu\":{\"name\":\"c\",\"total_bytes\":1,\"arch\":\"pascal\"}}",
@@ -165,11 +178,12 @@ class RequestJsonTest {
         cases.put("{\"model\":\"m\",\"finetune\":{\"method\":\"lora\",\"rank\":0}}", "finetune.rank: must be a positive integer, got 0");
         cases.put("{\"model\":\"m\",\"finetune\":{\"method\":\"lora\",\"targets\":[]}}", "finetune.targets: expected a non-empty array");
         cases.put("{\"model\":\"m\",\"finetune\":{\"method\":\"full\",\"rank\":8}}", "finetune.rank: applies only to lora and qlora");
+        cases.put("{\"model\":\"m\",\"finetune\":{\"method\":\"lora\",\"adapter_dtype\":\"int8\"}}", "finetune.adapter_dtype:");
         cases.put("{\"model\":\"m\",\"finetune\":{\"method\":\"qlora\",\"quant\":\"int3\"}}", "finetune.quant: unknown value 'int3'; accepted: nf4, int4, int8");
         cases.put("{\"model\":\"m\",\"parallel\":{\"zero\":4}}", "parallel.zero: unknown value 4; accepted: 0, 1, 2, 3");
         cases.put("{\"model\":\"m\",\"parallel\":{\"data\":0}}", "parallel.data: must be a positive integer, got 0");
         cases.put("{\"model\":\"m\",\"parallel\":{\"dp\":2}}", "parallel.dp: unknown field; accepted parallel fields: data, zero, tensor, pipeline");
-        cases.put("{\"model\":\"m\",\"options\":[\"turbo\"]}", "options: unknown value 'turbo'; accepted: chunked_loss, optimizer_in_backward, activation_offloading, compile");
+        cases.put("{\"model\":\"m\",\"options\":[\"turbo\"]}", "options: unknown value 'turbo'; accepted: chunked_loss, optimizer_in_backward, activation_offloading, compile, fused_optimizer, zero_grad_in_place");
         cases.put("{\"model\":\"m\",\"options\":\"compile\"}", "options: expected an array of names");
         cases.put("{\"model\":\"m\",\"inference\":{\"kv_cache_dtype\":\"fp12\"}}", "inference.kv_cache_dtype: unknown value 'fp12'; accepted: fp32, fp16, bf16, fp8, int8, int4");
         cases.put("{\"model\":\"m\",\"inference\":{\"context_tokens\":-1}}", "inference.context_tokens: must be a positive integer, got -1");

@@ -1,5 +1,6 @@
 package dev.gpumem.estimate.device;
 
+import dev.gpumem.estimate.GpuSpec;
 import dev.gpumem.estimate.GpuSpec.GpuArch;
 import dev.gpumem.estimate.Source;
 import dev.gpumem.units.ByteFormat;
@@ -13,6 +14,11 @@ import dev.gpumem.units.ByteFormat;
  *       (CUDA ≥ 11.7, pytorch/pytorch#107667) and 200-700 MB depending on the machine (#28113); with the cuBLAS and
  *       cuDNN handles a training process sits at the upper half of that range, hence 500 MiB. Not fitted to any
  *       validation case.</li>
+ *   <li>CUDA context before lazy module loading (a card whose {@code gpu.cuda} is below 11.7): 1,024 MiB. Every
+ *       kernel image of the CUDA libraries is loaded at context creation; ptrblck (PyTorch maintainer) quotes
+ *       "&gt;1000 MB" without lazy loading against ~300 MB with it (pytorch/pytorch#107667), and #28394 reports
+ *       ~1 GB under PyTorch against 320 MB under PyCUDA on one GPU. 1 GiB is the round figure of those reports, not
+ *       fitted to any validation case (HF's 2022 V100 / CUDA 11.2 reading of 1,343 MiB is above it).</li>
  *   <li>cuBLAS workspace, one (handle, stream) pair: {@code 4096 KiB·2 + 16 KiB·8} = 8,320 KiB, or 32 MiB on sm90
  *       and later (aten/src/ATen/cuda/CublasHandlePool.cpp, {@code getChosenWorkspaceSize}; Blackwell assumed to
  *       take the sm90 size). It goes through the caching allocator, so it appears in allocated and reserved.</li>
@@ -22,12 +28,25 @@ import dev.gpumem.units.ByteFormat;
 public final class DeviceDefaults {
     /** default CUDA context size, every CUDA GPU class */
     public static final long CONTEXT_BYTES = 500L * ByteFormat.MIB;
+    /** default CUDA context size before lazy module loading (CUDA &lt; 11.7) */
+    public static final long CONTEXT_BYTES_EAGER_LOADING = 1024L * ByteFormat.MIB;
     /** cuBLAS default workspace before sm90: 4096 KiB·2 + 16 KiB·8 */
     public static final long CUBLAS_WORKSPACE_PRE_SM90 = 4096L * 1024 * 2 + 16L * 1024 * 8;
     /** cuBLAS default workspace on sm90 (Hopper) and later */
     public static final long CUBLAS_WORKSPACE_SM90 = 32L * ByteFormat.MIB;
 
     private DeviceDefaults() {
+    }
+
+    /** @return the shipped constants for {@code gpu}: its class's, with the pre-lazy-loading context before CUDA 11.7 */
+    public static Calibration forGpu(GpuSpec gpu) {
+        Calibration c = forArch(gpu.arch());
+        if (gpu.arch() == GpuArch.CPU || gpu.lazyModuleLoading()) {
+            return c;
+        }
+        return new Calibration(c.arch(), CONTEXT_BYTES_EAGER_LOADING, c.workspaceBytes(), c.allocatorSlackFactor(),
+                Source.DEVICE_DEFAULT, "shipped default: 1,024 MiB context (CUDA " + gpu.cuda()
+                + " < 11.7 loads every module eagerly), " + ByteFormat.mib(c.workspaceBytes()) + " cuBLAS workspace");
     }
 
     /** @return the shipped constants for {@code arch} */

@@ -22,7 +22,8 @@ import java.util.Set;
  * @param normSavesNormalized the norm keeps its normalised input for the weight's gradient (trainable norm weights)
  * @param loraTargets        module names carrying LoRA adapters (empty: none)
  * @param loraRank           r
- * @param adapterDtype       dtype of the adapters (PEFT upcasts float16/bfloat16 adapters to fp32 by default)
+ * @param adapterDtype       dtype of the adapters (finetune.adapter_dtype, else fp32: PEFT upcasts float16/bfloat16
+ *                           adapters to fp32 by default)
  * @param causalMask         eager attention adds a materialised b·1·s·s mask (HF builds one for eager kernels)
  * @param fused              torch.compile: elementwise chains fuse into one kernel and the min-cut partitioner
  *                           recomputes their cheap intermediates in backward (RMSNorm keeps input and rstd; a gated

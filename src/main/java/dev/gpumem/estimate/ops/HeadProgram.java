@@ -12,8 +12,10 @@ import java.util.List;
  * @param gradOut   slot of the gradient handed to the last block (allocated by {@link #backward()}, owned by the
  *                  blocks afterwards)
  * @param forward   final norm (phase forward)
- * @param loss      head, loss and the loss's backward up to the gradient of the logits (phase loss)
- * @param backward  head and final-norm backward (phase backward)
+ * @param loss      head, fp32 upcast and cross-entropy forward: what exists when {@code loss.backward()} is called
+ *                  (phase loss)
+ * @param backward  the loss's backward down to the gradient of the logits, then the head and final-norm backward
+ *                  (phase backward)
  */
 public record HeadProgram(List<TensorKind> slotKinds, int gradOut, List<Instr> forward, List<Instr> loss,
                           List<Instr> backward) {

@@ -28,8 +28,13 @@ import java.util.List;
  *   <li>backward: nll_loss's gradient b·s·v fp32, log_softmax's gradient b·s·v fp32, the cast back to the compute
  *       dtype b·s·v, then lm_head's input gradient b·s·h.</li>
  * </ul>
+ * Phases: the head, the upcast and the cross-entropy forward are phase loss (what exists when
+ * {@code loss.backward()} is called); the loss's backward, from nll_loss's gradient on, runs inside
+ * {@code backward()} and is phase backward.
  * chunked_loss: torchtune's CEWithChunkedOutputLoss / lit-gpt's chunked cross-entropy, 8 chunks of the sequence:
- * one chunk's fp32 upcast at a time, every chunk's fp32 log-softmax output kept (see {@code chunkedLoss}).
+ * one chunk's fp32 upcast at a time, every chunk's fp32 log-softmax output kept (see {@code chunkedLoss}); with
+ * compile the per-chunk loss is one compiled graph that keeps only its compute-dtype input and two fp32 row
+ * reductions (see {@code compiledChunkedLoss}).
  * Sequence classification: logits b·labels (pooled), negligible next to the blocks.
  */
 public final class LmHeadOps extends ProgramWriter {
@@ -78,10 +83,11 @@ public final class LmHeadOps extends ProgramWriter {
             free(y);
         }
         List<Integer> gradLogits = new ArrayList<>();
+        List<Runnable> lossBackwards = new ArrayList<>();
         if (headKind == HeadKind.NONE) {
             done(x, false);
         } else if (vocab && chunked) {
-            chunkedLoss(x, gradLogits);
+            chunkedLoss(x, gradLogits, lossBackwards);
         } else {
             Dim[] tok = vocab ? new Dim[] {d.b(), d.s()} : new Dim[] {d.b()};
             Dim width = vocab ? d.v() : labels;
@@ -98,9 +104,18 @@ public final class LmHeadOps extends ProgramWriter {
                 free(l32);
             }
             free(logits);
-            gradLogits.add(lossBackward(lsm, concat(tok, width)));
+            Dim[] shape = concat(tok, width);
+            lossBackwards.add(() -> gradLogits.add(lossBackward(lsm, shape)));
         }
         loss.addAll(fwd);
+        fwd.clear();
+
+        // backward() starts here: the loss's backward down to the gradient of the logits runs inside it, so it
+        // belongs to phase backward (no runner can mark a point inside loss.backward())
+        for (Runnable r : lossBackwards) {
+            r.run();
+        }
+        bwd.addAll(fwd);
         fwd.clear();
 
         // backward: head (input gradient, weight gradients), then the final norm
@@ -141,7 +156,7 @@ public final class LmHeadOps extends ProgramWriter {
      * so only one chunk's fp32 copy exists at a time; every chunk's log-softmax output is kept for backward, and
      * the loss's backward runs chunk by chunk.
      */
-    private void chunkedLoss(int x, List<Integer> gradLogits) {
+    private void chunkedLoss(int x, List<Integer> gradLogits, List<Runnable> lossBackwards) {
         Dim chunk = new Dim("s/" + CHUNKS, (d.s().value() + CHUNKS - 1) / CHUNKS);
         Dim[] shape = {d.b(), chunk, d.v()};
         int[] logits = new int[CHUNKS];
@@ -149,6 +164,10 @@ public final class LmHeadOps extends ProgramWriter {
             logits[k] = alloc(TensorKind.of("logits.chunk", Component.LOGITS, Source.HF_LOSS, c, shape));
         }
         done(x, spec.linearSavesInput());
+        if (fused) {
+            compiledChunkedLoss(logits, chunk, shape, gradLogits);
+            return;
+        }
         int[] lsm = new int[CHUNKS];
         for (int k = 0; k < CHUNKS; k++) {
             int up = logits[k];
@@ -166,7 +185,36 @@ public final class LmHeadOps extends ProgramWriter {
             free(logits[k]);                        // the recipe drops the logits once the loss is computed
         }
         for (int k = CHUNKS - 1; k >= 0; k--) {
-            gradLogits.add(lossBackward(lsm[k], shape));
+            int saved = lsm[k];
+            lossBackwards.add(() -> gradLogits.add(lossBackward(saved, shape)));
+        }
+    }
+
+    /**
+     * compile + chunked_loss: torchtune compiles {@code compute_cross_entropy} (the upcast and the cross-entropy of
+     * one chunk, {@code F.cross_entropy(logits.float(), ...)}) on its own. Inductor's min-cut partitioner
+     * (torch/_functorch/partitioners.py) recomputes the pointwise upcast, exp and log in backward and saves only the
+     * graph's input, the compute-dtype chunk, plus the row reductions it may not recompute (the row max and the
+     * log-sum-exp, fp32, one per token): no fp32 b·s/8·v tensor outlives the chunk's kernel. The saved chunks keep
+     * every chunk's logits alive after the recipe drops its list; the backward kernel (softmax minus one-hot, cast
+     * back) writes the chunk's gradient in the compute dtype directly. Source: torchtune PR #1390 ("we compile the
+     * upcasting with the loss") and CEWithChunkedOutputLoss's docstring.
+     */
+    private void compiledChunkedLoss(int[] logits, Dim chunk, Dim[] shape, List<Integer> gradLogits) {
+        int[] rowMax = new int[CHUNKS];
+        int[] logSumExp = new int[CHUNKS];
+        for (int k = 0; k < CHUNKS; k++) {
+            rowMax[k] = alloc(TensorKind.of("loss.chunk_row_max", Component.LOGITS, Source.AUTOGRAD_SAVED,
+                    DType.FP32, d.b(), chunk));
+            logSumExp[k] = alloc(TensorKind.of("loss.chunk_logsumexp", Component.LOGITS, Source.AUTOGRAD_SAVED,
+                    DType.FP32, d.b(), chunk));
+        }
+        for (int k = CHUNKS - 1; k >= 0; k--) {
+            int g = alloc(TensorKind.of("grad.logits_chunk", Component.LOGITS, Source.AUTOGRAD_SAVED, c, shape));
+            free(logits[k]);                        // the compiled graph's saved input dies with its backward
+            free(rowMax[k]);
+            free(logSumExp[k]);
+            gradLogits.add(g);
         }
     }
 }

@@ -29,6 +29,8 @@ import java.util.List;
  *       {@code exp_avg.clone()} and an out-of-place add: two parameter-sized temporaries, one parameter at a time.</li>
  *   <li>none: nothing.</li>
  * </ul>
+ * With {@code fused=True} (option fused_optimizer; torchtune's LoRA/QLoRA configs set it) adam/adamw keep no
+ * temporary: the fused kernel reads the gradient and updates the parameter and both states in place.
  * The temporaries are modelling assumptions read from those implementations; the estimate notes say so.
  */
 public final class OptimizerModel {
@@ -38,9 +40,29 @@ public final class OptimizerModel {
     static final long BNB_MIN_8BIT = 4096;
 
     private final Optimizer optimizer;
+    private final boolean fused;
 
     public OptimizerModel(Optimizer optimizer) {
+        this(optimizer, false);
+    }
+
+    /**
+     * @param fused torch.optim's {@code fused=True} (option fused_optimizer): {@code _fused_adamw_} / {@code
+     *              _fused_adam_} / {@code _fused_sgd_} update params, grads and states in place inside one kernel
+     *              per tensor group (torch/optim/adam.py {@code _fused_adam}), so Adam's step makes no
+     *              {@code sqrt(exp_avg_sq)} temporary
+     */
+    public OptimizerModel(Optimizer optimizer, boolean fused) {
         this.optimizer = optimizer;
+        this.fused = fused;
+    }
+
+    /** @return whether torch.optim has a fused implementation of this optimizer (adam, adamw, sgd) */
+    public static boolean hasFusedImplementation(Optimizer optimizer) {
+        return switch (optimizer) {
+            case ADAM, ADAMW, SGD, SGD_MOMENTUM -> true;
+            default -> false;
+        };
     }
 
     /** @return whether the step's temporaries exist for all parameters at once (foreach) rather than one at a time */
@@ -101,8 +123,12 @@ public final class OptimizerModel {
         List<TensorKind> out = new ArrayList<>();
         String n = p.symbol();
         switch (optimizer) {
-            case ADAM, ADAMW -> out.add(temp("optim.adam.foreach_sqrt_exp_avg_sq", Source.TORCH_OPTIM, stateDtype, n,
-                    p.numel()));
+            case ADAM, ADAMW -> {
+                if (!fused) {
+                    out.add(temp("optim.adam.foreach_sqrt_exp_avg_sq", Source.TORCH_OPTIM, stateDtype, n,
+                            p.numel()));
+                }
+            }
             case LION -> {
                 out.add(temp("optim.lion.update_clone", Source.LION_2023, stateDtype, n, p.numel()));
                 out.add(temp("optim.lion.update_add", Source.LION_2023, stateDtype, n, p.numel()));

@@ -29,9 +29,11 @@ import java.util.Set;
  *   <li>Weights are held in the precision's parameter dtype (fp32 for fp32 and amp-*, fp16/bf16 for the pure
  *       modes), except tensors the inventory marks as quantized and buffers, which keep their stored dtype.</li>
  *   <li>master_weights: half-precision weights and gradients, an fp32 master copy and fp32 optimizer states.</li>
- *   <li>LoRA (PEFT): A (r × in) and B (out × r) on each target module's weight, fp32 (PEFT's default
- *       {@code autocast_adapter_dtype=True} upcasts fp16/bf16 adapters); the base is frozen (no gradient, no
- *       state).</li>
+ *   <li>LoRA: A (r × in) and B (out × r) on each target module's weight, fp32 by default (PEFT's
+ *       {@code autocast_adapter_dtype=True} upcasts fp16/bf16 adapters, and PEFT casts lora_A's input to that
+ *       dtype: an fp32 copy of the input is kept); {@code finetune.adapter_dtype} states another dtype, e.g. bf16 for
+ *       torchtune (built under {@code set_default_dtype(bf16)}) and lit-gpt bf16-true. The base is frozen (no
+ *       gradient, no state).</li>
  *   <li>QLoRA: block linear weights in nf4 (4 bits each) with one fp32 absmax per 64 weights (bitsandbytes
  *       {@code quantize_4bit} blocksize 64, no double quantization), unless the inventory already carries the
  *       quantized tensors and their QUANT_STATE constants; every use makes a transient dequantized copy in the
@@ -98,7 +100,8 @@ public final class ModelState {
             }
             this.inventoryQuantized = q;
             this.targets = modules;
-            this.optimizer = new OptimizerModel(cfg.optimizer());
+            this.optimizer = new OptimizerModel(cfg.optimizer(),
+                    cfg.options().contains(RunConfig.RunOption.FUSED_OPTIMIZER));
             this.paramDtype = cfg.masterWeights() ? p.computeDtype() : p.paramDtype();
         }
 
@@ -194,11 +197,12 @@ public final class ModelState {
                 return;
             }
             long n = shape.get(0) * shape.get(1);
-            TensorKind weight = param("weights.lora." + sym, Component.WEIGHTS, Source.LORA_2021, DType.FP32, sym, n);
-            TensorKind autocast = p.isAmp() ? param("weights.autocast_copy.lora." + sym, Component.WEIGHTS,
-                    Source.PYTORCH_AUTOCAST, p.computeDtype(), sym, n) : null;
+            DType ad = adapterDtype(cfg);
+            TensorKind weight = param("weights.lora." + sym, Component.WEIGHTS, Source.LORA_2021, ad, sym, n);
+            TensorKind autocast = p.isAmp() && ad != p.computeDtype() ? param("weights.autocast_copy.lora." + sym,
+                    Component.WEIGHTS, Source.PYTORCH_AUTOCAST, p.computeDtype(), sym, n) : null;
             ParamEntry e = derived(Where.BLOCK, layer, part, true, weight, n, null, null, null, autocast,
-                    new ParamShape(sym, shape, n, false), DType.FP32);
+                    new ParamShape(sym, shape, n, false), ad);
             templates.put(sym, e);
             m.place(e);
         }
@@ -248,6 +252,15 @@ public final class ModelState {
             case HEAD -> head.add(e);
             case BLOCK -> blocks.get(e.layer()).add(e);
         }
+    }
+
+    /**
+     * @return the LoRA adapters' dtype: {@code finetune.adapter_dtype}, else fp32 (PEFT's default
+     *         {@code autocast_adapter_dtype=True} upcasts fp16/bf16 adapters; amp and fp32 runs hold fp32 parameters
+     *         anyway). The same dtype decides the weights, gradients, states and the input copy lora_A keeps.
+     */
+    static DType adapterDtype(RunConfig cfg) {
+        return cfg.finetune().adapterDtype() != null ? cfg.finetune().adapterDtype() : DType.FP32;
     }
 
     private static long quantStateBytes(Inventory inv, TensorSpec t, long tpN) {

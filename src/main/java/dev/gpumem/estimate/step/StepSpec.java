@@ -51,7 +51,7 @@ final class StepSpec {
         boolean qlora = cfg.finetune().method() == FinetuneMethod.QLORA;
         return new BlockSpec(arch, compute, residual, amp, cfg.attention(), training && (full || qlora),
                 training && full, training ? loraRoles : Set.of(),
-                Math.max(1, cfg.finetune().rank()), DType.FP32,
+                Math.max(1, cfg.finetune().rank()), ModelState.adapterDtype(cfg),
                 cfg.attention() == AttentionKernel.EAGER, cfg.options().contains(RunOption.COMPILE));
     }
 

@@ -20,6 +20,7 @@ import dev.gpumem.estimate.ops.Part;
 import dev.gpumem.estimate.optim.OptimizerModel;
 import dev.gpumem.estimate.timeline.TensorKind;
 import dev.gpumem.estimate.timeline.Timeline;
+import dev.gpumem.model.Architecture.HeadKind;
 import dev.gpumem.model.Architecture.PositionKind;
 import dev.gpumem.model.Inventory;
 import dev.gpumem.units.DType;
@@ -45,7 +46,10 @@ import java.util.Map;
  *       gradients appear (amp: the half gradient, then the fp32 one; ZeRO-2/3: the full gradient, reduce-scattered
  *       into a shard and freed) while its saved tensors are released. A later micro-step computes a new gradient
  *       and adds it to the existing one.</li>
- *   <li>optimizer_step: states on the first step, temporaries, then {@code zero_grad(set_to_none=True)}.</li>
+ *   <li>optimizer_step: states on the first step, temporaries, then {@code zero_grad(set_to_none=True)} (torch ≥ 2.0
+ *       default), or with option zero_grad_in_place {@code set_to_none=False} (the default before torch 2.0, e.g.
+ *       HF Trainer on torch 1.x): the gradients stay allocated through the next step, whose backward adds into
+ *       them.</li>
  *   <li>pipeline (first stage, 1F1B): min(p, grad_accum) micro-batches run forward before the first backward.</li>
  * </ul>
  */
@@ -63,7 +67,10 @@ public final class TrainingStep {
     private final boolean offload;
     private final boolean inBackward;
     private final boolean foreach;
+    private final boolean gradsZeroedInPlace;
     private final List<Boolean> noCore;
+    /** tied embeddings: the shared matrix (used by the embedding and the LM head), or null */
+    private final ParamEntry tied;
 
     private final Map<ParamEntry, Integer> grads = new IdentityHashMap<>();
     private final Map<ParamEntry, Boolean> hasStates = new IdentityHashMap<>();
@@ -86,7 +93,33 @@ public final class TrainingStep {
         this.selective = spec.cfg.checkpointing() == Checkpointing.SELECTIVE;
         this.offload = spec.option(RunOption.ACTIVATION_OFFLOADING);
         this.inBackward = spec.option(RunOption.OPTIMIZER_IN_BACKWARD);
-        this.foreach = new OptimizerModel(spec.cfg.optimizer()).temporariesForAllParameters();
+        this.gradsZeroedInPlace = spec.option(RunOption.ZERO_GRAD_IN_PLACE);
+        this.foreach = new OptimizerModel(spec.cfg.optimizer(),
+                spec.option(RunOption.FUSED_OPTIMIZER)).temporariesForAllParameters();
+        this.tied = tiedMatrix();
+    }
+
+    /** @return the trainable embedding matrix the LM head shares, or null */
+    private ParamEntry tiedMatrix() {
+        var kind = spec.arch.head().kind();
+        if (!spec.arch.tiedEmbeddings() || (kind != HeadKind.CAUSAL_LM && kind != HeadKind.MASKED_LM
+                && kind != HeadKind.SEQ2SEQ_LM)) {
+            return null;
+        }
+        long vh = (long) spec.arch.vocabSize() * spec.arch.hiddenSize();
+        for (ParamEntry e : state.embedding()) {
+            if (e.trainable() && e.weightNumel() == vh) {
+                return e;
+            }
+        }
+        return null;
+    }
+
+    /** The full-size gradient of the tied matrix as autograd hands it on (before any ZeRO reduce-scatter). */
+    private TensorKind tiedGrad(String name) {
+        TensorKind g = tied.fullGrad() != null ? tied.fullGrad() : tied.grad();
+        return new TensorKind(name, Component.TEMPORARY, Source.AUTOGRAD_INPUT_BUFFER, g.formula(), g.values(),
+                g.bytes());
     }
 
     /** @return the timeline of load and two training steps on the counted rank */
@@ -160,6 +193,8 @@ public final class TrainingStep {
         int mask = -1;
         int embeddingMask = -1;
         int out = -1;
+        /** tied embeddings: the LM head's gradient of the shared matrix, buffered until the embedding's backward */
+        int tiedHeadGrad = -1;
     }
 
     private Micro forward() {
@@ -352,6 +387,12 @@ public final class TrainingStep {
             @Override
             public void paramGrads(Part part) {
                 TrainingStep.this.paramGrads(state.head(), null, m);
+                if (tied != null) {
+                    // the head's v·h gradient of the shared matrix cannot go to .grad yet: AccumulateGrad runs
+                    // once all its inputs are in, so it waits in the node's input buffer until the embedding's
+                    // backward (torch/csrc/autograd/input_buffer.cpp)
+                    m.tiedHeadGrad = tl.alloc(tiedGrad("temporary.tied_grad.lm_head"));
+                }
             }
         };
     }
@@ -371,6 +412,9 @@ public final class TrainingStep {
                 continue;
             }
             if (e.trainable()) {
+                // tied: embedding_dense_backward's dense v·h gradient, beside the buffered head gradient
+                int tiedOwn = e == tied && m.tiedHeadGrad >= 0 ? tl.alloc(tiedGrad("temporary.tied_grad.embedding"))
+                        : -1;
                 int half = e.halfGrad() != null ? tl.alloc(e.halfGrad()) : -1;
                 int full = e.fullGrad() != null ? tl.alloc(e.fullGrad()) : -1;
                 if (half >= 0) {
@@ -381,6 +425,14 @@ public final class TrainingStep {
                     grads.put(e, tl.alloc(e.grad()));
                 } else {
                     tl.free(tl.alloc(e.grad()));     // new gradient, added in place into the existing one
+                }
+                if (tiedOwn >= 0) {
+                    // tied: InputBuffer::add sums the two v·h gradients out of place (it accumulates in place only
+                    // when it may steal the buffered one); the sum, allocated above as the gradient, goes on to
+                    // AccumulateGrad and the two addends are freed: three v·h tensors at this moment
+                    tl.free(tiedOwn);
+                    tl.free(m.tiedHeadGrad);
+                    m.tiedHeadGrad = -1;
                 }
                 if (full >= 0) {
                     tl.free(full);
@@ -441,7 +493,10 @@ public final class TrainingStep {
                 }
             }
         }
-        for (int id : grads.values()) {      // zero_grad(set_to_none=True)
+        if (gradsZeroedInPlace && !inBackward) {
+            return;                          // zero_grad(set_to_none=False): zeroed in place, still allocated
+        }
+        for (int id : grads.values()) {      // zero_grad(set_to_none=True), the default since torch 2.0
             tl.free(id);
         }
         grads.clear();

@@ -34,15 +34,6 @@ final class DecoderForward {
     private final int batch;
     private final int seq;
 
-    /** test hook: called with a label after each block part, or null */
-    java.util.function.Consumer<String> trace;
-
-    private void mark(String label) {
-        if (trace != null) {
-            trace.accept(label);
-        }
-    }
-
     DecoderForward(Architecture arch, DecoderWeights weights, DataType dtype, int batch, int seq) {
         this.arch = arch;
         this.w = weights;
@@ -113,13 +104,11 @@ final class DecoderForward {
      */
     NDArray hidden(NDArray ids, StepConstants c) {
         NDArray x = embed(ids, c);
-        mark("embed");
         for (int layer = 0; layer < arch.numLayers(); layer++) {
             x = block(layer, x, c);
         }
         NDArray out = norm("model.norm", x);
         x.close();
-        mark("final norm");
         return out;
     }
 
@@ -146,23 +135,18 @@ final class DecoderForward {
     private NDArray block(int layer, NDArray x, StepConstants c) {
         String p = "model.layers." + layer + ".";
         NDArray n1 = norm(p + "input_layernorm", x);
-        mark("norm1");
         NDArray attn = attention(p + "self_attn.", n1, c);
-        mark("attention");
         n1.close();
         // residual add: saves nothing; the branch output is freed
         NDArray x1 = x.add(attn);
         attn.close();
         x.close();
         NDArray n2 = norm(p + "post_attention_layernorm", x1);
-        mark("norm2");
         NDArray mlp = mlp(p + "mlp.", n2);
-        mark("mlp");
         n2.close();
         NDArray x2 = x1.add(mlp);
         mlp.close();
         x1.close();
-        mark("block end");
         return x2;
     }
 

@@ -38,15 +38,12 @@ import java.util.Objects;
  * its thread pools and the math library's buffers belong to the baseline, not to the workload.
  */
 public final class DjlRunner implements Runner {
-    private static final int WARM_UP_SEQ = 64;
 
     private final Inventory inventory;
     private final RunConfig config;
     private final int gpuIndex;
     private final DataType dtype;
     private Engine engine;
-    /** test hook passed to the forward pass */
-    java.util.function.Consumer<String> trace;
     private NDManager root;
 
     private DjlRunner(Inventory inventory, RunConfig config, int gpuIndex) {
@@ -154,11 +151,13 @@ public final class DjlRunner implements Runner {
     }
 
     /**
-     * One large linear layer forward and backward, then one training step of the model cut to one block at a
-     * short sequence, so that kernels, thread pools, JIT-compiled code and the CPU GEMM library's packing buffers
-     * (sized by the largest GEMM blocks it has seen: 5.5 MiB appeared at the first 512x768x3072 GEMM after a small
-     * warm-up, none after a large one) exist before the baseline: they belong to the runtime, not the workload.
-     * Its tensors are freed before the baseline is read.
+     * One large linear layer forward and backward, then one training step of the model cut to one block at the
+     * run's batch and sequence, so that kernels, thread pools, JIT-compiled code and the CPU GEMM library's
+     * packing buffers exist before the baseline: they belong to the runtime, not the workload. The GEMM library
+     * keeps buffers sized by the largest GEMMs it has seen (measured: 5.5 MiB appeared at the first 512x768x3072
+     * GEMM after a small warm-up, and about 10 MiB at the first LM-head GEMM larger than a 64-token warm-up's; with
+     * the full-size LM head in the warm-up every phase is within 0.4 % of the tensor account). The warm-up's
+     * tensors are freed before the baseline is read; it costs about one block's and the LM head's step time.
      */
     private void warmUp() {
         try (NDManager m = root.newSubManager(); GradientCollector gc = engine.newGradientCollector()) {
@@ -171,12 +170,12 @@ public final class DjlRunner implements Runner {
             NDArray y = ai.djl.nn.core.Linear.linear(x, weight, bias).singletonOrThrow();
             gc.backward(y.mean());
         }
-        // the model's own widths (GEMM shapes, vocabulary) with one block and a short sequence
+        // the model's own widths (GEMM shapes, vocabulary) and token count, with one block
         Architecture small = inventory.architecture().withNumLayers(1);
         try (NDManager m = root.newSubManager(); DecoderWeights w = DecoderWeights.create(small, m, dtype)) {
             TorchOptimizer opt = TorchOptimizer.of(config.optimizer());
             try {
-                step(small, w, opt, m, 1, Math.min(WARM_UP_SEQ, config.seq()), null);
+                step(small, w, opt, m, config.batch(), config.seq(), null);
             } finally {
                 opt.close();
             }
@@ -224,8 +223,7 @@ public final class DjlRunner implements Runner {
         } catch (EngineException e) {
             String msg = String.valueOf(e.getMessage());
             if (msg.contains("out of memory") || msg.contains("not enough memory")) {
-                return new RunOutcome.OutOfMemory(ctx.currentPhase().equals("unmarked") ? phase
-                        : ctx.currentPhase(), -1, -1);
+                return new RunOutcome.OutOfMemory(ctx.currentPhase(), requestedBytes(msg), -1);
             }
             return new RunOutcome.ChildFailed(-1, "DJL training step failed: " + firstLine(msg));
         } finally {
@@ -263,7 +261,6 @@ public final class DjlRunner implements Runner {
     private void step(Architecture a, DecoderWeights w, TorchOptimizer opt, NDManager parent, int batch, int seq,
                       RunContext ctx) {
         DecoderForward fwd = new DecoderForward(a, w, dtype, batch, seq);
-        fwd.trace = ctx == null ? null : trace;
         try (NDManager s = parent.newSubManager()) {
             begin(ctx, Phase.FORWARD, s);
             NDArray ids = s.randomInteger(0, a.vocabSize(), new Shape(batch, seq), DataType.INT64);
@@ -322,6 +319,28 @@ public final class DjlRunner implements Runner {
         try (NDArray one = m.ones(new Shape(1))) {
             one.toFloatArray();
         }
+    }
+
+    /**
+     * @return the bytes an out-of-memory message says were asked for: libtorch's CPU allocator writes "you tried
+     *         to allocate N bytes", its CUDA allocator "Tried to allocate 2.00 GiB" (or MiB/KiB); -1 when absent
+     */
+    static long requestedBytes(String message) {
+        java.util.regex.Matcher cpu = java.util.regex.Pattern.compile("allocate (\\d+) bytes").matcher(message);
+        if (cpu.find()) {
+            return Long.parseLong(cpu.group(1));
+        }
+        java.util.regex.Matcher cuda = java.util.regex.Pattern.compile("allocate ([0-9.]+) (GiB|MiB|KiB)")
+                .matcher(message);
+        if (cuda.find()) {
+            double unit = switch (cuda.group(2)) {
+                case "GiB" -> 1024.0 * 1024 * 1024;
+                case "MiB" -> 1024.0 * 1024;
+                default -> 1024.0;
+            };
+            return Math.round(Double.parseDouble(cuda.group(1)) * unit);
+        }
+        return -1;
     }
 
     private static String firstLine(String s) {

@@ -16,12 +16,13 @@
  * <ul>
  *   <li>Baseline = the JVM, libtorch's code, its thread pools and the GEMM library's cached packing buffers:
  *       {@code prepare()} loads the engine and runs a warm-up (a large linear layer and one training step of the
- *       model cut to one block at a short sequence) before the harness reads the baseline.</li>
+ *       model cut to one block at the run's batch and sequence) before the harness reads the baseline.</li>
  *   <li>glibc's mmap threshold must be pinned in the measured JVM ({@code MALLOC_MMAP_THRESHOLD_=65536}, read
  *       at process start, so it cannot be set from Java): the build's surefire configuration sets it for the
  *       tests, scripts/gpumem users export it; the profile records whether it was set.</li>
- *   <li>Measured (DjlStepMemoryTest, 3 shapes): every phase's peak within 2.5 % of the hand tensor account; the
- *       remaining +10 MiB appears at the first LM-head GEMM larger than the warm-up's (GEMM buffers).</li>
+ *   <li>Measured (DjlStepMemoryTest, 3 shapes): every phase's peak within 0.4 % of the hand tensor account
+ *       (2.5 % with a 64-token warm-up: the GEMM library then grows its buffers by about 10 MiB at the first
+ *       full-size LM-head GEMM).</li>
  * </ul>
  *
  * <p>What libtorch does that a per-op count can miss (measured here, same engine on every device):
@@ -30,7 +31,11 @@
  *       buffer from the head's backward until the embedding's backward, and the two v·h gradients are then summed
  *       out of place (torch/csrc/autograd/input_buffer.cpp accumulates in place only when it may steal the first
  *       one): three v·h tensors at the end of backward (measured 2.96·v·h for a tied 32000x2048 matrix, 1.02·v·h
- *       when only the embedding uses it), with the caller's grad mode on or off.</li>
+ *       when only the embedding uses it), with the caller's grad mode on or off. Generic PyTorch behaviour: the
+ *       estimator models it (estimate.step.TrainingStep).</li>
+ *   <li>Phase boundaries: loss is the LM head, the fp32 upcast and the cross-entropy forward (what exists when
+ *       {@code backward()} is called); the logits' gradient is made inside backward and is backward's, as in the
+ *       estimator and scripts/torch_step.py.</li>
  *   <li>DJL passes Java scalars as 0-dim tensors: {@code pow(Number)} is pow.Tensor_Tensor, whose node keeps its
  *       result; RMSNorm therefore squares with {@code square()}.</li>
  * </ul>

@@ -18,17 +18,16 @@ import dev.gpumem.model.Inventory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 
 /**
  * The estimator's allocated level against the DJL step's measured resident memory, per phase, for the same three
  * shapes as {@link DjlStepMemoryTest}. CPU: the estimate's cuBLAS workspace term (a CUDA library buffer) has no CPU
- * counterpart and is left out. Tagged {@code djl-estimate} (excluded by default) until the generic model covers
- * the tied-embedding gradient accumulation (see the package documentation); skipped while the estimator is a stub.
+ * counterpart and is left out. Phase loss ends where {@code loss.backward()} is called (the logits' gradient is
+ * backward's), and tied embeddings keep three v·h gradients at the embedding's backward (see the package
+ * documentation); both are modelled by the estimator. Skipped while the estimator is a stub.
  */
-@Tag("djl-estimate")
 class DjlEstimateAgreementTest {
 
     static long estimatedOnCpu(PhaseEstimate p) {

@@ -44,6 +44,15 @@ class DjlRunnerTest {
     }
 
     @Test
+    void readsTheRequestedBytesFromLibtorchOutOfMemoryMessages() {
+        assertEquals(1073741824L, DjlRunner.requestedBytes(
+                "DefaultCPUAllocator: not enough memory: you tried to allocate 1073741824 bytes."));
+        // 2.00 GiB = 2·1024³ B
+        assertEquals(2147483648L, DjlRunner.requestedBytes("CUDA out of memory. Tried to allocate 2.00 GiB. GPU 0"));
+        assertEquals(-1L, DjlRunner.requestedBytes("out of memory"));
+    }
+
+    @Test
     void marksTheSixTrainingPhasesInTimelineOrder() throws InterruptedException {
         Profile p = run(tiny(PositionKind.ROPE, NormKind.RMS_NORM, MlpKind.GATED, Activation.SILU, false),
                 RunConfig.Precision.FP32, RunConfig.Optimizer.ADAMW);

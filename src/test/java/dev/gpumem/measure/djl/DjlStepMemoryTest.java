@@ -20,7 +20,8 @@ import org.junit.jupiter.api.function.Executable;
 
 /**
  * Runs the real DJL training step on the CPU, measures resident memory per phase and checks every phase's peak
- * (over the runtime's baseline) against the hand-written tensor account of {@link StepLedger}, within 3 %.
+ * (over the runtime's baseline) against the hand-written tensor account of {@link StepLedger}, within 3 %, and
+ * the estimator's allocated level (its CUDA workspace left out) where the generic model covers this workload.
  */
 class DjlStepMemoryTest {
 
@@ -41,9 +42,20 @@ class DjlStepMemoryTest {
         }
     }
 
+    /**
+     * Phases where the generic estimator and this workload agree within 3 %: all of them, since the estimator
+     * models the tied embedding's buffered gradient and counts the logits' gradient in backward (as this runner
+     * marks it); DjlEstimateAgreementTest states the same check on its own.
+     */
+    private static final java.util.Set<Phase> ESTIMATOR_AGREES = java.util.EnumSet.of(Phase.LOAD, Phase.FORWARD,
+            Phase.LOSS, Phase.BACKWARD, Phase.OPTIMIZER_STEP, Phase.SECOND_STEP);
+
     static void assertWithin3Percent(String shape, Architecture a, RunConfig c) throws InterruptedException {
         Profile p = measure(a, c);
         Map<Phase, Long> expected = StepLedger.expected(a, c);
+        RunConfig asRun = DjlSupport.asRun(c, a);
+        dev.gpumem.estimate.Estimate estimate = new dev.gpumem.estimate.Estimator().estimate(
+                new dev.gpumem.model.hf.ModelLoader().load(c.model(), asRun.modelOverrides()), asRun);
         long base = p.baseline().processUsed();
         List<Executable> checks = new ArrayList<>();
         StringBuilder table = new StringBuilder(shape + " (MiB over baseline)\n");
@@ -52,8 +64,15 @@ class DjlStepMemoryTest {
             long measured = r.peakProcess() - base;
             long want = expected.get(phase);
             double err = (measured - want) / (double) want;
-            table.append(String.format(Locale.ROOT, "  %-15s measured %9.1f expected %9.1f error %+6.2f%%%n",
-                    r.phase(), measured / 1048576.0, want / 1048576.0, 100 * err));
+            long est = DjlEstimateAgreementTest.estimatedOnCpu(estimate.phase(phase));
+            double estErr = (est - measured) / (double) measured;
+            table.append(String.format(Locale.ROOT, "  %-15s measured %9.1f expected %9.1f error %+6.2f%%"
+                            + "   estimator %9.1f error %+7.2f%%%n", r.phase(), measured / 1048576.0,
+                    want / 1048576.0, 100 * err, est / 1048576.0, 100 * estErr));
+            if (ESTIMATOR_AGREES.contains(phase)) {
+                checks.add(() -> assertTrue(Math.abs(estErr) <= 0.03, shape + " " + r.phase() + ": estimator "
+                        + est + " B, measured " + measured + " B"));
+            }
             checks.add(() -> assertTrue(Math.abs(err) <= 0.03, shape + " " + r.phase() + ": measured "
                     + measured + " B, expected " + want + " B (" + String.format(Locale.ROOT, "%+.2f%%", 100 * err)
                     + ")"));

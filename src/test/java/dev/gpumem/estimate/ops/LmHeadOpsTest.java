@@ -1,0 +1,56 @@
+package dev.gpumem.estimate.ops;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.gpumem.estimate.RunConfig.AttentionKernel;
+import dev.gpumem.estimate.TinyModels;
+import dev.gpumem.estimate.timeline.TensorKind;
+import dev.gpumem.model.Architecture;
+import dev.gpumem.model.Architecture.HeadKind;
+import dev.gpumem.units.DType;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class LmHeadOpsTest {
+    // V = 32000, b = 2, s = 64: one chunk of 8 tokens is b·(s/8)·V = 512,000 elements
+    private static final Architecture ARCH = TinyModels.llama(64, 2, 4, 2, 16, 128, 32000);
+    private static final Dims DIMS = Dims.of(ARCH, 2, 64, 1);
+
+    private static HeadProgram head(boolean compiled) {
+        BlockSpec spec = new BlockSpec(ARCH, DType.BF16, DType.BF16, false, AttentionKernel.SDPA, true, true,
+                Set.of(), 1, DType.BF16, false, compiled);
+        return LmHeadOps.program(spec, DIMS, HeadKind.CAUSAL_LM, 0, true, compiled);
+    }
+
+    private static long fp32ChunkTensors(HeadProgram p) {
+        return p.slotKinds().stream().filter(k -> k.bytes() == 512_000L * 4).count();
+    }
+
+    @Test
+    void eagerChunkedLossKeepsAnFp32LogSoftmaxOutputPerChunk() {
+        // per chunk: fp32 upcast, fp32 log_softmax output (kept), and in backward nll and log_softmax gradients
+        HeadProgram eager = head(false);
+        assertTrue(fp32ChunkTensors(eager) >= 8, "eager keeps one fp32 chunk per chunk at least");
+    }
+
+    @Test
+    void compiledChunkedLossKeepsNoFp32ChunkAndOnlyTwoFp32ValuesPerToken() {
+        // torchtune compiles compute_cross_entropy: the partitioner saves the bf16 chunk (graph input) and the row
+        // max and log-sum-exp (2 · b · s/8 fp32 = 2 · 2 · 8 · 4 B = 128 B per chunk); the backward kernel writes a
+        // bf16 gradient chunk (512,000 · 2 B = 1,024,000 B).
+        HeadProgram compiled = head(true);
+        assertEquals(0, fp32ChunkTensors(compiled));
+        long reductions = compiled.slotKinds().stream().filter(k -> k.name().startsWith("loss.chunk_")).count();
+        assertEquals(16, reductions);
+        for (TensorKind k : compiled.slotKinds()) {
+            if (k.name().startsWith("loss.chunk_")) {
+                assertEquals(2L * 8 * 4, k.bytes(), k.name());
+            }
+        }
+        long grads = compiled.slotKinds().stream().filter(k -> k.name().equals("grad.logits_chunk")).count();
+        assertEquals(8, grads);
+        assertFalse(compiled.slotKinds().stream().anyMatch(k -> k.name().equals("loss.chunk_log_softmax_out")));
+    }
+}
