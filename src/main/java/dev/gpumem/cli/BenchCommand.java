@@ -9,6 +9,8 @@ import dev.gpumem.model.hf.ModelLoader;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.Writer;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -75,16 +77,22 @@ public final class BenchCommand implements Callable<Integer> {
         } while (System.nanoTime() < warmEnd);
         int n = iterations != null ? iterations : (int) Math.max(1, Math.min(Integer.MAX_VALUE, warm / Math.max(1, 2 * warmupSeconds)));
         double[] perEstimateNs = new double[rounds];
+        double[] cpuNs = new double[rounds];          // CPU time of this thread: less sensitive to a shared machine
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        boolean cpuTime = threads.isCurrentThreadCpuTimeSupported();
         for (int r = 0; r < rounds; r++) {
+            long c0 = cpuTime ? threads.getCurrentThreadCpuTime() : 0;
             long t0 = System.nanoTime();
             for (int i = 0; i < n; i++) {
                 sink += estimator.estimate(inventory, config).phases().size();
             }
             perEstimateNs[r] = (System.nanoTime() - t0) / (double) n;
+            cpuNs[r] = cpuTime ? (threads.getCurrentThreadCpuTime() - c0) / (double) n : Double.NaN;
         }
         out.printf(Locale.ROOT, "one estimate (%s, train amp-bf16 adamw, batch 4 x seq 2048): median %.1f µs "
-                + "(%d rounds of %d after %d warm-up estimates; min %.1f, max %.1f µs)%n", model,
-                median(perEstimateNs) / 1e3, rounds, n, warm, min(perEstimateNs) / 1e3, max(perEstimateNs) / 1e3);
+                + "(%d rounds of %d after %d warm-up estimates; min %.1f, max %.1f µs); CPU time median %.1f µs%n",
+                model, median(perEstimateNs) / 1e3, rounds, n, warm, min(perEstimateNs) / 1e3,
+                max(perEstimateNs) / 1e3, median(cpuNs) / 1e3);
         out.flush();
 
         Path dir = Files.createTempDirectory("gpumem-bench");

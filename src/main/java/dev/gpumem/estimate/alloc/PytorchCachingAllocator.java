@@ -46,20 +46,24 @@ public final class PytorchCachingAllocator implements CachingAllocatorModel {
     private final SegmentSource source;
 
     // block storage, indexed by block id
-    private long[] addr = new long[64];
-    private long[] size = new long[64];
-    private long[] segHandle = new long[64];
-    private int[] prev = new int[64];
-    private int[] next = new int[64];
-    private boolean[] small = new boolean[64];
-    private boolean[] live = new boolean[64];      // allocated to a caller
-    private boolean[] inUse = new boolean[64];     // slot holds a block (allocated or cached)
+    private long[] addr;
+    private long[] size;
+    private long[] segHandle;
+    private int[] prev;
+    private int[] next;
+    private boolean[] small;
+    private boolean[] live;      // allocated to a caller
+    private boolean[] inUse;     // slot holds a block (allocated or cached)
     private int blockCount;
     private int[] freeIds = new int[16];
     private int freeIdCount;
 
     private final FreeList smallFree = new FreeList();
     private final FreeList largeFree = new FreeList();
+    /** cached blocks that span a whole segment (what a release returns), and each one's index there */
+    private int[] wholeFree = new int[16];
+    private int wholeFreeCount;
+    private int[] wholeFreeAt;
 
     private long nextAddress = 1L << 20;
     private long allocated;
@@ -68,7 +72,25 @@ public final class PytorchCachingAllocator implements CachingAllocatorModel {
     private long peakReserved;
 
     public PytorchCachingAllocator(SegmentSource source) {
+        this(source, 64);
+    }
+
+    /**
+     * @param expectedBlocks room for this many blocks (live and cached) before the block arrays grow; a
+     *                       simulation that knows its number of tensors passes it to skip the growth copies
+     */
+    public PytorchCachingAllocator(SegmentSource source, int expectedBlocks) {
         this.source = source;
+        int n = Math.max(16, expectedBlocks);
+        addr = new long[n];
+        size = new long[n];
+        segHandle = new long[n];
+        prev = new int[n];
+        next = new int[n];
+        small = new boolean[n];
+        live = new boolean[n];
+        inUse = new boolean[n];
+        wholeFreeAt = new int[n];
     }
 
     /** An allocator whose segment source never runs out (bookkeeping only, for the estimator). */
@@ -114,9 +136,11 @@ public final class PytorchCachingAllocator implements CachingAllocatorModel {
         long rounded = roundSize(bytes);
         boolean isSmall = rounded <= SMALL_SIZE;
         FreeList pool = isSmall ? smallFree : largeFree;
-        int b = pool.bestFit(rounded, size, addr);
+        int b = pool.takeBestFit(rounded, size);
         if (b >= 0) {
-            pool.remove(b, size, addr);
+            if (prev[b] < 0 && next[b] < 0) {
+                forgetWhole(b);
+            }
         } else {
             long segBytes = segmentSize(rounded);
             long handle = source.allocateSegment(segBytes);
@@ -143,7 +167,7 @@ public final class PytorchCachingAllocator implements CachingAllocatorModel {
             }
             prev[rest] = b;
             next[b] = rest;
-            pool.insert(rest, size, addr);
+            pool.insert(rest, size, addr);             // prev is b: never a whole segment
         }
         live[b] = true;
         allocated += size[b];
@@ -162,23 +186,54 @@ public final class PytorchCachingAllocator implements CachingAllocatorModel {
         FreeList pool = small[b] ? smallFree : largeFree;
         int p = prev[b];
         if (p >= 0 && !live[p]) {
-            pool.remove(p, size, addr);
+            unpool(pool, p);
             size[p] += size[b];
             unlinkNext(p, b);
             b = p;
         }
         int n = next[b];
         if (n >= 0 && !live[n]) {
-            pool.remove(n, size, addr);
+            unpool(pool, n);
             size[b] += size[n];
             unlinkNext(b, n);
         }
         pool.insert(b, size, addr);
+        if (prev[b] < 0 && next[b] < 0) {
+            if (wholeFreeCount == wholeFree.length) {
+                wholeFree = Arrays.copyOf(wholeFree, wholeFreeCount * 2);
+            }
+            wholeFreeAt[b] = wholeFreeCount;
+            wholeFree[wholeFreeCount++] = b;
+        }
+    }
+
+    /**
+     * Takes a cached block out of its pool. A cached block's neighbours never change while it is cached (a free
+     * neighbour merges with it, which takes it out first), so whether it spans its segment is the same as when it
+     * was inserted.
+     */
+    private void unpool(FreeList pool, int b) {
+        pool.remove(b, size, addr);
+        if (prev[b] < 0 && next[b] < 0) {
+            forgetWhole(b);
+        }
+    }
+
+    private void forgetWhole(int b) {
+        int at = wholeFreeAt[b];
+        int last = wholeFree[--wholeFreeCount];
+        wholeFree[at] = last;
+        wholeFreeAt[last] = at;
     }
 
     /** @return the size torch counts for a live block: its rounded request, or the whole unsplit block */
     public long blockSize(long blockId) {
         return size[(int) blockId];
+    }
+
+    /** @return a block's address in the simulated address space (segments laid end to end) */
+    long address(long blockId) {
+        return addr[(int) blockId];
     }
 
     /** @return cached free blocks in the small and large pools (split remainders and freed blocks) */
@@ -219,15 +274,12 @@ public final class PytorchCachingAllocator implements CachingAllocatorModel {
 
     /** Returns every cached segment that holds no live block (one free block spanning the segment). */
     private void releaseCachedSegments() {
-        for (FreeList pool : new FreeList[] {smallFree, largeFree}) {
-            for (int b : pool.snapshot()) {
-                if (prev[b] < 0 && next[b] < 0) {
-                    pool.remove(b, size, addr);
-                    source.freeSegment(segHandle[b], size[b]);
-                    reserved -= size[b];
-                    release(b);
-                }
-            }
+        while (wholeFreeCount > 0) {
+            int b = wholeFree[wholeFreeCount - 1];
+            unpool(small[b] ? smallFree : largeFree, b);
+            source.freeSegment(segHandle[b], size[b]);
+            reserved -= size[b];
+            release(b);
         }
     }
 
@@ -279,13 +331,16 @@ public final class PytorchCachingAllocator implements CachingAllocatorModel {
         small = Arrays.copyOf(small, n);
         live = Arrays.copyOf(live, n);
         inUse = Arrays.copyOf(inUse, n);
+        wholeFreeAt = Arrays.copyOf(wholeFreeAt, n);
     }
 
     /**
      * Cached free blocks of one pool. c10 keeps them in a std::set ordered by (size, address) and takes the first
      * block not smaller than the request; this list gives the same answer from size-class buckets (eight per power
      * of two), each sorted by (size, address) with its keys inline, and a bitmap of the non-empty buckets: the
-     * answer is the first sufficient block of the request's bucket, else the first block of the next non-empty one.
+     * answer is the smallest sufficient block of the request's bucket, else the smallest block of the next non-empty
+     * one. Buckets are kept in descending order: the block taken is then at or near the end (many cached blocks
+     * of one bucket have the same size, and the lowest address of them is taken), so taking it moves few entries.
      */
     private static final class FreeList {
         private static final int SUB = 3;                       // 2^3 = 8 buckets per power of two
@@ -301,17 +356,16 @@ public final class PytorchCachingAllocator implements CachingAllocatorModel {
             int[] ids = new int[4];
             int n;
 
+            /** @return the first index whose (size, address) is not greater than {@code (s, a)} (descending order) */
             int lowerBound(long s, long a) {
                 int lo = 0;
                 int hi = n;
                 while (lo < hi) {
                     int mid = (lo + hi) >>> 1;
                     long ms = sizes[mid];
-                    if (ms < s || (ms == s && addrs[mid] < a)) {
-                        lo = mid + 1;
-                    } else {
-                        hi = mid;
-                    }
+                    boolean below = ms > s || (ms == s && addrs[mid] > a);
+                    lo = below ? mid + 1 : lo;
+                    hi = below ? hi : mid;
                 }
                 return lo;
             }
@@ -326,18 +380,36 @@ public final class PytorchCachingAllocator implements CachingAllocatorModel {
             return (log << SUB) | mantissa;
         }
 
-        /** @return the smallest block with size ≥ {@code want} (lowest address on ties), or -1 */
-        int bestFit(long want, long[] size, long[] addr) {
+        /**
+         * Takes the smallest block with size ≥ {@code want} (lowest address on ties) out of the list.
+         *
+         * @return its id, or -1 when no cached block is large enough
+         */
+        int takeBestFit(long want, long[] size) {
             int bk = bucket(want);
             Bucket b = buckets[bk];
-            if (b != null && b.n > 0) {
-                int at = b.lowerBound(want, 0L);
-                if (at < b.n) {
-                    return b.ids[at];
-                }
+            if (b != null && b.n > 0 && b.sizes[0] >= want) {
+                int smaller = b.lowerBound(want - 1, Long.MAX_VALUE);     // first block of size < want
+                return removeAt(bk, b, smaller - 1);
             }
             int next = nextNonEmpty(bk + 1);
-            return next < 0 ? -1 : buckets[next].ids[0];
+            return next < 0 ? -1 : removeAt(next, buckets[next], buckets[next].n - 1);
+        }
+
+        private int removeAt(int bk, Bucket b, int at) {
+            int id = b.ids[at];
+            int move = b.n - at - 1;
+            if (move > 0) {
+                System.arraycopy(b.sizes, at + 1, b.sizes, at, move);
+                System.arraycopy(b.addrs, at + 1, b.addrs, at, move);
+                System.arraycopy(b.ids, at + 1, b.ids, at, move);
+            }
+            b.n--;
+            if (b.n == 0) {
+                nonEmpty[bk >>> 6] &= ~(1L << (bk & 63));
+            }
+            count--;
+            return id;
         }
 
         private int nextNonEmpty(int from) {
@@ -393,30 +465,7 @@ public final class PytorchCachingAllocator implements CachingAllocatorModel {
             if (at < 0 || at >= b.n || b.ids[at] != id) {
                 throw new IllegalStateException("block " + id + " is not in the free list");
             }
-            int move = b.n - at - 1;
-            if (move > 0) {
-                System.arraycopy(b.sizes, at + 1, b.sizes, at, move);
-                System.arraycopy(b.addrs, at + 1, b.addrs, at, move);
-                System.arraycopy(b.ids, at + 1, b.ids, at, move);
-            }
-            b.n--;
-            if (b.n == 0) {
-                nonEmpty[bk >>> 6] &= ~(1L << (bk & 63));
-            }
-            count--;
-        }
-
-        /** @return the cached block ids, for releasing segments */
-        int[] snapshot() {
-            int[] out = new int[count];
-            int k = 0;
-            for (Bucket b : buckets) {
-                if (b != null) {
-                    System.arraycopy(b.ids, 0, out, k, b.n);
-                    k += b.n;
-                }
-            }
-            return out;
+            removeAt(bk, b, at);
         }
     }
 }

@@ -24,9 +24,10 @@ public final class Timeline {
     private boolean[] tensorLive = new boolean[128];
     private int tensors;
 
-    private final Map<TensorKind, Integer> kindIndex = new HashMap<>();
+    // sized for the few hundred kinds of a large model's training step, so that they are not rehashed as they grow
+    private final Map<TensorKind, Integer> kindIndex = new HashMap<>(1024);
     /** the same kinds by identity: most lookups are for a kind object seen before, which this answers cheaply */
-    private final Map<TensorKind, Integer> byIdentity = new IdentityHashMap<>();
+    private final Map<TensorKind, Integer> byIdentity = new IdentityHashMap<>(1024);
     private TensorKind[] kinds = new TensorKind[32];
     private int kindCount;
 

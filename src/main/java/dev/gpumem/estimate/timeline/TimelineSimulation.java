@@ -7,6 +7,7 @@ import dev.gpumem.estimate.alloc.PytorchCachingAllocator;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * Runs a {@link Timeline} through the caching-allocator model and finds, per phase, the moment of highest live
@@ -33,6 +34,17 @@ public final class TimelineSimulation {
      * @return one peak per phase that occurs, in {@link Phase} order
      */
     public static List<PhasePeak> run(Timeline timeline, int layers, long capacity) {
+        // live blocks are at most the live tensors, plus about as many cached remainders
+        int blocks = Math.min(1 << 16, timeline.tensorCount() / 2 + 64);
+        return run(timeline, layers, capacity, segments -> new PytorchCachingAllocator(segments, blocks));
+    }
+
+    /**
+     * {@link #run(Timeline, int, long)} through another implementation of the caching-allocator rules (tests compare
+     * the production allocator with a plain reference implementation this way).
+     */
+    public static List<PhasePeak> run(Timeline timeline, int layers, long capacity,
+                                      Function<CachingAllocatorModel.SegmentSource, CachingAllocatorModel> allocators) {
         int phases = Phase.values().length;
         long[] peak = new long[phases];
         int[] peakEvent = new int[phases];
@@ -41,7 +53,7 @@ public final class TimelineSimulation {
         Arrays.fill(peakEvent, -1);
 
         CappedSegments segments = new CappedSegments(capacity);
-        PytorchCachingAllocator allocator = new PytorchCachingAllocator(segments);
+        CachingAllocatorModel allocator = allocators.apply(segments);
         long[] block = new long[timeline.tensorCount()];
         int kinds = timeline.kindCount();
         long[] kindBlock = new long[kinds];
@@ -141,11 +153,18 @@ public final class TimelineSimulation {
         return out;
     }
 
-    /** Segments up to a capacity; beyond it only while {@link #overflow} is set. */
+    /**
+     * Segments up to a capacity. A request beyond it is refused once, so that the allocator releases its cached
+     * segments and asks again; the repeated request is granted whether or not it now fits (the run is out of
+     * memory; the fit verdict says so). Granting the retry gives the same state as letting the allocator fail and
+     * asking again with {@link #overflow} set (releasing cached segments adds no free block, so the second
+     * best-fit search would fail too), without that second search.
+     */
     private static final class CappedSegments implements CachingAllocatorModel.SegmentSource {
         private final long capacity;
         private long inUse;
         private long handles;
+        private boolean refused;
         boolean overflow;
 
         CappedSegments(long capacity) {
@@ -154,9 +173,11 @@ public final class TimelineSimulation {
 
         @Override
         public long allocateSegment(long bytes) {
-            if (!overflow && inUse + bytes > capacity) {
+            if (!overflow && !refused && inUse + bytes > capacity) {
+                refused = true;
                 return -1;
             }
+            refused = false;
             inUse += bytes;
             return handles++;
         }
