@@ -356,6 +356,25 @@ public final class PytorchCachingAllocator implements CachingAllocatorModel {
             int[] ids = new int[4];
             int n;
 
+            /**
+             * {@link #lowerBound} with the two ends checked first (a block below every other goes last, one above
+             * every other first) before the binary search.
+             */
+            int insertionPoint(long s, long a) {
+                if (n == 0) {
+                    return 0;
+                }
+                long ls = sizes[n - 1];
+                if (ls > s || (ls == s && addrs[n - 1] > a)) {
+                    return n;
+                }
+                long fs = sizes[0];
+                if (fs < s || (fs == s && addrs[0] <= a)) {
+                    return 0;
+                }
+                return lowerBound(s, a);
+            }
+
             /** @return the first index whose (size, address) is not greater than {@code (s, a)} (descending order) */
             int lowerBound(long s, long a) {
                 int lo = 0;
@@ -389,6 +408,9 @@ public final class PytorchCachingAllocator implements CachingAllocatorModel {
             int bk = bucket(want);
             Bucket b = buckets[bk];
             if (b != null && b.n > 0 && b.sizes[0] >= want) {
+                if (b.sizes[b.n - 1] >= want) {
+                    return removeAt(bk, b, b.n - 1);      // the bucket's smallest block (lowest address) fits
+                }
                 int smaller = b.lowerBound(want - 1, Long.MAX_VALUE);     // first block of size < want
                 return removeAt(bk, b, smaller - 1);
             }
@@ -443,7 +465,7 @@ public final class PytorchCachingAllocator implements CachingAllocatorModel {
                 b.addrs = Arrays.copyOf(b.addrs, cap);
                 b.ids = Arrays.copyOf(b.ids, cap);
             }
-            int at = b.lowerBound(s, a);
+            int at = b.insertionPoint(s, a);
             int move = b.n - at;
             if (move > 0) {
                 System.arraycopy(b.sizes, at, b.sizes, at + 1, move);
@@ -461,7 +483,7 @@ public final class PytorchCachingAllocator implements CachingAllocatorModel {
         void remove(int id, long[] size, long[] addr) {
             int bk = bucket(size[id]);
             Bucket b = buckets[bk];
-            int at = b == null ? -1 : b.lowerBound(size[id], addr[id]);
+            int at = b == null || b.n == 0 ? -1 : b.ids[b.n - 1] == id ? b.n - 1 : b.lowerBound(size[id], addr[id]);
             if (at < 0 || at >= b.n || b.ids[at] != id) {
                 throw new IllegalStateException("block " + id + " is not in the free list");
             }

@@ -72,8 +72,10 @@ public final class TrainingStep {
     /** tied embeddings: the shared matrix (used by the embedding and the LM head), or null */
     private final ParamEntry tied;
 
-    private final Map<ParamEntry, Integer> grads = new IdentityHashMap<>();
-    private final Map<ParamEntry, Boolean> hasStates = new IdentityHashMap<>();
+    // sized for every parameter up front, so that they are not rehashed as the step fills them
+    private final Map<ParamEntry, Integer> grads;
+    private final Map<ParamEntry, Boolean> hasStates;
+    private final int paramCount;
     private final Map<Integer, List<Integer>> gathered = new java.util.HashMap<>();
     private boolean firstStep = true;
     private int workspace = -1;
@@ -81,6 +83,9 @@ public final class TrainingStep {
     private TrainingStep(Inventory inv, StepSpec spec) {
         this.spec = spec;
         this.state = ModelState.of(inv, spec.cfg, spec.sharding, spec.layers, true);
+        this.paramCount = state.all().size();
+        this.grads = new IdentityHashMap<>(paramCount);
+        this.hasStates = new IdentityHashMap<>(paramCount);
         this.dims = spec.dims(spec.cfg.batch(), spec.cfg.seq());
         boolean fused = spec.option(RunOption.COMPILE);
         this.block = DecoderBlockOps.program(spec.blockSpec(true), dims);
@@ -182,7 +187,7 @@ public final class TrainingStep {
     /** The tensors of one micro-batch in flight. */
     private final class Micro {
         final ProgramRun[] layers = new ProgramRun[spec.layers];
-        final Map<ParamEntry, Integer> copies = new IdentityHashMap<>();
+        final Map<ParamEntry, Integer> copies = new IdentityHashMap<>(paramCount);
         final List<Integer> autocastCache = new ArrayList<>();
         final boolean[] offloadedInputs = new boolean[spec.layers];
         ProgramRun head;
