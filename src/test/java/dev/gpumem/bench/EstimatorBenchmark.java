@@ -3,11 +3,18 @@ package dev.gpumem.bench;
 import dev.gpumem.estimate.Estimate;
 import dev.gpumem.estimate.Estimator;
 import dev.gpumem.estimate.RunConfig;
+import dev.gpumem.estimate.device.Calibration;
+import dev.gpumem.estimate.device.DeviceDefaults;
+import dev.gpumem.estimate.step.StepTimeline;
+import dev.gpumem.estimate.step.TrainingStep;
+import dev.gpumem.estimate.timeline.PhasePeak;
+import dev.gpumem.estimate.timeline.TimelineSimulation;
 import dev.gpumem.io.GpuPresetsJson;
 import dev.gpumem.io.RequestJson;
 import dev.gpumem.io.ResultJson;
 import dev.gpumem.model.Inventory;
 import dev.gpumem.model.hf.ModelLoader;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -44,6 +51,10 @@ public class EstimatorBenchmark {
         Estimator estimator;
         ResultJson results;
         Estimate estimate;
+        /** the two halves of an estimate, timed apart: building the timeline, simulating it */
+        Calibration calibration;
+        StepTimeline timeline;
+        long capacity;
 
         @Setup
         public void setup() {
@@ -54,6 +65,9 @@ public class EstimatorBenchmark {
             estimator = new Estimator();
             results = new ResultJson();
             estimate = estimator.estimate(inventory, config);
+            calibration = DeviceDefaults.forGpu(config.gpu());       // what Estimator uses without calibrations
+            timeline = TrainingStep.build(inventory, config, calibration);
+            capacity = config.gpu().totalBytes() - calibration.contextBytes();   // as Estimator.estimate
         }
     }
 
@@ -76,6 +90,18 @@ public class EstimatorBenchmark {
     @Benchmark
     public Estimate estimateLlama31_8b(Llama31 s) {
         return s.estimator.estimate(s.inventory, s.config);
+    }
+
+    /** The first half of an estimate: the step's alloc/free events (estimate.step). */
+    @Benchmark
+    public StepTimeline buildTrainingTimeline(Llama31 s) {
+        return TrainingStep.build(s.inventory, s.config, s.calibration);
+    }
+
+    /** The second half: those events through the caching-allocator model, peaks and terms per phase. */
+    @Benchmark
+    public List<PhasePeak> simulateTimeline(Llama31 s) {
+        return TimelineSimulation.run(s.timeline.timeline(), s.timeline.layers(), s.capacity);
     }
 
     /** What one --input line costs besides loading: estimate plus writing the result line. */
