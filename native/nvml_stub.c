@@ -110,7 +110,12 @@ nvmlReturn_t nvmlDeviceGetHandleByIndex_v2(unsigned int index, nvmlDevice_t *dev
 nvmlReturn_t nvmlDeviceGetName(nvmlDevice_t d, char *name, unsigned int length) {
     nvmlReturn_t rc = check(d);
     if (rc != NVML_SUCCESS) return rc;
-    if (snprintf(name, length, "GPUMEM STUB GPU %d", d->index) >= (int) length) return NVML_ERROR_INSUFFICIENT_SIZE;
+    /* GPUMEM_STUB_NAME dresses the stub as a product ("GPUMEM STUB NVIDIA H100 80GB HBM3"); the prefix stays, so
+       profiles made on it are still test doubles */
+    const char *product = getenv("GPUMEM_STUB_NAME");
+    int n = product != NULL && *product ? snprintf(name, length, "GPUMEM STUB %s", product)
+            : snprintf(name, length, "GPUMEM STUB GPU %d", d->index);
+    if (n >= (int) length) return NVML_ERROR_INSUFFICIENT_SIZE;
     return NVML_SUCCESS;
 }
 

@@ -40,6 +40,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -130,7 +131,7 @@ public final class MeasureCommand implements Callable<Integer> {
             }
             request = DjlSupport.truncated(request, layers);
         }
-        AllocationPlan plan = null;
+        Function<RunConfig, AllocationPlan> planner = null;
         if (kind == RunnerKind.DJL) {
             if (request == null) {
                 throw UserError.badInput("request: the djl backend needs a request (--request FILE.json or --model ...)");
@@ -145,14 +146,16 @@ public final class MeasureCommand implements Callable<Integer> {
                 throw UserError.badInput("request: replay needs a request (--request FILE.json or --model ...)");
             }
             Inventory inventory = new ModelLoader().load(request.model(), request.modelOverrides());
-            plan = new Estimator().plan(inventory, request);
+            // planned once the device is known: a request without a gpu gets the measured card's constants
+            planner = filled -> new Estimator().plan(inventory, filled);
         }
         Path results = ToolInfo.home().resolve("results");
         Path workDir = (out != null ? out : results.resolve("logs"))
                 .resolve(STAMP.format(Instant.now()) + "-" + kind.wire() + "-output");
         long hostLimit = hostLimitGib == null ? -1 : (long) (hostLimitGib * ByteFormat.GIB);
-        MeasureSpec measureSpec = new MeasureSpec(kind, request, plan, PytorchCachingAllocator::new, command, device, cpu, hostLimit,
-                sampleHz, parseTimeout(timeout), workDir);
+        MeasureSpec measureSpec = new MeasureSpec(kind, request, planner, GpuPresetsJson.load(),
+                PytorchCachingAllocator::new, command, device, cpu, hostLimit, sampleHz, parseTimeout(timeout), workDir);
+        // the profile records the request as filled with the device it ran on (Measurements)
         MeasurementSession.Setup setup = new MeasurementSession.Setup(VersionProvider.version(),
                 ToolInfo.gitCommit(), ToolInfo.host(), request, command.isEmpty() ? null : command, sampleHz,
                 measureSpec.timeout());

@@ -30,7 +30,9 @@ final class ProfileComparisons {
             }
             Comparison c = Comparison.of(f.getFileName().toString(), p, bench.estimate(p.request()));
             if (p.request().gpu() == null && p.provenance().device().kind() == DeviceInfo.Kind.GPU) {
-                // re-estimated as the runner ran it (a replay plan used the same defaults), but say so
+                // measure fills the gpu from the device it ran on; a profile without one is older than that, or
+                // from a card whose architecture could not be told: re-estimated as the runner ran it (a replay
+                // plan used the same defaults), but say so
                 List<String> notes = new ArrayList<>(c.notes());
                 notes.add("the request names no GPU, so it was estimated with the no-GPU device defaults, not "
                         + p.provenance().device().name() + "'s; give the request a gpu to use that card's");

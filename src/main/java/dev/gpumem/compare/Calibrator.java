@@ -1,5 +1,6 @@
 package dev.gpumem.compare;
 
+import dev.gpumem.estimate.GpuSpec.GpuArch;
 import dev.gpumem.estimate.Level;
 import dev.gpumem.estimate.Phase;
 import dev.gpumem.estimate.PhaseEstimate;
@@ -86,7 +87,7 @@ public final class Calibrator {
             residuals.add(new DeviceCalibration.Residual(p.profile, p.phase, p.measuredDevice, fitted));
         }
         List<String> sources = comparisons.stream().map(Comparison::label).distinct().toList();
-        return new DeviceCalibration(device.name(), device.slug(), GpuArchGuess.fromName(device.name()), context,
+        return new DeviceCalibration(device.name(), device.slug(), GpuArch.fromDeviceName(device.name()), context,
                 workspace, factor, METHOD, sources, residuals, device.driverVersion(), toolVersion, gitCommit,
                 notes);
     }

@@ -30,6 +30,18 @@ public final class GpuPresets {
     }
 
     /**
+     * @param product    a device name as NVML reports it (nvidia-smi --query-gpu=name)
+     * @param totalBytes the device's NVML total, to choose between presets of the same product name
+     * @return the preset of that product (case and surrounding blanks ignored), the one with that total when
+     *         several share the name
+     */
+    public Optional<GpuPreset> findByProduct(String product, long totalBytes) {
+        List<GpuPreset> same = byName.values().stream()
+                .filter(p -> p.product().trim().equalsIgnoreCase(product.trim())).toList();
+        return same.stream().filter(p -> p.totalBytes() == totalBytes).findFirst().or(() -> same.stream().findFirst());
+    }
+
+    /**
      * @param field the request field being resolved, for the message
      * @throws IllegalArgumentException "gpu: unknown value 'x'; accepted: a, b, ... or a custom card {...}"
      */

@@ -1,5 +1,6 @@
 package dev.gpumem.estimate;
 
+import java.util.Locale;
 import java.util.Objects;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -60,5 +61,35 @@ public record GpuSpec(String name, long totalBytes, GpuArch arch, String cuda) {
         private final String wire;
         GpuArch(String wire) { this.wire = wire; }
         @Override public String wire() { return wire; }
+
+        /**
+         * The architecture of an NVIDIA card from its NVML name (nvidia-smi --query-gpu=name), for a card with no
+         * preset.
+         *
+         * @throws IllegalArgumentException when the name matches no known family
+         */
+        public static GpuArch fromDeviceName(String name) {
+            String n = name.toUpperCase(Locale.ROOT);
+            if (n.matches(".*\\b(H100|H200|H800|H20|GH200)\\b.*")) {
+                return HOPPER;
+            }
+            if (n.matches(".*\\b(B100|B200|GB200|B300|RTX 50\\d\\d|RTX PRO \\d+ BLACKWELL)\\b.*")) {
+                return BLACKWELL;
+            }
+            if (n.matches(".*\\b(A100|A800|A10G?|A30|A40|A16|A2|RTX 30\\d\\d|RTX A\\d+)\\b.*")) {
+                return AMPERE;
+            }
+            if (n.matches(".*\\b(L4|L40S?|RTX 40\\d\\d|RTX \\d+ ADA.*)\\b.*")) {
+                return ADA;
+            }
+            if (n.matches(".*\\b(T4|RTX 20\\d\\d|QUADRO RTX \\d+)\\b.*")) {
+                return TURING;
+            }
+            if (n.matches(".*\\b(V100|TITAN V)\\b.*")) {
+                return VOLTA;
+            }
+            throw new IllegalArgumentException("gpu: cannot tell the architecture of '" + name
+                    + "'; known families: Volta, Turing, Ampere, Ada, Hopper, Blackwell");
+        }
     }
 }

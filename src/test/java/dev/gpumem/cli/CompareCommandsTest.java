@@ -76,6 +76,18 @@ class CompareCommandsTest {
     }
 
     @Test
+    void aProfileWhoseRequestWasFilledWithTheMeasuredCardHasNoNoGpuNote() throws IOException {
+        // what measure records now: the request's gpu filled from the device it ran on
+        Profile filled = new Profile(GPU.schemaVersion(), GPU.provenance(), GPU.request().withGpu(
+                new dev.gpumem.estimate.GpuSpec("h100-80gb", 81559 * MIB, dev.gpumem.estimate.GpuSpec.GpuArch.HOPPER)),
+                GPU.command(), GPU.baseline(), GPU.phases(), GPU.samples(), GPU.sampleRateHz(), GPU.events());
+        FakeWorkbench bench = new FakeWorkbench(Map.of("gpu.json", filled), Map.of("default", PLUS_TEN));
+        assertEquals(0, run(new CompareCommand(bench), file("gpu.json").toString()), err.toString());
+        assertTrue(out.toString().contains("+10.00%"), out.toString());
+        assertFalse(out.toString().contains("names no GPU"), out.toString());
+    }
+
+    @Test
     void compareJsonKeepsAbsentAsNull() throws IOException {
         int code = run(new CompareCommand(bench()), "--json", file("cpu.json").toString());
         assertEquals(0, code, err.toString());

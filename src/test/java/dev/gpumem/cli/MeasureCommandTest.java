@@ -119,6 +119,9 @@ class MeasureCommandTest {
                     .findFirst().orElseThrow().substring("profile: ".length())));
             assertTrue(json.contains("\"runner\" : \"" + backend + "\""));
             assertTrue(json.contains("\"model\" : \"gpt2\""), "the request travels with the profile");
+            // the request named no GPU: it was planned and is recorded with the CPU twin as its card
+            assertTrue(json.contains("\"arch\" : \"cpu\""), json);
+            assertFalse(r.out().contains("no-GPU device defaults"), r.out());
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.gpumem.measure.run;
 
+import dev.gpumem.estimate.GpuPresets;
 import dev.gpumem.estimate.RunConfig;
 import dev.gpumem.estimate.alloc.CachingAllocatorModel;
 import dev.gpumem.estimate.plan.AllocationPlan;
@@ -14,8 +15,10 @@ import java.util.function.Function;
  * Everything a measurement needs, as the CLI parsed it.
  *
  * @param kind           the runner
- * @param request        the estimate request the workload follows, or null (external command without one)
- * @param plan           the allocation plan for replay / replay-cca, or null
+ * @param request        the estimate request the workload follows, or null (external command without one); when it
+ *                       names no GPU, the measurement fills in the device it runs on before planning
+ * @param planner        makes the allocation plan for replay / replay-cca from the request as filled, or null
+ * @param presets        the GPU presets a detected device is matched against by product name
  * @param allocatorModel makes the caching-allocator model for replay-cca, or null
  * @param command        the external command, or empty
  * @param device         GPU index asked for with --device, or null for "GPU 0 if there is one, else the CPU"
@@ -25,12 +28,14 @@ import java.util.function.Function;
  * @param timeout        time limit for the workload, or null
  * @param workDir        folder for the child's stdout, stderr and markers files
  */
-public record MeasureSpec(RunnerKind kind, RunConfig request, AllocationPlan plan,
+public record MeasureSpec(RunnerKind kind, RunConfig request, Function<RunConfig, AllocationPlan> planner,
+                          GpuPresets presets,
                           Function<CachingAllocatorModel.SegmentSource, CachingAllocatorModel> allocatorModel,
                           List<String> command, Integer device, boolean forceCpu, long hostLimitBytes,
                           double sampleHz, Duration timeout, Path workDir) {
     public MeasureSpec {
         Objects.requireNonNull(kind, "kind");
+        Objects.requireNonNull(presets, "presets");
         command = List.copyOf(command);
         Objects.requireNonNull(workDir, "workDir");
     }

@@ -1,5 +1,7 @@
 package dev.gpumem.measure.run;
 
+import dev.gpumem.estimate.RunConfig;
+import dev.gpumem.estimate.plan.AllocationPlan;
 import dev.gpumem.measure.DeviceMemory;
 import dev.gpumem.measure.DeviceUnavailableException;
 import dev.gpumem.measure.MeasurementSession;
@@ -46,18 +48,27 @@ public final class Measurements {
             throws InterruptedException {
         Gpu gpu = spec.forceCpu() ? null : openGpu(spec, notices);
         try (Probe probe = gpu == null ? new RssProbe() : probeFor(gpu, spec)) {
+            // the device is known now: a request without a gpu gets it before the plan is made and the profile
+            // records the request as filled
+            DeviceGpuFill.Filled filled = DeviceGpuFill.fill(spec.request(), probe.device(), spec.presets());
+            RunConfig request = filled.request();
             ExternalCommandRunner external = null;
             Runner runner;
             switch (spec.kind()) {
-                case REPLAY, REPLAY_CCA -> runner = replay(spec, memory(spec, gpu));
+                case REPLAY, REPLAY_CCA -> runner = replay(spec, request, gpu);
                 case EXTERNAL -> {
                     external = new ExternalCommandRunner(spec.command(), spec.workDir(), gpu == null, Map.of());
                     runner = external;
                 }
-                case DJL -> runner = djl(spec, gpu);
+                case DJL -> runner = djl(request, gpu);
                 default -> throw new IllegalStateException("unknown runner " + spec.kind());
             }
-            MeasurementSession session = new MeasurementSession(probe, setup);
+            MeasurementSession session = new MeasurementSession(probe, new MeasurementSession.Setup(
+                    setup.toolVersion(), setup.gitCommit(), setup.host(), request, setup.command(), setup.sampleHz(),
+                    setup.timeout()));
+            for (String note : filled.notes()) {
+                session.event(new RunEvent(RunEvent.Kind.NOTE, null, note, null));
+            }
             if (gpu == null && spec.kind() != RunnerKind.EXTERNAL && System.getenv("MALLOC_MMAP_THRESHOLD_") == null) {
                 session.event(new RunEvent(RunEvent.Kind.NOTE, null, "MALLOC_MMAP_THRESHOLD_ is not set for this JVM: "
                         + "freed host blocks below glibc's dynamic mmap threshold (at most 32 MiB) may stay resident",
@@ -107,13 +118,13 @@ public final class Measurements {
     }
 
     /** The DJL training step, on the CPU twin or on the GPU NVML opened (same index for CUDA). */
-    private static Runner djl(MeasureSpec spec, Gpu gpu) {
-        if (spec.request() == null) {
+    private static Runner djl(RunConfig request, Gpu gpu) {
+        if (request == null) {
             throw new IllegalArgumentException("request: the djl backend needs a request (--request FILE.json or "
                     + "--model ...)");
         }
-        Inventory inventory = new ModelLoader().load(spec.request().model(), spec.request().modelOverrides());
-        return DjlRunner.of(inventory, spec.request(), gpu == null ? null : gpu.device().index());
+        Inventory inventory = new ModelLoader().load(request.model(), request.modelOverrides());
+        return DjlRunner.of(inventory, request, gpu == null ? null : gpu.device().index());
     }
 
     private static DeviceMemory memory(MeasureSpec spec, Gpu gpu) {
@@ -123,20 +134,21 @@ public final class Measurements {
         return new CudaMemory(CudaRuntime.open(), gpu.device().index());
     }
 
-    private static Runner replay(MeasureSpec spec, DeviceMemory memory) {
-        if (spec.plan() == null || spec.plan().events().isEmpty()) {
-            memory.close();
+    /** The plan of the request as filled, replayed on the device (planned before any device memory is taken). */
+    private static Runner replay(MeasureSpec spec, RunConfig request, Gpu gpu) {
+        AllocationPlan plan = spec.planner() == null ? null : spec.planner().apply(request);
+        if (plan == null || plan.events().isEmpty()) {
             throw new IllegalArgumentException("replay: the estimator produced an empty allocation plan for this "
                     + "request; nothing to replay");
         }
-        if (spec.kind() == RunnerKind.REPLAY) {
-            return ReplayRunner.direct(spec.plan(), memory);
-        }
-        if (spec.allocatorModel() == null) {
-            memory.close();
+        if (spec.kind() == RunnerKind.REPLAY_CCA && spec.allocatorModel() == null) {
             throw new IllegalArgumentException("backend: replay-cca needs the caching-allocator model, which this "
                     + "build does not have yet; use --backend replay");
         }
-        return ReplayRunner.caching(spec.plan(), memory, spec.allocatorModel());
+        DeviceMemory memory = memory(spec, gpu);
+        if (spec.kind() == RunnerKind.REPLAY) {
+            return ReplayRunner.direct(plan, memory);
+        }
+        return ReplayRunner.caching(plan, memory, spec.allocatorModel());
     }
 }

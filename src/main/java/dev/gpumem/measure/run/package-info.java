@@ -2,7 +2,8 @@
  * Puts a measurement together: picks the target (a GPU through NVML and the CUDA runtime, or the CPU twin), makes
  * the runner for a {@link dev.gpumem.measure.RunnerKind} (the factory switch where a new backend registers), runs the
  * session, and gathers the environment facts {@code gpumem doctor} prints.
- * Owns: target selection, the runner factory, environment diagnostics.
- * Must not: print or format (the CLI does), compute estimates (the plan is handed in), or write profiles.
+ * Owns: target selection, filling a request's gpu from the device it runs on, the runner factory, environment
+ * diagnostics.
+ * Must not: print or format (the CLI does), compute estimates (a planner is handed in), or write profiles.
  */
 package dev.gpumem.measure.run;

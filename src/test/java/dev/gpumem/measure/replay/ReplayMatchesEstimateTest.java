@@ -5,21 +5,30 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.gpumem.estimate.Estimate;
 import dev.gpumem.estimate.Estimator;
+import dev.gpumem.estimate.GpuSpec;
+import dev.gpumem.estimate.GpuSpec.GpuArch;
 import dev.gpumem.estimate.PhaseEstimate;
 import dev.gpumem.estimate.RunConfig;
 import dev.gpumem.estimate.alloc.PytorchCachingAllocator;
 import dev.gpumem.estimate.plan.AllocationPlan;
 import dev.gpumem.io.GpuPresetsJson;
 import dev.gpumem.io.RequestJson;
+import dev.gpumem.measure.DeviceInfo;
 import dev.gpumem.measure.MeasurementSession;
 import dev.gpumem.measure.PhaseReading;
 import dev.gpumem.measure.Profile;
+import dev.gpumem.measure.RunnerKind;
 import dev.gpumem.measure.host.HostMemory;
 import dev.gpumem.measure.host.RssProbe;
+import dev.gpumem.measure.run.MeasureSpec;
+import dev.gpumem.measure.run.Measurements;
 import dev.gpumem.model.Inventory;
 import dev.gpumem.model.hf.ModelLoader;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The contract between the estimator and the replay: replaying the estimator's allocation plan on real (host)
@@ -28,6 +37,9 @@ import org.junit.jupiter.api.Test;
  */
 class ReplayMatchesEstimateTest {
     private static final long BLOCK = 512;
+
+    @TempDir
+    Path tmp;
 
     private final RunConfig request = new RequestJson(GpuPresetsJson.load()).parse("{\"model\":\"gpt2\","
             + "\"model_overrides\":{\"n_layer\":1,\"n_embd\":256,\"n_head\":4,\"vocab_size\":4096},"
@@ -53,6 +65,32 @@ class ReplayMatchesEstimateTest {
         for (PhaseReading r : phases) {
             assertEquals(estimated(r.phase()).allocated(), r.peakAllocated(), r.phase() + " allocated");
             assertEquals(estimated(r.phase()).reserved(), r.peakReserved(), r.phase() + " reserved");
+        }
+    }
+
+    @Test
+    void aMeasurementOnTheCpuTwinPlansTheRequestFilledWithTheCpuAndRecordsIt() throws Exception {
+        List<RunConfig> planned = new ArrayList<>();
+        MeasureSpec spec = new MeasureSpec(RunnerKind.REPLAY_CCA, request, r -> {
+            planned.add(r);
+            return new Estimator().plan(inventory, r);
+        }, GpuPresetsJson.load(), PytorchCachingAllocator::new, List.of(), null, true, -1, 200, null,
+                tmp);
+        Profile p = Measurements.run(spec, new MeasurementSession.Setup("test", "unknown", "host", request, null, 200,
+                null), notice -> { }).measurement().profile();
+
+        DeviceInfo host = p.provenance().device();
+        GpuSpec cpu = new GpuSpec(host.name(), host.totalBytes(), GpuArch.CPU);
+        assertEquals(List.of(request.withGpu(cpu)), planned, "planned once, with the CPU twin as the card");
+        assertEquals(request.withGpu(cpu), p.request(), "the profile records the filled request");
+        Estimate filled = new Estimator().estimate(inventory, p.request());
+        for (PhaseReading r : p.phases()) {
+            PhaseEstimate e = filled.phases().stream().filter(x -> x.phase().wire().equals(r.phase())).findFirst()
+                    .orElseThrow();
+            assertEquals(e.allocated(), r.peakAllocated(), r.phase() + " allocated");
+            assertEquals(e.reserved(), r.peakReserved(), r.phase() + " reserved");
+            // the CPU twin has no CUDA context and no cuBLAS workspace (DeviceDefaults): device = reserved
+            assertEquals(e.reserved(), e.device(), r.phase() + " device");
         }
     }
 

@@ -5,6 +5,8 @@ import dev.gpumem.estimate.Component;
 import dev.gpumem.estimate.Phase;
 import dev.gpumem.estimate.plan.AllocationPlan;
 import dev.gpumem.estimate.plan.PlanEvent;
+import dev.gpumem.io.GpuPresetsJson;
+import dev.gpumem.io.ProfileFiles;
 import dev.gpumem.measure.MeasurementSession;
 import dev.gpumem.measure.PhaseReading;
 import dev.gpumem.measure.ProcessTree;
@@ -111,7 +113,7 @@ public final class StubDriverMain {
     }
 
     private static void replay() throws Exception {
-        MeasureSpec spec = new MeasureSpec(RunnerKind.REPLAY, null, plan(), null, List.of(), 0, false, -1, 1000,
+        MeasureSpec spec = new MeasureSpec(RunnerKind.REPLAY, null, r -> plan(), GpuPresetsJson.load(), null, List.of(), 0, false, -1, 1000,
                 null, Files.createTempDirectory("stub"));
         MeasurementSession.Setup setup = new MeasurementSession.Setup("test", "unknown", "host", null, null, 1000,
                 null);
@@ -213,8 +215,13 @@ public final class StubDriverMain {
         for (String line : out.toString().split("\n")) {
             if (line.startsWith("profile: ")) {
                 try {
-                    p(prefix + "profileTestDouble", Files.readString(Path.of(line.substring("profile: ".length())))
-                            .contains("\"test_double\" : true"));
+                    Path file = Path.of(line.substring("profile: ".length()));
+                    p(prefix + "profileTestDouble", Files.readString(file).contains("\"test_double\" : true"));
+                    Profile prof = ProfileFiles.read(file);
+                    p(prefix + "profileGpu", prof.request() == null ? null : prof.request().gpu());
+                    for (RunEvent e : prof.events()) {
+                        p(prefix + "profileEvent." + e.kind(), e.message());
+                    }
                 } catch (java.io.IOException e) {
                     p(prefix + "profileTestDouble", e);
                 }

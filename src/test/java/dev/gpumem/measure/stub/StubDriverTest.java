@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.gpumem.estimate.GpuSpec;
+import dev.gpumem.estimate.GpuSpec.GpuArch;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -193,6 +195,31 @@ class StubDriverTest {
         assertEquals("0", value(out, "1.exit"));
         assertTrue(values(out, "1.err").get(0).startsWith("gpumem: no GPU (NVIDIA driver not found"));
         assertTrue(values(out, "1.out").get(0).startsWith("CPU twin"));
+    }
+
+    @Test
+    void aReplayWithoutAGpuIsPlannedAndRecordedForTheDeviceNvmlNames() throws Exception {
+        String o = tmp.resolve("o").toString();
+        String[] tiny = {"--model", "gpt2", "--override", "n_layer=1", "--override", "n_embd=256", "--override",
+            "n_head=4", "--override", "vocab_size=4096", "--precision", "fp32", "--batch", "1", "--seq", "64"};
+        List<String> args = new ArrayList<>(List.of("cli", "measure", "--backend", "replay", "--out", o));
+        args.addAll(List.of(tiny));
+        args.addAll(List.of("::", "measure", "--backend", "replay", "--out", o, "--gpu", "a100-80gb"));
+        args.addAll(List.of(tiny));
+        List<String> out = child(stubs(), true, Map.of("GPUMEM_STUB_NAME", "NVIDIA H100 80GB HBM3"),
+                args.toArray(new String[0]));
+        assertEquals("0", value(out, "0.exit"), String.join("\n", out));
+        assertEquals("true", value(out, "0.profileTestDouble"));
+        // no preset has the stub's product name, so a custom card: NVML name and total, Hopper from "H100"
+        assertEquals(new GpuSpec("GPUMEM STUB NVIDIA H100 80GB HBM3", TOTAL, GpuArch.HOPPER).toString(),
+                value(out, "0.profileGpu"));
+        assertEquals(List.of(), values(out, "0.profileEvent.NOTE"));
+        // a named card is kept, and the profile says it is not the device
+        assertEquals("0", value(out, "1.exit"), String.join("\n", out));
+        assertEquals(new GpuSpec("a100-80gb", 81920 * MIB, GpuArch.AMPERE).toString(), value(out, "1.profileGpu"));
+        assertEquals(List.of("the request names GPU a100-80gb, ampere, 80.00 GiB but the measurement ran on GPUMEM "
+                + "STUB NVIDIA H100 80GB HBM3 (GPUMEM STUB NVIDIA H100 80GB HBM3, hopper, 80.00 GiB); the plan and "
+                + "the estimate use the named card's constants"), values(out, "1.profileEvent.NOTE"));
     }
 
     @Test
