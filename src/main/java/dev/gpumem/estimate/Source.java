@@ -15,6 +15,8 @@ public enum Source {
     ZERO_2020("Rajbhandari et al. 2020, arXiv:1910.02054, §5"),
     /** PyTorch caching allocator constants: c10/cuda/CUDACachingAllocator.cpp (kMinBlockSize 512, kSmallSize 1 MiB, kSmallBuffer 2 MiB, kLargeBuffer 20 MiB, kMinLargeAlloc 10 MiB, kRoundLarge 2 MiB) */
     PYTORCH_CCA("pytorch/pytorch c10/cuda/CUDACachingAllocator.cpp allocator constants"),
+    /** HF's NewGELUActivation ("gelu_new"), written as separate Python ops: each op's autograd node keeps its own inputs */
+    HF_GELU_NEW("huggingface/transformers src/transformers/activations.py NewGELUActivation: 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))) as separate ops"),
     /** an op's saved tensors, read from PyTorch's autograd derivatives (tools/autograd/derivatives.yaml) */
     AUTOGRAD_SAVED("pytorch/pytorch tools/autograd/derivatives.yaml (tensors saved for backward)"),
     /** a tensor used twice (tied embeddings): its first gradient waits in the AccumulateGrad node's input buffer, the second is added out of place (torch/csrc/autograd/input_buffer.cpp InputBuffer::add) */

@@ -123,7 +123,13 @@ public record Architecture(
     /** GATED: gate, up and down projections (act(gate)·up); PLAIN: fc1, activation, fc2. */
     public enum MlpKind { GATED, PLAIN }
 
-    public enum Activation { SILU, GELU, GELU_TANH, RELU }
+    /**
+     * SILU: torch's fused silu (keeps x). GELU: the exact (erf) gelu (keeps x). GELU_TANH: torch's fused
+     * {@code gelu(approximate="tanh")}, HF "gelu_pytorch_tanh" (keeps x). GELU_NEW: HF's {@code NewGELUActivation}
+     * ("gelu_new", GPT-2 / GPT-J / Phi / T5 v1.1), the same function written as separate Python ops, whose autograd
+     * nodes keep x, {@code 0.5·x}, {@code tanh(..)} and {@code 1 + tanh(..)}. RELU: keeps its output.
+     */
+    public enum Activation { SILU, GELU, GELU_TANH, GELU_NEW, RELU }
 
     public enum PositionKind { ROPE, LEARNED, ALIBI, RELATIVE_BIAS, NONE }
 

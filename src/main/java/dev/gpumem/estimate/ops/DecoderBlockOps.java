@@ -272,8 +272,7 @@ public final class DecoderBlockOps extends ProgramWriter {
                 free(m);
                 return residualDropout(out, "mlp");
             }
-            int a = alloc(act("mlp.act_out", c, d.b(), d.s(), i));
-            done(g, !relu);
+            int a = activation(g, "mlp.act_out", d.b(), d.s(), i);
             u = alloc(act("mlp.up_out", c, d.b(), d.s(), i));
             lora("up_proj", uIn, d.h(), i);
             if (cast) {
@@ -294,13 +293,54 @@ public final class DecoderBlockOps extends ProgramWriter {
                 doneLinearInput(fIn);
             }
             releaseNormOut(y, cast);
-            int a = alloc(act("mlp.act_out", c, d.b(), d.s(), i));
-            done(f, !relu);
+            int a = activation(f, "mlp.act_out", d.b(), d.s(), i);
             out = alloc(act("mlp.fc2_out", c, d.b(), d.s(), d.h()));
             boolean aSaved = lora("fc2", a, i, d.h());
             done(a, spec.linearSavesInput() || relu || aSaved);
         }
         return residualDropout(out, "mlp");
+    }
+
+    /**
+     * The MLP activation of {@code x} (then at its last forward use): SiLU and the GELUs keep x, ReLU keeps its
+     * output. HF's gelu_new ({@code 0.5 * x * (1.0 + torch.tanh(math.sqrt(2.0 / math.pi) * (x + 0.044715 *
+     * torch.pow(x, 3.0))))}) runs as separate ops in eager mode, left to right: {@code 0.5·x}, then
+     * {@code x³ → 0.044715·x³ → x + … → √(2/π)·… → tanh}, each intermediate freed by the next op, then
+     * {@code 1 + tanh} and the product. Autograd keeps x (pow), tanh's output (tanh), {@code 0.5·x} and
+     * {@code 1 + tanh} (the tensor-tensor mul keeps both factors); scalar muls and adds keep nothing
+     * (derivatives.yaml). Under torch.compile the composite is one fused kernel and keeps x only.
+     *
+     * @return the activation output's slot
+     */
+    private int activation(int x, String outName, Dim... dims) {
+        boolean relu = arch.activation() == Activation.RELU;
+        if (arch.activation() != Activation.GELU_NEW || spec.fused()) {
+            int out = alloc(act(outName, c, dims));
+            done(x, !relu);
+            return out;
+        }
+        String n = outName.substring(0, outName.lastIndexOf('.')) + ".gelu_new.";
+        int half = alloc(geluNew(n + "half_x", dims));
+        int cube = alloc(geluNew(n + "cube", dims));
+        int scaled = alloc(geluNew(n + "scaled_cube", dims));
+        free(cube);
+        int inner = alloc(geluNew(n + "inner", dims));
+        free(scaled);
+        int arg = alloc(geluNew(n + "tanh_arg", dims));
+        free(inner);
+        int tanh = alloc(geluNew(n + "tanh_out", dims));
+        free(arg);
+        int onePlus = alloc(geluNew(n + "one_plus_tanh", dims));
+        done(tanh, true);
+        int out = alloc(act(outName, c, dims));
+        done(half, true);
+        done(onePlus, true);
+        done(x, true);
+        return out;
+    }
+
+    private TensorKind geluNew(String name, Dim... dims) {
+        return kind(name, Component.ACTIVATIONS, Source.HF_GELU_NEW, c, dims);
     }
 
     private int moe(int y, DType yDtype) {
@@ -322,8 +362,7 @@ public final class DecoderBlockOps extends ProgramWriter {
         int rows = alloc(act("moe.expert_input", c, d.b(), d.s(), d.topK(), d.h()));
         Dim ie = d.iExpert();
         int g = alloc(act("moe.expert_gate_out", c, d.b(), d.s(), d.topK(), ie));
-        int a = alloc(act("moe.expert_act_out", c, d.b(), d.s(), d.topK(), ie));
-        done(g, arch.activation() != Activation.RELU);
+        int a = activation(g, "moe.expert_act_out", d.b(), d.s(), d.topK(), ie);
         int u = alloc(act("moe.expert_up_out", c, d.b(), d.s(), d.topK(), ie));
         done(rows, spec.linearSavesInput());
         int m = alloc(act("moe.expert_act_times_up", c, d.b(), d.s(), d.topK(), ie));
@@ -445,6 +484,11 @@ public final class DecoderBlockOps extends ProgramWriter {
             Dim i = arch.moe().enabled() ? d.iExpert() : d.i();
             Dim[] rows = arch.moe().enabled() ? new Dim[] {d.b(), d.s(), d.topK()} : new Dim[] {d.b(), d.s()};
             int n = arch.mlp() == MlpKind.GATED || arch.moe().enabled() ? 3 : 2;
+            if (arch.activation() == Activation.GELU_NEW && !spec.fused()) {
+                // gelu_new's Python ops run their own backward: x's gradient buffer, the gradient of
+                // 0.044715·x³ and pow_backward's x² and 3·x² coexist, two b·s·i beyond a fused activation
+                n += 2;
+            }
             for (int k = 0; k < n; k++) {
                 tmp.add(balloc(grad("grad.mlp_intermediate", c, concat(rows, i)), p));
             }

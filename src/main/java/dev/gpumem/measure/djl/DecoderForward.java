@@ -341,7 +341,8 @@ final class DecoderForward {
      *   <li>GELU_TANH: as torch's fused {@code gelu(approximate="tanh")} (HF "gelu_pytorch_tanh"), which keeps x
      *       only; run as DJL's exact gelu (same bytes; DJL 0.36 has no tanh approximation). HF's "gelu_new"
      *       (NewGELUActivation) is a Python composite that keeps tanh's output, {@code 0.5·x} and {@code 1 + tanh}
-     *       as well (three b·s·i more); the architecture does not say which of the two a model uses. Written as
+     *       as well (three b·s·i more; the estimator counts them for GELU_NEW). DJL runs GELU_NEW as the fused
+     *       function and the run's request says gelu_pytorch_tanh ({@link DjlSupport#asRun}). Written as
      *       those Python ops in DJL it would keep one more still: DJL passes scalars as 0-dim tensors, so
      *       {@code x.pow(3)} is pow.Tensor_Tensor, whose autograd node also saves its result (measured: +6.00 MiB
      *       per gpt2 layer at seq 512).</li>
@@ -361,8 +362,10 @@ final class DecoderForward {
             case RELU:
                 return Activation.relu(x);
             case GELU_TANH:
+            case GELU_NEW:
                 // as torch's fused gelu(approximate="tanh") (HF "gelu_pytorch_tanh"): keeps only x. DJL 0.36 has no
-                // tanh approximation, so the values are those of the exact GELU; the bytes are the same.
+                // tanh approximation, so the values are those of the exact GELU; the bytes are the same. gelu_new
+                // runs fused too (see DjlSupport.asRun: the estimate compared is then that of gelu_pytorch_tanh).
                 return Activation.gelu(x);
             default:
                 throw new IllegalArgumentException("model: activation " + arch.activation()

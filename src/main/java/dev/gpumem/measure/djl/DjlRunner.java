@@ -238,7 +238,9 @@ public final class DjlRunner implements Runner {
                 + (a.activation() == Architecture.Activation.SILU ? ", SiLU as x·sigmoid(x) (one b·s·i more per "
                         + "layer than torch's fused silu)" : "")
                 + (a.activation() == Architecture.Activation.GELU_TANH ? ", tanh GELU run as the exact GELU (same "
-                        + "bytes)" : "");
+                        + "bytes)" : "")
+                + (a.activation() == Architecture.Activation.GELU_NEW ? ", gelu_new run as one fused GELU (keeps x "
+                        + "only, as gelu_pytorch_tanh; HF's composite keeps three b·s·i more per layer)" : "");
     }
 
     /** Records whether glibc's mmap threshold is pinned (freed tensors then return to the OS at once). */

@@ -109,11 +109,16 @@ public final class DjlSupport {
 
     /**
      * The request as it ran: {@code num_hidden_layers} set to the blocks actually built (the estimate must be made
-     * for the same truncation) and the dropout probabilities set to 0 (the DJL runner runs without dropout).
+     * for the same truncation), the dropout probabilities set to 0 (the DJL runner runs without dropout), and
+     * gelu_new as gelu_pytorch_tanh (the runner computes it as one fused GELU).
      */
     public static RunConfig asRun(RunConfig config, Architecture arch) {
         Map<String, Object> overrides = new HashMap<>(config.modelOverrides());
         overrides.put(NUM_HIDDEN_LAYERS, arch.numLayers());
+        if (arch.activation() == Architecture.Activation.GELU_NEW) {
+            // the runner computes gelu_new as one fused tanh GELU (keeps x only, not the composite's four tensors)
+            overrides.put(activationKey(arch.modelType()), "gelu_pytorch_tanh");
+        }
         if (arch.attentionDropout() > 0 || arch.hiddenDropout() > 0) {
             for (String key : dropoutKeys(arch.modelType())) {
                 overrides.put(key, 0.0);
@@ -130,6 +135,15 @@ public final class DjlSupport {
         Map<String, Object> overrides = new HashMap<>(config.modelOverrides());
         overrides.put(NUM_HIDDEN_LAYERS, layers);
         return config.withModelOverrides(overrides);
+    }
+
+    /** HF config key of the MLP activation, per family (the families whose default is gelu_new). */
+    static String activationKey(String modelType) {
+        return switch (modelType) {
+            case "gpt2", "gptj", "gpt_neo", "codegen" -> "activation_function";
+            case "t5" -> "feed_forward_proj";
+            default -> "hidden_act";
+        };
     }
 
     /** HF config keys of the dropout probabilities, per family (what HF would have to be told to match). */

@@ -21,8 +21,10 @@ final class Activations {
         switch (name) {
             case "silu": case "swish": case "gated-silu": return Activation.SILU;
             case "gelu": case "gelu_python": case "gated-gelu-exact": return Activation.GELU;
-            case "gelu_new": case "gelu_fast": case "gelu_pytorch_tanh": case "gelu_tanh": case "gated-gelu":
-                return Activation.GELU_TANH;
+            // T5 v1.1's "gated-gelu" is gelu_new (T5Config: dense_act_fn = "gelu_new")
+            case "gelu_new": case "gated-gelu": return Activation.GELU_NEW;
+            // gelu_fast (FastGELUActivation) is also a Python composite; it is rare and counted as the fused one
+            case "gelu_fast": case "gelu_pytorch_tanh": case "gelu_tanh": return Activation.GELU_TANH;
             case "relu": case "gated-relu": return Activation.RELU;
             default:
                 throw new IllegalArgumentException(c.origin() + ": field '" + key + "' value '" + name

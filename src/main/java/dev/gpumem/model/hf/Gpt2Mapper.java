@@ -50,7 +50,7 @@ final class Gpt2Mapper implements FamilyMapper {
         a.intermediateSize = ff;
         a.norm = NormKind.LAYER_NORM;
         a.mlp = MlpKind.PLAIN;
-        a.activation = Activations.read(c, Activation.GELU_TANH, "activation_function");
+        a.activation = Activations.read(c, Activation.GELU_NEW, "activation_function");
         a.positions = PositionKind.LEARNED;
         a.attentionBias = true;
         a.mlpBias = true;

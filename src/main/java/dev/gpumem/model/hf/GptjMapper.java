@@ -21,7 +21,7 @@ final class GptjMapper implements FamilyMapper {
         a.intermediateSize = ff;
         a.norm = NormKind.LAYER_NORM;
         a.mlp = MlpKind.PLAIN;
-        a.activation = Activations.read(c, Activation.GELU_TANH, "activation_function");
+        a.activation = Activations.read(c, Activation.GELU_NEW, "activation_function");
         a.mlpBias = true;
         a.parallelBlock = true;
         a.tiedEmbeddings = c.flag("tie_word_embeddings", false);

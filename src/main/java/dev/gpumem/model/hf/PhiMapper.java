@@ -22,7 +22,7 @@ final class PhiMapper implements FamilyMapper {
         a.intermediateSize = ff;
         a.norm = NormKind.LAYER_NORM;
         a.mlp = MlpKind.PLAIN;
-        a.activation = Activations.read(c, Activation.GELU_TANH, "hidden_act");
+        a.activation = Activations.read(c, Activation.GELU_NEW, "hidden_act");
         a.attentionBias = true;
         a.mlpBias = true;
         a.parallelBlock = true;

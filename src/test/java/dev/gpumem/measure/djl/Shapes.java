@@ -44,7 +44,7 @@ final class Shapes {
     /** GPT-2 (124M): h 768, 12 heads, i 3072, v 50257, 1024 learned positions, LayerNorm, gelu_new, biases, tied. */
     static Architecture gpt2(int layers) {
         return new Architecture("gpt2", StackKind.DECODER_ONLY, 768, layers, 0, 12, 12, 64, 3072, 50257, 1024,
-                NormKind.LAYER_NORM, MlpKind.PLAIN, Activation.GELU_TANH, PositionKind.LEARNED, true, true, true,
+                NormKind.LAYER_NORM, MlpKind.PLAIN, Activation.GELU_NEW, PositionKind.LEARNED, true, true, true,
                 false, 0.1, 0.1, Architecture.Moe.NONE, Architecture.Head.causalLm(),
                 Architecture.Quantization.NONE, DType.FP32);
     }

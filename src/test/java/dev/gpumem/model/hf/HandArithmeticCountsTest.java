@@ -240,7 +240,7 @@ class HandArithmeticCountsTest {
         Inventory inv = Fixtures.load("t5-v1_1-small");
         assertEquals(expected, inv.parameterCount());
         assertEquals(MlpKind.GATED, inv.architecture().mlp());
-        assertEquals(Architecture.Activation.GELU_TANH, inv.architecture().activation());
+        assertEquals(Architecture.Activation.GELU_NEW, inv.architecture().activation());
     }
 
     @Test
