@@ -3,7 +3,6 @@ package dev.gpumem.cli;
 import dev.gpumem.compare.Comparison;
 import dev.gpumem.compare.ComparisonSummary;
 import dev.gpumem.compare.LevelError;
-import dev.gpumem.io.CalibrationJson;
 import dev.gpumem.io.ComparisonJson;
 import dev.gpumem.report.ComparisonMarkdownWriter;
 import dev.gpumem.report.ComparisonTextWriter;
@@ -52,9 +51,8 @@ public final class CompareCommand implements Callable<Integer> {
             description = "exit 1 when any |error| exceeds PCT percent of the measured value")
     Double maxErrorPercent;
 
-    @Option(names = "--calibration", paramLabel = "FILE",
-            description = "re-estimate with these device constants (gpumem calibrate) instead of the shipped defaults")
-    Path calibration;
+    @Mixin
+    CalibrationOption calibration;
 
     private final Workbench bench;
 
@@ -87,8 +85,7 @@ public final class CompareCommand implements Callable<Integer> {
     }
 
     private Workbench workbench() throws IOException {
-        return calibration == null ? new Workbench()
-                : new Workbench(List.of(CalibrationJson.readForEstimator(calibration)));
+        return new Workbench(calibration.calibrations());
     }
 
     private int exceeded(List<Comparison> comparisons, PrintWriter err) {

@@ -3,7 +3,6 @@ package dev.gpumem.cli;
 import dev.gpumem.estimate.Estimate;
 import dev.gpumem.estimate.RunConfig;
 import dev.gpumem.io.AtomicFiles;
-import dev.gpumem.io.CalibrationJson;
 import dev.gpumem.io.GpuPresetsJson;
 import dev.gpumem.io.RequestJson;
 import dev.gpumem.io.ResultJson;
@@ -18,7 +17,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -56,17 +54,14 @@ public final class EstimateCommand implements Callable<Integer> {
             + "(with --json/--input: a \"terms\" array per phase)")
     boolean explain;
 
-    @Option(names = "--calibration", paramLabel = "FILE",
-            description = "device-level constants fitted by gpumem calibrate (results/calibration/<gpu>.json); they "
-                    + "replace the shipped defaults of their GPU architecture")
-    Path calibration;
+    @Mixin
+    CalibrationOption calibration;
 
     @Override
     public Integer call() throws IOException {
         RequestJson requests = new RequestJson(GpuPresetsJson.load());
         ResultJson results = new ResultJson();
-        EstimationService service = new EstimationService(calibration == null ? List.of()
-                : List.of(CalibrationJson.readForEstimator(calibration)));
+        EstimationService service = new EstimationService(calibration.calibrations());
         PrintWriter out = spec.commandLine().getOut();
         if (input != null) {
             if (!request.isEmpty()) {

@@ -3,17 +3,14 @@ package dev.gpumem.cli;
 import dev.gpumem.estimate.Estimate;
 import dev.gpumem.estimate.FitSearch;
 import dev.gpumem.estimate.RunConfig;
-import dev.gpumem.io.CalibrationJson;
 import dev.gpumem.io.GpuPresetsJson;
 import dev.gpumem.io.RequestJson;
 import dev.gpumem.io.ResultJson;
 import dev.gpumem.report.EstimateTableWriter;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -48,10 +45,8 @@ public final class FitCommand implements Callable<Integer> {
             + "peak_device_bytes, headroom_bytes} as JSON")
     boolean json;
 
-    @Option(names = "--calibration", paramLabel = "FILE",
-            description = "device-level constants fitted by gpumem calibrate; they replace the shipped defaults of "
-                    + "their GPU architecture")
-    Path calibration;
+    @Mixin
+    CalibrationOption calibration;
 
     @Override
     public Integer call() throws IOException {
@@ -69,8 +64,7 @@ public final class FitCommand implements Callable<Integer> {
         }
         RequestJson requests = new RequestJson(GpuPresetsJson.load());
         RunConfig base = requests.fromMap(request.toRequest(requests));
-        EstimationService service = new EstimationService(calibration == null ? List.of()
-                : List.of(CalibrationJson.readForEstimator(calibration)));
+        EstimationService service = new EstimationService(calibration.calibrations());
         Map<Integer, Estimate> tried = new HashMap<>();
         FitSearch.Result r = FitSearch.largest(n -> {
             try {
