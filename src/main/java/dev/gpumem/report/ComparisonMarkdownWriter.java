@@ -23,12 +23,17 @@ public final class ComparisonMarkdownWriter {
         sb.append('\n');
         table(sb, Cells.ROW_HEADER);
         for (Comparison c : comparisons) {
+            AbsentLevels absent = AbsentLevels.of(c);
             for (LevelError e : c.errors()) {
-                row(sb, Cells.row(c.label(), e));
+                if (!absent.hides(e)) {
+                    row(sb, Cells.row(c.label(), e));
+                }
             }
         }
         for (Comparison c : comparisons) {
-            for (String n : c.notes()) {
+            List<String> notes = new java.util.ArrayList<>(c.notes());
+            notes.addAll(AbsentLevels.of(c).notes());
+            for (String n : notes) {
                 sb.append("\n- ").append(escape(c.label())).append(": ").append(escape(n));
             }
         }

@@ -14,10 +14,16 @@ public final class ComparisonTextWriter {
         TextTable rows = new TextTable(Cells.ROW_HEADER);
         StringBuilder notes = new StringBuilder();
         for (Comparison c : comparisons) {
+            AbsentLevels absent = AbsentLevels.of(c);
             for (LevelError e : c.errors()) {
-                rows.add(Cells.row(c.label(), e));
+                if (!absent.hides(e)) {
+                    rows.add(Cells.row(c.label(), e));
+                }
             }
             for (String n : c.notes()) {
+                notes.append("note: ").append(c.label()).append(": ").append(n).append('\n');
+            }
+            for (String n : absent.notes()) {
                 notes.append("note: ").append(c.label()).append(": ").append(n).append('\n');
             }
         }
