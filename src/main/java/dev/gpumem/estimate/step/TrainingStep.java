@@ -66,7 +66,6 @@ public final class TrainingStep {
     private final boolean selective;
     private final boolean offload;
     private final boolean inBackward;
-    private final boolean foreach;
     private final boolean gradsZeroedInPlace;
     private final List<Boolean> noCore;
     /** tied embeddings: the shared matrix (used by the embedding and the LM head), or null */
@@ -74,9 +73,9 @@ public final class TrainingStep {
 
     // sized for every parameter up front, so that they are not rehashed as the step fills them
     private final Map<ParamEntry, Integer> grads;
-    private final Map<ParamEntry, Boolean> hasStates;
     private final int paramCount;
-    private final Map<Integer, List<Integer>> gathered = new java.util.HashMap<>();
+    private final GatheredParameters gathered;
+    private final OptimizerUpdates optimizer;
     private boolean firstStep = true;
     private int workspace = -1;
 
@@ -85,7 +84,7 @@ public final class TrainingStep {
         this.state = ModelState.of(inv, spec.cfg, spec.sharding, spec.layers, true);
         this.paramCount = state.all().size();
         this.grads = new IdentityHashMap<>(paramCount);
-        this.hasStates = new IdentityHashMap<>(paramCount);
+        this.gathered = new GatheredParameters(tl, state, spec.sharding.shardsParameters());
         this.dims = spec.dims(spec.cfg.batch(), spec.cfg.seq());
         boolean fused = spec.option(RunOption.COMPILE);
         this.block = DecoderBlockOps.program(spec.blockSpec(true), dims);
@@ -99,8 +98,8 @@ public final class TrainingStep {
         this.offload = spec.option(RunOption.ACTIVATION_OFFLOADING);
         this.inBackward = spec.option(RunOption.OPTIMIZER_IN_BACKWARD);
         this.gradsZeroedInPlace = spec.option(RunOption.ZERO_GRAD_IN_PLACE);
-        this.foreach = new OptimizerModel(spec.cfg.optimizer(),
-                spec.option(RunOption.FUSED_OPTIMIZER)).temporariesForAllParameters();
+        this.optimizer = new OptimizerUpdates(tl, new OptimizerModel(spec.cfg.optimizer(),
+                spec.option(RunOption.FUSED_OPTIMIZER)).temporariesForAllParameters(), paramCount);
         this.tied = tiedMatrix();
     }
 
@@ -210,7 +209,7 @@ public final class TrainingStep {
         }
         m.inputIds = tl.alloc(spec.tokens("input.input_ids", dims));
         m.labels = tl.alloc(spec.tokens("input.labels", dims));
-        gatherList(state.embedding(), -2);
+        gathered.gather(state.embedding(), GatheredParameters.EMBEDDING);
         int h = tl.alloc(spec.hidden("hidden.embedding_out", dims));
         if (spec.arch.positions() == PositionKind.LEARNED) {
             int pos = tl.alloc(spec.hidden("hidden.position_embedding", dims));
@@ -219,7 +218,7 @@ public final class TrainingStep {
             tl.free(pos);
             h = sum;
         }
-        release(-2);
+        gathered.release(GatheredParameters.EMBEDDING);
         if (spec.arch.hiddenDropout() > 0) {
             m.embeddingMask = tl.alloc(TensorKind.of("embedding.dropout_mask", Component.ACTIVATIONS,
                     Source.AUTOGRAD_SAVED, DType.BOOL, dims.b(), dims.s(), dims.h()));
@@ -237,9 +236,9 @@ public final class TrainingStep {
             m.mask = tl.alloc(mask);
         }
         for (int i = 0; i < spec.layers; i++) {
-            gather(i);
+            gathered.block(i);
             if (i + 1 < spec.layers) {
-                gather(i + 1);             // FSDP forward prefetch of the next block's all-gather
+                gathered.block(i + 1);             // FSDP forward prefetch of the next block's all-gather
             }
             ProgramRun run = new ProgramRun(tl, blockKinds, block.coreSlots());
             run.ids[INPUT] = h;
@@ -257,10 +256,10 @@ public final class TrainingStep {
                 }
             }
             m.layers[i] = run;
-            release(i);
+            gathered.release(i);
         }
         if (spec.sharding.holdsHead()) {
-            gatherList(state.head(), -3);
+            gathered.gather(state.head(), GatheredParameters.HEAD);
             m.head = new ProgramRun(tl, headKinds, noCore);
             m.head.ids[INPUT] = h;
             m.head.forward(head.forward(), true, false, -1, headHooks(m));
@@ -280,16 +279,16 @@ public final class TrainingStep {
             tl.free(m.mask);
             m.mask = -1;
         }
-        release(-3);
+        gathered.release(GatheredParameters.HEAD);
     }
 
     private void backward(Micro m) {
         int g;
         if (spec.sharding.holdsHead()) {
-            gatherList(state.head(), -3);
+            gathered.gather(state.head(), GatheredParameters.HEAD);
             m.head.backward(head.backward(), -1, headHooks(m));
             g = m.head.ids[head.gradOut()];
-            release(-3);
+            gathered.release(GatheredParameters.HEAD);
         } else {
             g = tl.alloc(TensorKind.of("grad.hidden_from_next_stage", Component.TEMPORARY, Source.PIPELINE_1F1B,
                     spec.residual, dims.b(), dims.s(), dims.h()));
@@ -303,9 +302,9 @@ public final class TrainingStep {
             }
         }
         for (int i = spec.layers - 1; i >= 0; i--) {
-            gather(i);
+            gathered.block(i);
             if (i > 0) {
-                gather(i - 1);             // FSDP backward prefetch
+                gathered.block(i - 1);             // FSDP backward prefetch
             }
             ProgramRun run = m.layers[i];
             if (checkpointFull) {
@@ -331,7 +330,7 @@ public final class TrainingStep {
                 tl.free(run.ids[INPUT]);
             }
             m.layers[i] = null;
-            release(i);
+            gathered.release(i);
         }
         paramGrads(state.embedding(), null, m);
         tl.free(g);
@@ -443,7 +442,7 @@ public final class TrainingStep {
                     tl.free(full);
                 }
                 if (inBackward) {
-                    updateOne(e);
+                    optimizer.updateOne(e);
                     tl.free(grads.remove(e));
                 }
             }
@@ -454,49 +453,15 @@ public final class TrainingStep {
         }
     }
 
-    private void updateOne(ParamEntry e) {
-        ensureStates(e);
-        List<Integer> tmp = new ArrayList<>();
-        for (TensorKind t : e.temporaries()) {
-            tmp.add(tl.alloc(t));
-        }
-        for (int id : tmp) {
-            tl.free(id);
-        }
-    }
-
-    private void ensureStates(ParamEntry e) {
-        if (hasStates.putIfAbsent(e, Boolean.TRUE) == null) {
-            for (TensorKind s : e.states()) {
-                tl.alloc(s);
-            }
-        }
-    }
-
     private void optimizerStep() {
         if (!inBackward && spec.cfg.optimizer() != Optimizer.NONE) {
             List<ParamEntry> trainable = new ArrayList<>();
             for (ParamEntry e : state.all()) {
                 if (e.trainable()) {
                     trainable.add(e);
-                    ensureStates(e);
                 }
             }
-            if (foreach) {
-                List<Integer> tmp = new ArrayList<>();
-                for (ParamEntry e : trainable) {
-                    for (TensorKind t : e.temporaries()) {
-                        tmp.add(tl.alloc(t));
-                    }
-                }
-                for (int id : tmp) {
-                    tl.free(id);
-                }
-            } else {
-                for (ParamEntry e : trainable) {
-                    updateOne(e);
-                }
-            }
+            optimizer.step(trainable);
         }
         if (gradsZeroedInPlace && !inBackward) {
             return;                          // zero_grad(set_to_none=False): zeroed in place, still allocated
@@ -505,34 +470,5 @@ public final class TrainingStep {
             tl.free(id);
         }
         grads.clear();
-    }
-
-    /** ZeRO-3/FSDP: all-gathers block {@code layer}'s parameters (once). */
-    private void gather(int layer) {
-        if (layer >= 0) {
-            gatherList(state.block(layer), layer);
-        }
-    }
-
-    private void gatherList(List<ParamEntry> entries, int key) {
-        if (!spec.sharding.shardsParameters() || gathered.containsKey(key)) {
-            return;
-        }
-        List<Integer> ids = new ArrayList<>();
-        for (ParamEntry e : entries) {
-            if (e.gathered() != null) {
-                ids.add(tl.alloc(e.gathered()));
-            }
-        }
-        gathered.put(key, ids);
-    }
-
-    private void release(int key) {
-        List<Integer> ids = gathered.remove(key);
-        if (ids != null) {
-            for (int id : ids) {
-                tl.free(id);
-            }
-        }
     }
 }
