@@ -1,5 +1,16 @@
 package dev.gpumem.io;
 
+import static dev.gpumem.io.JsonFields.accepted;
+import static dev.gpumem.io.JsonFields.bool;
+import static dev.gpumem.io.JsonFields.checkFields;
+import static dev.gpumem.io.JsonFields.dtype;
+import static dev.gpumem.io.JsonFields.kind;
+import static dev.gpumem.io.JsonFields.positiveInt;
+import static dev.gpumem.io.JsonFields.positiveLong;
+import static dev.gpumem.io.JsonFields.shortName;
+import static dev.gpumem.io.JsonFields.text;
+import static dev.gpumem.io.JsonFields.wire;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -28,7 +39,6 @@ import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumSet;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -426,144 +436,6 @@ public final class RequestJson {
         }
         GpuArch arch = wire(n, "arch", "gpu.arch", GpuArch.class, null);
         return new GpuSpec(name, total, arch, cuda);
-    }
-
-    // ---- scalars -------------------------------------------------------------------------------------------
-
-    private static void checkFields(String where, JsonNode o, List<String> allowed) {
-        for (Iterator<String> it = o.fieldNames(); it.hasNext(); ) {
-            String k = it.next();
-            if (!allowed.contains(k)) {
-                String prefix = where.equals("request") ? "" : where + ".";
-                throw new IllegalArgumentException(prefix + k + ": unknown field; accepted "
-                        + (where.equals("request") ? "request fields" : where + " fields") + ": "
-                        + String.join(", ", allowed));
-            }
-        }
-    }
-
-    private static <E extends Enum<E> & WireEnum> E wire(JsonNode o, String key, Class<E> type, E dflt) {
-        return wire(o, key, key, type, dflt);
-    }
-
-    private static <E extends Enum<E> & WireEnum> E wire(JsonNode o, String key, String field, Class<E> type, E dflt) {
-        JsonNode n = o.get(key);
-        if (n == null) {
-            return dflt;
-        }
-        if (!n.isTextual()) {
-            throw new IllegalArgumentException(field + ": unknown value " + n + "; accepted: " + accepted(type));
-        }
-        return WireEnum.parse(type, field, n.asText());
-    }
-
-    private static <E extends Enum<E> & WireEnum> String accepted(Class<E> type) {
-        List<String> names = new ArrayList<>();
-        for (E e : type.getEnumConstants()) {
-            names.add(e.wire());
-        }
-        return String.join(", ", names);
-    }
-
-    private static String text(JsonNode o, String key, String field) {
-        JsonNode n = o.get(key);
-        if (n == null) {
-            return null;
-        }
-        if (!n.isTextual()) {
-            throw new IllegalArgumentException((field == null ? key : field) + ": expected a string, got " + kind(n));
-        }
-        return n.asText();
-    }
-
-    private static boolean bool(JsonNode o, String key, boolean dflt) {
-        JsonNode n = o.get(key);
-        if (n == null) {
-            return dflt;
-        }
-        if (!n.isBoolean()) {
-            throw new IllegalArgumentException(key + ": expected true or false, got " + kind(n));
-        }
-        return n.asBoolean();
-    }
-
-    private static int positiveInt(JsonNode o, String key, String field, int dflt) {
-        JsonNode n = o.get(key);
-        if (n == null) {
-            return dflt;
-        }
-        return (int) positiveLong(n, field, Integer.MAX_VALUE);
-    }
-
-    private static long positiveLong(JsonNode n, String field) {
-        return positiveLong(n, field, Long.MAX_VALUE);
-    }
-
-    private static long positiveLong(JsonNode n, String field, long max) {
-        if (!n.isNumber()) {
-            throw new IllegalArgumentException(field + ": must be a positive integer, got " + kind(n));
-        }
-        if (!n.canConvertToExactIntegral()) {
-            throw new IllegalArgumentException(field + ": must be a positive integer, got " + n);
-        }
-        BigInteger v = n.bigIntegerValue();
-        if (v.signum() <= 0) {
-            throw new IllegalArgumentException(field + ": must be a positive integer, got " + n);
-        }
-        if (v.compareTo(BigInteger.valueOf(max)) > 0) {
-            throw new IllegalArgumentException(field + ": " + n + " is out of range; must be a positive integer up to "
-                    + max);
-        }
-        return v.longValueExact();
-    }
-
-    private static DType dtype(JsonNode n, String field, List<DType> allowed) {
-        String names = String.join(", ", allowed.stream().map(RequestJson::shortName).toList());
-        if (!n.isTextual()) {
-            throw new IllegalArgumentException(field + ": unknown value " + n + "; accepted: " + names);
-        }
-        DType d;
-        try {
-            d = DType.parse(n.asText());
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(field + ": unknown value '" + n.asText() + "'; accepted: " + names);
-        }
-        if (!allowed.contains(d)) {
-            throw new IllegalArgumentException(field + ": unknown value '" + n.asText() + "'; accepted: " + names);
-        }
-        return d;
-    }
-
-    /** @return the short dtype name requests use (fp32, bf16, nf4, ...) */
-    static String shortName(DType d) {
-        return switch (d) {
-            case FP64 -> "fp64";
-            case FP32 -> "fp32";
-            case TF32 -> "tf32";
-            case FP16 -> "fp16";
-            case BF16 -> "bf16";
-            case FP8 -> "fp8";
-            default -> d.wireName();
-        };
-    }
-
-    private static String kind(JsonNode n) {
-        if (n.isTextual()) {
-            return "the string " + n;
-        }
-        if (n.isObject()) {
-            return "an object";
-        }
-        if (n.isArray()) {
-            return "an array";
-        }
-        if (n.isNull()) {
-            return "null";
-        }
-        if (n.isBoolean()) {
-            return n.asText();
-        }
-        return n.toString();
     }
 
     private Object plain(JsonNode n) {
