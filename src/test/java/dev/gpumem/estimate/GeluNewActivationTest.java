@@ -64,6 +64,18 @@ class GeluNewActivationTest {
     }
 
     @Test
+    void gatedMlpWithGeluNewKeepsTheCompositeOfTheGate() {
+        // T5 v1.1 style gated-gelu: act(wi_0(x)) · wi_1(x) with gelu_new as the activation
+        Architecture gated = new Architecture("llama", StackKind.DECODER_ONLY, 64, LAYERS, 0, 4, 4, 16, (int) I, 100,
+                512, NormKind.RMS_NORM, MlpKind.GATED, Activation.GELU_NEW, PositionKind.ROPE, false, false, false,
+                false, 0.0, 0.0, Moe.NONE, Head.causalLm(), Quantization.NONE, DType.FP32);
+        Estimate e = estimator.estimate(TinyModels.inventory(gated), EstimatorPropertiesTest.train(Precision.FP32,
+                Optimizer.SGD, (int) B, (int) S, Checkpointing.NONE, AttentionKernel.SDPA, Finetune.FULL,
+                Parallel.SINGLE, Set.of(), 1));
+        assertEquals(3L * LAYERS * B * S * I * 4, terms(e.phase(Phase.LOSS), "mlp.gelu_new."));
+    }
+
+    @Test
     void compiledGeluNewIsOneFusedKernelAndKeepsOnlyItsInput() {
         Estimate compiled = train(Activation.GELU_NEW, Set.of(RunOption.COMPILE));
         Estimate fusedCompiled = train(Activation.GELU_TANH, Set.of(RunOption.COMPILE));
