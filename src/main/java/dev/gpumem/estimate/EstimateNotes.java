@@ -36,6 +36,13 @@ final class EstimateNotes {
         if (cfg.task() == Task.TRAIN) {
             n.add("activations follow Hugging Face transformers' module code op by op, keeping what PyTorch autograd "
                     + "saves for backward; residual adds keep nothing; dropout with p = 0 is the identity");
+            if (arch.activation() == Architecture.Activation.GELU_NEW && !cfg.options().contains(RunOption.COMPILE)) {
+                n.add("gelu_new (the config's activation) runs as transformers' NewGELUActivation, separate Python "
+                        + "ops that keep 0.5·x, tanh(..) and 1 + tanh(..) besides x: three b·s·i tensors per layer "
+                        + "more than a fused GELU; for a framework with a fused GELU (lit-gpt's F.gelu(approximate="
+                        + "\"tanh\"), nanoGPT's nn.GELU) set the config's activation to gelu_pytorch_tanh in "
+                        + "model_overrides");
+            }
             n.add("the model output (logits) is dropped before backward, as HF Trainer and "
                     + "model(**batch).loss.backward() do; the loss upcasts logits to fp32 (transformers >= 4.46)");
             if (cfg.attention() == AttentionKernel.SDPA) {
