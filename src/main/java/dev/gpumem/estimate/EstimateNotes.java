@@ -134,6 +134,19 @@ final class EstimateNotes {
             n.add("per rank: the most loaded rank of the first pipeline stage; ZeRO shares are ⌈n/N⌉ per tensor; "
                     + "ZeRO-2/3 gradients are reduce-scattered tensor by tensor (no bucket buffers)");
         }
+        if (p.data() > 1 && p.zero() == 0 && p.tensor() == 1 && p.pipeline() == 1 && cfg.task() == Task.TRAIN) {
+            n.add(cfg.options().contains(RunOption.DDP_BUCKET_VIEW)
+                    ? "data parallel without ZeRO is torch DistributedDataParallel; ddp_bucket_view "
+                    + "(gradient_as_bucket_view=True): the Reducer's flat buckets, allocated when the model is "
+                    + "wrapped, hold the gradients, and each gradient autograd hands on is copied into them and "
+                    + "dropped"
+                    : "data parallel without ZeRO is torch DistributedDataParallel: its Reducer allocates flat "
+                    + "gradient buckets for every trainable parameter when the model is wrapped, one more copy of "
+                    + "the gradients for the whole run (gradient_as_bucket_view=False, the default; option "
+                    + "ddp_bucket_view removes it); rebuilt into <= 25 MiB buckets of the same total after the "
+                    + "first iteration, counted as one; NCCL buffers and the wrap-time parameter broadcast are not "
+                    + "included");
+        }
         if (p.zero() == 3 && p.data() > 1) {
             n.add("zero 3 / FSDP: a block's parameters are all-gathered (in the compute dtype under amp) while it "
                     + "runs, with the next block prefetched");

@@ -118,6 +118,11 @@ public final class Estimator {
             throw new IllegalArgumentException("options: fused_optimizer applies to torch.optim's fused "
                     + "implementations: adam, adamw, sgd, sgd-momentum; got optimizer " + cfg.optimizer().wire());
         }
+        if (cfg.options().contains(RunOption.DDP_BUCKET_VIEW) && !(cfg.parallel().data() > 1
+                && cfg.parallel().zero() == 0 && cfg.parallel().tensor() == 1 && cfg.parallel().pipeline() == 1)) {
+            throw new IllegalArgumentException("options: ddp_bucket_view applies to torch DistributedDataParallel: "
+                    + "parallel.data > 1 with zero 0, tensor 1 and pipeline 1");
+        }
         if (cfg.parallel().pipeline() > 1 && cfg.parallel().zero() >= 2 && cfg.parallel().data() > 1) {
             throw new IllegalArgumentException("parallel.zero: ZeRO-2/3 cannot be combined with pipeline "
                     + "parallelism (DeepSpeed supports ZeRO-1 with pipelines); use zero 0 or 1");

@@ -223,7 +223,9 @@ public record RunConfig(
         /** torch.optim's {@code fused=True} (one CUDA kernel per tensor group, no foreach temporaries) */
         FUSED_OPTIMIZER("fused_optimizer"),
         /** zero_grad(set_to_none=False), the default before torch 2.0: gradients are zeroed, not freed */
-        ZERO_GRAD_IN_PLACE("zero_grad_in_place");
+        ZERO_GRAD_IN_PLACE("zero_grad_in_place"),
+        /** torch DDP's {@code gradient_as_bucket_view=True}: gradients are views into the Reducer's buckets */
+        DDP_BUCKET_VIEW("ddp_bucket_view");
         private final String wire;
         RunOption(String wire) { this.wire = wire; }
         @Override public String wire() { return wire; }

@@ -48,6 +48,8 @@ public enum Source {
     /** 1F1B pipeline schedule: the first stage holds p micro-batches of activations (Narayanan et al. 2021, arXiv:2104.04473) */
     PIPELINE_1F1B("Narayanan et al. 2021, arXiv:2104.04473, §2.2"),
     /** FSDP: sharded flat parameters, all-gathered per wrapped block (Zhao et al. 2023, arXiv:2304.11277) */
+    /** torch DistributedDataParallel's Reducer: flat gradient buckets allocated at construction */
+    DDP_REDUCER("pytorch/pytorch torch/csrc/distributed/c10d/reducer.cpp Reducer::initialize_buckets; torch/nn/parallel/distributed.py (bucket_size_limits [sys.maxsize] without find_unused_parameters; PR #41954 gradient_as_bucket_view)"),
     FSDP_2023("Zhao et al. 2023, arXiv:2304.11277; torch/distributed/fsdp"),
     /** KV cache: K and V per layer, kv heads x head_dim per token (transformers cache_utils.py DynamicCache) */
     KV_CACHE("huggingface/transformers src/transformers/cache_utils.py DynamicCache: 2 tensors per layer, b x kv x ctx x d"),

@@ -79,6 +79,14 @@ public record Sharding(int data, int zero, int tensor, int pipeline) {
         return ceilDiv(n, data);
     }
 
+    /**
+     * @return whether this is plain torch DistributedDataParallel: data-parallel ranks without ZeRO, tensor or
+     *         pipeline parallelism (Megatron-style tensor/pipeline runs keep their own contiguous gradient buffer)
+     */
+    public boolean torchDdp() {
+        return data > 1 && zero == 0 && tensor == 1 && pipeline == 1;
+    }
+
     public boolean shardsStates() {
         return zero >= 1 && data > 1;
     }

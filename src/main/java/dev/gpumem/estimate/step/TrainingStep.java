@@ -67,6 +67,8 @@ public final class TrainingStep {
     private final boolean offload;
     private final boolean inBackward;
     private final boolean gradsZeroedInPlace;
+    /** DDP gradient_as_bucket_view: each gradient is copied into its bucket and then is a view of it */
+    private final boolean gradsInDdpBucket;
     private final List<Boolean> noCore;
     /** tied embeddings: the shared matrix (used by the embedding and the LM head), or null */
     private final ParamEntry tied;
@@ -98,6 +100,7 @@ public final class TrainingStep {
         this.offload = spec.option(RunOption.ACTIVATION_OFFLOADING);
         this.inBackward = spec.option(RunOption.OPTIMIZER_IN_BACKWARD);
         this.gradsZeroedInPlace = spec.option(RunOption.ZERO_GRAD_IN_PLACE);
+        this.gradsInDdpBucket = spec.sharding.torchDdp() && spec.option(RunOption.DDP_BUCKET_VIEW);
         this.optimizer = new OptimizerUpdates(tl, new OptimizerModel(spec.cfg.optimizer(),
                 spec.option(RunOption.FUSED_OPTIMIZER)).temporariesForAllParameters(), paramCount);
         this.tied = tiedMatrix();
@@ -145,10 +148,42 @@ public final class TrainingStep {
                 tl.alloc(e.master());
             }
         }
+        if (spec.sharding.torchDdp()) {
+            ddpBuckets();
+        }
         step();
         firstStep = false;
         tl.phase(Phase.SECOND_STEP);
         step();
+    }
+
+    /**
+     * torch DDP's Reducer allocates, when the model is wrapped, flat gradient buckets covering every trainable
+     * parameter in its dtype, kept for the whole run. Without find_unused_parameters the first iteration uses one
+     * bucket for all of them (bucket_size_limits = [sys.maxsize]); from the second iteration they are rebuilt into
+     * ≤ 25 MiB buckets of the same total, counted here as the first iteration's single bucket. With the default
+     * gradient_as_bucket_view=False the gradients themselves are separate tensors: the buckets are one more copy of
+     * the gradients (PyTorch PR #41954: −1 GB peak on a 1 GB-parameter model with bucket views).
+     */
+    private void ddpBuckets() {
+        long elements = 0;
+        long bytes = 0;
+        long perElement = -1;                // bytes per gradient element when every gradient has the same dtype
+        for (ParamEntry e : state.all()) {
+            if (e.trainable()) {
+                elements += e.weightNumel();
+                bytes += e.grad().bytes();
+                long b = e.grad().bytes() % e.weightNumel() == 0 ? e.grad().bytes() / e.weightNumel() : 0;
+                perElement = perElement < 0 || perElement == b ? b : 0;
+            }
+        }
+        if (bytes == 0) {
+            return;
+        }
+        boolean uniform = perElement > 0;
+        tl.alloc(new TensorKind("gradients.ddp_bucket", Component.GRADIENTS, Source.DDP_REDUCER,
+                "Σ n(trainable)·" + (uniform ? bytes / elements + " B" : "bytes of each gradient"),
+                uniform ? elements + "·" + bytes / elements : Long.toString(bytes), bytes));
     }
 
     private void label(Phase p) {
@@ -425,7 +460,10 @@ public final class TrainingStep {
                     tl.free(half);
                 }
                 Integer existing = grads.get(e);
-                if (existing == null) {
+                int handedOn = -1;
+                if (gradsInDdpBucket) {
+                    handedOn = tl.alloc(e.grad());   // copied into its DDP bucket, then .grad is a view of the bucket
+                } else if (existing == null) {
                     grads.put(e, tl.alloc(e.grad()));
                 } else {
                     tl.free(tl.alloc(e.grad()));     // new gradient, added in place into the existing one
@@ -437,6 +475,9 @@ public final class TrainingStep {
                     tl.free(tiedOwn);
                     tl.free(m.tiedHeadGrad);
                     m.tiedHeadGrad = -1;
+                }
+                if (handedOn >= 0) {
+                    tl.free(handedOn);
                 }
                 if (full >= 0) {
                     tl.free(full);
