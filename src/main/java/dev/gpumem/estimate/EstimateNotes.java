@@ -124,8 +124,12 @@ final class EstimateNotes {
                         + "unchanged");
             }
         } else {
-            n.add("inference: a plain forward under no_grad computes logits for every prompt token in prefill "
-                    + "(generate() with logits_to_keep=1 would keep only the last)");
+            n.add(cfg.options().contains(RunOption.PREFILL_ALL_LOGITS)
+                    ? "inference: prefill_all_logits: the prompt runs as a plain forward under no_grad and computes "
+                    + "logits for every prompt token (model(input_ids), or generate() before transformers 4.45)"
+                    : "inference: the prompt runs as generate() does since transformers 4.45 (logits_to_keep=1): "
+                    + "logits for the last prompt token only, plus their fp32 copy for sampling; option "
+                    + "prefill_all_logits for a plain forward over every prompt token");
             n.add("decode: HF DynamicCache grows by torch.cat, so a block's old and new K/V coexist while it "
                     + "appends");
         }

@@ -123,6 +123,9 @@ public final class Estimator {
             throw new IllegalArgumentException("options: ddp_bucket_view applies to torch DistributedDataParallel: "
                     + "parallel.data > 1 with zero 0, tensor 1 and pipeline 1");
         }
+        if (cfg.options().contains(RunOption.PREFILL_ALL_LOGITS) && cfg.task() != Task.INFERENCE) {
+            throw new IllegalArgumentException("options: prefill_all_logits applies to task inference");
+        }
         if (cfg.parallel().pipeline() > 1 && cfg.parallel().zero() >= 2 && cfg.parallel().data() > 1) {
             throw new IllegalArgumentException("parallel.zero: ZeRO-2/3 cannot be combined with pipeline "
                     + "parallelism (DeepSpeed supports ZeRO-1 with pipelines); use zero 0 or 1");

@@ -225,7 +225,9 @@ public record RunConfig(
         /** zero_grad(set_to_none=False), the default before torch 2.0: gradients are zeroed, not freed */
         ZERO_GRAD_IN_PLACE("zero_grad_in_place"),
         /** torch DDP's {@code gradient_as_bucket_view=True}: gradients are views into the Reducer's buckets */
-        DDP_BUCKET_VIEW("ddp_bucket_view");
+        DDP_BUCKET_VIEW("ddp_bucket_view"),
+        /** inference: logits for every prompt token in prefill (a plain forward; generate() before transformers 4.45) */
+        PREFILL_ALL_LOGITS("prefill_all_logits");
         private final String wire;
         RunOption(String wire) { this.wire = wire; }
         @Override public String wire() { return wire; }

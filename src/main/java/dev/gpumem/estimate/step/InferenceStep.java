@@ -5,6 +5,7 @@ import static dev.gpumem.estimate.ops.BlockProgram.INPUT;
 import dev.gpumem.estimate.Component;
 import dev.gpumem.estimate.Phase;
 import dev.gpumem.estimate.RunConfig;
+import dev.gpumem.estimate.RunConfig.RunOption;
 import dev.gpumem.estimate.Source;
 import dev.gpumem.estimate.device.Calibration;
 import dev.gpumem.estimate.ops.BlockProgram;
@@ -29,9 +30,10 @@ import java.util.List;
  *   <li>load: weights in the precision's parameter dtype (quantized ones as stored).</li>
  *   <li>prefill: a plain forward over the prompt (b = inference.batch, s = seq): every tensor dies at its last use,
  *       so a block's working set is the largest transient set; each block leaves K and V in the cache
- *       (2·b·kv·s·d, kv_cache_dtype, GQA-aware); logits for all prompt tokens b·s·v in the compute dtype (a plain
- *       {@code model(input_ids)} call; {@code generate()} keeps only the last token's logits with
- *       {@code logits_to_keep=1}).</li>
+ *       (2·b·kv·s·d, kv_cache_dtype, GQA-aware); a causal LM's logits for the last prompt token only, b·1·v, and
+ *       their fp32 copy for sampling, as {@code generate()} runs the prompt since transformers 4.45
+ *       ({@code logits_to_keep=1}); with option prefill_all_logits (a plain {@code model(input_ids)} call, or an
+ *       older generate()) logits for every prompt token, b·s·v. Other heads keep every position's output.</li>
  *   <li>decode: one token per sequence against a cache grown to inference.context_tokens. HF's DynamicCache grows
  *       by {@code torch.cat}, so while a block appends, its old and new K/V exist together; the block's working set
  *       has s = 1 and attends to ctx positions; logits b·1·v plus their fp32 copy for sampling.</li>
@@ -159,13 +161,18 @@ public final class InferenceStep {
         HeadKind head = spec.arch.head().kind();
         if (head != HeadKind.NONE && spec.sharding.holdsHead()) {
             boolean vocab = head != HeadKind.SEQUENCE_CLASSIFICATION;
+            // generate() (transformers >= 4.45) runs the prompt with logits_to_keep=1: the LM head sees the last
+            // position only and the first new token is sampled from its fp32 copy
+            boolean generating = !prefill || (head == HeadKind.CAUSAL_LM
+                    && !spec.option(RunOption.PREFILL_ALL_LOGITS));
+            Dim rows = prefill && generating ? d.one() : d.s();
             Dim width = vocab ? d.v() : new Dim("labels", Math.max(1, spec.arch.head().numLabels()));
             TensorKind logitsKind = vocab
-                    ? TensorKind.of("logits", Component.LOGITS, Source.HF_MODELING, spec.compute, d.b(), d.s(), width)
+                    ? TensorKind.of("logits", Component.LOGITS, Source.HF_MODELING, spec.compute, d.b(), rows, width)
                     : TensorKind.of("logits", Component.LOGITS, Source.HF_MODELING, spec.compute, d.b(), width);
             int logits = tl.alloc(logitsKind);
             tl.free(normOut);
-            if (!prefill) {
+            if (generating && vocab) {
                 int sample = tl.alloc(TensorKind.of("logits.next_token_fp32", Component.LOGITS, Source.HF_MODELING,
                         DType.FP32, d.b(), width));
                 tl.free(sample);

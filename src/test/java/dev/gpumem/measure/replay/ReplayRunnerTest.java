@@ -52,8 +52,9 @@ class ReplayRunnerTest {
         assertEquals(List.of("load", "forward"), p.phases().stream().map(PhaseReading::phase).toList());
         PhaseReading load = p.phases().get(0);
         long loadGrowth = load.end().deviceUsed() - load.start().deviceUsed();
-        // 48 MiB touched; resident memory follows large blocks to about 1 MiB (cpu-rss-probe.md)
-        assertTrue(loadGrowth > 46 * MIB && loadGrowth < 52 * MIB, "load grew by " + loadGrowth);
+        // 48 MiB touched; resident memory follows large blocks to about 1 MiB (cpu-rss-probe.md), and the JVM's own
+        // resident memory moves by a few MiB meanwhile (GC, JIT: 44.8 MiB was seen once on the shared 2-core machine)
+        assertTrue(loadGrowth > 40 * MIB && loadGrowth < 56 * MIB, "load grew by " + loadGrowth);
         PhaseReading forward = p.phases().get(1);
         // exact counters: weights 48 + act 40 + tmp 40 at the peak; 48 + 40 live at the end
         assertEquals(WEIGHTS + 2 * ACTIVATION, forward.peakAllocated());
