@@ -3,8 +3,6 @@ package dev.gpumem.cli;
 import dev.gpumem.estimate.Estimate;
 import dev.gpumem.estimate.FitSearch;
 import dev.gpumem.estimate.RunConfig;
-import dev.gpumem.io.GpuPresetsJson;
-import dev.gpumem.io.RequestJson;
 import dev.gpumem.io.ResultJson;
 import dev.gpumem.report.EstimateTableWriter;
 import java.io.IOException;
@@ -56,14 +54,7 @@ public final class FitCommand implements Callable<Integer> {
         if (max < 1) {
             throw UserError.badInput("--max: must be a positive integer, got " + max);
         }
-        if (request.model == null) {
-            throw UserError.badInput("--model: required (a preset name, a config.json path or a model folder)");
-        }
-        if (request.gpu == null && request.gpuTotalBytes == null) {
-            throw UserError.badInput("--gpu: required (a preset from gpumem gpus, or --gpu-total-bytes N --gpu-arch ARCH)");
-        }
-        RequestJson requests = new RequestJson(GpuPresetsJson.load());
-        RunConfig base = requests.fromMap(request.toRequest(requests));
+        RunConfig base = request.requireModelAndGpu();
         EstimationService service = new EstimationService(calibration.calibrations());
         Map<Integer, Estimate> tried = new HashMap<>();
         FitSearch.Result r = FitSearch.largest(n -> {

@@ -1,5 +1,7 @@
 package dev.gpumem.cli;
 
+import dev.gpumem.estimate.RunConfig;
+import dev.gpumem.io.GpuPresetsJson;
 import dev.gpumem.io.RequestJson;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -113,6 +115,22 @@ public final class RequestOptions {
 
     @Option(names = "--accelerate", description = "same as --compat accelerate")
     boolean accelerate;
+
+    /**
+     * @return the request of these flags, which must name a model and a GPU (fit, suggest)
+     * @throws UserError (bad input) naming the missing flag
+     */
+    RunConfig requireModelAndGpu() {
+        if (model == null) {
+            throw UserError.badInput("--model: required (a preset name, a config.json path or a model folder)");
+        }
+        if (gpu == null && gpuTotalBytes == null) {
+            throw UserError.badInput("--gpu: required (a preset from gpumem gpus, or --gpu-total-bytes N "
+                    + "--gpu-arch ARCH)");
+        }
+        RequestJson requests = new RequestJson(GpuPresetsJson.load());
+        return requests.fromMap(toRequest(requests));
+    }
 
     /** @return true when no request flag was given */
     boolean isEmpty() {

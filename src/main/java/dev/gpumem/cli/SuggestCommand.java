@@ -2,8 +2,6 @@ package dev.gpumem.cli;
 
 import dev.gpumem.estimate.Suggestions;
 import dev.gpumem.estimate.Suggestions.Tried;
-import dev.gpumem.io.GpuPresetsJson;
-import dev.gpumem.io.RequestJson;
 import dev.gpumem.io.ResultJson;
 import dev.gpumem.estimate.RunConfig;
 import dev.gpumem.report.SuggestionsWriter;
@@ -47,14 +45,7 @@ public final class SuggestCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        if (request.model == null) {
-            throw UserError.badInput("--model: required (a preset name, a config.json path or a model folder)");
-        }
-        if (request.gpu == null && request.gpuTotalBytes == null) {
-            throw UserError.badInput("--gpu: required (a preset from gpumem gpus, or --gpu-total-bytes N --gpu-arch ARCH)");
-        }
-        RequestJson requests = new RequestJson(GpuPresetsJson.load());
-        RunConfig base = requests.fromMap(request.toRequest(requests));
+        RunConfig base = request.requireModelAndGpu();
         EstimationService service = new EstimationService(calibration.calibrations());
         Suggestions.Result r = Suggestions.search(base, service::estimate);
         PrintWriter out = spec.commandLine().getOut();
