@@ -141,6 +141,20 @@ public final class Suggestions {
                     r -> with(r, b -> b.finetune = new Finetune(FinetuneMethod.LORA, 8, 16,
                             List.of("q_proj", "v_proj"), null))));
         }
+        RunConfig.Parallel p = c.parallel();
+        if (p.data() > 1 && p.tensor() == 1 && p.pipeline() == 1) {
+            if (p.zero() == 0) {
+                addOption(out, c, RunOption.DDP_BUCKET_VIEW, "option ddp_bucket_view",
+                        "none (DDP gradient_as_bucket_view=True)");
+            }
+            for (int z = p.zero() + 1; z <= 3; z++) {
+                int zero = z;
+                out.add(new Change("parallel.zero " + z + " over " + p.data() + " ranks", zero == 3
+                        ? "parameters all-gathered per block (FSDP full shard / ZeRO-3)"
+                        : "optimizer states" + (zero == 2 ? " and gradients" : "") + " sharded",
+                        r -> with(r, b -> b.parallel = new RunConfig.Parallel(r.parallel().data(), zero, 1, 1))));
+            }
+        }
         if (c.precision() == Precision.AMP_BF16 || c.precision() == Precision.FP32) {
             out.add(new Change("precision bf16", "pure bf16 weights, gradients and states",
                     r -> with(r, b -> b.precision = Precision.BF16)));
@@ -237,6 +251,7 @@ public final class Suggestions {
         Finetune finetune;
         Set<RunOption> options;
         Inference inference;
+        RunConfig.Parallel parallel;
     }
 
     private static RunConfig with(RunConfig r, java.util.function.Consumer<Fields> change) {
@@ -250,9 +265,10 @@ public final class Suggestions {
         b.finetune = r.finetune();
         b.options = r.options();
         b.inference = r.inference();
+        b.parallel = r.parallel();
         change.accept(b);
         return new RunConfig(r.id(), r.model(), r.modelOverrides(), r.task(), b.precision, r.masterWeights(),
-                b.optimizer, b.batch, r.seq(), b.gradAccum, b.checkpointing, b.attention, b.finetune, r.parallel(),
+                b.optimizer, b.batch, r.seq(), b.gradAccum, b.checkpointing, b.attention, b.finetune, b.parallel,
                 b.options, b.inference, r.gpu(), r.compat());
     }
 }

@@ -51,6 +51,22 @@ class SuggestionsTest {
     }
 
     @Test
+    void dataParallelRequestsGetTheShardingLevers() {
+        RunConfig plain = llamaOnH100();
+        RunConfig ddp = new RunConfig("", plain.model(), Map.of(), plain.task(), plain.precision(), false,
+                plain.optimizer(), 4, 2048, 1, plain.checkpointing(), plain.attention(), plain.finetune(),
+                new RunConfig.Parallel(8, 0, 1, 1), plain.options(), plain.inference(), h100, plain.compat());
+        assertTrue(labels(ddp).containsAll(List.of("option ddp_bucket_view", "parallel.zero 1 over 8 ranks",
+                "parallel.zero 2 over 8 ranks", "parallel.zero 3 over 8 ranks")), labels(ddp).toString());
+        RunConfig zero2 = new RunConfig("", plain.model(), Map.of(), plain.task(), plain.precision(), false,
+                plain.optimizer(), 4, 2048, 1, plain.checkpointing(), plain.attention(), plain.finetune(),
+                new RunConfig.Parallel(8, 2, 1, 1), plain.options(), plain.inference(), h100, plain.compat());
+        List<String> z = labels(zero2).stream().filter(l -> l.startsWith("parallel.") || l.contains("ddp")).toList();
+        assertEquals(List.of("parallel.zero 3 over 8 ranks"), z);
+        assertFalse(labels(plain).stream().anyMatch(l -> l.startsWith("parallel.")), "one GPU: nothing to shard");
+    }
+
+    @Test
     void theCombinationThatFitsIsWhatItSaysOnceReEstimated() {
         Suggestions.Result r = Suggestions.search(llamaOnH100(), c -> estimator.estimate(llama8b, c));
         assertFalse(r.request().fits());
