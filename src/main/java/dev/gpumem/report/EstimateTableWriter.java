@@ -65,6 +65,10 @@ public final class EstimateTableWriter {
         FitVerdict fit = e.fit();
         if (fit != null) {
             sb.append('\n').append(fitLine(fit)).append('\n');
+            if (!fit.fits()) {
+                sb.append("  gpumem suggest (same flags) lists the changes that lower the peak and a combination "
+                        + "that fits\n");
+            }
         }
         AccelerateNumbers a = e.accelerate();
         if (a != null) {

@@ -54,6 +54,7 @@ class EstimateTableWriterTest {
     void aCardThatIsTooSmallSaysByHowMuch() {
         String t = EstimateTableWriter.write(sample(6 * GIB, null));
         assertTrue(t.contains("DOES NOT FIT, short by 768.00 MiB"), t);
+        assertTrue(t.contains("gpumem suggest (same flags)"), t);
     }
 
     @Test
