@@ -2,7 +2,9 @@
  * Predicts memory per phase and per level (allocated, reserved, device) from an
  * {@link dev.gpumem.model.Inventory} and a {@link dev.gpumem.estimate.RunConfig}.
  * Owns: the run configuration vocabulary, every formula and its citation ({@link dev.gpumem.estimate.Term},
- * {@link dev.gpumem.estimate.Source}), the allocator and device-overhead models, GPU presets and calibration data.
+ * {@link dev.gpumem.estimate.Source}), the allocator and device-overhead models, GPU presets and calibration data,
+ * and the searches built on estimates: the largest size that fits ({@link dev.gpumem.estimate.FitSearch}) and the
+ * changes that make a request fit ({@link dev.gpumem.estimate.Suggestions}).
  * Must not: touch a device, read or write files (presets come in as resources through a loader), print, or know
  * the CLI exists.
  */
