@@ -28,10 +28,11 @@ import java.util.Set;
  * @param fused              torch.compile: elementwise chains fuse into one kernel and the min-cut partitioner
  *                           recomputes their cheap intermediates in backward (RMSNorm keeps input and rstd; a gated
  *                           MLP keeps gate and up outputs)
+ * @param qkNorm             the norm on queries and keys before RoPE, if any
  */
 public record BlockSpec(Architecture arch, DType compute, DType residual, boolean amp, AttentionKernel kernel,
                         boolean linearSavesInput, boolean normSavesNormalized, Set<String> loraTargets, int loraRank,
-                        DType adapterDtype, boolean causalMask, boolean fused) {
+                        DType adapterDtype, boolean causalMask, boolean fused, QkNorm qkNorm) {
     public BlockSpec {
         Objects.requireNonNull(arch, "arch");
         Objects.requireNonNull(compute, "compute");
@@ -39,6 +40,7 @@ public record BlockSpec(Architecture arch, DType compute, DType residual, boolea
         Objects.requireNonNull(kernel, "kernel");
         loraTargets = Set.copyOf(loraTargets);
         Objects.requireNonNull(adapterDtype, "adapterDtype");
+        Objects.requireNonNull(qkNorm, "qkNorm");
     }
 
     boolean lora(String module) {

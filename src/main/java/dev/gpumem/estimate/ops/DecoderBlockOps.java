@@ -126,12 +126,14 @@ public final class DecoderBlockOps extends ProgramWriter {
         int qIn = linearInput(y, cast, "attn.q_in");
         int q = alloc(act("attn.q", c, d.b(), d.s(), d.a(), d.d()));
         lora("q_proj", qIn, d.h(), mul(d.a(), d.d()));
+        q = qkNorm(q, d.a(), "attn.q_norm");
         int kIn = cast ? linearInput(y, true, "attn.k_in") : qIn;
         if (cast) {
             doneLinearInput(qIn);
         }
         int k = alloc(act("attn.k", c, d.b(), d.s(), d.kv(), d.d()));
         lora("k_proj", kIn, d.h(), mul(d.kv(), d.d()));
+        k = qkNorm(k, d.kv(), "attn.k_norm");
         int vIn = cast ? linearInput(y, true, "attn.v_in") : kIn;
         if (cast) {
             doneLinearInput(kIn);
@@ -146,8 +148,8 @@ public final class DecoderBlockOps extends ProgramWriter {
         } else if (!arch.parallelBlock()) {
             done(y, spec.linearSavesInput() || normOutSaved);
         }
-        int qe = rope(q, d.a(), "attn.q_rope");
-        int ke = rope(k, d.kv(), "attn.k_rope");
+        int qe = rope(q, d.a(), "attn.q_rope", qkNormOut());
+        int ke = rope(k, d.kv(), "attn.k_rope", qkNormOut());
         int ctx = spec.kernel() == AttentionKernel.SDPA ? sdpa(qe, ke, v) : eager(qe, ke, v);
         int o = alloc(act("attn.o_proj_out", c, d.b(), d.s(), d.h()));
         boolean ctxSaved = lora("o_proj", ctx, mul(d.a(), d.d()), d.h());
@@ -222,20 +224,89 @@ public final class DecoderBlockOps extends ProgramWriter {
         return ctxT;
     }
 
-    /** RoPE: q*cos + rotate_half(q)*sin; cos/sin need no grad, so only they are kept (shared, counted elsewhere). */
-    private int rope(int q, Dim heads, String name) {
+    /**
+     * RoPE: q*cos + rotate_half(q)*sin in q's dtype {@code t}; cos/sin need no grad, so only they are kept (shared,
+     * counted elsewhere). A q in fp32 under amp (promoted by an fp32 norm weight) is cast to c by the attention
+     * kernel's autocast; that copy is what the kernel keeps.
+     */
+    private int rope(int q, Dim heads, String name, DType t) {
         if (arch.positions() != PositionKind.ROPE) {
-            return q;
+            return castForAttention(q, heads, name, t);
         }
-        int a = alloc(act("attn.rope_tmp", c, d.b(), d.s(), heads, d.d()));
-        int rot = alloc(act("attn.rope_tmp", c, d.b(), d.s(), heads, d.d()));
-        int b = alloc(act("attn.rope_tmp", c, d.b(), d.s(), heads, d.d()));
+        int a = alloc(act("attn.rope_tmp", t, d.b(), d.s(), heads, d.d()));
+        int rot = alloc(act("attn.rope_tmp", t, d.b(), d.s(), heads, d.d()));
+        int b = alloc(act("attn.rope_tmp", t, d.b(), d.s(), heads, d.d()));
         free(rot);
-        int out = alloc(act(name, c, d.b(), d.s(), heads, d.d()));
+        int out = alloc(act(name, t, d.b(), d.s(), heads, d.d()));
         free(a);
         free(b);
         free(q);
-        return out;
+        return castForAttention(out, heads, name, t);
+    }
+
+    private int castForAttention(int x, Dim heads, String name, DType t) {
+        if (t == c) {
+            return x;
+        }
+        int cast = alloc(act(name + "_cast", c, d.b(), d.s(), heads, d.d()));
+        free(x);
+        return cast;
+    }
+
+    /** @return the dtype of a q/k norm's output: fp32 under amp (fp32 weight times the c-typed normalised input) */
+    private DType qkNormOut() {
+        return spec.qkNorm() != QkNorm.NONE && spec.amp() && !spec.fused() ? DType.FP32 : c;
+    }
+
+    /**
+     * The q or k norm (Qwen3 / Gemma 3 / OLMo 2 RMSNorm in HF's Python form, Phi's LayerNorm) on the projection
+     * {@code x} (in c), which it replaces. RMSNorm keeps, as the block norms do, the fp32 copy of its input, the fp32
+     * rstd (per head, or per token over the full width) and, for a trained weight, the normalised input in c; its
+     * output is {@code weight * normalised}. LayerNorm (native_layer_norm) keeps its input, mean and rstd. Under
+     * torch.compile the RMSNorm keeps only its input and rstd.
+     *
+     * @return the norm output's slot
+     */
+    private int qkNorm(int x, Dim heads, String name) {
+        QkNorm kind = spec.qkNorm();
+        if (kind == QkNorm.NONE) {
+            return x;
+        }
+        Dim[] perRow = kind == QkNorm.RMS_FULL_WIDTH ? new Dim[] {d.b(), d.s()} : new Dim[] {d.b(), d.s(), heads};
+        if (kind == QkNorm.LAYER_PER_HEAD) {
+            int mean = alloc(saved(name + ".mean", DType.FP32, perRow));
+            int rstd = alloc(saved(name + ".rstd", DType.FP32, perRow));
+            int y = alloc(act(name + ".out", qkNormOut(), d.b(), d.s(), heads, d.d()));   // amp: LayerNorm in fp32
+            done(mean, true);
+            done(rstd, true);
+            done(x, true);
+            return y;
+        }
+        if (spec.fused()) {
+            int rstd = alloc(saved(name + ".rstd", DType.FP32, perRow));
+            int y = alloc(act(name + ".out", c, d.b(), d.s(), heads, d.d()));
+            done(rstd, true);
+            done(x, true);
+            return y;
+        }
+        boolean copy = c != DType.FP32;
+        int xf = x;
+        if (copy) {
+            xf = alloc(saved(name + ".input_fp32", DType.FP32, d.b(), d.s(), heads, d.d()));
+            free(x);
+        }
+        int rstd = alloc(saved(name + ".rstd", DType.FP32, perRow));
+        int prod = alloc(act(name + ".normalized_fp32", DType.FP32, d.b(), d.s(), heads, d.d()));
+        int hs = prod;
+        if (copy) {
+            hs = alloc(act(name + ".normalized", c, d.b(), d.s(), heads, d.d()));
+            free(prod);
+        }
+        int y = alloc(act(name + ".out", qkNormOut(), d.b(), d.s(), heads, d.d()));
+        done(xf, true);
+        done(rstd, true);
+        done(hs, spec.normSavesNormalized());
+        return y;
     }
 
     private int mlp(int y, DType yDtype) {

@@ -9,12 +9,14 @@ import dev.gpumem.estimate.Source;
 import dev.gpumem.estimate.device.Calibration;
 import dev.gpumem.estimate.ops.BlockSpec;
 import dev.gpumem.estimate.ops.Dims;
+import dev.gpumem.estimate.ops.QkNorm;
 import dev.gpumem.estimate.parallel.Sharding;
 import dev.gpumem.estimate.timeline.Dim;
 import dev.gpumem.estimate.timeline.TensorKind;
 import dev.gpumem.model.Architecture;
 import dev.gpumem.model.Architecture.PositionKind;
 import dev.gpumem.model.Inventory;
+import dev.gpumem.model.TensorSpec;
 import dev.gpumem.units.DType;
 import java.util.Set;
 
@@ -31,6 +33,8 @@ final class StepSpec {
     /** module names carrying LoRA adapters, and their block-program roles */
     final Set<String> loraModules;
     final Set<String> loraRoles;
+    /** the norm on queries and keys before RoPE (Qwen3, Gemma 3, OLMo 2, Phi qk_layernorm) */
+    final QkNorm qkNorm;
 
     StepSpec(Inventory inv, RunConfig cfg, Calibration calibration) {
         this.cfg = cfg;
@@ -44,6 +48,22 @@ final class StepSpec {
         boolean lora = cfg.finetune().method() != FinetuneMethod.FULL;
         this.loraModules = lora ? LoraTargets.modules(inv, cfg.finetune().targets()) : Set.of();
         this.loraRoles = lora ? LoraTargets.roles(inv, loraModules) : Set.of();
+        this.qkNorm = qkNorm(inv);
+    }
+
+    /** @return the query/key norm the inventory's first block carries (HF tensor names), or none */
+    static QkNorm qkNorm(Inventory inv) {
+        for (TensorSpec t : inv.tensors()) {
+            String n = t.name();
+            if (n.endsWith("self_attn.q_layernorm.weight")) {
+                return QkNorm.LAYER_PER_HEAD;
+            }
+            if (n.endsWith("self_attn.q_norm.weight")) {
+                return t.shape().get(0) == inv.architecture().headDim() ? QkNorm.RMS_PER_HEAD
+                        : QkNorm.RMS_FULL_WIDTH;
+            }
+        }
+        return QkNorm.NONE;
     }
 
     BlockSpec blockSpec(boolean training) {
@@ -52,7 +72,7 @@ final class StepSpec {
         return new BlockSpec(arch, compute, residual, amp, cfg.attention(), training && (full || qlora),
                 training && full, training ? loraRoles : Set.of(),
                 Math.max(1, cfg.finetune().rank()), ModelState.adapterDtype(cfg),
-                cfg.attention() == AttentionKernel.EAGER, cfg.options().contains(RunOption.COMPILE));
+                cfg.attention() == AttentionKernel.EAGER, cfg.options().contains(RunOption.COMPILE), qkNorm);
     }
 
     Dims dims(long batch, long seq) {
