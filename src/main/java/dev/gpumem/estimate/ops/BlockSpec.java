@@ -29,10 +29,15 @@ import java.util.Set;
  *                           recomputes their cheap intermediates in backward (RMSNorm keeps input and rstd; a gated
  *                           MLP keeps gate and up outputs)
  * @param qkNorm             the norm on queries and keys before RoPE, if any
+ * @param sandwichNorms      Gemma 2/3: the attention and MLP outputs are normed too before their residual adds
+ *                           ({@code post_attention_layernorm}, {@code post_feedforward_layernorm}): four norms a block
+ * @param gemmaNorms         Gemma's RMSNorm ({@code output * (1.0 + weight.float())} on the fp32 normalised input,
+ *                           then {@code type_as(x)}): the normalised input is kept in fp32, not in the input dtype
  */
 public record BlockSpec(Architecture arch, DType compute, DType residual, boolean amp, AttentionKernel kernel,
                         boolean linearSavesInput, boolean normSavesNormalized, Set<String> loraTargets, int loraRank,
-                        DType adapterDtype, boolean causalMask, boolean fused, QkNorm qkNorm) {
+                        DType adapterDtype, boolean causalMask, boolean fused, QkNorm qkNorm,
+                        boolean sandwichNorms, boolean gemmaNorms) {
     public BlockSpec {
         Objects.requireNonNull(arch, "arch");
         Objects.requireNonNull(compute, "compute");

@@ -82,17 +82,30 @@ public final class DecoderBlockOps extends ProgramWriter {
         part = Part.ATTENTION;
         int[] n1 = norm(INPUT, r, "attn_norm");
         boolean xSaved = n1[1] == 1;
-        int attnOut = attentionKeepInput(n1[0], r);
+        int attnOut = postNorm(attentionKeepInput(n1[0], r));
         int h1 = alloc(act("hidden.residual", r, d.b(), d.s(), d.h()));   // x + attn(x): add keeps nothing
         free(attnOut);
         done(INPUT, xSaved);
         part = Part.MLP;
         int[] n2 = norm(h1, r, "mlp_norm");
-        int mlpOut = arch.moe().enabled() ? moe(n2[0], r) : mlp(n2[0], r);
+        int mlpOut = postNorm(arch.moe().enabled() ? moe(n2[0], r) : mlp(n2[0], r));
         int out = alloc(act("hidden.block_output", r, d.b(), d.s(), d.h()));
         free(mlpOut);
         done(h1, n2[1] == 1);
         return out;
+    }
+
+    /**
+     * Gemma 2/3 sandwich norms: the branch output {@code x} (in c) is normed before the residual add; the norm keeps
+     * what a block norm keeps. Without sandwich norms, {@code x} itself.
+     */
+    private int postNorm(int x) {
+        if (!spec.sandwichNorms()) {
+            return x;
+        }
+        int[] n = norm(x, c, "post_norm");
+        done(x, n[1] == 1);
+        return n[0];
     }
 
     private int parallelForward() {
@@ -298,11 +311,19 @@ public final class DecoderBlockOps extends ProgramWriter {
         int rstd = alloc(saved(name + ".rstd", DType.FP32, perRow));
         int prod = alloc(act(name + ".normalized_fp32", DType.FP32, d.b(), d.s(), heads, d.d()));
         int hs = prod;
-        if (copy) {
+        if (copy && !spec.gemmaNorms()) {
             hs = alloc(act(name + ".normalized", c, d.b(), d.s(), heads, d.d()));
             free(prod);
         }
-        int y = alloc(act(name + ".out", qkNormOut(), d.b(), d.s(), heads, d.d()));
+        int y;
+        if (spec.gemmaNorms() && qkNormOut() != DType.FP32) {
+            // Gemma 3: output * (1 + weight) in fp32, then type_as(x)
+            int y32 = alloc(act(name + ".out_fp32", DType.FP32, d.b(), d.s(), heads, d.d()));
+            y = alloc(act(name + ".out", c, d.b(), d.s(), heads, d.d()));
+            free(y32);
+        } else {
+            y = alloc(act(name + ".out", qkNormOut(), d.b(), d.s(), heads, d.d()));
+        }
         done(xf, true);
         done(rstd, true);
         done(hs, spec.normSavesNormalized());

@@ -63,11 +63,19 @@ abstract class ProgramWriter {
         int rstd = alloc(saved("norm.rstd", DType.FP32, d.b(), d.s()));
         int prod = alloc(act("norm.normalized_fp32", DType.FP32, d.b(), d.s(), d.h()));
         int hs = prod;
-        if (!inputIsFp32) {
+        if (!inputIsFp32 && !spec.gemmaNorms()) {
             hs = alloc(act("norm.normalized", xDtype, d.b(), d.s(), d.h()));
             free(prod);
         }
-        int y = alloc(act("norm.out", xDtype, d.b(), d.s(), d.h()));
+        int y;
+        if (spec.gemmaNorms() && !inputIsFp32) {
+            // Gemma: output * (1 + weight) in fp32, then type_as(x)
+            int y32 = alloc(act("norm.out_fp32", DType.FP32, d.b(), d.s(), d.h()));
+            y = alloc(act("norm.out", xDtype, d.b(), d.s(), d.h()));
+            free(y32);
+        } else {
+            y = alloc(act("norm.out", xDtype, d.b(), d.s(), d.h()));
+        }
         if (!inputIsFp32) {
             done(xf, true);
         }

@@ -35,6 +35,10 @@ final class StepSpec {
     final Set<String> loraRoles;
     /** the norm on queries and keys before RoPE (Qwen3, Gemma 3, OLMo 2, Phi qk_layernorm) */
     final QkNorm qkNorm;
+    /** Gemma 2/3: norms on the attention and MLP outputs as well (read from the inventory's tensor names) */
+    final boolean sandwichNorms;
+    /** Gemma's RMSNorm keeps its normalised input in fp32 */
+    final boolean gemmaNorms;
 
     StepSpec(Inventory inv, RunConfig cfg, Calibration calibration) {
         this.cfg = cfg;
@@ -49,6 +53,8 @@ final class StepSpec {
         this.loraModules = lora ? LoraTargets.modules(inv, cfg.finetune().targets()) : Set.of();
         this.loraRoles = lora ? LoraTargets.roles(inv, loraModules) : Set.of();
         this.qkNorm = qkNorm(inv);
+        this.sandwichNorms = inv.tensors().stream().anyMatch(t -> t.name().endsWith("pre_feedforward_layernorm.weight"));
+        this.gemmaNorms = arch.modelType().startsWith("gemma");
     }
 
     /** @return the query/key norm the inventory's first block carries (HF tensor names), or none */
@@ -72,7 +78,8 @@ final class StepSpec {
         return new BlockSpec(arch, compute, residual, amp, cfg.attention(), training && (full || qlora),
                 training && full, training ? loraRoles : Set.of(),
                 Math.max(1, cfg.finetune().rank()), ModelState.adapterDtype(cfg),
-                cfg.attention() == AttentionKernel.EAGER, cfg.options().contains(RunOption.COMPILE), qkNorm);
+                cfg.attention() == AttentionKernel.EAGER, cfg.options().contains(RunOption.COMPILE), qkNorm,
+                sandwichNorms, gemmaNorms);
     }
 
     Dims dims(long batch, long seq) {
