@@ -24,11 +24,26 @@ class GemmaNormsTest {
     private final Estimator estimator = new Estimator();
 
     private PhaseEstimate loss(String config) {
+        return loss(config, AttentionKernel.SDPA);
+    }
+
+    private PhaseEstimate loss(String config, AttentionKernel kernel) {
         String model = CONFIGS + config;
         return estimator.estimate(new ModelLoader().load(model, Map.of()), new RunConfig("t", model, Map.of(),
                 RunConfig.Task.TRAIN, Precision.BF16, false, Optimizer.SGD, 1, 64, 1, Checkpointing.NONE,
-                AttentionKernel.SDPA, Finetune.FULL, Parallel.SINGLE, Set.of(), RunConfig.Inference.defaults(64),
+                kernel, Finetune.FULL, Parallel.SINGLE, Set.of(), RunConfig.Inference.defaults(64),
                 null, RunConfig.Compat.NONE)).phase(Phase.LOSS);
+    }
+
+    @Test
+    void gemma2SoftcapsTheLogitsAndTheEagerScoresAndKeepsTheTanhOutputs() {
+        // final_logit_softcapping: tanh(logits / 30) keeps b·s·v = 1·64·256,000 bf16
+        assertEquals(64L * 256_000 * 2, term(loss("gemma2-2b.json"), "logits.softcap_tanh"));
+        // attn_logit_softcapping (eager): tanh(scores / 50) keeps b·a·s·s = 1·8·64·64 bf16 per block
+        PhaseEstimate eager = loss("gemma2-2b.json", AttentionKernel.EAGER);
+        assertEquals(26L * 8 * 64 * 64 * 2, term(eager, "attn.scores_softcap_tanh"));
+        assertEquals(0, term(loss("gemma2-2b.json"), "attn.scores_softcap_tanh"));
+        assertEquals(0, term(loss("gemma-2b.json"), "logits.softcap_tanh"));
     }
 
     private static long term(PhaseEstimate p, String name) {

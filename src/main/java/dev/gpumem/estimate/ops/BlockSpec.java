@@ -33,11 +33,14 @@ import java.util.Set;
  *                           ({@code post_attention_layernorm}, {@code post_feedforward_layernorm}): four norms a block
  * @param gemmaNorms         Gemma's RMSNorm ({@code output * (1.0 + weight.float())} on the fp32 normalised input,
  *                           then {@code type_as(x)}): the normalised input is kept in fp32, not in the input dtype
+ * @param softcapping        Gemma 2 ({@code attn_logit_softcapping} 50, {@code final_logit_softcapping} 30 by
+ *                           default): {@code tanh(x / cap) * cap} on eager attention scores and on the logits, whose
+ *                           tanh keeps its output
  */
 public record BlockSpec(Architecture arch, DType compute, DType residual, boolean amp, AttentionKernel kernel,
                         boolean linearSavesInput, boolean normSavesNormalized, Set<String> loraTargets, int loraRank,
                         DType adapterDtype, boolean causalMask, boolean fused, QkNorm qkNorm,
-                        boolean sandwichNorms, boolean gemmaNorms) {
+                        boolean sandwichNorms, boolean gemmaNorms, boolean softcapping) {
     public BlockSpec {
         Objects.requireNonNull(arch, "arch");
         Objects.requireNonNull(compute, "compute");

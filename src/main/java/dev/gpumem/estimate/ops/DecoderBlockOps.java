@@ -198,6 +198,14 @@ public final class DecoderBlockOps extends ProgramWriter {
         int scores = alloc(act("attn.scores", c, d.b(), d.a(), d.s(), d.keys()));
         int scaled = alloc(act("attn.scores_scaled", c, d.b(), d.a(), d.s(), d.keys()));
         free(scores);
+        if (spec.softcapping()) {   // Gemma 2: scores = tanh(scores / cap) * cap; tanh keeps its output
+            int divided = alloc(act("attn.scores_softcap_div", c, d.b(), d.a(), d.s(), d.keys()));
+            free(scaled);
+            int tanh = alloc(saved("attn.scores_softcap_tanh", c, d.b(), d.a(), d.s(), d.keys()));
+            free(divided);
+            scaled = alloc(act("attn.scores_softcapped", c, d.b(), d.a(), d.s(), d.keys()));
+            done(tanh, true);
+        }
         int masked = scaled;
         if (spec.causalMask()) {
             masked = alloc(act("attn.scores_masked", c, d.b(), d.a(), d.s(), d.keys()));

@@ -93,6 +93,19 @@ public final class LmHeadOps extends ProgramWriter {
             Dim width = vocab ? d.v() : labels;
             int logits = alloc(TensorKind.of("logits", Component.LOGITS, Source.HF_LOSS, c, concat(tok, width)));
             done(x, spec.linearSavesInput());
+            boolean softcap = vocab && spec.softcapping() && !fused;
+            int tanh = -1;
+            if (softcap) {   // Gemma 2: logits = tanh(logits / cap) * cap; tanh keeps its output
+                int divided = alloc(TensorKind.of("logits.softcap_div", Component.LOGITS, Source.HF_MODELING, c,
+                        concat(tok, width)));
+                free(logits);
+                tanh = alloc(TensorKind.of("logits.softcap_tanh", Component.LOGITS, Source.AUTOGRAD_SAVED, c,
+                        concat(tok, width)));
+                free(divided);
+                logits = alloc(TensorKind.of("logits.softcapped", Component.LOGITS, Source.HF_MODELING, c,
+                        concat(tok, width)));
+                done(tanh, true);
+            }
             int l32 = logits;
             if (c != DType.FP32 && !fused) {
                 l32 = alloc(TensorKind.of("logits.fp32_upcast", Component.LOGITS, Source.HF_LOSS, DType.FP32,
@@ -105,7 +118,8 @@ public final class LmHeadOps extends ProgramWriter {
             }
             free(logits);
             Dim[] shape = concat(tok, width);
-            lossBackwards.add(() -> gradLogits.add(lossBackward(lsm, shape)));
+            lossBackwards.add(() -> gradLogits.add(softcap ? softcapBackward(lossBackward(lsm, shape), shape)
+                    : lossBackward(lsm, shape)));
         }
         loss.addAll(fwd);
         fwd.clear();
@@ -148,6 +162,22 @@ public final class LmHeadOps extends ProgramWriter {
         int gLogits = alloc(TensorKind.of("grad.logits", Component.LOGITS, Source.AUTOGRAD_SAVED, c, shape));
         free(gLsm);
         return gLogits;
+    }
+
+    /**
+     * Backward of {@code tanh(logits / cap) * cap}: the gradient through the mul, through tanh, through the div,
+     * each a b·s·v tensor in the compute dtype freeing the one before.
+     *
+     * @return the slot of the LM head output's gradient
+     */
+    private int softcapBackward(int g, Dim[] shape) {
+        int gMul = alloc(TensorKind.of("grad.logits_softcap", Component.LOGITS, Source.AUTOGRAD_SAVED, c, shape));
+        free(g);
+        int gTanh = alloc(TensorKind.of("grad.logits_softcap", Component.LOGITS, Source.AUTOGRAD_SAVED, c, shape));
+        free(gMul);
+        int gDiv = alloc(TensorKind.of("grad.logits_softcap", Component.LOGITS, Source.AUTOGRAD_SAVED, c, shape));
+        free(gTanh);
+        return gDiv;
     }
 
     /**

@@ -79,7 +79,7 @@ final class StepSpec {
                 training && full, training ? loraRoles : Set.of(),
                 Math.max(1, cfg.finetune().rank()), ModelState.adapterDtype(cfg),
                 cfg.attention() == AttentionKernel.EAGER, cfg.options().contains(RunOption.COMPILE), qkNorm,
-                sandwichNorms, gemmaNorms);
+                sandwichNorms, gemmaNorms, arch.modelType().equals("gemma2"));
     }
 
     Dims dims(long batch, long seq) {
