@@ -39,6 +39,15 @@ class DjlSupportTest {
     }
 
     @Test
+    void refusesModelsWhoseOwnNormsTheLlamaBlocksWouldMiss() {
+        Architecture qwen3 = new dev.gpumem.model.hf.ModelLoader().load(
+                "src/test/resources/dev/gpumem/model/hf/configs/qwen3-0.6b.json", Map.of()).architecture();
+        String m = assertThrows(IllegalArgumentException.class,
+                () -> DjlSupport.check(eager(Precision.FP32, Optimizer.ADAMW), qwen3)).getMessage();
+        assertTrue(m.startsWith("model: the djl backend builds Llama-style blocks without qwen3's own norms"), m);
+    }
+
+    @Test
     void refusesFp16BecauseDjlCastsAreNotDifferentiable() {
         String m = refusal(eager(Precision.FP16, Optimizer.ADAMW));
         assertTrue(m.startsWith("precision:") && m.contains("accepts fp32"), m);
