@@ -12,8 +12,10 @@ inference.context_tokens. Anything else that changes memory (LoRA/QLoRA, paralle
 8-bit optimizers, lion) is refused with exit status 2, so that a profile never claims to be what it is not.
 
 The model is a Llama-style decoder (RMSNorm, rotary attention with grouped K/V heads, SwiGLU MLP, untied or tied
-LM head) built in plain torch from the config's dimensions, with random weights. With --hf and `transformers`
-importable, the Hugging Face model class is built from the config instead (AutoModelForCausalLM.from_config).
+LM head) built in plain torch from the config's dimensions, with random weights; configs of other families
+(model_type other than llama, mistral, qwen2: GPT-2's GELU MLP, Qwen3's q/k norms, Gemma's norms, ...) are refused
+with status 2, since the plain model would measure something else. With --hf and `transformers` importable, the
+Hugging Face model class is built from the config instead (AutoModelForCausalLM.from_config).
 
 Phases (one marker line at the start and one at the end of each):
   train:     load, forward, loss, backward, optimizer_step, second_step (a whole second step, states resident);
@@ -145,6 +147,19 @@ def decoder_dims(cfg):
         raise BadRequest("model: num_attention_heads %d is not a multiple of num_key_value_heads %d"
                          % (dims["heads"], dims["kv_heads"]))
     return dims
+
+
+# model types whose blocks the plain model builds faithfully (RMSNorm, RoPE, GQA, SwiGLU, no q/k or extra norms)
+PLAIN_MODEL_TYPES = ("llama", "mistral", "qwen2")
+
+
+def check_plain_model(cfg):
+    """The plain model is a Llama-style decoder; other families would be measured as something they are not."""
+    model_type = cfg.get("model_type")
+    if model_type is not None and model_type not in PLAIN_MODEL_TYPES:
+        raise BadRequest("model: model_type '%s' has other blocks than the plain Llama-style model (norms, "
+                         "activation, attention layout); accepted without --hf: %s; or run it with --hf"
+                         % (model_type, ", ".join(PLAIN_MODEL_TYPES)))
 
 
 def load_config(req, explicit):
@@ -511,6 +526,8 @@ def main(argv=None):
         r = normalise_request(req)
         cfg = load_config(req, args.config)
         dims = decoder_dims(cfg)
+        if not args.hf:
+            check_plain_model(cfg)
         if args.dry_run:
             print(json.dumps({"request": r, "dims": dims}, sort_keys=True))
             return 0

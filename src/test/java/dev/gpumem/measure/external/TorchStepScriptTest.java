@@ -74,10 +74,19 @@ class TorchStepScriptTest {
     }
 
     @Test
+    void thePlainLlamaStyleModelRefusesOtherFamiliesUnlessHfBuildsThem() throws Exception {
+        Result gpt2 = run("{\"model\":\"gpt2\"}", "--dry-run");
+        assertEquals(2, gpt2.exit());
+        assertTrue(gpt2.err().contains("model: model_type 'gpt2' has other blocks"), gpt2.err());
+        assertEquals(0, run("{\"model\":\"gpt2\"}", "--dry-run", "--hf").exit());
+        assertEquals(0, run("{\"model\":\"qwen2.5-0.5b\"}", "--dry-run").exit());
+    }
+
+    @Test
     void withoutPytorchTheStepExitsWithStatus3() throws Exception {
         Process probe = new ProcessBuilder("python3", "-c", "import torch").start();
         assumeTrue(probe.waitFor() != 0, "PyTorch is installed here");
-        Result r = run("{\"model\":\"gpt2\",\"model_overrides\":{\"n_layer\":1}}");
+        Result r = run("{\"model\":\"llama-3.2-1b\",\"model_overrides\":{\"num_hidden_layers\":1}}");
         assertEquals(3, r.exit());
         assertTrue(r.err().contains("PyTorch is not importable"));
     }
