@@ -36,6 +36,10 @@ final class EstimateNotes {
         if (cfg.task() == Task.TRAIN) {
             n.add("activations follow Hugging Face transformers' module code op by op, keeping what PyTorch autograd "
                     + "saves for backward; residual adds keep nothing; dropout with p = 0 is the identity");
+            String norms = normsNote(arch.modelType());
+            if (norms != null) {
+                n.add(norms);
+            }
             if (arch.activation() == Architecture.Activation.GELU_NEW && !cfg.options().contains(RunOption.COMPILE)) {
                 n.add("gelu_new (the config's activation) runs as transformers' NewGELUActivation, separate Python "
                         + "ops that keep 0.5·x, tanh(..) and 1 + tanh(..) besides x: three b·s·i tensors per layer "
@@ -168,6 +172,22 @@ final class EstimateNotes {
                     + "expert");
         }
         return n;
+    }
+
+    /** @return what the model family's own norms keep, or null for Llama-style blocks */
+    private static String normsNote(String modelType) {
+        String qk = "q_norm/k_norm before RoPE keep an fp32 copy of q and k, the rstd and the normalised input";
+        return switch (modelType) {
+            case "qwen3", "qwen3_moe" -> modelType + ": " + qk;
+            case "olmo2" -> "olmo2: " + qk + " (over the full q/k widths); the post-norm-only blocks are counted "
+                    + "as pre-norm blocks with the same two norms";
+            case "gemma" -> "gemma: RMSNorm keeps its normalised input in fp32 (x * (1 + w.float()))";
+            case "gemma2" -> "gemma2: four RMSNorms a block (sandwich), each keeping its normalised input in fp32; "
+                    + "tanh softcapping of the logits (and of eager attention scores) keeps its output";
+            case "gemma3", "gemma3_text" -> modelType + ": four RMSNorms a block (sandwich) and " + qk
+                    + ", normalised inputs in fp32";
+            default -> null;
+        };
     }
 
     private static String optimizerNote(Optimizer o) {
