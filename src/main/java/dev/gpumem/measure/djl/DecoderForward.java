@@ -217,8 +217,11 @@ final class DecoderForward {
         int a = arch.numHeads();
         int k = arch.numKvHeads();
         int d = arch.headDim();
-        NDArray q = heads(linear(p + "q_proj", x), a, d);
-        NDArray kk = heads(linear(p + "k_proj", x), k, d);
+        boolean qkNorm = DecoderWeights.qkNorm(arch);
+        NDArray q = qkNorm ? normedHeads(linear(p + "q_proj", x), a, d, p + "q_norm")
+                : heads(linear(p + "q_proj", x), a, d);
+        NDArray kk = qkNorm ? normedHeads(linear(p + "k_proj", x), k, d, p + "k_norm")
+                : heads(linear(p + "k_proj", x), k, d);
         NDArray v = heads(linear(p + "v_proj", x), k, d);
         if (c.cos != null) {
             q = rope(q, c);
@@ -265,6 +268,20 @@ final class DecoderForward {
         projected.close();
         NDArray t = r.transpose(0, 2, 1, 3);
         r.close();
+        return t;
+    }
+
+    /**
+     * Qwen3: {@code q_norm(q_proj(x).view(b, s, n, d)).transpose(1, 2)}: the RMSNorm over head_dim runs on the
+     * {@code [b,s,n,d]} view (keeping it, fp32 here, as the block norms keep theirs), then the heads are transposed.
+     */
+    private NDArray normedHeads(NDArray projected, int n, int d, String norm) {
+        NDArray r = projected.reshape(batch, seq, n, d);
+        projected.close();
+        NDArray normed = norm(norm, r);
+        r.close();
+        NDArray t = normed.transpose(0, 2, 1, 3);
+        normed.close();
         return t;
     }
 

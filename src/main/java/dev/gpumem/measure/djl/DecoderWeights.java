@@ -64,6 +64,10 @@ final class DecoderWeights implements AutoCloseable {
             linear(out, p + "self_attn.k_proj", kv, a.hiddenSize(), a.attentionBias());
             linear(out, p + "self_attn.v_proj", kv, a.hiddenSize(), a.attentionBias());
             linear(out, p + "self_attn.o_proj", a.hiddenSize(), q, a.attentionBias());
+            if (qkNorm(a)) {
+                out.add(new Spec(p + "self_attn.q_norm.weight", new Shape(a.headDim()), Init.ONES));
+                out.add(new Spec(p + "self_attn.k_norm.weight", new Shape(a.headDim()), Init.ONES));
+            }
             norm(out, a, p + "post_attention_layernorm");
             if (a.mlp() == MlpKind.GATED) {
                 linear(out, p + "mlp.gate_proj", a.intermediateSize(), a.hiddenSize(), a.mlpBias());
@@ -95,6 +99,11 @@ final class DecoderWeights implements AutoCloseable {
         if (bias) {
             out.add(new Spec(name + ".bias", new Shape(rows), Init.ZEROS));
         }
+    }
+
+    /** @return whether the block norms q and k per head before RoPE (Qwen3's q_norm / k_norm, RMSNorm over head_dim) */
+    static boolean qkNorm(Architecture a) {
+        return a.modelType().equals("qwen3");
     }
 
     private static void norm(List<Spec> out, Architecture a, String name) {

@@ -18,6 +18,7 @@ import dev.gpumem.model.Inventory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 
@@ -79,6 +80,48 @@ class DjlEstimateAgreementTest {
     void estimatorPredictsQwenTwoLayersAtSeq128WithSgdMomentum() throws InterruptedException {
         assertAgrees("qwen2.5-0.5b L2 b1 s128 sgd-momentum", Shapes.qwen25_05b(2),
                 DjlStepMemoryTest.request("qwen2.5-0.5b", RunConfig.Optimizer.SGD_MOMENTUM, 1, 128));
+    }
+
+    static final String QWEN3 = "src/test/resources/dev/gpumem/model/hf/configs/qwen3-0.6b.json";
+
+    @Test
+    void estimatorPredictsQwen3TwoLayersAtSeq512WithSgd() throws InterruptedException {
+        assertAgrees("qwen3-0.6b L2 b1 s512 sgd", Shapes.qwen3_06b(2, "qwen3"),
+                DjlStepMemoryTest.request(QWEN3, RunConfig.Optimizer.SGD, 1, 512));
+    }
+
+    /**
+     * The q/k norms alone: the same dimensions built with and without them (model_type llama), measured and
+     * estimated, at the end of forward. The estimate counts, per layer, q's and k's projection outputs (the norm's
+     * fp32 input) and their normalised copies (fp32 here) kept, plus the rstd; the DJL run also keeps pow's b·s·n
+     * input beside the rstd (pow.Tensor_Tensor), a few KiB.
+     */
+    @Test
+    void theQueryAndKeyNormsCostWhatTheEstimatorSays() throws InterruptedException {
+        RunConfig withNorms = DjlStepMemoryTest.request(QWEN3, RunConfig.Optimizer.SGD, 1, 512);
+        RunConfig without = withNorms.withModelOverrides(Map.of("model_type", "llama"));
+        long measured = forwardPeak(Shapes.qwen3_06b(2, "qwen3"), withNorms)
+                - forwardPeak(Shapes.qwen3_06b(2, "llama"), without);
+        long estimated = estimatedForward(Shapes.qwen3_06b(2, "qwen3"), withNorms)
+                - estimatedForward(Shapes.qwen3_06b(2, "llama"), without);
+        System.out.printf(Locale.ROOT, "q/k norms, qwen3-0.6b L2 b1 s512 forward: measured %.2f MiB, estimated "
+                + "%.2f MiB%n", measured / 1048576.0, estimated / 1048576.0);
+        // 2 layers · (q 512·16·128·4 · 2 + k 512·8·128·4 · 2) = 24 MiB, plus rstd
+        assertTrue(estimated > 24L << 20 && estimated < 25L << 20, "estimated " + estimated);
+        assertTrue(Math.abs(measured - estimated) <= estimated / 10,
+                "measured " + measured + " B, estimated " + estimated + " B");
+    }
+
+    private static long forwardPeak(Architecture a, RunConfig c) throws InterruptedException {
+        Profile p = DjlStepMemoryTest.measure(a, c);
+        return p.phases().stream().filter(r -> r.phase().equals(Phase.FORWARD.wire())).findFirst().orElseThrow()
+                .peakProcess() - p.baseline().processUsed();
+    }
+
+    private static long estimatedForward(Architecture a, RunConfig c) {
+        RunConfig asRun = DjlSupport.asRun(c, a);
+        Inventory inv = new dev.gpumem.model.hf.ModelLoader().load(c.model(), asRun.modelOverrides());
+        return estimatedOnCpu(new Estimator().estimate(inv, asRun).phase(Phase.FORWARD));
     }
 
     @Test

@@ -41,6 +41,18 @@ final class Shapes {
                 DType.BF16);
     }
 
+    /**
+     * Qwen3-0.6B: h 1024, 16 heads, 8 KV heads, head_dim 128, i 3072, v 151936, tied, RMSNorm, SwiGLU, RoPE, no
+     * biases, q_norm / k_norm over head_dim (Qwen/Qwen3-0.6B config.json). {@code modelType} "llama" builds the same
+     * dimensions without the q/k norms.
+     */
+    static Architecture qwen3_06b(int layers, String modelType) {
+        return new Architecture(modelType, StackKind.DECODER_ONLY, 1024, layers, 0, 16, 8, 128, 3072, 151936, 40960,
+                NormKind.RMS_NORM, MlpKind.GATED, Activation.SILU, PositionKind.ROPE, false, false, true, false, 0.0,
+                0.0, Architecture.Moe.NONE, Architecture.Head.causalLm(), Architecture.Quantization.NONE,
+                DType.BF16);
+    }
+
     /** GPT-2 (124M): h 768, 12 heads, i 3072, v 50257, 1024 learned positions, LayerNorm, gelu_new, biases, tied. */
     static Architecture gpt2(int layers) {
         return new Architecture("gpt2", StackKind.DECODER_ONLY, 768, layers, 0, 12, 12, 64, 3072, 50257, 1024,
