@@ -11,6 +11,8 @@
 #      the caching-allocator model (replay-cca)
 #   3. external PyTorch steps (scripts/torch_step.py with the machine's own torch) for the same configs, eager and
 #      sdpa attention: allocated/reserved from torch's counters, device from NVML per process
+#      then, when transformers imports, three Hugging Face models through torch_step.py --hf (gelu_new GPT-2,
+#      Qwen3's q/k norms, Gemma 2's norms and softcapping)
 #   4. DJL: only when scripts/djl-gate.py finds its libtorch loadable (it most likely is not: DJL 0.36 wants 2.7.1)
 #   5. gpumem compare (text, JSON, Markdown), gpumem calibrate over the GPU profiles, and compare again with that
 #      calibration (in-sample: the profiles it was fitted on)
@@ -146,6 +148,30 @@ fi
 
 # 3b. replay through the Java model of PyTorch's caching allocator
 replay_all replay-cca
+
+# 3c. Hugging Face's own modeling code (torch_step.py --hf), when transformers imports: the families whose blocks
+#     the estimator counts from HF's Python (gelu_new's composite, Qwen3's q/k norms, Gemma 2's sandwich norms and
+#     softcapping), which the plain Llama-style step cannot build
+hf_models="$here/validation/models"
+hf_matrix=(
+  "hf-gpt2-fp32-b4-s512|{\"model\": \"gpt2\", \"task\": \"train\", \"precision\": \"fp32\", \"optimizer\": \"adamw\", \"batch\": 4, \"seq\": 512}"
+  "hf-qwen3-l4-bf16-s1024|{\"model\": \"$hf_models/qwen3-0.6b.json\", \"model_overrides\": {\"num_hidden_layers\": 4}, \"task\": \"train\", \"precision\": \"bf16\", \"optimizer\": \"adamw\", \"batch\": 2, \"seq\": 1024}"
+  "hf-gemma2-l4-bf16-s1024|{\"model\": \"$hf_models/gemma2-2b.json\", \"model_overrides\": {\"num_hidden_layers\": 4}, \"task\": \"train\", \"precision\": \"bf16\", \"optimizer\": \"adamw\", \"batch\": 1, \"seq\": 1024, \"attention\": \"eager\"}"
+)
+if [[ "${GPU_CHECK_ALLOW_CPU:-0}" != 1 && -n "$python" && -f "$here/scripts/torch_step.py" ]] \
+   && "$python" -c "import torch, transformers" 2>/dev/null; then
+  for entry in "${hf_matrix[@]}"; do
+    id="${entry%%|*}"
+    body="${entry#*|}"
+    [[ -n "$gpu_preset" ]] && body="${body%\}}, \"gpu\": \"$gpu_preset\"}"
+    req="$out/requests/$id.json"
+    printf '%s\n' "${body%\}}, \"id\": \"$id\"}" > "$req"
+    step "torch-$id" 90 "${gpumem[@]}" measure --backend external "${cpu_args[@]}" --request "$req" --timeout 80 \
+      --out "$out/profiles" -- "$python" "$here/scripts/torch_step.py" --hf --request "$req"
+  done
+else
+  say "SKIP Hugging Face steps (python=${python:-none}; transformers not importable, or a CPU run)"
+fi
 
 # 4. DJL, only if its cu128 JNI resolves against this machine's libtorch
 djl_jar="$(ls "$here"/lib/pytorch-jni-*.jar "$here"/target/lib/pytorch-jni-*.jar 2>/dev/null | head -n 1)"
