@@ -120,6 +120,12 @@ final class DecoderForward {
     private NDArray embed(NDArray ids, StepConstants c) {
         NDArray tok = Embedding.embedding(ids, w.get("model.embed_tokens.weight"), SparseFormat.DENSE)
                 .singletonOrThrow();
+        if (DecoderWeights.gemma(arch)) {
+            // Gemma: hidden_states * normalizer (√h): a scalar mul, which saves nothing
+            NDArray scaled = tok.mul((float) Math.sqrt(arch.hiddenSize()));
+            tok.close();
+            return scaled;
+        }
         if (c.positions == null) {
             return tok;
         }
@@ -134,16 +140,27 @@ final class DecoderForward {
     /** One pre-norm decoder block; closes its input's handle (autograd keeps what it saved). */
     private NDArray block(int layer, NDArray x, StepConstants c) {
         String p = "model.layers." + layer + ".";
+        boolean sandwich = DecoderWeights.sandwich(arch);
         NDArray n1 = norm(p + "input_layernorm", x);
         NDArray attn = attention(p + "self_attn.", n1, c);
         n1.close();
+        if (sandwich) {              // Gemma 2: the attention output is normed before the residual add
+            NDArray normed = norm(p + "post_attention_layernorm", attn);
+            attn.close();
+            attn = normed;
+        }
         // residual add: saves nothing; the branch output is freed
         NDArray x1 = x.add(attn);
         attn.close();
         x.close();
-        NDArray n2 = norm(p + "post_attention_layernorm", x1);
+        NDArray n2 = norm(p + (sandwich ? "pre_feedforward_layernorm" : "post_attention_layernorm"), x1);
         NDArray mlp = mlp(p + "mlp.", n2);
         n2.close();
+        if (sandwich) {
+            NDArray normed = norm(p + "post_feedforward_layernorm", mlp);
+            mlp.close();
+            mlp = normed;
+        }
         NDArray x2 = x1.add(mlp);
         mlp.close();
         x1.close();
@@ -185,7 +202,15 @@ final class DecoderForward {
         if (xn != xn32) {
             xn32.close();
         }
-        NDArray out = weight.mul(xn);
+        NDArray out;
+        if (DecoderWeights.gemma(arch)) {
+            // Gemma: output * (1.0 + weight): the mul saves the normalised input and 1 + w (h elements)
+            NDArray scale = weight.add(1f);
+            out = xn.mul(scale);
+            scale.close();
+        } else {
+            out = weight.mul(xn);
+        }
         xn.close();
         return out;
     }
@@ -236,6 +261,9 @@ final class DecoderForward {
         q.close();
         NDArray scaled = scores.mul((float) (1.0 / Math.sqrt(d)));
         scores.close();
+        if (DecoderWeights.sandwich(arch)) {
+            scaled = softcap(scaled, 50f);   // Gemma 2 attn_logit_softcapping
+        }
         NDArray masked = scaled.add(c.mask);
         scaled.close();
         NDArray probs;
@@ -283,6 +311,20 @@ final class DecoderForward {
         NDArray t = normed.transpose(0, 2, 1, 3);
         normed.close();
         return t;
+    }
+
+    /**
+     * Gemma 2's softcapping {@code tanh(x / cap) * cap}: the scalar div and mul save nothing, tanh saves its output.
+     * Closes x's handle.
+     */
+    private static NDArray softcap(NDArray x, float cap) {
+        NDArray divided = x.div(cap);
+        x.close();
+        NDArray t = divided.tanh();
+        divided.close();
+        NDArray out = t.mul(cap);
+        t.close();
+        return out;
     }
 
     /** {@code x·cos + rotate_half(x)·sin}; closes x's handle. */
@@ -405,6 +447,9 @@ final class DecoderForward {
     NDArray loss(NDArray hidden, NDArray labels) {
         NDArray logits = Linear.linear(hidden, w.lmHead()).singletonOrThrow();
         hidden.close();
+        if (DecoderWeights.sandwich(arch)) {
+            logits = softcap(logits, 30f);   // Gemma 2 final_logit_softcapping
+        }
         if (dtype != DataType.FLOAT32) {
             NDArray up = logits.toType(DataType.FLOAT32, false);
             logits.close();

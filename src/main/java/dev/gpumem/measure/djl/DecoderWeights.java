@@ -69,6 +69,9 @@ final class DecoderWeights implements AutoCloseable {
                 out.add(new Spec(p + "self_attn.k_norm.weight", new Shape(a.headDim()), Init.ONES));
             }
             norm(out, a, p + "post_attention_layernorm");
+            if (sandwich(a)) {
+                norm(out, a, p + "pre_feedforward_layernorm");
+            }
             if (a.mlp() == MlpKind.GATED) {
                 linear(out, p + "mlp.gate_proj", a.intermediateSize(), a.hiddenSize(), a.mlpBias());
                 linear(out, p + "mlp.up_proj", a.intermediateSize(), a.hiddenSize(), a.mlpBias());
@@ -76,6 +79,9 @@ final class DecoderWeights implements AutoCloseable {
             } else {
                 linear(out, p + "mlp.fc1", a.intermediateSize(), a.hiddenSize(), a.mlpBias());
                 linear(out, p + "mlp.fc2", a.hiddenSize(), a.intermediateSize(), a.mlpBias());
+            }
+            if (sandwich(a)) {
+                norm(out, a, p + "post_feedforward_layernorm");
             }
         }
         norm(out, a, "model.norm");
@@ -99,6 +105,20 @@ final class DecoderWeights implements AutoCloseable {
         if (bias) {
             out.add(new Spec(name + ".bias", new Shape(rows), Init.ZEROS));
         }
+    }
+
+    /** @return Gemma's RMSNorm ({@code x * (1 + w)}) and embedding scale ({@code × √h}) */
+    static boolean gemma(Architecture a) {
+        return a.modelType().equals("gemma") || a.modelType().equals("gemma2");
+    }
+
+    /**
+     * @return Gemma 2's block: post-norms on the attention and MLP outputs ({@code post_attention_layernorm},
+     *         {@code post_feedforward_layernorm}) besides the pre-norms ({@code input_layernorm},
+     *         {@code pre_feedforward_layernorm}), and tanh softcapping of the eager scores (50) and the logits (30)
+     */
+    static boolean sandwich(Architecture a) {
+        return a.modelType().equals("gemma2");
     }
 
     /** @return whether the block norms q and k per head before RoPE (Qwen3's q_norm / k_norm, RMSNorm over head_dim) */

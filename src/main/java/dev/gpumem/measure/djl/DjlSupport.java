@@ -90,7 +90,7 @@ public final class DjlSupport {
         if (arch.quantization().enabled()) {
             refuse("model: the djl backend cannot run quantized weights (" + arch.quantization().method() + ")");
         }
-        if (Set.of("gemma", "gemma2", "gemma3", "gemma3_text", "olmo2").contains(arch.modelType())) {
+        if (Set.of("gemma3", "gemma3_text", "olmo2").contains(arch.modelType())) {
             refuse("model: the djl backend builds Llama-style blocks without " + arch.modelType()
                     + "'s own norms (q/k norms, Gemma's (1 + w) RMSNorm, sandwich norms), which the estimate counts");
         }

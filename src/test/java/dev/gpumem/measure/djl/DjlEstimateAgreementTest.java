@@ -112,16 +112,57 @@ class DjlEstimateAgreementTest {
                 "measured " + measured + " B, estimated " + estimated + " B");
     }
 
+    static final String GEMMA2 = "src/test/resources/dev/gpumem/model/hf/configs/gemma2-2b.json";
+
+    private static RunConfig gemma2(Map<String, Object> overrides) {
+        Map<String, Object> o = new java.util.HashMap<>(overrides);
+        o.put("vocab_size", 32_000);                 // the 256k vocabulary would only make the run slow
+        return DjlStepMemoryTest.request(GEMMA2, RunConfig.Optimizer.SGD, 1, 256).withModelOverrides(o);
+    }
+
+    @Test
+    void estimatorPredictsGemma2TwoLayersAtSeq256WithSgd() throws InterruptedException {
+        assertAgrees("gemma2-2b (v 32000) L2 b1 s256 sgd", Shapes.gemma2_2b(2, "gemma2", 32_000), gemma2(Map.of()));
+    }
+
+    /**
+     * Gemma 2's own block parts alone: the same dimensions as a Llama block (model_type llama, tied), measured and
+     * estimated, at the loss: two more norms a block and the tanh outputs of the eager-score and logit softcapping.
+     */
+    @Test
+    void gemma2SandwichNormsAndSoftcappingCostWhatTheEstimatorSays() throws InterruptedException {
+        RunConfig g = gemma2(Map.of());
+        RunConfig llama = gemma2(Map.of("model_type", "llama", "tie_word_embeddings", true));
+        long measured = phasePeak(Shapes.gemma2_2b(2, "gemma2", 32_000), g, Phase.LOSS)
+                - phasePeak(Shapes.gemma2_2b(2, "llama", 32_000), llama, Phase.LOSS);
+        long estimated = estimatedPhase(Shapes.gemma2_2b(2, "gemma2", 32_000), g, Phase.LOSS)
+                - estimatedPhase(Shapes.gemma2_2b(2, "llama", 32_000), llama, Phase.LOSS);
+        System.out.printf(Locale.ROOT, "gemma2 parts, L2 b1 s256 (v 32000) at the loss: measured %.2f MiB, "
+                + "estimated %.2f MiB%n", measured / 1048576.0, estimated / 1048576.0);
+        // logits' tanh 256·32000·4 = 31.25 MiB; per block two norms' fp32 normalised input and the scores' tanh
+        assertTrue(estimated > 31L << 20, "estimated " + estimated);
+        assertTrue(Math.abs(measured - estimated) <= estimated / 10,
+                "measured " + measured + " B, estimated " + estimated + " B");
+    }
+
     private static long forwardPeak(Architecture a, RunConfig c) throws InterruptedException {
+        return phasePeak(a, c, Phase.FORWARD);
+    }
+
+    private static long phasePeak(Architecture a, RunConfig c, Phase phase) throws InterruptedException {
         Profile p = DjlStepMemoryTest.measure(a, c);
-        return p.phases().stream().filter(r -> r.phase().equals(Phase.FORWARD.wire())).findFirst().orElseThrow()
+        return p.phases().stream().filter(r -> r.phase().equals(phase.wire())).findFirst().orElseThrow()
                 .peakProcess() - p.baseline().processUsed();
     }
 
     private static long estimatedForward(Architecture a, RunConfig c) {
+        return estimatedPhase(a, c, Phase.FORWARD);
+    }
+
+    private static long estimatedPhase(Architecture a, RunConfig c, Phase phase) {
         RunConfig asRun = DjlSupport.asRun(c, a);
         Inventory inv = new dev.gpumem.model.hf.ModelLoader().load(c.model(), asRun.modelOverrides());
-        return estimatedOnCpu(new Estimator().estimate(inv, asRun).phase(Phase.FORWARD));
+        return estimatedOnCpu(new Estimator().estimate(inv, asRun).phase(phase));
     }
 
     @Test

@@ -53,6 +53,18 @@ final class Shapes {
                 DType.BF16);
     }
 
+    /**
+     * Gemma-2-2B: h 2304, 8 heads, 4 KV heads, head_dim 256, i 9216, tied, RMSNorm as x·(1 + w), gated MLP with
+     * gelu_pytorch_tanh, RoPE, no biases (google/gemma-2-2b config.json); the vocabulary is a parameter so that a
+     * test can run it small. {@code modelType} "llama" builds the same dimensions as a Llama block.
+     */
+    static Architecture gemma2_2b(int layers, String modelType, int vocab) {
+        return new Architecture(modelType, StackKind.DECODER_ONLY, 2304, layers, 0, 8, 4, 256, 9216, vocab, 8192,
+                NormKind.RMS_NORM, MlpKind.GATED, Activation.GELU_TANH, PositionKind.ROPE, false, false, true, false,
+                0.0, 0.0, Architecture.Moe.NONE, Architecture.Head.causalLm(), Architecture.Quantization.NONE,
+                DType.FP32);
+    }
+
     /** GPT-2 (124M): h 768, 12 heads, i 3072, v 50257, 1024 learned positions, LayerNorm, gelu_new, biases, tied. */
     static Architecture gpt2(int layers) {
         return new Architecture("gpt2", StackKind.DECODER_ONLY, 768, layers, 0, 12, 12, 64, 3072, 50257, 1024,
