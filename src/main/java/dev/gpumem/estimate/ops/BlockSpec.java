@@ -36,11 +36,14 @@ import java.util.Set;
  * @param softcapping        Gemma 2 ({@code attn_logit_softcapping} 50, {@code final_logit_softcapping} 30 by
  *                           default): {@code tanh(x / cap) * cap} on eager attention scores and on the logits, whose
  *                           tanh keeps its output
+ * @param fusedQkv           one projection makes q, k and v (Phi-3 {@code qkv_proj}, GPT-NeoX / Falcon / Bloom
+ *                           {@code query_key_value}): they are views of one tensor, so the v that attention keeps
+ *                           keeps q's and k's pre-RoPE storage alive too
  */
 public record BlockSpec(Architecture arch, DType compute, DType residual, boolean amp, AttentionKernel kernel,
                         boolean linearSavesInput, boolean normSavesNormalized, Set<String> loraTargets, int loraRank,
                         DType adapterDtype, boolean causalMask, boolean fused, QkNorm qkNorm,
-                        boolean sandwichNorms, boolean gemmaNorms, boolean softcapping) {
+                        boolean sandwichNorms, boolean gemmaNorms, boolean softcapping, boolean fusedQkv) {
     public BlockSpec {
         Objects.requireNonNull(arch, "arch");
         Objects.requireNonNull(compute, "compute");

@@ -261,7 +261,8 @@ public final class DecoderBlockOps extends ProgramWriter {
         int out = alloc(act(name, t, d.b(), d.s(), heads, d.d()));
         free(a);
         free(b);
-        free(q);
+        // a view of a fused qkv projection shares its storage with the v that attention keeps
+        done(q, spec.fusedQkv());
         return castForAttention(out, heads, name, t);
     }
 

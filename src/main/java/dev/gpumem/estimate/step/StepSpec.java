@@ -39,6 +39,8 @@ final class StepSpec {
     final boolean sandwichNorms;
     /** Gemma's RMSNorm keeps its normalised input in fp32 */
     final boolean gemmaNorms;
+    /** q, k and v are views of one fused projection (read from the inventory's tensor names) */
+    final boolean fusedQkv;
 
     StepSpec(Inventory inv, RunConfig cfg, Calibration calibration) {
         this.cfg = cfg;
@@ -55,6 +57,8 @@ final class StepSpec {
         this.qkNorm = qkNorm(inv);
         this.sandwichNorms = inv.tensors().stream().anyMatch(t -> t.name().endsWith("pre_feedforward_layernorm.weight"));
         this.gemmaNorms = arch.modelType().startsWith("gemma");
+        this.fusedQkv = inv.tensors().stream().anyMatch(t -> t.name().endsWith("qkv_proj.weight")
+                || t.name().endsWith("query_key_value.weight"));
     }
 
     /** @return the query/key norm the inventory's first block carries (HF tensor names), or none */
@@ -79,7 +83,7 @@ final class StepSpec {
                 training && full, training ? loraRoles : Set.of(),
                 Math.max(1, cfg.finetune().rank()), ModelState.adapterDtype(cfg),
                 cfg.attention() == AttentionKernel.EAGER, cfg.options().contains(RunOption.COMPILE), qkNorm,
-                sandwichNorms, gemmaNorms, arch.modelType().equals("gemma2"));
+                sandwichNorms, gemmaNorms, arch.modelType().equals("gemma2"), fusedQkv);
     }
 
     Dims dims(long batch, long seq) {
