@@ -243,11 +243,25 @@ final class DecoderForward {
         int k = arch.numKvHeads();
         int d = arch.headDim();
         boolean qkNorm = DecoderWeights.qkNorm(arch);
-        NDArray q = qkNorm ? normedHeads(linear(p + "q_proj", x), a, d, p + "q_norm")
-                : heads(linear(p + "q_proj", x), a, d);
-        NDArray kk = qkNorm ? normedHeads(linear(p + "k_proj", x), k, d, p + "k_norm")
-                : heads(linear(p + "k_proj", x), k, d);
-        NDArray v = heads(linear(p + "v_proj", x), k, d);
+        NDArray q;
+        NDArray kk;
+        NDArray v;
+        if (DecoderWeights.fusedProjections(arch)) {
+            // Phi-3: qkv[..., :a·d], qkv[..., a·d:(a+k)·d], qkv[..., (a+k)·d:] are views of one projection, so the
+            // v that attention keeps keeps q's and k's pre-RoPE bytes alive too
+            NDArray qkv = linear(p + "qkv_proj", x);
+            NDList parts = qkv.split(new long[] {(long) a * d, (long) (a + k) * d}, 2);
+            qkv.close();
+            q = heads(parts.get(0), a, d);
+            kk = heads(parts.get(1), k, d);
+            v = heads(parts.get(2), k, d);
+        } else {
+            q = qkNorm ? normedHeads(linear(p + "q_proj", x), a, d, p + "q_norm")
+                    : heads(linear(p + "q_proj", x), a, d);
+            kk = qkNorm ? normedHeads(linear(p + "k_proj", x), k, d, p + "k_norm")
+                    : heads(linear(p + "k_proj", x), k, d);
+            v = heads(linear(p + "v_proj", x), k, d);
+        }
         if (c.cos != null) {
             q = rope(q, c);
             kk = rope(kk, c);
@@ -373,8 +387,18 @@ final class DecoderForward {
      */
     private NDArray mlp(String p, NDArray x) {
         if (arch.mlp() == MlpKind.GATED) {
-            NDArray gate = linear(p + "gate_proj", x);
-            NDArray up = linear(p + "up_proj", x);
+            NDArray gate;
+            NDArray up;
+            if (DecoderWeights.fusedProjections(arch)) {   // Phi-3: gate, up = gate_up_proj(x).chunk(2, dim=-1)
+                NDArray gu = linear(p + "gate_up_proj", x);
+                NDList halves = gu.split(2, 2);
+                gu.close();
+                gate = halves.get(0);
+                up = halves.get(1);
+            } else {
+                gate = linear(p + "gate_proj", x);
+                up = linear(p + "up_proj", x);
+            }
             NDArray act = activation(gate);
             gate.close();
             NDArray prod = act.mul(up);

@@ -60,9 +60,13 @@ final class DecoderWeights implements AutoCloseable {
         for (int i = 0; i < a.numLayers(); i++) {
             String p = "model.layers." + i + ".";
             norm(out, a, p + "input_layernorm");
-            linear(out, p + "self_attn.q_proj", q, a.hiddenSize(), a.attentionBias());
-            linear(out, p + "self_attn.k_proj", kv, a.hiddenSize(), a.attentionBias());
-            linear(out, p + "self_attn.v_proj", kv, a.hiddenSize(), a.attentionBias());
+            if (fusedProjections(a)) {
+                linear(out, p + "self_attn.qkv_proj", q + 2 * kv, a.hiddenSize(), a.attentionBias());
+            } else {
+                linear(out, p + "self_attn.q_proj", q, a.hiddenSize(), a.attentionBias());
+                linear(out, p + "self_attn.k_proj", kv, a.hiddenSize(), a.attentionBias());
+                linear(out, p + "self_attn.v_proj", kv, a.hiddenSize(), a.attentionBias());
+            }
             linear(out, p + "self_attn.o_proj", a.hiddenSize(), q, a.attentionBias());
             if (qkNorm(a)) {
                 out.add(new Spec(p + "self_attn.q_norm.weight", new Shape(a.headDim()), Init.ONES));
@@ -72,7 +76,10 @@ final class DecoderWeights implements AutoCloseable {
             if (sandwich(a)) {
                 norm(out, a, p + "pre_feedforward_layernorm");
             }
-            if (a.mlp() == MlpKind.GATED) {
+            if (a.mlp() == MlpKind.GATED && fusedProjections(a)) {
+                linear(out, p + "mlp.gate_up_proj", 2L * a.intermediateSize(), a.hiddenSize(), a.mlpBias());
+                linear(out, p + "mlp.down_proj", a.hiddenSize(), a.intermediateSize(), a.mlpBias());
+            } else if (a.mlp() == MlpKind.GATED) {
                 linear(out, p + "mlp.gate_proj", a.intermediateSize(), a.hiddenSize(), a.mlpBias());
                 linear(out, p + "mlp.up_proj", a.intermediateSize(), a.hiddenSize(), a.mlpBias());
                 linear(out, p + "mlp.down_proj", a.hiddenSize(), a.intermediateSize(), a.mlpBias());
@@ -105,6 +112,11 @@ final class DecoderWeights implements AutoCloseable {
         if (bias) {
             out.add(new Spec(name + ".bias", new Shape(rows), Init.ZEROS));
         }
+    }
+
+    /** @return Phi-3's fused projections: {@code qkv_proj} and {@code gate_up_proj}, sliced into views */
+    static boolean fusedProjections(Architecture a) {
+        return a.modelType().equals("phi3");
     }
 
     /** @return Gemma's RMSNorm ({@code x * (1 + w)}) and embedding scale ({@code × √h}) */

@@ -94,10 +94,6 @@ public final class DjlSupport {
             refuse("model: the djl backend builds Llama-style blocks without " + arch.modelType()
                     + "'s own norms (q/k norms, Gemma's (1 + w) RMSNorm, sandwich norms), which the estimate counts");
         }
-        if (arch.modelType().equals("phi3")) {
-            refuse("model: the djl backend builds separate q/k/v projections; phi3's fused qkv_proj keeps the "
-                    + "pre-RoPE q and k alive with v, which the estimate counts");
-        }
         if (arch.parallelBlock()) {
             refuse("model: the djl backend builds sequential blocks; parallel attention/MLP blocks are not supported");
         }

@@ -1,6 +1,7 @@
 package dev.gpumem.measure.djl;
 
 import static org.junit.jupiter.api.Assertions.assertAll;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -141,6 +142,33 @@ class DjlEstimateAgreementTest {
                 + "estimated %.2f MiB%n", measured / 1048576.0, estimated / 1048576.0);
         // logits' tanh 256·32000·4 = 31.25 MiB; per block two norms' fp32 normalised input and the scores' tanh
         assertTrue(estimated > 31L << 20, "estimated " + estimated);
+        assertTrue(Math.abs(measured - estimated) <= estimated / 10,
+                "measured " + measured + " B, estimated " + estimated + " B");
+    }
+
+    static final String PHI3 = "src/test/resources/dev/gpumem/model/hf/configs/phi3-mini.json";
+
+    @Test
+    void estimatorPredictsPhi3TwoLayersAtSeq256WithSgd() throws InterruptedException {
+        assertAgrees("phi3-mini L2 b1 s256 sgd", Shapes.phi3Mini(2, "phi3"),
+                DjlStepMemoryTest.request(PHI3, RunConfig.Optimizer.SGD, 1, 256));
+    }
+
+    /**
+     * Phi-3's fused qkv_proj alone: the same dimensions with separate projections (model_type llama), measured and
+     * estimated at the end of forward: the pre-RoPE q and k, kept with v, 2 · 256 · (32 + 32) · 96 · 4 B = 12 MiB.
+     */
+    @Test
+    void aFusedQkvProjectionKeepsWhatTheEstimatorSays() throws InterruptedException {
+        RunConfig fused = DjlStepMemoryTest.request(PHI3, RunConfig.Optimizer.SGD, 1, 256);
+        RunConfig separate = fused.withModelOverrides(Map.of("model_type", "llama"));
+        long measured = forwardPeak(Shapes.phi3Mini(2, "phi3"), fused)
+                - forwardPeak(Shapes.phi3Mini(2, "llama"), separate);
+        long estimated = estimatedForward(Shapes.phi3Mini(2, "phi3"), fused)
+                - estimatedForward(Shapes.phi3Mini(2, "llama"), separate);
+        System.out.printf(Locale.ROOT, "fused qkv, phi3-mini L2 b1 s256 forward: measured %.2f MiB, estimated "
+                + "%.2f MiB%n", measured / 1048576.0, estimated / 1048576.0);
+        assertEquals(2L * 256 * (32 + 32) * 96 * 4, estimated);
         assertTrue(Math.abs(measured - estimated) <= estimated / 10,
                 "measured " + measured + " B, estimated " + estimated + " B");
     }

@@ -65,6 +65,18 @@ final class Shapes {
                 DType.FP32);
     }
 
+    /**
+     * Phi-3-mini: h 3072, 32 heads, 32 KV heads, head_dim 96, i 8192, v 32064, untied, RMSNorm, SwiGLU, RoPE, no
+     * biases, fused {@code qkv_proj} and {@code gate_up_proj} (microsoft/Phi-3-mini-4k-instruct config.json).
+     * {@code modelType} "llama" builds the same dimensions with separate projections.
+     */
+    static Architecture phi3Mini(int layers, String modelType) {
+        return new Architecture(modelType, StackKind.DECODER_ONLY, 3072, layers, 0, 32, 32, 96, 8192, 32064, 4096,
+                NormKind.RMS_NORM, MlpKind.GATED, Activation.SILU, PositionKind.ROPE, false, false, false, false, 0.0,
+                0.0, Architecture.Moe.NONE, Architecture.Head.causalLm(), Architecture.Quantization.NONE,
+                DType.BF16);
+    }
+
     /** GPT-2 (124M): h 768, 12 heads, i 3072, v 50257, 1024 learned positions, LayerNorm, gelu_new, biases, tied. */
     static Architecture gpt2(int layers) {
         return new Architecture("gpt2", StackKind.DECODER_ONLY, 768, layers, 0, 12, 12, 64, 3072, 50257, 1024,
