@@ -28,7 +28,8 @@ import java.util.List;
  * <ul>
  *   <li>RMSNorm, HF Python implementation ({@code x.to(float32); x * rsqrt(x.pow(2).mean(-1) + eps);
  *       weight * x.to(dtype)}): the fp32 input (a copy unless the input is already fp32), the fp32 rstd (b·s), and the
- *       normalised input in the input dtype (for the weight's gradient).</li>
+ *       normalised input in the input dtype (for the weight's gradient); the squares {@code x.pow(2)} are a b·s·h
+ *       fp32 transient until the mean.</li>
  *   <li>LayerNorm ({@code native_layer_norm}): its input, fp32 mean and rstd (b·s each); under amp it runs in fp32.</li>
  *   <li>linear: its input (only when the weight is trained; PEFT-frozen weights do not make autograd keep it).
  *       Under amp each linear casts its fp32 input to c itself, so q, k and v keep three copies.</li>
@@ -317,6 +318,7 @@ public final class DecoderBlockOps extends ProgramWriter {
             xf = alloc(saved(name + ".input_fp32", DType.FP32, d.b(), d.s(), heads, d.d()));
             free(x);
         }
+        free(alloc(act(name + ".squared_fp32", DType.FP32, d.b(), d.s(), heads, d.d())));   // x.pow(2), transient
         int rstd = alloc(saved(name + ".rstd", DType.FP32, perRow));
         int prod = alloc(act(name + ".normalized_fp32", DType.FP32, d.b(), d.s(), heads, d.d()));
         int hs = prod;

@@ -60,6 +60,8 @@ abstract class ProgramWriter {
         }
         boolean inputIsFp32 = xDtype == DType.FP32;
         int xf = inputIsFp32 ? x : alloc(saved("norm.input_fp32", DType.FP32, d.b(), d.s(), d.h()));
+        // variance = x.pow(2).mean(-1): the squares are a transient b·s·h fp32 tensor
+        free(alloc(act("norm.squared_fp32", DType.FP32, d.b(), d.s(), d.h())));
         int rstd = alloc(saved("norm.rstd", DType.FP32, d.b(), d.s()));
         int prod = alloc(act("norm.normalized_fp32", DType.FP32, d.b(), d.s(), d.h()));
         int hs = prod;
