@@ -24,8 +24,9 @@ import java.util.function.UnaryOperator;
 /**
  * What would make a request fit its GPU: every single change from a fixed list of the usual memory levers
  * (checkpointing, sdpa, chunked loss, fused or 8-bit optimizers, optimizer in backward, activation offloading,
- * half the micro-batch with twice the accumulation, LoRA; for inference an fp8 KV cache and 4-bit weights), each
- * estimated, and a greedy combination: apply the change with the lowest peak, repeat until the request fits.
+ * half the micro-batch with twice the accumulation, LoRA, pure bf16; ZeRO stages and DDP bucket views for
+ * data-parallel requests; for inference an fp8 KV cache and 4-bit weights), each estimated, and a greedy
+ * combination: apply the change with the lowest peak, repeat until the request fits.
  * Every number is a full estimate of the changed request; nothing is scaled or guessed.
  */
 public final class Suggestions {
