@@ -186,6 +186,9 @@ final class EstimateNotes {
                     + "tanh softcapping of the logits (and of eager attention scores) keeps its output";
             case "gemma3", "gemma3_text" -> modelType + ": four RMSNorms a block (sandwich) and " + qk
                     + ", normalised inputs in fp32";
+            case "deepseek_v2", "deepseek_v3" -> modelType + ": multi-head latent attention is counted as plain "
+                    + "attention with the model's head dimensions; the low-rank q/kv intermediates and their norms "
+                    + "are not counted (an under-estimate of the attention activations)";
             default -> null;
         };
     }
