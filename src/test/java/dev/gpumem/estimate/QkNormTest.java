@@ -54,6 +54,17 @@ class QkNormTest {
     }
 
     @Test
+    void gemma3sNormsCastBackSoAttentionNeedsNoCast() {
+        // Gemma 3's q_norm: x.float() → normalised in fp32 (kept) → * (1 + w) → type_as(x): bf16 even under amp
+        String gemma2 = "src/test/resources/dev/gpumem/model/hf/configs/gemma2-2b.json";
+        Inventory inv = new ModelLoader().load(gemma2, Map.of("model_type", "gemma3_text", "num_hidden_layers", 2));
+        PhaseEstimate loss = train(inv, Precision.AMP_BF16, Set.of()).phase(Phase.LOSS);
+        assertEquals(2L * 64 * 8 * 256 * 4, terms(loss, "attn.q_norm.normalized_fp32"));   // L·b·s·a·d·4
+        assertEquals(0, terms(loss, "attn.q_rope_cast"));
+        assertEquals(2L * 64 * 8 * 256 * 2, terms(loss, "attn.q_rope"));                    // bf16, kept by sdpa
+    }
+
+    @Test
     void compiledNormsKeepInputAndRstdOnly() {
         Inventory inv = new ModelLoader().load(QWEN3, Map.of());
         PhaseEstimate loss = train(inv, Precision.BF16, Set.of(RunConfig.RunOption.COMPILE)).phase(Phase.LOSS);

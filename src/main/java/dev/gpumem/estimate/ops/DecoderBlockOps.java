@@ -276,9 +276,12 @@ public final class DecoderBlockOps extends ProgramWriter {
         return cast;
     }
 
-    /** @return the dtype of a q/k norm's output: fp32 under amp (fp32 weight times the c-typed normalised input) */
+    /**
+     * @return the dtype of a q/k norm's output: fp32 under amp (the fp32 weight times the c-typed normalised input,
+     *         or LayerNorm run in fp32), except Gemma's, which casts back with {@code type_as(x)}
+     */
     private DType qkNormOut() {
-        return spec.qkNorm() != QkNorm.NONE && spec.amp() && !spec.fused() ? DType.FP32 : c;
+        return spec.qkNorm() != QkNorm.NONE && spec.amp() && !spec.fused() && !spec.gemmaNorms() ? DType.FP32 : c;
     }
 
     /**
@@ -327,7 +330,7 @@ public final class DecoderBlockOps extends ProgramWriter {
             free(prod);
         }
         int y;
-        if (spec.gemmaNorms() && qkNormOut() != DType.FP32) {
+        if (spec.gemmaNorms()) {
             // Gemma 3: output * (1 + weight) in fp32, then type_as(x)
             int y32 = alloc(act(name + ".out_fp32", DType.FP32, d.b(), d.s(), heads, d.d()));
             y = alloc(act(name + ".out", c, d.b(), d.s(), heads, d.d()));
