@@ -101,15 +101,10 @@ class DjlEstimateAgreementTest {
     void theQueryAndKeyNormsCostWhatTheEstimatorSays() throws InterruptedException {
         RunConfig withNorms = DjlStepMemoryTest.request(QWEN3, RunConfig.Optimizer.SGD, 1, 512);
         RunConfig without = withNorms.withModelOverrides(Map.of("model_type", "llama"));
-        long measured = forwardPeak(Shapes.qwen3_06b(2, "qwen3"), withNorms)
-                - forwardPeak(Shapes.qwen3_06b(2, "llama"), without);
-        long estimated = estimatedForward(Shapes.qwen3_06b(2, "qwen3"), withNorms)
-                - estimatedForward(Shapes.qwen3_06b(2, "llama"), without);
-        System.out.printf(Locale.ROOT, "q/k norms, qwen3-0.6b L2 b1 s512 forward: measured %.2f MiB, estimated "
-                + "%.2f MiB%n", measured / 1048576.0, estimated / 1048576.0);
+        long estimated = partAgrees("q/k norms, qwen3-0.6b L2 b1 s512", Shapes.qwen3_06b(2, "qwen3"), withNorms,
+                Shapes.qwen3_06b(2, "llama"), without);
         // 2 layers · (q 512·16·128·4 · 2 + k 512·8·128·4 · 2) = 24 MiB, plus rstd
         assertTrue(estimated > 24L << 20 && estimated < 25L << 20, "estimated " + estimated);
-        assertDeltaAgrees(measured, estimated);
     }
 
     static final String GEMMA2 = "src/test/resources/dev/gpumem/model/hf/configs/gemma2-2b.json";
@@ -137,15 +132,10 @@ class DjlEstimateAgreementTest {
     void gemma2SandwichNormsAndScoreSoftcappingCostWhatTheEstimatorSays() throws InterruptedException {
         RunConfig g = gemma2(Map.of(), 512);
         RunConfig llama = gemma2(Map.of("model_type", "llama", "tie_word_embeddings", true), 512);
-        long measured = forwardPeak(Shapes.gemma2_2b(2, "gemma2", 32_000), g)
-                - forwardPeak(Shapes.gemma2_2b(2, "llama", 32_000), llama);
-        long estimated = estimatedForward(Shapes.gemma2_2b(2, "gemma2", 32_000), g)
-                - estimatedForward(Shapes.gemma2_2b(2, "llama", 32_000), llama);
-        System.out.printf(Locale.ROOT, "gemma2 block parts, L2 b1 s512 (v 32000) at the end of forward: measured "
-                + "%.2f MiB, estimated %.2f MiB%n", measured / 1048576.0, estimated / 1048576.0);
+        long estimated = partAgrees("gemma2 block parts, L2 b1 s512 (v 32000)",
+                Shapes.gemma2_2b(2, "gemma2", 32_000), g, Shapes.gemma2_2b(2, "llama", 32_000), llama);
         // per block: 2 norms · (input + normalised) 512·2304·4 B each, and the scores' tanh 8·512·512·4 B
         assertTrue(estimated >= 2L * (2 * 2 * 512 * 2304 * 4 + 8 * 512 * 512 * 4), "estimated " + estimated);
-        assertDeltaAgrees(measured, estimated);
     }
 
     static final String PHI3 = "src/test/resources/dev/gpumem/model/hf/configs/phi3-mini.json";
@@ -164,45 +154,41 @@ class DjlEstimateAgreementTest {
     void aFusedQkvProjectionKeepsWhatTheEstimatorSays() throws InterruptedException {
         RunConfig fused = DjlStepMemoryTest.request(PHI3, RunConfig.Optimizer.SGD, 1, 256);
         RunConfig separate = fused.withModelOverrides(Map.of("model_type", "llama"));
-        long measured = forwardPeak(Shapes.phi3Mini(2, "phi3"), fused)
-                - forwardPeak(Shapes.phi3Mini(2, "llama"), separate);
-        long estimated = estimatedForward(Shapes.phi3Mini(2, "phi3"), fused)
-                - estimatedForward(Shapes.phi3Mini(2, "llama"), separate);
-        System.out.printf(Locale.ROOT, "fused qkv, phi3-mini L2 b1 s256 forward: measured %.2f MiB, estimated "
-                + "%.2f MiB%n", measured / 1048576.0, estimated / 1048576.0);
+        long estimated = partAgrees("fused qkv, phi3-mini L2 b1 s256", Shapes.phi3Mini(2, "phi3"), fused,
+                Shapes.phi3Mini(2, "llama"), separate);
         assertEquals(2L * 256 * (32 + 32) * 96 * 4, estimated);
-        assertDeltaAgrees(measured, estimated);
     }
 
     /**
-     * A part measured as the difference of two runs' polled forward peaks: within 10 % of the estimate, or 4 MiB
-     * where that is more (the JVM's own resident memory moves by a few MiB between runs on a busy machine; a part
-     * the estimate left out, or counted twice, is off by its whole size).
+     * One block part, measured as the difference of two runs' polled forward peaks (the model with the part, and
+     * the same dimensions without it) and estimated the same way; both printed. They must agree within 10 % of the
+     * estimate, or 4 MiB where that is more (the JVM's own resident memory moves by a few MiB between runs on a
+     * busy machine; a part the estimate left out, or counted twice, is off by its whole size).
+     *
+     * @return the estimated bytes of the part
      */
-    private static void assertDeltaAgrees(long measured, long estimated) {
+    private static long partAgrees(String label, Architecture with, RunConfig withRun, Architecture without,
+                                   RunConfig withoutRun) throws InterruptedException {
+        long measured = forwardPeak(with, withRun) - forwardPeak(without, withoutRun);
+        long estimated = estimatedForward(with, withRun) - estimatedForward(without, withoutRun);
+        System.out.printf(Locale.ROOT, "%s at the end of forward: measured %.2f MiB, estimated %.2f MiB%n", label,
+                measured / 1048576.0, estimated / 1048576.0);
         long tolerance = Math.max(estimated / 10, 4L << 20);
         assertTrue(Math.abs(measured - estimated) <= tolerance,
                 "measured " + measured + " B, estimated " + estimated + " B, tolerance " + tolerance + " B");
+        return estimated;
     }
 
     private static long forwardPeak(Architecture a, RunConfig c) throws InterruptedException {
-        return phasePeak(a, c, Phase.FORWARD);
-    }
-
-    private static long phasePeak(Architecture a, RunConfig c, Phase phase) throws InterruptedException {
         Profile p = DjlStepMemoryTest.measure(a, c);
-        return p.phases().stream().filter(r -> r.phase().equals(phase.wire())).findFirst().orElseThrow()
+        return p.phases().stream().filter(r -> r.phase().equals(Phase.FORWARD.wire())).findFirst().orElseThrow()
                 .peakProcess() - p.baseline().processUsed();
     }
 
     private static long estimatedForward(Architecture a, RunConfig c) {
-        return estimatedPhase(a, c, Phase.FORWARD);
-    }
-
-    private static long estimatedPhase(Architecture a, RunConfig c, Phase phase) {
         RunConfig asRun = DjlSupport.asRun(c, a);
         Inventory inv = new dev.gpumem.model.hf.ModelLoader().load(c.model(), asRun.modelOverrides());
-        return estimatedOnCpu(new Estimator().estimate(inv, asRun).phase(phase));
+        return estimatedOnCpu(new Estimator().estimate(inv, asRun).phase(Phase.FORWARD));
     }
 
     @Test
