@@ -196,8 +196,13 @@ public final class Suggestions {
                 Estimate e = tryEstimate(estimator, changed);
                 if (e != null && (next == null || e.peak(Level.DEVICE).device() < next.peakDevice())) {
                     List<String> labels = new ArrayList<>(best.changes());
-                    labels.add(ch.label());
                     List<String> costs = new ArrayList<>(best.costs());
+                    int last = labels.size() - 1;
+                    if (last >= 0 && lever(labels.get(last)).equals(lever(ch.label()))) {
+                        labels.remove(last);  // the same lever again (batch halved twice, a later ZeRO stage):
+                        costs.remove(last);   // the request says the final setting once
+                    }
+                    labels.add(ch.label());
                     costs.add(ch.cost());
                     next = new Tried(labels, costs, e);
                     nextConfig = changed;
@@ -210,6 +215,13 @@ public final class Suggestions {
             current = nextConfig;
         }
         return best == start ? null : best;
+    }
+
+    /** @return what a change sets: its first word (batch, checkpointing, parallel.zero, ...), or all of an option */
+    private static String lever(String label) {
+        int space = label.indexOf(' ');
+        String first = space < 0 ? label : label.substring(0, space);
+        return first.equals("option") ? label : first;
     }
 
     private static Estimate tryEstimate(Function<RunConfig, Estimate> estimator, RunConfig c) {

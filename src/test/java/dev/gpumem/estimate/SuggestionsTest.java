@@ -112,6 +112,19 @@ class SuggestionsTest {
     }
 
     @Test
+    void theSameLeverTwiceIsSaidOnceWithItsFinalSetting() {
+        // Qwen3-0.6B at batch 8 × 4096 on an L4: halving the batch three times is the greedy path
+        Inventory qwen3 = new ModelLoader().load("qwen3-0.6b", Map.of());
+        GpuSpec l4 = dev.gpumem.io.GpuPresetsJson.load().find("l4-24gb").orElseThrow().spec();
+        RunConfig r = RunConfig.training("qwen3-0.6b", Precision.BF16, Optimizer.ADAMW, 8, 4096).withGpu(l4);
+        Tried c = Suggestions.search(r, x -> estimator.estimate(qwen3, x)).combined();
+        assertTrue(c.fits(), c.changes().toString());
+        long batchLevers = c.changes().stream().filter(l -> l.startsWith("batch ")).count();
+        assertTrue(batchLevers <= 1, c.changes().toString());
+        assertEquals(c.changes().size(), c.costs().size());
+    }
+
+    @Test
     void inferenceLeversAreTheKvCacheAndTheWeights() {
         RunConfig infer = new RunConfig("", "llama-3.1-8b", Map.of(), RunConfig.Task.INFERENCE, Precision.BF16,
                 false, Optimizer.NONE, 1, 4096, 1, Checkpointing.NONE, RunConfig.AttentionKernel.SDPA,

@@ -16,7 +16,9 @@ import org.junit.jupiter.params.provider.CsvSource;
  * (46,702,792,704) model pages; Qwen2.5-0.5B (494,032,768) and Qwen2.5-7B (7,615,616,512) model pages
  * ("Number of Parameters: 0.49B / 7.61B", exact totals from the safetensors index); GPT-2: 124,439,808 as printed
  * by transformers for GPT2LMHeadModel.from_pretrained("gpt2") (the often-quoted "124M"). Each is also derived by
- * hand in {@link HandArithmeticCountsTest} for the families that have no published exact figure.
+ * hand in {@link HandArithmeticCountsTest} for the families that have no published exact figure. Qwen3-0.6B
+ * (596,049,920: "0.6B, 0.44B non-embedding"), Gemma-2-2B (2,614,341,888) and Phi-3-mini-4k (3,821,079,552) are
+ * derived there by hand and equal the model pages' figures.
  */
 class PresetParameterCountsTest {
     private final ModelLoader loader = new ModelLoader();
@@ -35,6 +37,9 @@ class PresetParameterCountsTest {
         "qwen2.5-0.5b, 494032768",
         "qwen2.5-7b, 7615616512",
         "gpt2, 124439808",
+        "qwen3-0.6b, 596049920",
+        "gemma-2-2b, 2614341888",
+        "phi-3-mini, 3821079552",
     })
     void presetMatchesPublishedParameterCount(String preset, long published) {
         Inventory inv = loader.load(preset, Map.of());
