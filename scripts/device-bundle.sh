@@ -51,9 +51,6 @@ done
 # model configs: the validation models by path, and the presets where scripts/torch_step.py looks for them
 mkdir -p "$out.tmp/validation" "$out.tmp/src/main/resources/dev/gpumem"
 cp -r validation/models validation/requests.jsonl validation/truth.jsonl "$out.tmp/validation/"
-# configs of the Hugging Face steps of gpu-check.sh that are not validation cases
-cp src/test/resources/dev/gpumem/model/hf/configs/qwen3-0.6b.json src/test/resources/dev/gpumem/model/hf/configs/gemma2-2b.json \
-  "$out.tmp/validation/models/"
 [[ -d src/main/resources/dev/gpumem/presets ]] && cp -r src/main/resources/dev/gpumem/presets "$out.tmp/src/main/resources/dev/gpumem/"
 cat > "$out.tmp/bin/gpumem" <<'SH'
 #!/usr/bin/env bash

@@ -152,11 +152,10 @@ replay_all replay-cca
 # 3c. Hugging Face's own modeling code (torch_step.py --hf), when transformers imports: the families whose blocks
 #     the estimator counts from HF's Python (gelu_new's composite, Qwen3's q/k norms, Gemma 2's sandwich norms and
 #     softcapping), which the plain Llama-style step cannot build
-hf_models="$here/validation/models"
 hf_matrix=(
   "hf-gpt2-fp32-b4-s512|{\"model\": \"gpt2\", \"task\": \"train\", \"precision\": \"fp32\", \"optimizer\": \"adamw\", \"batch\": 4, \"seq\": 512}"
-  "hf-qwen3-l4-bf16-s1024|{\"model\": \"$hf_models/qwen3-0.6b.json\", \"model_overrides\": {\"num_hidden_layers\": 4}, \"task\": \"train\", \"precision\": \"bf16\", \"optimizer\": \"adamw\", \"batch\": 2, \"seq\": 1024}"
-  "hf-gemma2-l4-bf16-s1024|{\"model\": \"$hf_models/gemma2-2b.json\", \"model_overrides\": {\"num_hidden_layers\": 4}, \"task\": \"train\", \"precision\": \"bf16\", \"optimizer\": \"adamw\", \"batch\": 1, \"seq\": 1024, \"attention\": \"eager\"}"
+  "hf-qwen3-l4-bf16-s1024|{\"model\": \"qwen3-0.6b\", \"model_overrides\": {\"num_hidden_layers\": 4}, \"task\": \"train\", \"precision\": \"bf16\", \"optimizer\": \"adamw\", \"batch\": 2, \"seq\": 1024}"
+  "hf-gemma2-l4-bf16-s1024|{\"model\": \"gemma-2-2b\", \"model_overrides\": {\"num_hidden_layers\": 4}, \"task\": \"train\", \"precision\": \"bf16\", \"optimizer\": \"adamw\", \"batch\": 1, \"seq\": 1024, \"attention\": \"eager\"}"
 )
 if [[ "${GPU_CHECK_ALLOW_CPU:-0}" != 1 && -n "$python" && -f "$here/scripts/torch_step.py" ]] \
    && "$python" -c "import torch, transformers" 2>/dev/null; then
