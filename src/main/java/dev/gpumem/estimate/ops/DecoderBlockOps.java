@@ -360,37 +360,24 @@ public final class DecoderBlockOps extends ProgramWriter {
             if (cast) {
                 doneLinearInput(gIn);
             }
-            int u;
-            int m;
-            if (spec.fused()) {
-                // act(gate)·up as one kernel: gate and up are kept, the product is recomputed for down_proj
-                u = alloc(act("mlp.up_out", c, d.b(), d.s(), i));
-                lora("up_proj", uIn, d.h(), i);
-                if (cast) {
-                    doneLinearInput(uIn);
-                }
-                releaseNormOut(y, cast);
-                m = alloc(act("mlp.act_times_up", c, d.b(), d.s(), i));
-                done(g, true);
-                done(u, true);
-                out = alloc(act("mlp.down_out", c, d.b(), d.s(), d.h()));
-                lora("down_proj", m, i, d.h());
-                free(m);
-                return residualDropout(out, "mlp");
-            }
-            int a = activation(g, "mlp.act_out", d.b(), d.s(), i);
-            u = alloc(act("mlp.up_out", c, d.b(), d.s(), i));
+            // compiled: act(gate)·up is one kernel that keeps gate and up and recomputes the product for down_proj
+            int a = spec.fused() ? g : activation(g, "mlp.act_out", d.b(), d.s(), i);
+            int u = alloc(act("mlp.up_out", c, d.b(), d.s(), i));
             lora("up_proj", uIn, d.h(), i);
             if (cast) {
                 doneLinearInput(uIn);
             }
             releaseNormOut(y, cast);
-            m = alloc(act("mlp.act_times_up", c, d.b(), d.s(), i));
+            int m = alloc(act("mlp.act_times_up", c, d.b(), d.s(), i));
             done(a, true);
             done(u, true);
             out = alloc(act("mlp.down_out", c, d.b(), d.s(), d.h()));
             boolean mSaved = lora("down_proj", m, i, d.h());
-            done(m, spec.linearSavesInput() || mSaved);
+            if (spec.fused()) {
+                free(m);
+            } else {
+                done(m, spec.linearSavesInput() || mSaved);
+            }
         } else {
             int fIn = linearInput(y, cast, "mlp.fc1_in");
             int f = alloc(act("mlp.fc1_out", c, d.b(), d.s(), i));
