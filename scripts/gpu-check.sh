@@ -1,9 +1,24 @@
 #!/usr/bin/env bash
-# The whole GPU matrix in one run (issue 6), for the lent GPU machine or a GPU CI runner; under 8 minutes.
+# The whole GPU matrix in one run, for the lent GPU machine or a GPU CI runner, and everything it wrote packed so
+# that it all comes back from a machine that returns only a few files (issue 14).
 # Run from a device bundle (scripts/device-bundle.sh) or a checkout with a JDK:
 #
-#   scripts/gpu-check.sh [OUT_DIR]               profiles and logs go to OUT_DIR, else $OUT, else ./gpu-check-out
-#                                                (never to results/: copy what should be kept there by hand)
+#   scripts/gpu-check.sh [OUT_DIR]     OUT_DIR: else $OUT, else ./gpu-check-out (never results/: file what came back
+#                                      with `gpumem file-results OUT_DIR`, which refuses anything but real GPU profiles)
+#
+# What OUT_DIR holds at the end (at most 8 plain files, no sub-folder, names of letters, digits, '.', '_', '-'):
+#   gpu-check.log                        the step log (also written while the run goes, so a killed run keeps it)
+#   machine.txt, compare.md              machine facts and the error table, to read without unpacking
+#   gpu-check-<UTC stamp>.tar.gz         everything else: profiles with their samples, per-step logs, requests,
+#     or .tar.gz.part-00, -01, ...       compare tables (text, JSON, Markdown), calibration; split into parts of
+#                                        GPU_CHECK_PART_BYTES (default 15 MiB) when larger, so no file passes 16 MiB
+#   gpu-check-<UTC stamp>.tar.gz.sha256  the SHA-256 of the whole archive (parts joined in order)
+# Scratch (the DJL JNI and engine caches) lives in a temporary folder outside OUT_DIR and is removed.
+#
+# Time: no measuring step starts after GPU_CHECK_BUDGET_S (default 300 s); each step's timeout is cut so that none
+# runs past GPU_CHECK_DEADLINE_S (default 390 s); compare, calibrate and packing follow (about 30 s). With a GPU
+# machine's start (a minute or two) and the transfers that is about 9 minutes of a 15-minute lease, so a shorter
+# rerun still fits. The script prints this budget first. SIGINT/SIGTERM stop the run and still pack what exists.
 #
 # Steps (each with its own timeout; a step that fails is logged and the next one runs):
 #   1. machine facts: glibc, nvidia-smi, gpumem doctor (NVML v1/v2 used/reserved, driver, CUDA, processes)
@@ -16,47 +31,106 @@
 #   4. DJL: only when scripts/djl-gate.py finds its libtorch loadable (it most likely is not: DJL 0.36 wants 2.7.1)
 #   5. gpumem compare (text, JSON, Markdown), gpumem calibrate over the GPU profiles, and compare again with that
 #      calibration (in-sample: the profiles it was fitted on)
+#   6. pack (see above)
 # GPU_CHECK_ALLOW_CPU=1 runs the same steps on the CPU twin (--cpu) with a tiny GPT-2 matrix, to test this script
-# where there is no GPU; its profiles say they are CPU profiles, and calibrate refuses them by design.
-# Exit status: 0 when every step ran, 1 when some step failed (see $OUT/gpu-check.log), 3 without an NVIDIA driver.
+# where there is no GPU; its profiles say they are CPU profiles, and calibrate and file-results refuse them by design.
+# GPUMEM_CMD overrides the gpumem launcher (a command line, split on spaces), e.g. for tests.
+# Exit status: 0 when every step ran, 1 when some step failed (see gpu-check.log), 3 without an NVIDIA driver,
+# 130/143 when interrupted (after packing).
 set -uo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 out="${1:-${OUT:-$PWD/gpu-check-out}}"
-# no measuring step starts after this many seconds: with the longest step (90 s) and compare/calibrate (about 30 s)
-# the whole run stays under 8 minutes
-budget_s="${GPU_CHECK_BUDGET_S:-330}"
+budget_s="${GPU_CHECK_BUDGET_S:-300}"
+deadline_s="${GPU_CHECK_DEADLINE_S:-390}"
+part_bytes="${GPU_CHECK_PART_BYTES:-$((15 * 1024 * 1024))}"
 # a Python with PyTorch: $GPUMEM_PYTHON, the lent machine's venv, else python3
 python="${GPUMEM_PYTHON:-}"
 for cand in /opt/torch/.venv/bin/python python3; do
   if [[ -z "$python" ]] && command -v "$cand" >/dev/null && "$cand" -c 'import torch' 2>/dev/null; then python="$cand"; fi
 done
 [[ -n "$python" ]] || python="$(command -v python3 || true)"
-mkdir -p "$out/profiles" "$out/logs"
+mkdir -p "$out" || { echo "gpu-check: cannot create $out" >&2; exit 2; }
+out="$(cd "$out" && pwd)"
+stamp="$(date -u +%Y%m%dT%H%M%SZ)"
+name="gpu-check-$stamp"
+# everything that is packed lives under $work/$name, scratch under $work/scratch; both outside $out
+work="$(mktemp -d "${TMPDIR:-/tmp}/gpu-check.XXXXXX")" || { echo "gpu-check: no temporary folder" >&2; exit 2; }
+run="$work/$name"
+scratch="$work/scratch"
+mkdir -p "$run/profiles" "$run/logs" "$run/requests" "$scratch"
 log="$out/gpu-check.log"
 : > "$log"
 start=$(date +%s)
 failures=0
+packed=0
 
-if [[ -x "$here/bin/gpumem" ]]; then gpumem=("$here/bin/gpumem"); else gpumem=("$here/scripts/gpumem"); fi
-export GPUMEM_JAVACPP_CACHE="${GPUMEM_JAVACPP_CACHE:-${TMPDIR:-/tmp}/gpumem-javacpp}"
+say() { echo "[$(( $(date +%s) - start ))s] $*" | tee -a "$log"; }
+
+# pack: the run folder into one archive in $out (split when large), the summaries beside it; at most once
+pack() {
+  (( packed )) && return 0
+  packed=1
+  cp "$log" "$run/gpu-check.log" 2>/dev/null
+  local archive="$work/$name.tar.gz" size n
+  if ! tar -C "$work" -czf "$archive" "$name"; then
+    say "PACK FAILED: tar could not write $archive (the run folder $run is left in place)"
+    return 1
+  fi
+  size=$(stat -c %s "$archive")
+  if (( size > part_bytes )); then
+    split -b "$part_bytes" -d -a 2 "$archive" "$out/$name.tar.gz.part-"
+  else
+    cp "$archive" "$out/$name.tar.gz"
+  fi
+  (cd "$work" && sha256sum "$name.tar.gz") > "$out/$name.tar.gz.sha256"
+  [[ -f "$run/machine.txt" ]] && cp "$run/machine.txt" "$out/machine.txt"
+  [[ -f "$run/compare.md" ]] && cp "$run/compare.md" "$out/compare.md"
+  n=$(find "$out" -type f | wc -l)
+  say "packed $(find "$run/profiles" -name '*.json' | wc -l) profile(s) into $out/$name.tar.gz$( (( size > part_bytes )) && echo ".part-*") ($size bytes); $out holds $n file(s)"
+  (( n <= 8 )) || say "WARNING: $out holds $n files; a device machine returns only 8 (was $out empty?)"
+  rm -rf "$work"
+  return 0
+}
+on_signal() {
+  local rc="$1"
+  trap - INT TERM
+  say "interrupted (signal $((rc - 128))): packing what was measured so far"
+  pack
+  exit "$rc"
+}
+trap 'on_signal 130' INT
+trap 'on_signal 143' TERM
+
+# time left before the deadline, for a step's timeout
+left() { echo $(( deadline_s - ($(date +%s) - start) )); }
+say "gpu-check: time budget: measuring steps start until ${budget_s}s, none runs past ${deadline_s}s, then compare, calibrate and packing (about 30 s); $out gets at most 8 files"
+if [[ -n "$(find "$out" -mindepth 1 -not -name gpu-check.log -print -quit)" ]]; then
+  say "WARNING: $out is not empty; a device machine returns only 8 files from it"
+fi
+
+if [[ -n "${GPUMEM_CMD:-}" ]]; then read -r -a gpumem <<< "$GPUMEM_CMD"
+elif [[ -x "$here/bin/gpumem" ]]; then gpumem=("$here/bin/gpumem"); else gpumem=("$here/scripts/gpumem"); fi
+export GPUMEM_JAVACPP_CACHE="${GPUMEM_JAVACPP_CACHE:-$scratch/javacpp}"
 export DJL_OFFLINE=true OPT_OUT_TRACKING=true
 # NVML and CUDA must number the GPUs alike (--device is an NVML index)
 export CUDA_DEVICE_ORDER=PCI_BUS_ID
 
-say() { echo "[$(( $(date +%s) - start ))s] $*" | tee -a "$log"; }
 # step NAME TIMEOUT_S COMMAND...: runs with a timeout, output to logs/NAME.log; failures are counted, not fatal
 step() {
   local name="$1" limit="$2"; shift 2
   if (( $(date +%s) - start > budget_s )); then say "SKIP $name (budget of ${budget_s}s spent)"; failures=$((failures + 1)); return 1; fi
-  local t0=$(date +%s)
-  timeout --kill-after=5 "$limit" "$@" > "$out/logs/$name.log" 2>&1
+  local t0=$(date +%s) remaining
+  remaining=$(left)
+  if (( remaining < 10 )); then say "SKIP $name (deadline of ${deadline_s}s reached)"; failures=$((failures + 1)); return 1; fi
+  (( limit > remaining )) && limit=$remaining
+  timeout --kill-after=5 "$limit" "$@" > "$run/logs/$name.log" 2>&1
   local rc=$?
   say "$( ((rc == 0)) && echo ok || echo "FAIL rc=$rc") $name ($(( $(date +%s) - t0 ))s)"
-  if (( rc != 0 )); then failures=$((failures + 1)); tail -n 5 "$out/logs/$name.log" | sed 's/^/    /' | tee -a "$log"; fi
+  if (( rc != 0 )); then failures=$((failures + 1)); tail -n 5 "$run/logs/$name.log" | sed 's/^/    /' | tee -a "$log"; fi
   return $rc
 }
 
-# The matrix: id and the estimate request (REQUEST-SCHEMA.md), written to $out/requests/<id>.json and given to both
+# The matrix: id and the estimate request (REQUEST-SCHEMA.md), written to requests/<id>.json of the run folder and given to both
 # `gpumem measure --request` and, for the external steps, scripts/torch_step.py --request.
 # Llama-3.1-8B shapes truncated to 4 layers keep an 8B model's layer sizes while fitting in seconds.
 L4='"model": "llama-3.1-8b", "model_overrides": {"num_hidden_layers": 4}'
@@ -94,12 +168,11 @@ esac
 # Replay-only configs: torch_step.py refuses LoRA (it runs only what it can run faithfully), and without --hf it
 # builds every model as a Llama-style decoder, which GPT-2 (LayerNorm, GELU MLP, learned positions) is not.
 external_skip_re='lora|gpt2'
-mkdir -p "$out/requests"
 # request FILE for id ID with attention ATTN ("" keeps the request's default)
 request_file() {
   local id="$1" attn="$2" body="" entry
   for entry in "${matrix[@]}"; do [[ "${entry%%|*}" == "$id" ]] && body="${entry#*|}"; done
-  local f="$out/requests/$id${attn:+-$attn}.json"
+  local f="$run/requests/$id${attn:+-$attn}.json"
   if [[ -n "$attn" ]]; then body="${body%\}}, \"attention\": \"$attn\", \"id\": \"$id-$attn\"}"; else body="${body%\}}, \"id\": \"$id\"}"; fi
   [[ -n "$gpu_preset" ]] && body="${body%\}}, \"gpu\": \"$gpu_preset\"}"
   printf '%s\n' "$body" > "$f"
@@ -108,9 +181,10 @@ request_file() {
 
 say "gpu-check: out=$out budget=${budget_s}s gpumem=${gpumem[*]} python=${python:-none} gpu=${gpu_name:-none} preset=${gpu_preset:-none}"
 # 1. machine facts
-{ ldd --version 2>&1 | head -1; uname -a; cat /proc/driver/nvidia/version 2>/dev/null; } > "$out/machine.txt"
+{ ldd --version 2>&1 | head -1; uname -a; cat /proc/driver/nvidia/version 2>/dev/null; } > "$run/machine.txt"
 if [[ "${GPU_CHECK_ALLOW_CPU:-0}" != 1 && ! -e /proc/driver/nvidia/version ]] && ! ldconfig -p 2>/dev/null | grep -q 'libnvidia-ml.so.1 '; then
   say "no NVIDIA driver here (/proc/driver/nvidia/version absent, libnvidia-ml.so.1 not in ldconfig): nothing to measure"
+  pack
   exit 3
 fi
 command -v nvidia-smi >/dev/null && step nvidia-smi 30 nvidia-smi -q -d MEMORY,COMPUTE,ACCOUNTING
@@ -122,7 +196,7 @@ replay_all() {
   for entry in "${matrix[@]}"; do
     id="${entry%%|*}"
     step "$backend-$id" 60 "${gpumem[@]}" measure --backend "$backend" "${cpu_args[@]}" --request "$(request_file "$id" "")" \
-      --timeout 50 --out "$out/profiles"
+      --timeout 50 --out "$run/profiles"
   done
 }
 
@@ -139,11 +213,11 @@ if [[ -n "$python" && -f "$here/scripts/torch_step.py" ]] \
       [[ "$id" =~ $external_skip_re ]] && { say "SKIP torch-$attention-$id (torch_step.py would not run this model faithfully)"; continue; }
       req="$(request_file "$id" "$attention")"
       step "torch-$attention-$id" 90 "${gpumem[@]}" measure --backend external "${cpu_args[@]}" --request "$req" --timeout 80 \
-        --out "$out/profiles" -- "$python" "$here/scripts/torch_step.py" --request "$req"
+        --out "$run/profiles" -- "$python" "$here/scripts/torch_step.py" --request "$req"
     done
   done
 else
-  say "SKIP external PyTorch steps (python=${python:-none}, torch_step.py present: $([[ -f "$here/scripts/torch_step.py" ]] && echo yes || echo no), torch: $(tail -n 1 "$out/logs/torch-version.log" 2>/dev/null || echo 'not tried'))"
+  say "SKIP external PyTorch steps (python=${python:-none}, torch_step.py present: $([[ -f "$here/scripts/torch_step.py" ]] && echo yes || echo no), torch: $(tail -n 1 "$run/logs/torch-version.log" 2>/dev/null || echo 'not tried'))"
 fi
 
 # 3b. replay through the Java model of PyTorch's caching allocator
@@ -163,10 +237,10 @@ if [[ "${GPU_CHECK_ALLOW_CPU:-0}" != 1 && -n "$python" && -f "$here/scripts/torc
     id="${entry%%|*}"
     body="${entry#*|}"
     [[ -n "$gpu_preset" ]] && body="${body%\}}, \"gpu\": \"$gpu_preset\"}"
-    req="$out/requests/$id.json"
+    req="$run/requests/$id.json"
     printf '%s\n' "${body%\}}, \"id\": \"$id\"}" > "$req"
     step "torch-$id" 90 "${gpumem[@]}" measure --backend external "${cpu_args[@]}" --request "$req" --timeout 80 \
-      --out "$out/profiles" -- "$python" "$here/scripts/torch_step.py" --hf --request "$req"
+      --out "$run/profiles" -- "$python" "$here/scripts/torch_step.py" --hf --request "$req"
   done
 else
   say "SKIP Hugging Face steps (python=${python:-none}; transformers not importable, or a CPU run)"
@@ -176,24 +250,24 @@ fi
 djl_jar="$(ls "$here"/lib/pytorch-jni-*.jar "$here"/target/lib/pytorch-jni-*.jar 2>/dev/null | head -n 1)"
 djl_ok=0
 if [[ -n "$python" && -n "$djl_jar" ]]; then
-  step djl-gate 60 "$python" "$here/scripts/djl-gate.py" "$djl_jar" "$out/djl-jni" && djl_ok=1
+  step djl-gate 60 "$python" "$here/scripts/djl-gate.py" "$djl_jar" "$scratch/djl-jni" && djl_ok=1
   # exit 1 = the JNI does not resolve against this torch: a finding (the expected one), not a failed step
-  grep -q '^djl-gate: dead' "$out/logs/djl-gate.log" 2>/dev/null && failures=$((failures - 1))
+  grep -q '^djl-gate: dead' "$run/logs/djl-gate.log" 2>/dev/null && failures=$((failures - 1))
 fi
 if (( djl_ok )); then
   torch_lib="$("$python" -c 'import os, torch; print(os.path.join(os.path.dirname(torch.__file__), "lib"))')"
   for entry in "${matrix[@]:0:2}"; do
     id="${entry%%|*}"
-    step "djl-$id" 120 env PYTORCH_LIBRARY_PATH="$torch_lib" PYTORCH_FLAVOR=cu128 DJL_CACHE_DIR="$out/djl-cache" \
-      ENGINE_CACHE_DIR="$out/djl-cache" "${gpumem[@]}" measure --backend djl --request "$(request_file "$id" eager)" \
-      --timeout 110 --out "$out/profiles"
+    step "djl-$id" 120 env PYTORCH_LIBRARY_PATH="$torch_lib" PYTORCH_FLAVOR=cu128 DJL_CACHE_DIR="$scratch/djl-cache" \
+      ENGINE_CACHE_DIR="$scratch/djl-cache" "${gpumem[@]}" measure --backend djl --request "$(request_file "$id" eager)" \
+      --timeout 110 --out "$run/profiles"
   done
 else
-  say "SKIP DJL steps (gate: $(tail -n 1 "$out/logs/djl-gate.log" 2>/dev/null || echo 'not run'))"
+  say "SKIP DJL steps (gate: $(tail -n 1 "$run/logs/djl-gate.log" 2>/dev/null || echo 'not run'))"
 fi
 
 # 5. errors and calibration over what was measured
-mapfile -t profiles < <(find "$out/profiles" -name '*.json' | sort)
+mapfile -t profiles < <(find "$run/profiles" -name '*.json' | sort)
 say "${#profiles[@]} profile(s) written"
 if (( ${#profiles[@]} > 0 )); then
   # a profile without a request (or from an older tool) would stop compare: leave those out, each named in the log
@@ -204,19 +278,21 @@ if (( ${#profiles[@]} > 0 )); then
     done
     profiles=("${comparable[@]}")
   fi
-  "${gpumem[@]}" compare "${profiles[@]}" > "$out/compare.txt" 2>> "$log" || failures=$((failures + 1))
-  "${gpumem[@]}" compare --json "${profiles[@]}" > "$out/compare.json" 2>> "$log"
-  "${gpumem[@]}" compare --markdown "${profiles[@]}" > "$out/compare.md" 2>> "$log"
+  "${gpumem[@]}" compare "${profiles[@]}" > "$run/compare.txt" 2>> "$log" || failures=$((failures + 1))
+  "${gpumem[@]}" compare --json "${profiles[@]}" > "$run/compare.json" 2>> "$log"
+  "${gpumem[@]}" compare --markdown "${profiles[@]}" > "$run/compare.md" 2>> "$log"
   gpu_profiles=()
   for p in "${profiles[@]}"; do grep -q '"kind" : "gpu"' "$p" && gpu_profiles+=("$p"); done
-  if (( ${#gpu_profiles[@]} > 0 )) && step calibrate 60 "${gpumem[@]}" calibrate "${gpu_profiles[@]}" --out "$out/calibration.json"; then
+  if (( ${#gpu_profiles[@]} > 0 )) && step calibrate 60 "${gpumem[@]}" calibrate "${gpu_profiles[@]}" --out "$run/calibration.json"; then
     # in-sample: the same profiles the constants were fitted on (a held-out check needs a second run)
-    "${gpumem[@]}" compare --calibration "$out/calibration.json" "${profiles[@]}" > "$out/compare-calibrated.txt" 2>> "$log"
-    "${gpumem[@]}" compare --calibration "$out/calibration.json" --markdown "${profiles[@]}" \
-      > "$out/compare-calibrated.md" 2>> "$log"
+    "${gpumem[@]}" compare --calibration "$run/calibration.json" "${profiles[@]}" > "$run/compare-calibrated.txt" 2>> "$log"
+    "${gpumem[@]}" compare --calibration "$run/calibration.json" --markdown "${profiles[@]}" \
+      > "$run/compare-calibrated.md" 2>> "$log"
   elif (( ${#gpu_profiles[@]} == 0 )); then
     say "SKIP calibrate (no GPU profile)"
   fi
 fi
 say "gpu-check: done in $(( $(date +%s) - start ))s, $failures failed step(s)"
+trap - INT TERM
+pack || failures=$((failures + 1))
 (( failures == 0 ))
