@@ -77,6 +77,12 @@ pack() {
     return 1
   fi
   size=$(stat -c %s "$archive")
+  # at most 8 files come back: the log, the checksum, machine.txt and compare.md leave 4 for the archive's parts
+  local max_parts=4 limit=$((16 * 1024 * 1024))
+  if (( (size + part_bytes - 1) / part_bytes > max_parts )); then
+    part_bytes=$(( (size + max_parts - 1) / max_parts ))
+    (( part_bytes >= limit )) && say "WARNING: the archive ($size bytes) is larger than the $((4 * limit)) bytes 4 parts of 16 MiB can carry back"
+  fi
   if (( size > part_bytes )); then
     split -b "$part_bytes" -d -a 2 "$archive" "$out/$name.tar.gz.part-"
   else

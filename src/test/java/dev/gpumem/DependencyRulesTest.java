@@ -71,6 +71,12 @@ class DependencyRulesTest {
     }
 
     @Test
+    void onlyIoImportsCommonsCompress() {
+        assertNone("commons-compress belongs to io (the gpu-check archive)",
+                i -> i.target().startsWith("org.apache.commons.compress") && !in(i, "dev.gpumem.io"));
+    }
+
+    @Test
     void onlyIoAndConfigReadersImportJackson() {
         assertNone("Jackson belongs to io (and the config/safetensors readers of model.hf)",
                 i -> i.target().startsWith("com.fasterxml") && !in(i, "dev.gpumem.io", "dev.gpumem.model.hf"));

@@ -10,7 +10,7 @@ import picocli.CommandLine.Spec;
         subcommands = {
             EstimateCommand.class, FitCommand.class, SuggestCommand.class, ModelsCommand.class, GpusCommand.class,
             MeasureCommand.class, CompareCommand.class, CalibrateCommand.class, ReportCommand.class,
-            ValidateCommand.class, DoctorCommand.class, BenchCommand.class})
+            ValidateCommand.class, DoctorCommand.class, BenchCommand.class, FileResultsCommand.class})
 public final class GpumemCommand implements Runnable {
     @Spec
     CommandSpec spec;

@@ -93,6 +93,17 @@ public final class ProfileFiles {
                 withoutSamples.sampleRateHz(), withoutSamples.events());
     }
 
+    /** @return the samples CSV a profile JSON names ({@code samples_csv}), beside it; the conventional name if none */
+    public static Path samplesCsvOf(Path json) throws IOException {
+        String csv = new com.fasterxml.jackson.databind.ObjectMapper().readTree(Files.readString(json))
+                .path("samples_csv").asText("");
+        if (csv.isEmpty() || csv.contains("/")) {
+            String name = json.getFileName().toString();
+            csv = (name.endsWith(".json") ? name.substring(0, name.length() - 5) : name) + ".samples.csv";
+        }
+        return json.resolveSibling(csv);
+    }
+
     /** @return true when {@code dir} is, or lies inside, a folder named {@code results} */
     static boolean underResults(Path dir) {
         for (Path part : dir.toAbsolutePath().normalize()) {

@@ -1,6 +1,8 @@
 /**
  * Serialisation and files: the only package that knows the JSON library (Jackson). Maps requests, results and
- * profiles to and from their JSON contracts, and writes every file atomically (temp file + ATOMIC_MOVE).
+ * profiles to and from their JSON contracts, and writes every file atomically (temp file + ATOMIC_MOVE). Also reads
+ * the archive scripts/gpu-check.sh packs on a GPU machine ({@link dev.gpumem.io.GpuCheckArchive}, the only user of
+ * commons-compress) and files its admitted profiles under results/ ({@link dev.gpumem.io.ResultsFiling}).
  * Must not: compute estimates or touch a device.
  */
 package dev.gpumem.io;

@@ -12,6 +12,8 @@
  *       {@link dev.gpumem.measure.PhaseClock}'s phase;</li>
  *   <li>{@link dev.gpumem.measure.MeasurementSession}: the harness that puts them together into a profile.</li>
  * </ul>
+ * {@link dev.gpumem.measure.ResultsAdmission} decides which profiles are real GPU measurements that may be kept
+ * under results/.
  * Owns: device access (only {@code measure.nvml}, {@code measure.cuda} and {@code measure.djl} may import
  * JavaCPP or DJL), phase readings, run events.
  * Must not: compute estimates (it may read an {@link dev.gpumem.estimate.plan.AllocationPlan}, which is data),

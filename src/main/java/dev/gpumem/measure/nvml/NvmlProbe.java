@@ -21,7 +21,7 @@ import java.util.OptionalLong;
  */
 public final class NvmlProbe implements Probe {
     /** names of stub devices (native/nvml_stub.c): profiles made on them are test doubles */
-    static final String STUB_NAME_PREFIX = "GPUMEM STUB";
+    static final String STUB_NAME_PREFIX = dev.gpumem.measure.ResultsAdmission.STUB_NAME_PREFIX;
 
     private final Nvml nvml;
     private final NvmlDevice device;
