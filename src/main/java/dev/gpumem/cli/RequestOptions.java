@@ -1,6 +1,7 @@
 package dev.gpumem.cli;
 
 import dev.gpumem.estimate.RunConfig;
+import dev.gpumem.input.BadInputException;
 import dev.gpumem.io.GpuPresetsJson;
 import dev.gpumem.io.RequestJson;
 import java.util.ArrayList;
@@ -150,7 +151,7 @@ public final class RequestOptions {
             for (String kv : overrides) {
                 int eq = kv.indexOf('=');
                 if (eq <= 0) {
-                    throw new IllegalArgumentException("--override: expected KEY=VALUE, got '" + kv + "'");
+                    throw new BadInputException("--override: expected KEY=VALUE, got '" + kv + "'");
                 }
                 o.put(kv.substring(0, eq), json == null ? kv : json.parseValue(kv.substring(eq + 1)));
             }
@@ -198,7 +199,7 @@ public final class RequestOptions {
         }
         if (accelerate) {
             if (compat != null && !compat.equals("accelerate")) {
-                throw new IllegalArgumentException("--accelerate: conflicts with --compat " + compat);
+                throw new BadInputException("--accelerate: conflicts with --compat " + compat);
             }
             r.put("compat", "accelerate");
         } else {

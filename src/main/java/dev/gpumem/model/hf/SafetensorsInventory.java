@@ -1,5 +1,6 @@
 package dev.gpumem.model.hf;
 
+import dev.gpumem.input.BadInputException;
 import dev.gpumem.model.ParamGroup;
 import dev.gpumem.model.TensorSpec;
 import dev.gpumem.units.DType;
@@ -26,7 +27,7 @@ final class SafetensorsInventory {
             return files.filter(p -> p.getFileName().toString().endsWith(".safetensors") && Files.isRegularFile(p))
                     .sorted().toList();
         } catch (IOException e) {
-            throw new IllegalArgumentException("model folder " + folder + " cannot be listed: " + e.getMessage(), e);
+            throw new BadInputException("model folder " + folder + " cannot be listed: " + e.getMessage(), e);
         }
     }
 
@@ -40,7 +41,7 @@ final class SafetensorsInventory {
         for (Path shard : shards) {
             for (SafetensorsEntry e : reader.read(shard)) {
                 if (!seen.add(e.name())) {
-                    throw new IllegalArgumentException("safetensors file " + shard + " repeats tensor '" + e.name()
+                    throw new BadInputException("safetensors file " + shard + " repeats tensor '" + e.name()
                             + "' already listed by another shard");
                 }
                 if (e.shape().contains(0L)) {
@@ -58,7 +59,7 @@ final class SafetensorsInventory {
         try {
             dtype = DType.parse(e.dtype());
         } catch (IllegalArgumentException ex) {
-            throw new IllegalArgumentException("safetensors file " + shard + ": tensor '" + e.name() + "' has dtype '"
+            throw new BadInputException("safetensors file " + shard + ": tensor '" + e.name() + "' has dtype '"
                     + e.dtype() + "'; accepted: F64, F32, F16, BF16, F8_E4M3, F8_E5M2, I64, I32, I8, U8, BOOL", ex);
         }
         ParamGroup group = classifier.group(e.name());
