@@ -208,6 +208,36 @@ public final class RequestOptions {
         return r;
     }
 
+    /**
+     * Lays the flags' request over a request file's, field by field: a nested object (finetune, parallel,
+     * inference, model_overrides, gpu) keeps the file's fields the flags do not name; anything else (a scalar, a
+     * list such as options) is replaced. A finetune given in the file as a method name stands for
+     * {@code {"method": name}}, so {@code --lora-alpha} adds to it.
+     *
+     * @return a new map; neither argument is changed
+     */
+    static Map<String, Object> merge(Map<String, Object> file, Map<String, Object> flags) {
+        Map<String, Object> out = new LinkedHashMap<>(file);
+        for (Map.Entry<String, Object> e : flags.entrySet()) {
+            Object base = out.get(e.getKey());
+            if (e.getKey().equals("finetune") && base instanceof String method && e.getValue() instanceof Map) {
+                base = Map.of("method", method);
+            }
+            if (base instanceof Map<?, ?> b && e.getValue() instanceof Map<?, ?> f) {
+                out.put(e.getKey(), merge(stringKeys(b), stringKeys(f)));
+            } else {
+                out.put(e.getKey(), e.getValue());
+            }
+        }
+        return out;
+    }
+
+    private static Map<String, Object> stringKeys(Map<?, ?> m) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        m.forEach((k, v) -> out.put(String.valueOf(k), v));
+        return out;
+    }
+
     private static void put(Map<String, Object> m, String key, Object value) {
         if (value != null) {
             m.put(key, value);

@@ -80,9 +80,13 @@ public final class CalibrationJson {
                     + o.path("schema_version"));
         }
         List<DeviceCalibration.Residual> residuals = new ArrayList<>();
+        CheckedFields checked = new CheckedFields(origin);
+        int i = 0;
         for (JsonNode r : o.path("residuals")) {
-            residuals.add(new DeviceCalibration.Residual(r.path("profile").asText(), r.path("phase").asText(),
-                    r.path("measured_bytes").asLong(), r.path("fitted_bytes").asLong()));
+            String at = "residuals[" + i++ + "]";
+            residuals.add(new DeviceCalibration.Residual(checked.text(r, "profile", at + ".profile"),
+                    checked.text(r, "phase", at + ".phase"), checked.nonNegativeLong(r, "measured_bytes",
+                            at + ".measured_bytes"), checked.nonNegativeLong(r, "fitted_bytes", at + ".fitted_bytes")));
         }
         try {
             return new DeviceCalibration(text(o, "gpu", origin), text(o, "gpu_slug", origin),
@@ -119,15 +123,16 @@ public final class CalibrationJson {
     }
 
     private static long integer(JsonNode o, String f, String origin) {
-        if (!o.path(f).isIntegralNumber() || !o.get(f).canConvertToLong()) {
-            throw new BadInputException(origin + ": " + f + " must be an integer number of bytes");
+        if (!o.path(f).isIntegralNumber() || !o.get(f).canConvertToLong() || o.get(f).asLong() < 0) {
+            throw new BadInputException(origin + ": " + f + " must be a non-negative integer number of bytes, got "
+                    + o.path(f));
         }
         return o.get(f).asLong();
     }
 
     private static double number(JsonNode o, String f, String origin) {
-        if (!o.path(f).isNumber()) {
-            throw new BadInputException(origin + ": " + f + " must be a number");
+        if (!o.path(f).isNumber() || !Double.isFinite(o.get(f).asDouble())) {
+            throw new BadInputException(origin + ": " + f + " must be a finite number, got " + o.path(f));
         }
         return o.get(f).asDouble();
     }
