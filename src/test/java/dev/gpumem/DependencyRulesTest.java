@@ -92,6 +92,13 @@ class DependencyRulesTest {
     }
 
     @Test
+    void inputDependsOnNoOtherPackage() {
+        assertNone("input (the bad-input exception, printable text) lies below every package",
+                i -> in(i, "dev.gpumem.input") && i.target().startsWith("dev.gpumem.")
+                        && !i.target().startsWith("dev.gpumem.input."));
+    }
+
+    @Test
     void estimatorTouchesNoDeviceFileOrCli() {
         assertNone("estimate must not depend on measure, compare, report, io or cli",
                 i -> in(i, "dev.gpumem.estimate")

@@ -12,6 +12,7 @@ public enum ExitCode {
     NO_DEVICE(3),
     /** the measured workload failed or timed out */
     WORKLOAD_FAILED(4),
+    IO_FAILURE(74),
     /** a bug in gpumem */
     INTERNAL(70);
 

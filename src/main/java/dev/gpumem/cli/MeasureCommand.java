@@ -6,6 +6,7 @@ import dev.gpumem.estimate.Estimator;
 import dev.gpumem.estimate.RunConfig;
 import dev.gpumem.estimate.alloc.PytorchCachingAllocator;
 import dev.gpumem.estimate.plan.AllocationPlan;
+import dev.gpumem.input.PrintableText;
 import dev.gpumem.io.GpuPresetsJson;
 import dev.gpumem.io.ProfileFiles;
 import dev.gpumem.io.RequestFiles;
@@ -206,7 +207,7 @@ public final class MeasureCommand implements Callable<Integer> {
         if (requestFile != null) {
             fields.putAll(RequestFiles.readMap(requestFile));
         }
-        fields.putAll(requestOptions.toRequest(json));
+        fields = RequestOptions.merge(fields, requestOptions.toRequest(json));
         if (fields.isEmpty()) {
             return null;
         }
@@ -251,7 +252,7 @@ public final class MeasureCommand implements Callable<Integer> {
         for (PhaseReading r : p.phases()) {
             String proc = r.peakProcess() == null ? "-" : gib(r.peakProcess())
                     + (r.peakKind() == PhaseReading.PeakKind.ACCOUNTING ? "" : "*");
-            w.printf(Locale.ROOT, "%-16s %10s %10s %10s %10s %12s %12s %8d%n", r.phase(), gib(r.start().deviceUsed()),
+            w.printf(Locale.ROOT, "%-16s %10s %10s %10s %10s %12s %12s %8d%n", PrintableText.escape(r.phase()), gib(r.start().deviceUsed()),
                     gib(r.end().deviceUsed()), gib(r.peakDevice()) + "*", proc,
                     r.peakAllocated() == null ? "-" : gib(r.peakAllocated()),
                     r.peakReserved() == null ? "-" : gib(r.peakReserved()), r.samples());
@@ -260,7 +261,7 @@ public final class MeasureCommand implements Callable<Integer> {
                 + "Sampled at %.0f Hz.%n", p.sampleRateHz());
         for (RunEvent e : p.events()) {
             if (e.kind() != RunEvent.Kind.SAMPLE_RATE) {
-                w.println("event: " + e.kind().name().toLowerCase(Locale.ROOT) + ": " + e.message());
+                w.println("event: " + e.kind().name().toLowerCase(Locale.ROOT) + ": " + PrintableText.escape(e.message()));
             }
         }
     }
@@ -297,7 +298,7 @@ public final class MeasureCommand implements Callable<Integer> {
             return;
         }
         w.println("--- last " + lines.size() + " lines of the command's " + label + " (" + file + ")");
-        lines.forEach(w::println);
+        lines.forEach(l -> w.println(PrintableText.escape(l)));
     }
 
 }

@@ -2,9 +2,9 @@ package dev.gpumem.cli;
 
 import dev.gpumem.compare.Comparison;
 import dev.gpumem.estimate.device.Calibration;
+import dev.gpumem.io.ProfileFiles;
 import dev.gpumem.measure.DeviceInfo;
 import dev.gpumem.measure.Profile;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,9 +20,7 @@ final class ProfileComparisons {
         }
         List<Comparison> out = new ArrayList<>();
         for (Path f : files) {
-            if (!Files.isRegularFile(f)) {
-                throw UserError.badInput("PROFILE: no such file: " + f);
-            }
+            ProfileFiles.requireRegularFile(f, "PROFILE");
             Profile p = bench.readProfile(f);
             if (p.request() == null) {
                 throw UserError.badInput("PROFILE: " + f + " has no estimate request (an external command run"

@@ -1,6 +1,7 @@
 package dev.gpumem.cli;
 
 import dev.gpumem.estimate.RunConfig;
+import dev.gpumem.input.BadInputException;
 import dev.gpumem.io.GpuPresetsJson;
 import dev.gpumem.io.RequestJson;
 import java.util.ArrayList;
@@ -150,7 +151,7 @@ public final class RequestOptions {
             for (String kv : overrides) {
                 int eq = kv.indexOf('=');
                 if (eq <= 0) {
-                    throw new IllegalArgumentException("--override: expected KEY=VALUE, got '" + kv + "'");
+                    throw new BadInputException("--override: expected KEY=VALUE, got '" + kv + "'");
                 }
                 o.put(kv.substring(0, eq), json == null ? kv : json.parseValue(kv.substring(eq + 1)));
             }
@@ -198,13 +199,43 @@ public final class RequestOptions {
         }
         if (accelerate) {
             if (compat != null && !compat.equals("accelerate")) {
-                throw new IllegalArgumentException("--accelerate: conflicts with --compat " + compat);
+                throw new BadInputException("--accelerate: conflicts with --compat " + compat);
             }
             r.put("compat", "accelerate");
         } else {
             put(r, "compat", compat);
         }
         return r;
+    }
+
+    /**
+     * Lays the flags' request over a request file's, field by field: a nested object (finetune, parallel,
+     * inference, model_overrides, gpu) keeps the file's fields the flags do not name; anything else (a scalar, a
+     * list such as options) is replaced. A finetune given in the file as a method name stands for
+     * {@code {"method": name}}, so {@code --lora-alpha} adds to it.
+     *
+     * @return a new map; neither argument is changed
+     */
+    static Map<String, Object> merge(Map<String, Object> file, Map<String, Object> flags) {
+        Map<String, Object> out = new LinkedHashMap<>(file);
+        for (Map.Entry<String, Object> e : flags.entrySet()) {
+            Object base = out.get(e.getKey());
+            if (e.getKey().equals("finetune") && base instanceof String method && e.getValue() instanceof Map) {
+                base = Map.of("method", method);
+            }
+            if (base instanceof Map<?, ?> b && e.getValue() instanceof Map<?, ?> f) {
+                out.put(e.getKey(), merge(stringKeys(b), stringKeys(f)));
+            } else {
+                out.put(e.getKey(), e.getValue());
+            }
+        }
+        return out;
+    }
+
+    private static Map<String, Object> stringKeys(Map<?, ?> m) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        m.forEach((k, v) -> out.put(String.valueOf(k), v));
+        return out;
     }
 
     private static void put(Map<String, Object> m, String key, Object value) {

@@ -1,5 +1,6 @@
 package dev.gpumem.cli;
 
+import dev.gpumem.input.BadInputException;
 import dev.gpumem.compare.EstimatorOutput;
 import dev.gpumem.compare.ValidationScore;
 import dev.gpumem.compare.ValidationScorer;
@@ -37,7 +38,7 @@ final class ValidationRun {
             try {
                 RunConfig request = rooted(bench.parseRequest(line), root);
                 outputs.add(EstimatorOutput.of(request.id().isEmpty() ? id : request.id(), bench.estimate(request)));
-            } catch (IllegalArgumentException e) {
+            } catch (BadInputException e) {
                 outputs.add(EstimatorOutput.failed(id, e.getMessage()));
             }
         }

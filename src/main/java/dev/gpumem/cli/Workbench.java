@@ -7,6 +7,7 @@ import dev.gpumem.estimate.device.Calibration;
 import dev.gpumem.io.GpuPresetsJson;
 import dev.gpumem.io.ProfileFiles;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import dev.gpumem.io.RequestJson;
 import dev.gpumem.measure.Profile;
 import dev.gpumem.model.hf.ModelLoader;
@@ -42,7 +43,7 @@ class Workbench {
         try {
             return ProfileFiles.read(file);
         } catch (IOException e) {
-            throw UserError.badInput("PROFILE: cannot read " + file + ": " + e.getMessage());
+            throw new UncheckedIOException("PROFILE: cannot read " + file, e);
         }
     }
 

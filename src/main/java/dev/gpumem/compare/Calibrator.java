@@ -4,6 +4,7 @@ import dev.gpumem.estimate.GpuSpec.GpuArch;
 import dev.gpumem.estimate.Level;
 import dev.gpumem.estimate.Phase;
 import dev.gpumem.estimate.PhaseEstimate;
+import dev.gpumem.input.BadInputException;
 import dev.gpumem.measure.DeviceInfo;
 import dev.gpumem.measure.PhaseReading;
 import dev.gpumem.measure.Profile;
@@ -46,17 +47,17 @@ public final class Calibrator {
     }
 
     /**
-     * @throws IllegalArgumentException (one sentence) for no input, CPU or stub profiles, mixed GPU models, or no
+     * @throws BadInputException (one sentence) for no input, CPU or stub profiles, mixed GPU models, or no
      *                                  phase with a device-level measurement
      */
     public DeviceCalibration fit(List<Comparison> comparisons) {
         if (comparisons.isEmpty()) {
-            throw new IllegalArgumentException("calibrate: no profiles given");
+            throw new BadInputException("calibrate: no profiles given");
         }
         DeviceInfo device = checkOneGpuModel(comparisons);
         List<Point> points = points(comparisons);
         if (points.isEmpty()) {
-            throw new IllegalArgumentException("calibrate: no phase of the given profiles has a device-level"
+            throw new BadInputException("calibrate: no phase of the given profiles has a device-level"
                     + " measurement (per-process NVML or an external run's pre-context baseline)");
         }
         List<String> notes = new ArrayList<>();
@@ -120,7 +121,7 @@ public final class Calibrator {
         for (Comparison c : comparisons) {
             DeviceInfo d = c.profile().provenance().device();
             if (d.kind() != DeviceInfo.Kind.GPU) {
-                throw new IllegalArgumentException("calibrate: " + c.label() + " was measured on a "
+                throw new BadInputException("calibrate: " + c.label() + " was measured on a "
                         + d.kind().name() + " device, not a GPU; calibration needs real GPU profiles");
             }
             modelToFirstProfile.putIfAbsent(d.name(), c.label());
@@ -132,7 +133,7 @@ public final class Calibrator {
             StringBuilder sb = new StringBuilder("calibrate: profiles come from different GPU models (");
             modelToFirstProfile.forEach((m, p) -> sb.append(m).append(" in ").append(p).append("; "));
             sb.setLength(sb.length() - 2);
-            throw new IllegalArgumentException(sb.append("); calibrate one model at a time").toString());
+            throw new BadInputException(sb.append("); calibrate one model at a time").toString());
         }
         return first;
     }

@@ -1,5 +1,6 @@
 package dev.gpumem.compare;
 
+import dev.gpumem.input.BadInputException;
 import java.util.Objects;
 
 /**
@@ -19,11 +20,11 @@ public record TruthCase(String id, String metric, Long bytes, String gpu, String
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(metric, "metric");
         if (!ValidationScorer.BYTE_METRICS.contains(metric) && !ValidationScorer.CAPACITY.contains(metric)) {
-            throw new IllegalArgumentException("truth " + id + ": metric must be one of allocated, reserved, device,"
+            throw new BadInputException("truth " + id + ": metric must be one of allocated, reserved, device,"
                     + " weights, kv_cache, fits, does_not_fit; got '" + metric + "'");
         }
         if (ValidationScorer.BYTE_METRICS.contains(metric) && (bytes == null || bytes <= 0)) {
-            throw new IllegalArgumentException("truth " + id + ": bytes must be a positive integer for metric "
+            throw new BadInputException("truth " + id + ": bytes must be a positive integer for metric "
                     + metric);
         }
     }

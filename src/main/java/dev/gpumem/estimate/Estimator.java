@@ -15,6 +15,7 @@ import dev.gpumem.estimate.step.TrainingStep;
 import dev.gpumem.estimate.timeline.PhasePeak;
 import dev.gpumem.estimate.timeline.PlanWriter;
 import dev.gpumem.estimate.timeline.TimelineSimulation;
+import dev.gpumem.input.BadInputException;
 import dev.gpumem.model.Architecture;
 import dev.gpumem.model.Architecture.StackKind;
 import dev.gpumem.model.Inventory;
@@ -62,7 +63,7 @@ public final class Estimator {
     }
 
     /**
-     * @throws IllegalArgumentException when the request cannot be estimated for this model (one sentence naming
+     * @throws BadInputException when the request cannot be estimated for this model (one sentence naming
      *                                  the field)
      */
     public Estimate estimate(Inventory inventory, RunConfig config) {
@@ -106,33 +107,33 @@ public final class Estimator {
     private static void validate(Inventory inv, RunConfig cfg) {
         Architecture arch = inv.architecture();
         if (cfg.finetune().method() == FinetuneMethod.QLORA && cfg.precision() == Precision.FP32) {
-            throw new IllegalArgumentException("precision: qlora computes in half precision; use bf16, fp16, "
+            throw new BadInputException("precision: qlora computes in half precision; use bf16, fp16, "
                     + "amp-bf16 or amp-fp16, not fp32");
         }
         if (cfg.options().contains(RunOption.OPTIMIZER_IN_BACKWARD) && cfg.gradAccum() > 1) {
-            throw new IllegalArgumentException("options: optimizer_in_backward updates each parameter during "
+            throw new BadInputException("options: optimizer_in_backward updates each parameter during "
                     + "backward and cannot be combined with grad_accum > 1");
         }
         if (cfg.options().contains(RunOption.FUSED_OPTIMIZER)
                 && !dev.gpumem.estimate.optim.OptimizerModel.hasFusedImplementation(cfg.optimizer())) {
-            throw new IllegalArgumentException("options: fused_optimizer applies to torch.optim's fused "
+            throw new BadInputException("options: fused_optimizer applies to torch.optim's fused "
                     + "implementations: adam, adamw, sgd, sgd-momentum; got optimizer " + cfg.optimizer().wire());
         }
         if (cfg.options().contains(RunOption.DDP_BUCKET_VIEW) && !(cfg.parallel().data() > 1
                 && cfg.parallel().zero() == 0 && cfg.parallel().tensor() == 1 && cfg.parallel().pipeline() == 1)) {
-            throw new IllegalArgumentException("options: ddp_bucket_view applies to torch DistributedDataParallel: "
+            throw new BadInputException("options: ddp_bucket_view applies to torch DistributedDataParallel: "
                     + "parallel.data > 1 with zero 0, tensor 1 and pipeline 1");
         }
         if (cfg.options().contains(RunOption.PREFILL_ALL_LOGITS) && cfg.task() != Task.INFERENCE) {
-            throw new IllegalArgumentException("options: prefill_all_logits applies to task inference");
+            throw new BadInputException("options: prefill_all_logits applies to task inference");
         }
         if (cfg.parallel().pipeline() > 1 && cfg.parallel().zero() >= 2 && cfg.parallel().data() > 1) {
-            throw new IllegalArgumentException("parallel.zero: ZeRO-2/3 cannot be combined with pipeline "
+            throw new BadInputException("parallel.zero: ZeRO-2/3 cannot be combined with pipeline "
                     + "parallelism (DeepSpeed supports ZeRO-1 with pipelines); use zero 0 or 1");
         }
         if (cfg.task() == Task.INFERENCE && arch.stack() != StackKind.ENCODER_ONLY
                 && cfg.inference().contextTokens() < cfg.seq()) {
-            throw new IllegalArgumentException("inference.context_tokens: must be at least seq ("
+            throw new BadInputException("inference.context_tokens: must be at least seq ("
                     + cfg.seq() + "), got " + cfg.inference().contextTokens());
         }
         if (cfg.finetune().method() != FinetuneMethod.FULL) {

@@ -1,5 +1,6 @@
 package dev.gpumem.estimate;
 
+import dev.gpumem.input.BadInputException;
 import java.util.function.IntPredicate;
 
 /**
@@ -25,7 +26,7 @@ public final class FitSearch {
      */
     public static Result largest(IntPredicate fits, int max) {
         if (max < 1) {
-            throw new IllegalArgumentException("max: must be a positive integer, got " + max);
+            throw new BadInputException("max: must be a positive integer, got " + max);
         }
         if (!fits.test(1)) {
             return new Result(0, 1, false);

@@ -1,5 +1,6 @@
 package dev.gpumem.estimate;
 
+import dev.gpumem.input.BadInputException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -48,7 +49,7 @@ public final class GpuPresets {
     public GpuSpec resolve(String field, String name) {
         GpuPreset p = byName.get(name);
         if (p == null) {
-            throw new IllegalArgumentException(field + ": unknown value '" + name + "'; accepted: "
+            throw new BadInputException(field + ": unknown value '" + name + "'; accepted: "
                     + String.join(", ", byName.keySet())
                     + ", or a custom card {\"name\", \"total_bytes\", \"arch\"}");
         }

@@ -1,5 +1,6 @@
 package dev.gpumem.estimate;
 
+import dev.gpumem.input.BadInputException;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.regex.Matcher;
@@ -22,10 +23,10 @@ public record GpuSpec(String name, long totalBytes, GpuArch arch, String cuda) {
         Objects.requireNonNull(name, "gpu.name");
         Objects.requireNonNull(arch, "gpu.arch");
         if (totalBytes <= 0) {
-            throw new IllegalArgumentException("gpu.total_bytes: must be a positive integer, got " + totalBytes);
+            throw new BadInputException("gpu.total_bytes: must be a positive integer, got " + totalBytes);
         }
         if (cuda != null && !VERSION.matcher(cuda).matches()) {
-            throw new IllegalArgumentException("gpu.cuda: expected a CUDA version such as \"11.2\" or \"12.4\", got '"
+            throw new BadInputException("gpu.cuda: expected a CUDA version such as \"11.2\" or \"12.4\", got '"
                     + cuda + "'");
         }
     }
@@ -66,7 +67,7 @@ public record GpuSpec(String name, long totalBytes, GpuArch arch, String cuda) {
          * The architecture of an NVIDIA card from its NVML name (nvidia-smi --query-gpu=name), for a card with no
          * preset.
          *
-         * @throws IllegalArgumentException when the name matches no known family
+         * @throws BadInputException when the name matches no known family
          */
         public static GpuArch fromDeviceName(String name) {
             String n = name.toUpperCase(Locale.ROOT);
@@ -88,7 +89,7 @@ public record GpuSpec(String name, long totalBytes, GpuArch arch, String cuda) {
             if (n.matches(".*\\b(V100|TITAN V)\\b.*")) {
                 return VOLTA;
             }
-            throw new IllegalArgumentException("gpu: cannot tell the architecture of '" + name
+            throw new BadInputException("gpu: cannot tell the architecture of '" + name
                     + "'; known families: Volta, Turing, Ampere, Ada, Hopper, Blackwell");
         }
     }

@@ -1,5 +1,6 @@
 package dev.gpumem.estimate;
 
+import dev.gpumem.input.BadInputException;
 import dev.gpumem.units.DType;
 import java.util.EnumSet;
 import java.util.List;
@@ -70,7 +71,7 @@ public record RunConfig(
 
     static void positive(String field, long value) {
         if (value <= 0) {
-            throw new IllegalArgumentException(field + ": must be a positive integer, got " + value);
+            throw new BadInputException(field + ": must be a positive integer, got " + value);
         }
     }
 
@@ -189,7 +190,7 @@ public record RunConfig(
             if (method != FinetuneMethod.FULL) {
                 positive("finetune.rank", rank);
                 if (targets.isEmpty()) {
-                    throw new IllegalArgumentException("finetune.targets: must name at least one module for "
+                    throw new BadInputException("finetune.targets: must name at least one module for "
                             + method.wire());
                 }
             }
@@ -210,7 +211,7 @@ public record RunConfig(
             positive("parallel.tensor", tensor);
             positive("parallel.pipeline", pipeline);
             if (zero < 0 || zero > 3) {
-                throw new IllegalArgumentException("parallel.zero: must be 0, 1, 2 or 3, got " + zero);
+                throw new BadInputException("parallel.zero: must be 0, 1, 2 or 3, got " + zero);
             }
         }
     }

@@ -9,6 +9,7 @@ import dev.gpumem.estimate.RunConfig.Optimizer;
 import dev.gpumem.estimate.RunConfig.Precision;
 import dev.gpumem.estimate.RunConfig.RunOption;
 import dev.gpumem.estimate.RunConfig.Task;
+import dev.gpumem.input.BadInputException;
 import dev.gpumem.units.DType;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -170,7 +171,7 @@ public final class Suggestions {
      */
     public static Result search(RunConfig request, Function<RunConfig, Estimate> estimator) {
         if (request.gpu() == null) {
-            throw new IllegalArgumentException("gpu: required, the card the request has to fit");
+            throw new BadInputException("gpu: required, the card the request has to fit");
         }
         Tried start = new Tried(List.of(), List.of(), estimator.apply(request));
         List<Tried> single = new ArrayList<>();
@@ -227,7 +228,7 @@ public final class Suggestions {
     private static Estimate tryEstimate(Function<RunConfig, Estimate> estimator, RunConfig c) {
         try {
             return estimator.apply(c);
-        } catch (IllegalArgumentException rejected) {
+        } catch (BadInputException rejected) {
             return null;                 // e.g. LoRA targets the model does not have
         }
     }

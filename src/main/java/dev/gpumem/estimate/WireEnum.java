@@ -1,5 +1,6 @@
 package dev.gpumem.estimate;
 
+import dev.gpumem.input.BadInputException;
 import java.util.Arrays;
 import java.util.stream.Collectors;
 
@@ -10,7 +11,7 @@ public interface WireEnum {
     /**
      * Finds the member with the given wire name.
      *
-     * @throws IllegalArgumentException "field: unknown value 'x'; accepted: a, b, c"
+     * @throws BadInputException "field: unknown value 'x'; accepted: a, b, c"
      */
     static <E extends Enum<E> & WireEnum> E parse(Class<E> type, String field, String value) {
         for (E e : type.getEnumConstants()) {
@@ -18,7 +19,7 @@ public interface WireEnum {
                 return e;
             }
         }
-        throw new IllegalArgumentException(field + ": unknown value '" + value + "'; accepted: "
+        throw new BadInputException(field + ": unknown value '" + value + "'; accepted: "
                 + Arrays.stream(type.getEnumConstants()).map(WireEnum::wire).collect(Collectors.joining(", ")));
     }
 }

@@ -9,6 +9,7 @@ import dev.gpumem.compare.DeviceCalibration;
 import dev.gpumem.estimate.GpuSpec;
 import dev.gpumem.estimate.WireEnum;
 import dev.gpumem.estimate.device.Calibration;
+import dev.gpumem.input.BadInputException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -61,27 +62,31 @@ public final class CalibrationJson {
 
     /**
      * @param origin file name or resource, for messages
-     * @throws IllegalArgumentException one sentence naming the file and field
+     * @throws BadInputException one sentence naming the file and field
      */
     public static DeviceCalibration fromJson(String json, String origin) {
         JsonNode o;
         try {
             o = MAPPER.readTree(json);
         } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException(origin + ": not valid JSON (" + e.getOriginalMessage() + ")");
+            throw new BadInputException(origin + ": not valid JSON (" + e.getOriginalMessage() + ")");
         }
         if (o == null || !o.isObject()) {
-            throw new IllegalArgumentException(origin + ": a calibration file is one JSON object");
+            throw new BadInputException(origin + ": a calibration file is one JSON object");
         }
         int version = o.path("schema_version").asInt(-1);
         if (version != SCHEMA_VERSION) {
-            throw new IllegalArgumentException(origin + ": schema_version must be " + SCHEMA_VERSION + ", got "
+            throw new BadInputException(origin + ": schema_version must be " + SCHEMA_VERSION + ", got "
                     + o.path("schema_version"));
         }
         List<DeviceCalibration.Residual> residuals = new ArrayList<>();
+        CheckedFields checked = new CheckedFields(origin);
+        int i = 0;
         for (JsonNode r : o.path("residuals")) {
-            residuals.add(new DeviceCalibration.Residual(r.path("profile").asText(), r.path("phase").asText(),
-                    r.path("measured_bytes").asLong(), r.path("fitted_bytes").asLong()));
+            String at = "residuals[" + i++ + "]";
+            residuals.add(new DeviceCalibration.Residual(checked.text(r, "profile", at + ".profile"),
+                    checked.text(r, "phase", at + ".phase"), checked.nonNegativeLong(r, "measured_bytes",
+                            at + ".measured_bytes"), checked.nonNegativeLong(r, "fitted_bytes", at + ".fitted_bytes")));
         }
         try {
             return new DeviceCalibration(text(o, "gpu", origin), text(o, "gpu_slug", origin),
@@ -92,7 +97,7 @@ public final class CalibrationJson {
                     o.path("tool_version").asText("unknown"), o.path("commit").asText("unknown"),
                     strings(o, "notes"));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(e.getMessage().startsWith(origin) ? e.getMessage()
+            throw new BadInputException(e.getMessage().startsWith(origin) ? e.getMessage()
                     : origin + ": " + e.getMessage());
         }
     }
@@ -100,33 +105,34 @@ public final class CalibrationJson {
     /**
      * Reads a calibration file for {@code estimate --calibration FILE}, in the estimator's form.
      *
-     * @throws IllegalArgumentException one sentence naming the file and field, or the file missing
+     * @throws BadInputException one sentence naming the file and field, or the file missing
      */
     public static Calibration readForEstimator(Path file) throws IOException {
         try {
             return fromJson(Files.readString(file), file.toString()).toEstimatorCalibration();
         } catch (NoSuchFileException e) {
-            throw new IllegalArgumentException("--calibration: no such file: " + file);
+            throw new BadInputException("--calibration: no such file: " + file);
         }
     }
 
     private static String text(JsonNode o, String f, String origin) {
         if (!o.path(f).isTextual()) {
-            throw new IllegalArgumentException(origin + ": " + f + " must be a string");
+            throw new BadInputException(origin + ": " + f + " must be a string");
         }
         return o.get(f).asText();
     }
 
     private static long integer(JsonNode o, String f, String origin) {
-        if (!o.path(f).isIntegralNumber() || !o.get(f).canConvertToLong()) {
-            throw new IllegalArgumentException(origin + ": " + f + " must be an integer number of bytes");
+        if (!o.path(f).isIntegralNumber() || !o.get(f).canConvertToLong() || o.get(f).asLong() < 0) {
+            throw new BadInputException(origin + ": " + f + " must be a non-negative integer number of bytes, got "
+                    + o.path(f));
         }
         return o.get(f).asLong();
     }
 
     private static double number(JsonNode o, String f, String origin) {
-        if (!o.path(f).isNumber()) {
-            throw new IllegalArgumentException(origin + ": " + f + " must be a number");
+        if (!o.path(f).isNumber() || !Double.isFinite(o.get(f).asDouble())) {
+            throw new BadInputException(origin + ": " + f + " must be a finite number, got " + o.path(f));
         }
         return o.get(f).asDouble();
     }

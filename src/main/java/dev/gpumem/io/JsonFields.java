@@ -2,6 +2,7 @@ package dev.gpumem.io;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.gpumem.estimate.WireEnum;
+import dev.gpumem.input.BadInputException;
 import dev.gpumem.units.DType;
 import java.math.BigInteger;
 import java.util.ArrayList;
@@ -21,7 +22,7 @@ final class JsonFields {
             String k = it.next();
             if (!allowed.contains(k)) {
                 String prefix = where.equals("request") ? "" : where + ".";
-                throw new IllegalArgumentException(prefix + k + ": unknown field; accepted "
+                throw new BadInputException(prefix + k + ": unknown field; accepted "
                         + (where.equals("request") ? "request fields" : where + " fields") + ": "
                         + String.join(", ", allowed));
             }
@@ -38,7 +39,7 @@ final class JsonFields {
             return dflt;
         }
         if (!n.isTextual()) {
-            throw new IllegalArgumentException(field + ": unknown value " + n + "; accepted: " + accepted(type));
+            throw new BadInputException(field + ": unknown value " + n + "; accepted: " + accepted(type));
         }
         return WireEnum.parse(type, field, n.asText());
     }
@@ -57,7 +58,7 @@ final class JsonFields {
             return null;
         }
         if (!n.isTextual()) {
-            throw new IllegalArgumentException((field == null ? key : field) + ": expected a string, got " + kind(n));
+            throw new BadInputException((field == null ? key : field) + ": expected a string, got " + kind(n));
         }
         return n.asText();
     }
@@ -68,7 +69,7 @@ final class JsonFields {
             return dflt;
         }
         if (!n.isBoolean()) {
-            throw new IllegalArgumentException(key + ": expected true or false, got " + kind(n));
+            throw new BadInputException(key + ": expected true or false, got " + kind(n));
         }
         return n.asBoolean();
     }
@@ -87,17 +88,17 @@ final class JsonFields {
 
     static long positiveLong(JsonNode n, String field, long max) {
         if (!n.isNumber()) {
-            throw new IllegalArgumentException(field + ": must be a positive integer, got " + kind(n));
+            throw new BadInputException(field + ": must be a positive integer, got " + kind(n));
         }
         if (!n.canConvertToExactIntegral()) {
-            throw new IllegalArgumentException(field + ": must be a positive integer, got " + n);
+            throw new BadInputException(field + ": must be a positive integer, got " + n);
         }
         BigInteger v = n.bigIntegerValue();
         if (v.signum() <= 0) {
-            throw new IllegalArgumentException(field + ": must be a positive integer, got " + n);
+            throw new BadInputException(field + ": must be a positive integer, got " + n);
         }
         if (v.compareTo(BigInteger.valueOf(max)) > 0) {
-            throw new IllegalArgumentException(field + ": " + n + " is out of range; must be a positive integer up to "
+            throw new BadInputException(field + ": " + n + " is out of range; must be a positive integer up to "
                     + max);
         }
         return v.longValueExact();
@@ -106,16 +107,16 @@ final class JsonFields {
     static DType dtype(JsonNode n, String field, List<DType> allowed) {
         String names = String.join(", ", allowed.stream().map(JsonFields::shortName).toList());
         if (!n.isTextual()) {
-            throw new IllegalArgumentException(field + ": unknown value " + n + "; accepted: " + names);
+            throw new BadInputException(field + ": unknown value " + n + "; accepted: " + names);
         }
         DType d;
         try {
             d = DType.parse(n.asText());
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(field + ": unknown value '" + n.asText() + "'; accepted: " + names);
+            throw new BadInputException(field + ": unknown value '" + n.asText() + "'; accepted: " + names);
         }
         if (!allowed.contains(d)) {
-            throw new IllegalArgumentException(field + ": unknown value '" + n.asText() + "'; accepted: " + names);
+            throw new BadInputException(field + ": unknown value '" + n.asText() + "'; accepted: " + names);
         }
         return d;
     }

@@ -1,11 +1,13 @@
 package dev.gpumem.io;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.gpumem.input.BadInputException;
 import dev.gpumem.measure.DeviceInfo;
 import dev.gpumem.measure.Profile;
 import dev.gpumem.measure.Sample;
 import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -71,21 +73,27 @@ public final class ProfileFiles {
         return json;
     }
 
-    /** Reads a profile and the samples CSV it names. */
+    /**
+     * Reads a profile and the samples CSV it names; every error names the file it is about.
+     *
+     * @throws BadInputException a missing file, a directory, a FIFO or device, or a malformed or out-of-range field
+     * @throws IOException       the file exists but cannot be read (permissions, I/O)
+     */
     public static Profile read(Path json) throws IOException {
-        String text;
-        try {
-            text = Files.readString(json);
-        } catch (NoSuchFileException e) {
-            throw new IllegalArgumentException("profile: file not found: " + json);
+        requireRegularFile(json, "profile");
+        String text = readText(json);
+        Profile withoutSamples = ProfileJson.fromJson(json.toString(), text, List.of());
+        JsonNode csvName = new com.fasterxml.jackson.databind.ObjectMapper().readTree(text).path("samples_csv");
+        if (!csvName.isMissingNode() && !csvName.isNull() && !csvName.isTextual()) {
+            throw new BadInputException(json + ": samples_csv: must be a file name, got " + csvName);
         }
-        Profile withoutSamples = ProfileJson.fromJson(text, List.of());
-        String csv = new com.fasterxml.jackson.databind.ObjectMapper().readTree(text).path("samples_csv").asText("");
+        String csv = csvName.asText("");
         List<Sample> samples = List.of();
         if (!csv.isEmpty()) {
             Path csvPath = json.resolveSibling(csv);
             if (Files.exists(csvPath)) {
-                samples = SamplesCsv.fromCsv(Files.readString(csvPath));
+                requireRegularFile(csvPath, "samples CSV");
+                samples = SamplesCsv.fromCsv(csvPath.toString(), readText(csvPath));
             }
         }
         return new Profile(withoutSamples.schemaVersion(), withoutSamples.provenance(), withoutSamples.request(),
@@ -102,6 +110,31 @@ public final class ProfileFiles {
             csv = (name.endsWith(".json") ? name.substring(0, name.length() - 5) : name) + ".samples.csv";
         }
         return json.resolveSibling(csv);
+    }
+
+    private static String readText(Path file) throws IOException {
+        try {
+            return Files.readString(file);
+        } catch (CharacterCodingException e) {
+            throw new BadInputException(file + ": not UTF-8 text (a profile is JSON, its samples CSV)");
+        }
+    }
+
+    /**
+     * @param what what the file should be, for the message ("profile", "samples CSV")
+     * @throws BadInputException "{@code what: no such file: X}", "{@code X is a directory}", "{@code X is not a
+     *                           regular file}" (a FIFO, socket or device would block or never end)
+     */
+    public static void requireRegularFile(Path file, String what) {
+        if (Files.isDirectory(file)) {
+            throw new BadInputException(what + ": " + file + " is a directory");
+        }
+        if (!Files.exists(file)) {
+            throw new BadInputException(what + ": no such file: " + file);
+        }
+        if (!Files.isRegularFile(file)) {
+            throw new BadInputException(what + ": " + file + " is not a regular file (a FIFO, socket or device)");
+        }
     }
 
     /** @return true when {@code dir} is, or lies inside, a folder named {@code results} */

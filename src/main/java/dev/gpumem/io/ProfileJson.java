@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gpumem.estimate.RunConfig;
+import dev.gpumem.input.BadInputException;
 import dev.gpumem.measure.DeviceInfo;
 import dev.gpumem.measure.PhaseReading;
 import dev.gpumem.measure.Profile;
@@ -78,24 +79,45 @@ public final class ProfileJson {
     /**
      * Reads a profile; its samples come from {@code samples} (read by the caller from the CSV the JSON names).
      *
-     * @throws IllegalArgumentException naming the field that is missing or wrong
+     * @throws BadInputException naming the field that is missing or wrong
      */
     public static Profile fromJson(String json, List<Sample> samples) {
+        return fromJson("profile", json, samples);
+    }
+
+    /**
+     * Reads a profile, every number checked: bytes, nanoseconds and counts are non-negative JSON integers within
+     * range, the sample rate a finite number.
+     *
+     * @param origin the file the JSON came from, first in every message
+     * @throws BadInputException "{@code <origin>: <field>: <what is wrong>}"
+     */
+    public static Profile fromJson(String origin, String json, List<Sample> samples) {
+        CheckedFields f = new CheckedFields(origin);
         JsonNode root;
         try {
             root = MAPPER.readTree(json);
         } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("profile: not valid JSON: " + e.getOriginalMessage());
+            throw new BadInputException(origin + ": not valid JSON: " + e.getOriginalMessage());
         }
-        int version = req(root, "schema_version").asInt();
+        if (root == null || !root.isObject()) {
+            throw new BadInputException(origin + ": a profile is one JSON object");
+        }
+        long version = f.nonNegativeLong(root, "schema_version", "schema_version");
         if (version != Profile.SCHEMA_VERSION) {
-            throw new IllegalArgumentException("schema_version: " + version + " is not supported; accepted: "
-                    + Profile.SCHEMA_VERSION);
+            throw f.bad("schema_version", version + " is not supported; accepted: " + Profile.SCHEMA_VERSION);
         }
         JsonNode req = root.path("request");
-        RunConfig request = req.isMissingNode() || req.isNull() ? null
-                : new RequestJson(GpuPresetsJson.load()).fromMap(MAPPER.convertValue(req,
-                        new com.fasterxml.jackson.core.type.TypeReference<java.util.Map<String, Object>>() { }));
+        RunConfig request;
+        try {
+            request = req.isMissingNode() || req.isNull() ? null
+                    : new RequestJson(GpuPresetsJson.load()).fromMap(MAPPER.convertValue(req,
+                            new com.fasterxml.jackson.core.type.TypeReference<java.util.Map<String, Object>>() { }));
+        } catch (BadInputException e) {
+            throw f.bad("request", e.getMessage());
+        } catch (IllegalArgumentException e) {
+            throw f.bad("request", "expected a request object, got " + req.getNodeType().name().toLowerCase(Locale.ROOT));
+        }
         List<String> command = null;
         if (root.path("command").isArray()) {
             command = new ArrayList<>();
@@ -104,16 +126,29 @@ public final class ProfileJson {
             }
         }
         List<PhaseReading> phases = new ArrayList<>();
-        for (JsonNode n : req(root, "phases")) {
-            phases.add(phase(n));
+        int i = 0;
+        for (JsonNode n : array(f, root, "phases")) {
+            phases.add(phase(f, n, "phases[" + i++ + "]"));
         }
         List<RunEvent> events = new ArrayList<>();
-        for (JsonNode n : req(root, "events")) {
-            events.add(new RunEvent(RunEvent.Kind.valueOf(req(n, "kind").asText().toUpperCase(Locale.ROOT)),
-                    text(n, "phase"), req(n, "message").asText(), longOrNull(n, "bytes")));
+        i = 0;
+        for (JsonNode n : array(f, root, "events")) {
+            String at = "events[" + i++ + "]";
+            events.add(new RunEvent(f.constant(n, "kind", at + ".kind", RunEvent.Kind.class),
+                    f.textOrNull(n, "phase", at + ".phase"), f.text(n, "message", at + ".message"),
+                    f.nonNegativeLongOrNull(n, "bytes", at + ".bytes")));
         }
-        return new Profile(version, provenance(req(root, "provenance")), request, command,
-                reading(req(root, "baseline")), phases, samples, req(root, "sample_rate_hz").asDouble(), events);
+        return new Profile((int) version, provenance(f, f.required(root, "provenance", "provenance")), request,
+                command, reading(f, f.required(root, "baseline", "baseline"), "baseline"), phases, samples,
+                f.nonNegativeNumber(root, "sample_rate_hz", "sample_rate_hz"), events);
+    }
+
+    private static JsonNode array(CheckedFields f, JsonNode o, String key) {
+        JsonNode v = f.required(o, key, key);
+        if (!v.isArray()) {
+            throw f.bad(key, "must be an array");
+        }
+        return v;
     }
 
     private static ObjectNode provenance(Provenance p) {
@@ -138,13 +173,19 @@ public final class ProfileJson {
         return n;
     }
 
-    private static Provenance provenance(JsonNode n) {
-        JsonNode d = req(n, "device");
-        DeviceInfo device = new DeviceInfo(DeviceInfo.Kind.valueOf(req(d, "kind").asText().toUpperCase(Locale.ROOT)),
-                req(d, "name").asText(), text(d, "uuid"), req(d, "total_bytes").asLong(), text(d, "driver_version"),
-                text(d, "cuda_driver_version"), text(d, "cuda_runtime_version"), text(d, "nvml_version"));
-        return new Provenance(req(n, "tool_version").asText(), text(n, "git_commit"), text(n, "host"),
-                text(n, "started_at"), req(n, "runner").asText(), device, text(n, "java_version"));
+    private static Provenance provenance(CheckedFields f, JsonNode n) {
+        JsonNode d = f.required(n, "device", "provenance.device");
+        String p = "provenance.device.";
+        DeviceInfo device = new DeviceInfo(f.constant(d, "kind", p + "kind", DeviceInfo.Kind.class),
+                f.text(d, "name", p + "name"), f.textOrNull(d, "uuid", p + "uuid"),
+                f.nonNegativeLong(d, "total_bytes", p + "total_bytes"), f.textOrNull(d, "driver_version",
+                        p + "driver_version"), f.textOrNull(d, "cuda_driver_version", p + "cuda_driver_version"),
+                f.textOrNull(d, "cuda_runtime_version", p + "cuda_runtime_version"),
+                f.textOrNull(d, "nvml_version", p + "nvml_version"));
+        return new Provenance(f.text(n, "tool_version", "provenance.tool_version"),
+                f.textOrNull(n, "git_commit", "provenance.git_commit"), f.textOrNull(n, "host", "provenance.host"),
+                f.textOrNull(n, "started_at", "provenance.started_at"), f.text(n, "runner", "provenance.runner"),
+                device, f.textOrNull(n, "java_version", "provenance.java_version"));
     }
 
     private static ObjectNode reading(Reading r) {
@@ -159,10 +200,14 @@ public final class ProfileJson {
         return n;
     }
 
-    private static Reading reading(JsonNode n) {
-        return new Reading(req(n, "t_ns").asLong(), req(n, "device_used").asLong(), longOrNull(n, "device_used_v1"),
-                longOrNull(n, "device_reserved"), longOrNull(n, "process_used"),
-                longOrNull(n, "framework_allocated"), longOrNull(n, "framework_reserved"));
+    private static Reading reading(CheckedFields f, JsonNode n, String at) {
+        return new Reading(f.nonNegativeLong(n, "t_ns", at + ".t_ns"),
+                f.nonNegativeLong(n, "device_used", at + ".device_used"),
+                f.nonNegativeLongOrNull(n, "device_used_v1", at + ".device_used_v1"),
+                f.nonNegativeLongOrNull(n, "device_reserved", at + ".device_reserved"),
+                f.nonNegativeLongOrNull(n, "process_used", at + ".process_used"),
+                f.nonNegativeLongOrNull(n, "framework_allocated", at + ".framework_allocated"),
+                f.nonNegativeLongOrNull(n, "framework_reserved", at + ".framework_reserved"));
     }
 
     private static ObjectNode phase(PhaseReading r) {
@@ -179,11 +224,16 @@ public final class ProfileJson {
         return n;
     }
 
-    private static PhaseReading phase(JsonNode n) {
-        return new PhaseReading(req(n, "phase").asText(), reading(req(n, "start")), reading(req(n, "end")),
-                req(n, "peak_device").asLong(), longOrNull(n, "peak_process"),
-                PhaseReading.PeakKind.valueOf(req(n, "peak_kind").asText().toUpperCase(Locale.ROOT)),
-                longOrNull(n, "peak_allocated"), longOrNull(n, "peak_reserved"), req(n, "samples").asInt());
+    private static PhaseReading phase(CheckedFields f, JsonNode n, String at) {
+        return new PhaseReading(f.text(n, "phase", at + ".phase"),
+                reading(f, f.required(n, "start", at + ".start"), at + ".start"),
+                reading(f, f.required(n, "end", at + ".end"), at + ".end"),
+                f.nonNegativeLong(n, "peak_device", at + ".peak_device"),
+                f.nonNegativeLongOrNull(n, "peak_process", at + ".peak_process"),
+                f.constant(n, "peak_kind", at + ".peak_kind", PhaseReading.PeakKind.class),
+                f.nonNegativeLongOrNull(n, "peak_allocated", at + ".peak_allocated"),
+                f.nonNegativeLongOrNull(n, "peak_reserved", at + ".peak_reserved"),
+                f.count(n, "samples", at + ".samples"));
     }
 
     /** The flat view: {@code {level}.{phase}.{stat}} for every figure a phase has. */
@@ -200,24 +250,6 @@ public final class ProfileJson {
             putNullable(n, "reserved." + ph + ".peak", r.peakReserved());
         }
         return n;
-    }
-
-    private static JsonNode req(JsonNode n, String field) {
-        JsonNode v = n.get(field);
-        if (v == null || v.isNull()) {
-            throw new IllegalArgumentException("profile: missing field '" + field + "'");
-        }
-        return v;
-    }
-
-    private static String text(JsonNode n, String field) {
-        JsonNode v = n.get(field);
-        return v == null || v.isNull() ? null : v.asText();
-    }
-
-    private static Long longOrNull(JsonNode n, String field) {
-        JsonNode v = n.get(field);
-        return v == null || v.isNull() ? null : v.asLong();
     }
 
     private static void putNullable(ObjectNode n, String field, String v) {

@@ -34,6 +34,7 @@ import dev.gpumem.estimate.RunConfig.Precision;
 import dev.gpumem.estimate.RunConfig.RunOption;
 import dev.gpumem.estimate.RunConfig.Task;
 import dev.gpumem.estimate.WireEnum;
+import dev.gpumem.input.BadInputException;
 import dev.gpumem.units.DType;
 import java.math.BigInteger;
 import java.util.ArrayList;
@@ -47,7 +48,7 @@ import java.util.TreeMap;
 
 /**
  * The request contract of ../shared/validation/REQUEST-SCHEMA.md: JSON request object → {@link RunConfig} and
- * back. Every error is an {@link IllegalArgumentException} with one sentence that names the field (dotted for
+ * back. Every error is an {@link BadInputException} with one sentence that names the field (dotted for
  * nested fields) and, for closed vocabularies, the accepted values.
  *
  * <p>Defaults for fields a request leaves out: {@code id} "", {@code task} train, {@code precision} amp-bf16,
@@ -98,13 +99,13 @@ public final class RequestJson {
         JsonNode node = readObject(json);
         try {
             return fromTree(node);
-        } catch (IllegalArgumentException e) {
+        } catch (BadInputException e) {
             throw new BadRequest(idOf(node), e.getMessage());
         }
     }
 
     /** A request that cannot be mapped; {@link #id()} is its id, or null when it had none readable. */
-    public static final class BadRequest extends IllegalArgumentException {
+    public static final class BadRequest extends BadInputException {
         private static final long serialVersionUID = 1L;
         private final String id;
 
@@ -121,18 +122,18 @@ public final class RequestJson {
     /**
      * Reads a JSON text that must be one object.
      *
-     * @throws IllegalArgumentException "request: malformed JSON ..." or "request: expected a JSON object ..."
+     * @throws BadInputException "request: malformed JSON ..." or "request: expected a JSON object ..."
      */
     JsonNode readObject(String json) {
         JsonNode node;
         try {
             node = mapper.readTree(json);
         } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("request: malformed JSON at line " + e.getLocation().getLineNr()
+            throw new BadInputException("request: malformed JSON at line " + e.getLocation().getLineNr()
                     + ", column " + e.getLocation().getColumnNr() + ": " + e.getOriginalMessage());
         }
         if (node == null || !node.isObject()) {
-            throw new IllegalArgumentException("request: expected a JSON object, got "
+            throw new BadInputException("request: expected a JSON object, got "
                     + (node == null ? "nothing" : kind(node)));
         }
         return node;
@@ -168,19 +169,19 @@ public final class RequestJson {
     /** Maps a parsed request object. */
     RunConfig fromTree(JsonNode r) {
         if (!r.isObject()) {
-            throw new IllegalArgumentException("request: expected a JSON object, got " + kind(r));
+            throw new BadInputException("request: expected a JSON object, got " + kind(r));
         }
         checkFields("request", r, FIELDS);
         String id = idOf(r) == null ? "" : idOf(r);
         if (r.has("id") && idOf(r) == null) {
-            throw new IllegalArgumentException("id: must be a string or a number, got " + kind(r.get("id")));
+            throw new BadInputException("id: must be a string or a number, got " + kind(r.get("id")));
         }
         String model = text(r, "model", null);
         if (model == null) {
-            throw new IllegalArgumentException("model: required (a preset name, a path to a config.json, or a model folder)");
+            throw new BadInputException("model: required (a preset name, a path to a config.json, or a model folder)");
         }
         if (model.isBlank()) {
-            throw new IllegalArgumentException("model: must not be empty (a preset name, a path to a config.json, or a model folder)");
+            throw new BadInputException("model: must not be empty (a preset name, a path to a config.json, or a model folder)");
         }
         Map<String, Object> overrides = overrides(r.get("model_overrides"));
         Task task = wire(r, "task", Task.class, Task.TRAIN);
@@ -281,12 +282,12 @@ public final class RequestJson {
             return Map.of();
         }
         if (!n.isObject()) {
-            throw new IllegalArgumentException("model_overrides: expected an object of config keys, got " + kind(n));
+            throw new BadInputException("model_overrides: expected an object of config keys, got " + kind(n));
         }
         Map<String, Object> m = new LinkedHashMap<>();
         for (Map.Entry<String, JsonNode> e : n.properties()) {
             if (e.getValue().isNull()) {
-                throw new IllegalArgumentException("model_overrides." + e.getKey() + ": null is not a config value");
+                throw new BadInputException("model_overrides." + e.getKey() + ": null is not a config value");
             }
             m.put(e.getKey(), plain(e.getValue()));
         }
@@ -302,19 +303,19 @@ public final class RequestJson {
             f = mapper.createObjectNode().put("method", n.asText());
         }
         if (!f.isObject()) {
-            throw new IllegalArgumentException("finetune: expected an object {\"method\": ...} or a method name, got "
+            throw new BadInputException("finetune: expected an object {\"method\": ...} or a method name, got "
                     + kind(n));
         }
         checkFields("finetune", f, FINETUNE_FIELDS);
         if (!f.has("method")) {
-            throw new IllegalArgumentException("finetune.method: required; accepted: "
+            throw new BadInputException("finetune.method: required; accepted: "
                     + accepted(FinetuneMethod.class));
         }
         FinetuneMethod method = wire(f, "method", "finetune.method", FinetuneMethod.class, null);
         if (method == FinetuneMethod.FULL) {
             for (String k : List.of("rank", "alpha", "targets", "quant", "adapter_dtype")) {
                 if (f.has(k)) {
-                    throw new IllegalArgumentException("finetune." + k + ": applies only to lora and qlora, not full");
+                    throw new BadInputException("finetune." + k + ": applies only to lora and qlora, not full");
                 }
             }
             return Finetune.FULL;
@@ -325,13 +326,13 @@ public final class RequestJson {
         if (f.has("targets")) {
             JsonNode t = f.get("targets");
             if (!t.isArray() || t.isEmpty()) {
-                throw new IllegalArgumentException("finetune.targets: expected a non-empty array of module names "
+                throw new BadInputException("finetune.targets: expected a non-empty array of module names "
                         + "such as [\"q_proj\", \"v_proj\"], got " + kind(t));
             }
             targets = new ArrayList<>();
             for (JsonNode x : t) {
                 if (!x.isTextual() || x.asText().isBlank()) {
-                    throw new IllegalArgumentException("finetune.targets: every target must be a module name, got "
+                    throw new BadInputException("finetune.targets: every target must be a module name, got "
                             + kind(x));
                 }
                 targets.add(x.asText());
@@ -341,7 +342,7 @@ public final class RequestJson {
         if (method == FinetuneMethod.QLORA) {
             quant = f.has("quant") ? dtype(f.get("quant"), "finetune.quant", QUANT_DTYPES) : DType.NF4;
         } else if (f.has("quant")) {
-            throw new IllegalArgumentException("finetune.quant: applies only to qlora");
+            throw new BadInputException("finetune.quant: applies only to qlora");
         }
         DType adapter = f.has("adapter_dtype")
                 ? dtype(f.get("adapter_dtype"), "finetune.adapter_dtype", ADAPTER_DTYPES) : null;
@@ -353,7 +354,7 @@ public final class RequestJson {
             return Parallel.SINGLE;
         }
         if (!n.isObject()) {
-            throw new IllegalArgumentException("parallel: expected an object {\"data\", \"zero\", \"tensor\", "
+            throw new BadInputException("parallel: expected an object {\"data\", \"zero\", \"tensor\", "
                     + "\"pipeline\"}, got " + kind(n));
         }
         checkFields("parallel", n, PARALLEL_FIELDS);
@@ -362,7 +363,7 @@ public final class RequestJson {
         if (n.has("zero")) {
             JsonNode z = n.get("zero");
             if (!z.canConvertToExactIntegral() || !z.isNumber() || z.asLong() < 0 || z.asLong() > 3) {
-                throw new IllegalArgumentException("parallel.zero: unknown value " + z
+                throw new BadInputException("parallel.zero: unknown value " + z
                         + "; accepted: 0, 1, 2, 3 (FSDP full shard = 3)");
             }
             zero = z.asInt();
@@ -377,13 +378,13 @@ public final class RequestJson {
             return Set.of();
         }
         if (!n.isArray()) {
-            throw new IllegalArgumentException("options: expected an array of names; accepted: " + accepted(RunOption.class)
+            throw new BadInputException("options: expected an array of names; accepted: " + accepted(RunOption.class)
                     + "; got " + kind(n));
         }
         Set<RunOption> out = EnumSet.noneOf(RunOption.class);
         for (JsonNode x : n) {
             if (!x.isTextual()) {
-                throw new IllegalArgumentException("options: unknown value " + x + "; accepted: " + accepted(RunOption.class));
+                throw new BadInputException("options: unknown value " + x + "; accepted: " + accepted(RunOption.class));
             }
             out.add(WireEnum.parse(RunOption.class, "options", x.asText()));
         }
@@ -396,7 +397,7 @@ public final class RequestJson {
             return new Inference(batch, seq, defaultKv);
         }
         if (!n.isObject()) {
-            throw new IllegalArgumentException("inference: expected an object {\"batch\", \"context_tokens\", "
+            throw new BadInputException("inference: expected an object {\"batch\", \"context_tokens\", "
                     + "\"kv_cache_dtype\"}, got " + kind(n));
         }
         checkFields("inference", n, INFERENCE_FIELDS);
@@ -415,24 +416,24 @@ public final class RequestJson {
             return gpus.resolve("gpu", n.asText());
         }
         if (!n.isObject()) {
-            throw new IllegalArgumentException("gpu: expected a preset name or a custom card {\"name\", \"total_bytes\", "
+            throw new BadInputException("gpu: expected a preset name or a custom card {\"name\", \"total_bytes\", "
                     + "\"arch\"}, got " + kind(n));
         }
         checkFields("gpu", n, GPU_FIELDS);
         String name = text(n, "name", "gpu.name");
         if (name == null || name.isBlank()) {
-            throw new IllegalArgumentException("gpu.name: required for a custom card");
+            throw new BadInputException("gpu.name: required for a custom card");
         }
         String cuda = n.has("cuda") ? text(n, "cuda", "gpu.cuda") : null;
         if (!n.has("total_bytes") && !n.has("arch") && gpus.isPresetName(name)) {
             return gpus.resolve("gpu.name", name).withCuda(cuda);      // a preset run under a stated CUDA version
         }
         if (!n.has("total_bytes")) {
-            throw new IllegalArgumentException("gpu.total_bytes: required for a custom card (NVML total, bytes)");
+            throw new BadInputException("gpu.total_bytes: required for a custom card (NVML total, bytes)");
         }
         long total = positiveLong(n.get("total_bytes"), "gpu.total_bytes");
         if (!n.has("arch")) {
-            throw new IllegalArgumentException("gpu.arch: required for a custom card; accepted: " + accepted(GpuArch.class));
+            throw new BadInputException("gpu.arch: required for a custom card; accepted: " + accepted(GpuArch.class));
         }
         GpuArch arch = wire(n, "arch", "gpu.arch", GpuArch.class, null);
         return new GpuSpec(name, total, arch, cuda);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.gpumem.compare.TruthCase;
+import dev.gpumem.input.BadInputException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -14,7 +15,7 @@ public final class TruthJson {
 
     /**
      * @param lines the file's lines; blank lines are skipped
-     * @throws IllegalArgumentException naming the line and field of the first bad entry
+     * @throws BadInputException naming the line and field of the first bad entry
      */
     public static List<TruthCase> parse(List<String> lines) {
         ObjectMapper mapper = new ObjectMapper();
@@ -29,11 +30,11 @@ public final class TruthJson {
             try {
                 o = mapper.readTree(line);
             } catch (JsonProcessingException e) {
-                throw new IllegalArgumentException("truth line " + n + ": not valid JSON ("
+                throw new BadInputException("truth line " + n + ": not valid JSON ("
                         + e.getOriginalMessage() + ")");
             }
             if (!o.isObject() || !o.path("id").isTextual() || !o.path("metric").isTextual()) {
-                throw new IllegalArgumentException("truth line " + n + ": needs string fields id and metric");
+                throw new BadInputException("truth line " + n + ": needs string fields id and metric");
             }
             out.add(new TruthCase(o.get("id").asText(), o.get("metric").asText(), longOrNull(o, "bytes"),
                     o.path("gpu").asText(null), o.path("trust").asText(null), longOrNull(o, "gpu_total_bytes"),

@@ -1,5 +1,6 @@
 package dev.gpumem.measure;
 
+import dev.gpumem.input.BadInputException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.locks.LockSupport;
@@ -43,7 +44,7 @@ public final class Sampler {
 
     Sampler(Probe probe, PhaseClock clock, ProcessTree watched, double hz, int capacity) {
         if (!(hz > 0) || Double.isInfinite(hz)) {
-            throw new IllegalArgumentException("sample-hz: must be a positive number, got " + hz);
+            throw new BadInputException("sample-hz: must be a positive number, got " + hz);
         }
         this.probe = probe;
         this.clock = clock;

@@ -1,5 +1,6 @@
 package dev.gpumem.model;
 
+import dev.gpumem.input.BadInputException;
 import dev.gpumem.units.DType;
 import java.util.Objects;
 
@@ -79,17 +80,17 @@ public record Architecture(
         requirePositive("intermediate_size", intermediateSize);
         requirePositive("vocab_size", vocabSize);
         if (numEncoderLayers < 0) {
-            throw new IllegalArgumentException("num_encoder_layers must be >= 0, got " + numEncoderLayers);
+            throw new BadInputException("num_encoder_layers must be >= 0, got " + numEncoderLayers);
         }
         if (numHeads % numKvHeads != 0) {
-            throw new IllegalArgumentException("num_attention_heads (" + numHeads
+            throw new BadInputException("num_attention_heads (" + numHeads
                     + ") must be a multiple of num_key_value_heads (" + numKvHeads + ")");
         }
     }
 
     private static void requirePositive(String field, int value) {
         if (value <= 0) {
-            throw new IllegalArgumentException(field + " must be a positive integer, got " + value);
+            throw new BadInputException(field + " must be a positive integer, got " + value);
         }
     }
 

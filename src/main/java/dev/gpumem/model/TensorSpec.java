@@ -1,5 +1,6 @@
 package dev.gpumem.model;
 
+import dev.gpumem.input.BadInputException;
 import dev.gpumem.units.DType;
 import java.util.List;
 import java.util.Objects;
@@ -24,7 +25,7 @@ public record TensorSpec(String name, List<Long> shape, DType dtype, ParamGroup 
         Objects.requireNonNull(group, "group");
         for (Long d : shape) {
             if (d == null || d <= 0) {
-                throw new IllegalArgumentException("tensor " + name + " has a non-positive dimension " + shape);
+                throw new BadInputException("tensor " + name + " has a non-positive dimension " + shape);
             }
         }
     }

@@ -1,5 +1,6 @@
 package dev.gpumem.report;
 
+import dev.gpumem.input.PrintableText;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -12,8 +13,13 @@ final class TextTable {
         this.header = header.clone();
     }
 
+    /** Adds a row; cells are escaped ({@link PrintableText}): labels and phase names come from profile files. */
     TextTable add(String... row) {
-        rows.add(row.clone());
+        String[] r = new String[row.length];
+        for (int i = 0; i < row.length; i++) {
+            r[i] = PrintableText.escape(row[i]);
+        }
+        rows.add(r);
         return this;
     }
 

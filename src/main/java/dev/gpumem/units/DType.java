@@ -1,5 +1,6 @@
 package dev.gpumem.units;
 
+import dev.gpumem.input.BadInputException;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;
@@ -70,7 +71,7 @@ public enum DType {
             case "nf4": case "fp4": return NF4;
             case "bool": case "boolean": return BOOL;
             default:
-                throw new IllegalArgumentException("unknown dtype '" + name + "'; accepted: "
+                throw new BadInputException("unknown dtype '" + name + "'; accepted: "
                         + Arrays.stream(values()).map(DType::wireName).collect(Collectors.joining(", ")));
         }
     }

@@ -20,7 +20,7 @@ final class FakeWorkbench extends Workbench {
     Profile readProfile(Path file) {
         Profile p = profiles.get(file.getFileName().toString());
         if (p == null) {
-            throw new IllegalArgumentException("profile: " + file + " is not a profile");
+            throw new dev.gpumem.input.BadInputException("profile: " + file + " is not a profile");
         }
         return p;
     }
@@ -39,7 +39,7 @@ final class FakeWorkbench extends Workbench {
         String key = request.id().isEmpty() ? "default" : request.id();
         Estimate e = estimates.getOrDefault(key, estimates.get("default"));
         if (e == null) {
-            throw new IllegalArgumentException("model: no estimate for " + key);
+            throw new dev.gpumem.input.BadInputException("model: no estimate for " + key);
         }
         return e;
     }

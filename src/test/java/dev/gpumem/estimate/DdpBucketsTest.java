@@ -95,4 +95,21 @@ class DdpBucketsTest {
                 () -> train(new Parallel(8, 2, 1, 1), Finetune.FULL, Set.of(RunOption.DDP_BUCKET_VIEW)));
         assertTrue(e.getMessage().startsWith("options: ddp_bucket_view applies to"), e.getMessage());
     }
+
+    @Test
+    void optimizerInBackwardWithBucketViewsKeepsOnlyTheBucketAsGradients() {
+        // issue 10: this combination was a NullPointerException (the bucket-view gradient has no .grad of its own)
+        Estimate both = train(DDP8, Finetune.FULL, Set.of(RunOption.DDP_BUCKET_VIEW, RunOption.OPTIMIZER_IN_BACKWARD));
+        PhaseEstimate step = both.phase(Phase.OPTIMIZER_STEP);
+        long gradients = step.terms().stream().filter(t -> t.component() == Component.GRADIENTS)
+                .mapToLong(Term::bytes).sum();
+        assertEquals(4 * LLAMA_32_1B, gradients);                       // the fp32 bucket, nothing beside it
+        assertEquals(4 * LLAMA_32_1B, term(step, "gradients.ddp_bucket"));
+        long states = step.terms().stream().filter(t -> t.component() == Component.OPTIMIZER_STATES)
+                .mapToLong(Term::bytes).sum();
+        assertEquals(2 * 4 * LLAMA_32_1B, states);                      // AdamW exp_avg and exp_avg_sq, fp32
+        Estimate inBackward = train(DDP8, Finetune.FULL, Set.of(RunOption.OPTIMIZER_IN_BACKWARD));
+        assertTrue(both.peak(Level.ALLOCATED).allocated() <= inBackward.peak(Level.ALLOCATED).allocated(),
+                "bucket views never add bytes");
+    }
 }

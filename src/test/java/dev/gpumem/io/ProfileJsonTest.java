@@ -73,7 +73,7 @@ class ProfileJsonTest {
                 "\"schema_version\" : 99");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> ProfileJson.fromJson(json, List.of()));
-        assertTrue(e.getMessage().startsWith("schema_version"));
+        assertTrue(e.getMessage().startsWith("profile: schema_version: 99"), e.getMessage());
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.gpumem.estimate.device;
 
 import dev.gpumem.estimate.GpuSpec.GpuArch;
 import dev.gpumem.estimate.Source;
+import dev.gpumem.input.BadInputException;
 import java.util.Objects;
 
 /**
@@ -27,13 +28,13 @@ public record Calibration(GpuArch arch, long contextBytes, long workspaceBytes, 
         Objects.requireNonNull(source, "calibration.source");
         Objects.requireNonNull(provenance, "calibration.provenance");
         if (contextBytes < 0) {
-            throw new IllegalArgumentException("calibration.context_bytes: must be >= 0, got " + contextBytes);
+            throw new BadInputException("calibration.context_bytes: must be >= 0, got " + contextBytes);
         }
         if (workspaceBytes < 0) {
-            throw new IllegalArgumentException("calibration.workspace_bytes: must be >= 0, got " + workspaceBytes);
+            throw new BadInputException("calibration.workspace_bytes: must be >= 0, got " + workspaceBytes);
         }
         if (!(allocatorSlackFactor >= 1.0) || Double.isInfinite(allocatorSlackFactor)) {
-            throw new IllegalArgumentException("calibration.allocator_slack_factor: must be a finite number >= 1.0, got "
+            throw new BadInputException("calibration.allocator_slack_factor: must be a finite number >= 1.0, got "
                     + allocatorSlackFactor);
         }
     }

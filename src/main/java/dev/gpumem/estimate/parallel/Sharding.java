@@ -1,6 +1,7 @@
 package dev.gpumem.estimate.parallel;
 
 import dev.gpumem.estimate.RunConfig.Parallel;
+import dev.gpumem.input.BadInputException;
 import dev.gpumem.model.Architecture;
 import dev.gpumem.model.ParamGroup;
 import dev.gpumem.model.TensorSpec;
@@ -30,15 +31,15 @@ import dev.gpumem.model.TensorSpec;
 public record Sharding(int data, int zero, int tensor, int pipeline) {
 
     /**
-     * @throws IllegalArgumentException naming the field when the model cannot be split that way
+     * @throws BadInputException naming the field when the model cannot be split that way
      */
     public static Sharding of(Parallel p, Architecture arch) {
         if (arch.numHeads() % p.tensor() != 0) {
-            throw new IllegalArgumentException("parallel.tensor: must divide num_attention_heads ("
+            throw new BadInputException("parallel.tensor: must divide num_attention_heads ("
                     + arch.numHeads() + "), got " + p.tensor());
         }
         if (p.pipeline() > arch.totalBlocks()) {
-            throw new IllegalArgumentException("parallel.pipeline: must be at most the number of layers ("
+            throw new BadInputException("parallel.pipeline: must be at most the number of layers ("
                     + arch.totalBlocks() + "), got " + p.pipeline());
         }
         if (p.zero() > 0 && p.data() == 1) {

@@ -1,5 +1,6 @@
 package dev.gpumem.estimate.step;
 
+import dev.gpumem.input.BadInputException;
 import dev.gpumem.model.Inventory;
 import dev.gpumem.model.ParamGroup;
 import dev.gpumem.model.TensorSpec;
@@ -27,7 +28,7 @@ public final class LoraTargets {
 
     /**
      * @return the module names (as {@link TensorSpec#moduleName()}) the targets select
-     * @throws IllegalArgumentException naming finetune.targets and the modules that exist
+     * @throws BadInputException naming finetune.targets and the modules that exist
      */
     public static Set<String> modules(Inventory inv, List<String> targets) {
         Set<String> present = new TreeSet<>();
@@ -51,7 +52,7 @@ public final class LoraTargets {
                 }
             }
             if (fused == null) {
-                throw new IllegalArgumentException("finetune.targets: no module '" + target
+                throw new BadInputException("finetune.targets: no module '" + target
                         + "' in this model; accepted: " + String.join(", ", present));
             }
             out.add(fused);

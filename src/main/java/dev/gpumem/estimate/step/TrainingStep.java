@@ -484,7 +484,14 @@ public final class TrainingStep {
                 }
                 if (inBackward) {
                     optimizer.updateOne(e);
-                    tl.free(grads.remove(e));
+                    // with ddp_bucket_view the gradient is a view of its DDP bucket (freed above as handed on):
+                    // no .grad of its own to drop (pytorch/pytorch torch/distributed/algorithms/ddp_comm_hooks/
+                    // optimizer_overlap_hooks.py _apply_optim_in_backward_hook sets p.grad only when the gradient
+                    // is not a bucket view, commit bb6fe452f92dfbb1657ee293518dfb9f9911a7ea)
+                    Integer own = grads.remove(e);
+                    if (own != null) {
+                        tl.free(own);
+                    }
                 }
             }
             Integer copy = m.copies.remove(e);

@@ -11,6 +11,7 @@ import ai.djl.nn.Activation;
 import ai.djl.nn.core.Embedding;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.LayerNorm;
+import dev.gpumem.input.BadInputException;
 import dev.gpumem.model.Architecture;
 import dev.gpumem.model.Architecture.MlpKind;
 import dev.gpumem.model.Architecture.NormKind;
@@ -451,7 +452,7 @@ final class DecoderForward {
                 // runs fused too (see DjlSupport.asRun: the estimate compared is then that of gelu_pytorch_tanh).
                 return Activation.gelu(x);
             default:
-                throw new IllegalArgumentException("model: activation " + arch.activation()
+                throw new BadInputException("model: activation " + arch.activation()
                         + " is not supported by the djl backend");
         }
     }

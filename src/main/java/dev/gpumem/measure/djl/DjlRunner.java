@@ -10,6 +10,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import dev.gpumem.estimate.Phase;
 import dev.gpumem.estimate.RunConfig;
+import dev.gpumem.input.BadInputException;
 import dev.gpumem.measure.DeviceUnavailableException;
 import dev.gpumem.measure.FrameworkCounters;
 import dev.gpumem.measure.RunContext;
@@ -73,7 +74,7 @@ public final class DjlRunner implements Runner {
      */
     public static DjlRunner onGpu(Inventory inventory, RunConfig config, int index) {
         if (index < 0) {
-            throw new IllegalArgumentException("gpu: device index must be >= 0, got " + index);
+            throw new BadInputException("gpu: device index must be >= 0, got " + index);
         }
         return new DjlRunner(inventory, config, index);
     }

@@ -7,6 +7,7 @@ import dev.gpumem.estimate.RunConfig.FinetuneMethod;
 import dev.gpumem.estimate.RunConfig.Optimizer;
 import dev.gpumem.estimate.RunConfig.Parallel;
 import dev.gpumem.estimate.RunConfig.Precision;
+import dev.gpumem.input.BadInputException;
 import dev.gpumem.model.Architecture;
 import dev.gpumem.model.Architecture.HeadKind;
 import dev.gpumem.model.Architecture.PositionKind;
@@ -17,7 +18,7 @@ import java.util.Set;
 
 /**
  * What the DJL runner can run, and the request it records for what it ran. Everything else is refused with one
- * sentence naming the field and what the DJL backend accepts ({@link IllegalArgumentException}, exit 2), so that a
+ * sentence naming the field and what the DJL backend accepts ({@link BadInputException}, exit 2), so that a
  * profile never claims a configuration that did not run.
  */
 public final class DjlSupport {
@@ -30,7 +31,7 @@ public final class DjlSupport {
     /**
      * Checks that the DJL runner can run {@code config} on {@code arch} exactly as asked.
      *
-     * @throws IllegalArgumentException one sentence naming the first unsupported field and the accepted values
+     * @throws BadInputException one sentence naming the first unsupported field and the accepted values
      */
     public static void check(RunConfig config, Architecture arch) {
         if (config.task() != RunConfig.Task.TRAIN) {
@@ -161,6 +162,6 @@ public final class DjlSupport {
     }
 
     private static void refuse(String message) {
-        throw new IllegalArgumentException(message);
+        throw new BadInputException(message);
     }
 }

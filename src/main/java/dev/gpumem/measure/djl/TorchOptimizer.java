@@ -2,6 +2,7 @@ package dev.gpumem.measure.djl;
 
 import ai.djl.ndarray.NDArray;
 import dev.gpumem.estimate.RunConfig.Optimizer;
+import dev.gpumem.input.BadInputException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -43,7 +44,7 @@ abstract class TorchOptimizer {
             case SGD -> new ForeachSgd(1e-4f, 0f);
             case SGD_MOMENTUM -> new ForeachSgd(1e-4f, 0.9f);
             case NONE -> new NoOptimizer();
-            default -> throw new IllegalArgumentException("optimizer: " + kind.wire()
+            default -> throw new BadInputException("optimizer: " + kind.wire()
                     + " is not supported by the djl backend; accepted: adam, adamw, sgd, sgd-momentum, none");
         };
     }

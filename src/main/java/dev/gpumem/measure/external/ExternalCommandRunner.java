@@ -1,5 +1,6 @@
 package dev.gpumem.measure.external;
 
+import dev.gpumem.input.BadInputException;
 import dev.gpumem.measure.RunContext;
 import dev.gpumem.measure.RunEvent;
 import dev.gpumem.measure.RunOutcome;
@@ -50,7 +51,7 @@ public final class ExternalCommandRunner implements Runner {
     public ExternalCommandRunner(List<String> command, Path workDir, boolean cpuTwin, Map<String, String> extraEnv) {
         this.command = List.copyOf(command);
         if (this.command.isEmpty()) {
-            throw new IllegalArgumentException("command: give the command to measure after '--'");
+            throw new BadInputException("command: give the command to measure after '--'");
         }
         this.workDir = Objects.requireNonNull(workDir, "workDir");
         this.cpuTwin = cpuTwin;

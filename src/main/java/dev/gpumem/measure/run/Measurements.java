@@ -2,6 +2,7 @@ package dev.gpumem.measure.run;
 
 import dev.gpumem.estimate.RunConfig;
 import dev.gpumem.estimate.plan.AllocationPlan;
+import dev.gpumem.input.BadInputException;
 import dev.gpumem.measure.DeviceMemory;
 import dev.gpumem.measure.DeviceUnavailableException;
 import dev.gpumem.measure.MeasurementSession;
@@ -120,7 +121,7 @@ public final class Measurements {
     /** The DJL training step, on the CPU twin or on the GPU NVML opened (same index for CUDA). */
     private static Runner djl(RunConfig request, Gpu gpu) {
         if (request == null) {
-            throw new IllegalArgumentException("request: the djl backend needs a request (--request FILE.json or "
+            throw new BadInputException("request: the djl backend needs a request (--request FILE.json or "
                     + "--model ...)");
         }
         Inventory inventory = new ModelLoader().load(request.model(), request.modelOverrides());
@@ -142,7 +143,7 @@ public final class Measurements {
                     + "request; nothing to replay");
         }
         if (spec.kind() == RunnerKind.REPLAY_CCA && spec.allocatorModel() == null) {
-            throw new IllegalArgumentException("backend: replay-cca needs the caching-allocator model, which this "
+            throw new BadInputException("backend: replay-cca needs the caching-allocator model, which this "
                     + "build does not have yet; use --backend replay");
         }
         DeviceMemory memory = memory(spec, gpu);

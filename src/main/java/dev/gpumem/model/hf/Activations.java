@@ -1,5 +1,6 @@
 package dev.gpumem.model.hf;
 
+import dev.gpumem.input.BadInputException;
 import dev.gpumem.model.Architecture.Activation;
 import java.util.Locale;
 
@@ -27,7 +28,7 @@ final class Activations {
             case "gelu_fast": case "gelu_pytorch_tanh": case "gelu_tanh": return Activation.GELU_TANH;
             case "relu": case "gated-relu": return Activation.RELU;
             default:
-                throw new IllegalArgumentException(c.origin() + ": field '" + key + "' value '" + name
+                throw new BadInputException(c.origin() + ": field '" + key + "' value '" + name
                         + "' is not a known activation; accepted: " + ACCEPTED);
         }
     }

@@ -1,5 +1,6 @@
 package dev.gpumem.model.hf;
 
+import dev.gpumem.input.BadInputException;
 import dev.gpumem.model.Architecture.Activation;
 import dev.gpumem.model.Architecture.HeadKind;
 import dev.gpumem.model.Architecture.MlpKind;
@@ -68,7 +69,7 @@ final class BertMapper implements FamilyMapper {
             case NONE -> t.linear(m + "pooler.dense", ParamGroup.TASK_HEAD, -1, h, h, true);
             case MASKED_LM, CAUSAL_LM -> lmHead(t, d, a.tiedEmbeddings);
             case SEQUENCE_CLASSIFICATION -> classifier(t, h, ctx.head().numLabels(), m);
-            default -> throw new IllegalArgumentException("field 'architectures' asks for a "
+            default -> throw new BadInputException("field 'architectures' asks for a "
                     + head.name().toLowerCase() + " head, which an encoder-only model does not have; accepted:"
                     + " *ForMaskedLM, *LMHeadModel, *ForCausalLM, *ForSequenceClassification, *Model");
         }

@@ -1,5 +1,7 @@
 package dev.gpumem.model.hf;
 
+import dev.gpumem.input.BadInputException;
+
 /**
  * The dimensions every transformer config states, read under the aliases families use for them
  * (e.g. GPT-2's {@code n_embd}/{@code n_layer}/{@code n_head}, T5's {@code d_model}/{@code num_layers}).
@@ -31,7 +33,7 @@ record DecoderDims(int hidden, int layers, int heads, int kvHeads, int headDim, 
     /** @return h / a, refusing a hidden size that the heads do not divide */
     static int divide(HfConfig c, int h, int a) {
         if (h % a != 0) {
-            throw new IllegalArgumentException(c.origin() + ": field 'hidden_size' (" + h + ") must be a multiple of"
+            throw new BadInputException(c.origin() + ": field 'hidden_size' (" + h + ") must be a multiple of"
                     + " 'num_attention_heads' (" + a + ") unless 'head_dim' is given");
         }
         return h / a;

@@ -1,5 +1,6 @@
 package dev.gpumem.model.hf;
 
+import dev.gpumem.input.BadInputException;
 import dev.gpumem.model.Architecture.Head;
 import dev.gpumem.model.Architecture.HeadKind;
 import dev.gpumem.model.ParamGroup;
@@ -35,8 +36,8 @@ final class DecoderHead {
         }
     }
 
-    static IllegalArgumentException unsupported(HeadKind kind) {
-        return new IllegalArgumentException("field 'architectures' asks for a " + kind.name().toLowerCase()
+    static BadInputException unsupported(HeadKind kind) {
+        return new BadInputException("field 'architectures' asks for a " + kind.name().toLowerCase()
                 + " head, which this decoder-only family does not have; accepted: *ForCausalLM, *LMHeadModel,"
                 + " *ForSequenceClassification, *Model");
     }

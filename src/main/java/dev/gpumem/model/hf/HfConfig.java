@@ -1,5 +1,6 @@
 package dev.gpumem.model.hf;
 
+import dev.gpumem.input.BadInputException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.Collections;
@@ -12,7 +13,7 @@ import java.util.Objects;
  * A read-only view of one Hugging Face config.json (after {@code model_overrides}), with typed, validating
  * getters. Several getters take aliases because families name the same thing differently
  * ({@code n_embd}, {@code d_model}, {@code hidden_size}); the first alias present wins.
- * Every failure is an {@link IllegalArgumentException} naming the file and the field.
+ * Every failure is an {@link BadInputException} naming the file and the field.
  */
 final class HfConfig {
     private final String origin;
@@ -67,7 +68,7 @@ final class HfConfig {
     int positive(String... keys) {
         String key = firstPresent(keys);
         if (key == null) {
-            throw new IllegalArgumentException(origin + ": missing required field '" + field(keys[0]) + "'"
+            throw new BadInputException(origin + ": missing required field '" + field(keys[0]) + "'"
                     + (keys.length > 1 ? " (or " + String.join(", ", List.of(keys).subList(1, keys.length)) + ")" : "")
                     + "; it must be a positive integer");
         }
@@ -224,12 +225,12 @@ final class HfConfig {
     }
 
     /** @return "origin: field 'key' what", the one-sentence error for a bad value */
-    IllegalArgumentException invalid(String key, String what) {
-        return new IllegalArgumentException(origin + ": field '" + field(key) + "' " + what);
+    BadInputException invalid(String key, String what) {
+        return new BadInputException(origin + ": field '" + field(key) + "' " + what);
     }
 
-    private IllegalArgumentException invalid(String key, String what, Throwable cause) {
-        return new IllegalArgumentException(origin + ": field '" + field(key) + "' " + what, cause);
+    private BadInputException invalid(String key, String what, Throwable cause) {
+        return new BadInputException(origin + ": field '" + field(key) + "' " + what, cause);
     }
 
     private static BigDecimal decimalValue(Object o) {

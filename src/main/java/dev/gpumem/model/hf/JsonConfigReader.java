@@ -2,6 +2,7 @@ package dev.gpumem.model.hf;
 
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.gpumem.input.BadInputException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -19,19 +20,19 @@ final class JsonConfigReader {
 
     /**
      * @return the top-level object of {@code file}
-     * @throws IllegalArgumentException when the file is missing, unreadable or not a JSON object
+     * @throws BadInputException when the file is missing, unreadable or not a JSON object
      */
     Map<String, Object> read(Path file) {
         if (!Files.isRegularFile(file)) {
-            throw new IllegalArgumentException("model config file " + file + " does not exist; give a preset name,"
+            throw new BadInputException("model config file " + file + " does not exist; give a preset name,"
                     + " a config.json path or a model folder containing config.json");
         }
         try (InputStream in = Files.newInputStream(file)) {
             return read(in, file.toString());
         } catch (NoSuchFileException e) {
-            throw new IllegalArgumentException("model config file " + file + " does not exist", e);
+            throw new BadInputException("model config file " + file + " does not exist", e);
         } catch (IOException e) {
-            throw new IllegalArgumentException("model config file " + file + " cannot be read: " + e.getMessage(), e);
+            throw new BadInputException("model config file " + file + " cannot be read: " + e.getMessage(), e);
         }
     }
 
@@ -41,13 +42,13 @@ final class JsonConfigReader {
         try {
             value = mapper.readValue(in, Object.class);
         } catch (JacksonException e) {
-            throw new IllegalArgumentException("model config " + name + " is not valid JSON: "
+            throw new BadInputException("model config " + name + " is not valid JSON: "
                     + e.getOriginalMessage(), e);
         } catch (IOException e) {
-            throw new IllegalArgumentException("model config " + name + " cannot be read: " + e.getMessage(), e);
+            throw new BadInputException("model config " + name + " cannot be read: " + e.getMessage(), e);
         }
         if (!(value instanceof Map<?, ?> map)) {
-            throw new IllegalArgumentException("model config " + name
+            throw new BadInputException("model config " + name
                     + " must be a JSON object ({...}) of HF config keys");
         }
         @SuppressWarnings("unchecked")

@@ -1,5 +1,6 @@
 package dev.gpumem.model.hf;
 
+import dev.gpumem.input.BadInputException;
 import dev.gpumem.model.Architecture.Activation;
 import dev.gpumem.model.Architecture.Moe;
 import dev.gpumem.model.ParamGroup;
@@ -47,7 +48,7 @@ final class MixtralMapper implements FamilyMapper {
 
     static void requireTopK(HfConfig c, int topK, int experts, String expertsKey) {
         if (topK > experts) {
-            throw new IllegalArgumentException(c.origin() + ": field 'num_experts_per_tok' (" + topK
+            throw new BadInputException(c.origin() + ": field 'num_experts_per_tok' (" + topK
                     + ") must not exceed '" + expertsKey + "' (" + experts + ")");
         }
     }

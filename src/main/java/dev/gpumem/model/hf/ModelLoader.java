@@ -1,5 +1,6 @@
 package dev.gpumem.model.hf;
 
+import dev.gpumem.input.BadInputException;
 import dev.gpumem.model.Architecture;
 import dev.gpumem.model.Architecture.Head;
 import dev.gpumem.model.Architecture.Quantization;
@@ -29,11 +30,11 @@ public final class ModelLoader {
     /**
      * @param ref       preset name, config.json path, or folder
      * @param overrides HF config keys to override before reading (values as parsed from JSON); may be null
-     * @throws IllegalArgumentException one sentence naming the field / file and the accepted values
+     * @throws BadInputException one sentence naming the field / file and the accepted values
      */
     public Inventory load(String ref, Map<String, Object> overrides) {
         if (ref == null || ref.isBlank()) {
-            throw new IllegalArgumentException("field 'model' is empty; accepted: a preset (" + String.join(", ",
+            throw new BadInputException("field 'model' is empty; accepted: a preset (" + String.join(", ",
                     presets()) + "), a path to a config.json, or a model folder");
         }
         if (presets.contains(ref)) {
@@ -44,7 +45,7 @@ public final class ModelLoader {
         if (path != null && Files.isDirectory(path)) {
             Path config = path.resolve("config.json");
             if (!Files.isRegularFile(config)) {
-                throw new IllegalArgumentException("model folder " + path + " has no config.json; a model folder needs"
+                throw new BadInputException("model folder " + path + " has no config.json; a model folder needs"
                         + " config.json (and optionally *.safetensors)");
             }
             return build(path.toString(), read(config), overrides, SafetensorsInventory.shards(path));
@@ -53,10 +54,10 @@ public final class ModelLoader {
             return build(path.toString(), read(path), overrides, List.of());
         }
         if (ref.contains("/") || ref.contains("\\") || ref.endsWith(".json")) {
-            throw new IllegalArgumentException("model file " + ref + " does not exist; give a preset name, a"
+            throw new BadInputException("model file " + ref + " does not exist; give a preset name, a"
                     + " config.json path or a model folder");
         }
-        throw new IllegalArgumentException("unknown model '" + ref + "'; accepted: a preset (" + String.join(", ",
+        throw new BadInputException("unknown model '" + ref + "'; accepted: a preset (" + String.join(", ",
                 presets()) + "), a path to a config.json, or a model folder");
     }
 
@@ -82,14 +83,14 @@ public final class ModelLoader {
         try {
             return assemble(source, config, shards);
         } catch (ArithmeticException e) {
-            throw new IllegalArgumentException(config.origin() + ": the sizes overflow a 64-bit element count;"
+            throw new BadInputException(config.origin() + ": the sizes overflow a 64-bit element count;"
                     + " check hidden_size, intermediate_size, vocab_size and the layer counts", e);
-        } catch (IllegalArgumentException e) {
+        } catch (BadInputException e) {
             String m = String.valueOf(e.getMessage());
             if (m.startsWith(config.origin()) || m.startsWith("safetensors file") || m.startsWith("model ")) {
                 throw e;
             }
-            throw new IllegalArgumentException(config.origin() + ": " + m, e);
+            throw new BadInputException(config.origin() + ": " + m, e);
         }
     }
 
@@ -124,7 +125,7 @@ public final class ModelLoader {
         if (missing.isEmpty()) {
             return families.generic();
         }
-        throw new IllegalArgumentException(config.origin() + ": field 'model_type' "
+        throw new BadInputException(config.origin() + ": field 'model_type' "
                 + (type == null ? "is missing" : "value '" + type + "' is not supported")
                 + " and the config lacks " + String.join(", ", missing) + " to read it as a generic decoder; accepted"
                 + " model_type: " + String.join(", ", FamilyCatalog.MODEL_TYPES));
@@ -139,11 +140,11 @@ public final class ModelLoader {
         try {
             DType d = DType.parse(config.string(key));
             if (d != DType.FP32 && d != DType.FP16 && d != DType.BF16 && d != DType.FP64) {
-                throw new IllegalArgumentException("not a floating checkpoint dtype");
+                throw new BadInputException("not a floating checkpoint dtype");
             }
             return d;
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(config.origin() + ": field '" + key + "' value '" + config.string(key)
+            throw new BadInputException(config.origin() + ": field '" + key + "' value '" + config.string(key)
                     + "' is not supported; accepted: float32, float16, bfloat16, float64", e);
         }
     }

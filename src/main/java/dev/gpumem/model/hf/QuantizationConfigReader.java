@@ -1,5 +1,6 @@
 package dev.gpumem.model.hf;
 
+import dev.gpumem.input.BadInputException;
 import dev.gpumem.model.Architecture.QuantMethod;
 import dev.gpumem.model.Architecture.Quantization;
 import dev.gpumem.units.DType;
@@ -48,7 +49,7 @@ final class QuantizationConfigReader {
         boolean four = q.flag("load_in_4bit", false);
         boolean eight = q.flag("load_in_8bit", false);
         if (four == eight) {
-            throw new IllegalArgumentException(q.origin() + ": exactly one of '" + q.field("load_in_4bit") + "' and '"
+            throw new BadInputException(q.origin() + ": exactly one of '" + q.field("load_in_4bit") + "' and '"
                     + q.field("load_in_8bit") + "' must be true for quant_method bitsandbytes");
         }
         // BitsAndBytesConfig: bnb_4bit_compute_dtype defaults to torch.float32.
@@ -106,7 +107,7 @@ final class QuantizationConfigReader {
         try {
             return DType.parse(q.string(key));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(q.origin() + ": field '" + q.field(key) + "': " + e.getMessage(), e);
+            throw new BadInputException(q.origin() + ": field '" + q.field(key) + "': " + e.getMessage(), e);
         }
     }
 }

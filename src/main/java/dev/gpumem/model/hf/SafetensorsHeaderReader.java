@@ -3,6 +3,7 @@ package dev.gpumem.model.hf;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.gpumem.input.BadInputException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -41,7 +42,7 @@ final class SafetensorsHeaderReader {
             byte[] header = in.readNBytes((int) length);
             return parse(file, header);
         } catch (IOException e) {
-            throw new IllegalArgumentException("safetensors file " + file + " cannot be read: " + e.getMessage(), e);
+            throw new BadInputException("safetensors file " + file + " cannot be read: " + e.getMessage(), e);
         }
     }
 
@@ -85,7 +86,7 @@ final class SafetensorsHeaderReader {
         return new SafetensorsEntry(name, dtype.asText(), dims);
     }
 
-    private static IllegalArgumentException malformed(Path file, String why) {
-        return new IllegalArgumentException("safetensors file " + file + " is malformed: " + why);
+    private static BadInputException malformed(Path file, String why) {
+        return new BadInputException("safetensors file " + file + " is malformed: " + why);
     }
 }

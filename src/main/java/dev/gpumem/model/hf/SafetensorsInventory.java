@@ -1,5 +1,6 @@
 package dev.gpumem.model.hf;
 
+import dev.gpumem.input.BadInputException;
 import dev.gpumem.model.ParamGroup;
 import dev.gpumem.model.TensorSpec;
 import dev.gpumem.units.DType;
@@ -17,6 +18,9 @@ import java.util.stream.Stream;
  * exact names, shapes and dtypes, grouped and numbered by {@link TensorNameClassifier}. Weights are never read.
  */
 final class SafetensorsInventory {
+    /** the most elements a tensor (and the whole model) may have: 2^63 / 64 bits, about 1.4·10^17 */
+    static final long MAX_ELEMENTS = Long.MAX_VALUE / 64;
+
     private final SafetensorsHeaderReader reader = new SafetensorsHeaderReader();
     private final TensorNameClassifier classifier = new TensorNameClassifier();
 
@@ -26,7 +30,7 @@ final class SafetensorsInventory {
             return files.filter(p -> p.getFileName().toString().endsWith(".safetensors") && Files.isRegularFile(p))
                     .sorted().toList();
         } catch (IOException e) {
-            throw new IllegalArgumentException("model folder " + folder + " cannot be listed: " + e.getMessage(), e);
+            throw new BadInputException("model folder " + folder + " cannot be listed: " + e.getMessage(), e);
         }
     }
 
@@ -37,20 +41,43 @@ final class SafetensorsInventory {
     List<TensorSpec> read(List<Path> shards, int encoderLayers, List<String> warnings) {
         List<TensorSpec> tensors = new ArrayList<>();
         Set<String> seen = new HashSet<>();
+        long total = 0;
         for (Path shard : shards) {
             for (SafetensorsEntry e : reader.read(shard)) {
                 if (!seen.add(e.name())) {
-                    throw new IllegalArgumentException("safetensors file " + shard + " repeats tensor '" + e.name()
+                    throw new BadInputException("safetensors file " + shard + " repeats tensor '" + e.name()
                             + "' already listed by another shard");
                 }
                 if (e.shape().contains(0L)) {
                     warnings.add("tensor " + e.name() + " in " + shard.getFileName() + " is empty; skipped");
                     continue;
                 }
+                long numel = elements(shard, e);
+                if (total > MAX_ELEMENTS - numel) {
+                    throw new BadInputException("safetensors file " + shard + ": tensor '" + e.name() + "' brings the"
+                            + " model past " + MAX_ELEMENTS + " elements in all, which overflows a 64-bit byte count");
+                }
+                total += numel;
                 tensors.add(spec(shard, e, encoderLayers));
             }
         }
         return tensors;
+    }
+
+    /**
+     * Elements of one tensor, refused past {@link #MAX_ELEMENTS}: the estimator counts bytes as elements times
+     * bits of the dtype (up to 64 for fp64 master copies and optimizer states) in a 64-bit integer.
+     */
+    private static long elements(Path shard, SafetensorsEntry e) {
+        long n = 1;
+        for (long d : e.shape()) {
+            if (n > MAX_ELEMENTS / d) {
+                throw new BadInputException("safetensors file " + shard + ": tensor '" + e.name() + "' has shape "
+                        + e.shape() + ", more than " + MAX_ELEMENTS + " elements, which overflows a 64-bit byte count");
+            }
+            n *= d;
+        }
+        return n;
     }
 
     private TensorSpec spec(Path shard, SafetensorsEntry e, int encoderLayers) {
@@ -58,7 +85,7 @@ final class SafetensorsInventory {
         try {
             dtype = DType.parse(e.dtype());
         } catch (IllegalArgumentException ex) {
-            throw new IllegalArgumentException("safetensors file " + shard + ": tensor '" + e.name() + "' has dtype '"
+            throw new BadInputException("safetensors file " + shard + ": tensor '" + e.name() + "' has dtype '"
                     + e.dtype() + "'; accepted: F64, F32, F16, BF16, F8_E4M3, F8_E5M2, I64, I32, I8, U8, BOOL", ex);
         }
         ParamGroup group = classifier.group(e.name());

@@ -1,5 +1,6 @@
 package dev.gpumem.model.hf;
 
+import dev.gpumem.input.BadInputException;
 import dev.gpumem.model.Architecture.Activation;
 import dev.gpumem.model.Architecture.HeadKind;
 import dev.gpumem.model.Architecture.MlpKind;
@@ -44,7 +45,7 @@ final class T5Mapper implements FamilyMapper {
         a.hiddenDropout = a.attentionDropout;
         HeadKind head = ctx.head().kind();
         if (head != HeadKind.SEQ2SEQ_LM && head != HeadKind.NONE) {
-            throw new IllegalArgumentException("field 'architectures' asks for a " + head.name().toLowerCase()
+            throw new BadInputException("field 'architectures' asks for a " + head.name().toLowerCase()
                     + " head, which this T5 reader does not model; accepted: *ForConditionalGeneration, *Model,"
                     + " *EncoderModel");
         }
