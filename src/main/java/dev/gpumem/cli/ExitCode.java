@@ -12,9 +12,10 @@ public enum ExitCode {
     NO_DEVICE(3),
     /** the measured workload failed or timed out */
     WORKLOAD_FAILED(4),
-    IO_FAILURE(74),
     /** a bug in gpumem */
-    INTERNAL(70);
+    INTERNAL(70),
+    /** an environment failure: a file or folder cannot be read or written (I/O, permissions, disk full) */
+    IO_FAILURE(74);
 
     private final int code;
 

@@ -19,6 +19,7 @@ import dev.gpumem.measure.Profile;
 import dev.gpumem.measure.RunEvent;
 import dev.gpumem.measure.RunOutcome;
 import dev.gpumem.measure.RunnerKind;
+import dev.gpumem.measure.StopRequest;
 import dev.gpumem.measure.djl.DjlSupport;
 import dev.gpumem.measure.external.ExternalCommandRunner;
 import dev.gpumem.measure.run.MeasureSpec;
@@ -30,11 +31,10 @@ import dev.gpumem.units.ByteFormat;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.LinkedHashMap;
@@ -53,16 +53,16 @@ import picocli.CommandLine.Spec;
  * {@code gpumem measure}: runs a workload on the GPU (or its CPU twin) and records a memory profile.
  *
  * <p>Exit codes: 0 the workload completed; 1 it ran out of memory (a result: the profile says where); 3 no usable
- * device with --device; 4 the child failed or timed out; 2 bad input.
+ * device with --device; 4 the child failed or timed out; 2 bad input (also: --out is not a directory); 74 --out
+ * cannot be written (checked before the workload starts; a profile that still cannot be written at the end goes to
+ * {@link ProfileFiles#fallbackDir()}, and the run exits 74); 130 / 143 stopped by SIGINT / SIGTERM, the profile of
+ * the phases so far written (docs/measuring-safety.md).
  */
 @Command(name = "measure", mixinStandardHelpOptions = true,
         description = {"Runs a workload on the device (or CPU) and records a memory profile.",
             "  gpumem measure --backend replay --request req.json",
             "  gpumem measure --timeout 600 -- python3 scripts/torch_step.py --request req.json"})
 public final class MeasureCommand implements Callable<Integer> {
-    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss")
-            .withZone(ZoneOffset.UTC);
-
     @Mixin
     CommonOptions common;
 
@@ -125,6 +125,9 @@ public final class MeasureCommand implements Callable<Integer> {
         if (!(sampleHz > 0) || Double.isInfinite(sampleHz)) {
             throw UserError.badInput("sample-hz: must be a positive number, got " + sampleHz);
         }
+        Path results = ToolInfo.home().resolve("results");
+        Path profileParent = out != null ? out : results;
+        requireWritable(profileParent);
         RunConfig request = request();
         if (layers != null) {
             if (request == null) {
@@ -150,9 +153,9 @@ public final class MeasureCommand implements Callable<Integer> {
             // planned once the device is known: a request without a gpu gets the measured card's constants
             planner = filled -> new Estimator().plan(inventory, filled);
         }
-        Path results = ToolInfo.home().resolve("results");
-        Path workDir = (out != null ? out : results.resolve("logs"))
-                .resolve(STAMP.format(Instant.now()) + "-" + kind.wire() + "-output");
+        Path logs = out != null ? out : results.resolve("logs");
+        // one folder per run for the child's stdout, stderr and markers, never shared with another run
+        Path workDir = kind == RunnerKind.EXTERNAL ? runFolder(logs, kind) : logs;
         long hostLimit = hostLimitGib == null ? -1 : (long) (hostLimitGib * ByteFormat.GIB);
         MeasureSpec measureSpec = new MeasureSpec(kind, request, planner, GpuPresetsJson.load(),
                 PytorchCachingAllocator::new, command, device, cpu, hostLimit, sampleHz, parseTimeout(timeout), workDir);
@@ -160,30 +163,93 @@ public final class MeasureCommand implements Callable<Integer> {
         MeasurementSession.Setup setup = new MeasurementSession.Setup(VersionProvider.version(),
                 ToolInfo.gitCommit(), ToolInfo.host(), request, command.isEmpty() ? null : command, sampleHz,
                 measureSpec.timeout());
-        Measurements.Done done;
-        try {
-            done = Measurements.run(measureSpec, setup, notice -> stderr.println("gpumem: " + notice));
-        } catch (ProbeException e) {
-            // no driver, runtime, device or NVML support, or the device cannot be read at all
-            throw new UserError(ExitCode.NO_DEVICE, e.getMessage(), e);
+        StopRequest stop = new StopRequest();
+        // from here a SIGINT / SIGTERM stops the workload and the profile so far is still written
+        try (SignalStop signals = SignalStop.install(stop, notice -> stderr.println("gpumem: " + notice))) {
+            Measurements.Done done;
+            try {
+                done = Measurements.run(measureSpec, setup, notice -> stderr.println("gpumem: " + notice), stop);
+            } catch (ProbeException e) {
+                // no driver, runtime, device or NVML support, or the device cannot be read at all
+                throw new UserError(ExitCode.NO_DEVICE, e.getMessage(), e);
+            }
+            Profile profile = done.measurement().profile();
+            Path dir = out != null ? out : ProfileFiles.defaultDir(results, profile);
+            if (profile.provenance().testDouble() && out == null) {
+                throw UserError.badInput("out: this profile was measured on stub drivers (a test double) and is "
+                        + "never written under results/; give --out DIR outside results/");
+            }
+            printTable(stdout, profile);
+            stdout.flush();
+            Path written = writeOrFallBack(profile, dir, stderr);
+            if (written != null) {
+                stdout.println("profile: " + written);
+            }
+            printEstimateError(stdout, written != null ? written.getFileName().toString()
+                    : ProfileFiles.fileName(profile), profile);
+            stdout.flush();
+            int code = finish(done, written, stdout, stderr);
+            if (signals.exitCode().isPresent()) {
+                return signals.exitCode().getAsInt();
+            }
+            return written == null || !written.startsWith(dir) ? ExitCode.IO_FAILURE.code() : code;
         }
-        Profile profile = done.measurement().profile();
-        Path dir = out != null ? out : ProfileFiles.defaultDir(results, profile);
-        if (profile.provenance().testDouble() && out == null) {
-            throw UserError.badInput("out: this profile was measured on stub drivers (a test double) and is never "
-                    + "written under results/; give --out DIR outside results/");
-        }
-        Path written;
+    }
+
+    /** Fails before anything runs when the profile's folder cannot take it: exit 2 for a file, 74 otherwise. */
+    private static void requireWritable(Path dir) {
         try {
-            written = ProfileFiles.write(profile, dir);
+            ProfileFiles.requireWritableDir(dir);
+        } catch (NotDirectoryException e) {
+            throw UserError.badInput("out: " + e.getFile() + " is not a directory");
         } catch (IOException e) {
-            throw new UserError(ExitCode.INTERNAL, "cannot write the profile to " + dir + ": " + e.getMessage(), e);
+            throw new UserError(ExitCode.IO_FAILURE, "out: cannot write to " + dir + ": " + describe(e), e);
         }
-        printTable(stdout, profile);
-        stdout.println("profile: " + written);
-        printEstimateError(stdout, written.getFileName().toString(), profile);
-        stdout.flush();
-        return finish(done, stdout, stderr);
+    }
+
+    private static Path runFolder(Path logs, RunnerKind kind) {
+        try {
+            return ProfileFiles.createRunFolder(logs, Instant.now(), kind.wire());
+        } catch (IOException e) {
+            throw new UserError(ExitCode.IO_FAILURE, "cannot create the run's output folder in " + logs + ": "
+                    + describe(e), e);
+        }
+    }
+
+    /**
+     * Writes the profile into {@code dir}; when that fails, into {@link ProfileFiles#fallbackDir()}, saying so.
+     *
+     * @return the JSON written, or null when neither folder could take it (the table printed is what remains)
+     */
+    private static Path writeOrFallBack(Profile profile, Path dir, PrintWriter stderr) {
+        try {
+            return ProfileFiles.write(profile, dir);
+        } catch (IOException | java.io.UncheckedIOException e) {
+            stderr.println("gpumem: error: cannot write the profile to " + dir + ": " + describe(e));
+        }
+        Path fallback = ProfileFiles.fallbackDir();
+        try {
+            Path written = ProfileFiles.write(profile, fallback);
+            stderr.println("gpumem: the profile was written to " + written + " instead");
+            return written;
+        } catch (IOException | java.io.UncheckedIOException e) {
+            stderr.println("gpumem: error: cannot write it to " + fallback + " either: " + describe(e)
+                    + "; the table above is all that remains of this run");
+            return null;
+        }
+    }
+
+    /** @return an I/O failure as a short phrase naming the file ("/x/y: No space left on device") */
+    static String describe(Exception e) {
+        Throwable t = e instanceof java.io.UncheckedIOException u && u.getCause() != null ? u.getCause() : e;
+        if (t instanceof java.nio.file.AccessDeniedException a) {
+            return "permission denied: " + a.getFile();
+        }
+        if (t instanceof java.nio.file.FileSystemException f) {
+            return (f.getFile() != null ? f.getFile() + ": " : "") + (f.getReason() != null ? f.getReason()
+                    : f.getClass().getSimpleName());
+        }
+        return t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName();
     }
 
     /** The estimator's signed error against what was just measured (as {@code gpumem compare PROFILE} prints it). */
@@ -271,7 +337,7 @@ public final class MeasureCommand implements Callable<Integer> {
         return String.format(Locale.ROOT, "%.3f", bytes / (double) ByteFormat.GIB);
     }
 
-    private static int finish(Measurements.Done done, PrintWriter stdout, PrintWriter stderr) {
+    private static int finish(Measurements.Done done, Path written, PrintWriter stdout, PrintWriter stderr) {
         RunOutcome outcome = done.measurement().outcome();
         if (outcome instanceof RunOutcome.Completed) {
             return ExitCode.OK.code();
@@ -280,6 +346,11 @@ public final class MeasureCommand implements Callable<Integer> {
             stderr.println("gpumem: out of memory in phase " + oom.phase() + " (" + ByteFormat.mib(oom.requestedBytes())
                     + " requested); everything was freed");
             return ExitCode.VERDICT_NEGATIVE.code();
+        }
+        if (outcome instanceof RunOutcome.Interrupted i) {
+            stderr.println("gpumem: interrupted by " + i.cause() + ": the workload was stopped; "
+                    + (written != null ? "the profile of the phases so far: " + written : "no profile was written"));
+            return ExitCode.WORKLOAD_FAILED.code();
         }
         ExternalCommandRunner ext = done.external();
         if (ext != null) {

@@ -61,6 +61,7 @@ public final class MeasurementSession implements RunContext {
 
     private final Probe probe;
     private final Setup setup;
+    private final StopRequest stop;
     private final PhaseClock clock = new PhaseClock();
     private volatile ProcessTree watched = ProcessTree.none();
     private final List<Closed> closed = new ArrayList<>();
@@ -71,8 +72,14 @@ public final class MeasurementSession implements RunContext {
     private boolean used;
 
     public MeasurementSession(Probe probe, Setup setup) {
+        this(probe, setup, new StopRequest());
+    }
+
+    /** @param stop a stop the runner honours (SIGINT/SIGTERM): the run then ends {@link RunOutcome.Interrupted} */
+    public MeasurementSession(Probe probe, Setup setup, StopRequest stop) {
         this.probe = Objects.requireNonNull(probe, "probe");
         this.setup = Objects.requireNonNull(setup, "setup");
+        this.stop = Objects.requireNonNull(stop, "stop");
     }
 
     /**
@@ -99,11 +106,13 @@ public final class MeasurementSession implements RunContext {
         sampler.start();
         RunOutcome outcome;
         Sampler.Result sampled;
+        String cutShort = null;
         try {
             outcome = runner.run(this);
         } finally {
             synchronized (this) {
                 if (open != null) {
+                    cutShort = open.phase();
                     close(open, FrameworkCounters.NONE);
                 }
                 if (closed.isEmpty()) {
@@ -120,7 +129,11 @@ public final class MeasurementSession implements RunContext {
                 events.add(new RunEvent(RunEvent.Kind.PROBE_UNAVAILABLE, null, sampled.failures()
                         + " sample reads failed; first: " + sampled.firstFailure(), null));
             }
-            events.addAll(outcomeEvents(outcome));
+            events.addAll(outcomeEvents(outcome, cutShort, closed.size()));
+            if (!(outcome instanceof RunOutcome.Interrupted) && stop.cause().isPresent()) {
+                events.add(new RunEvent(RunEvent.Kind.NOTE, null, stop.cause().get() + " arrived while the workload "
+                        + "was ending; it ran to its end", null));
+            }
             List<Sample> samples = restamp(sampled.samples());
             List<PhaseReading> phases = new ArrayList<>();
             for (Closed c : closed) {
@@ -258,7 +271,17 @@ public final class MeasurementSession implements RunContext {
                 r.achievedHz(), setup.sampleHz(), r.reads()), null);
     }
 
-    private static List<RunEvent> outcomeEvents(RunOutcome outcome) {
+    @Override
+    public Optional<String> stopRequested() {
+        return stop.cause();
+    }
+
+    private static List<RunEvent> outcomeEvents(RunOutcome outcome, String cutShort, int phases) {
+        if (outcome instanceof RunOutcome.Interrupted i) {
+            return List.of(new RunEvent(RunEvent.Kind.INTERRUPTED, cutShort, "interrupted by " + i.cause()
+                    + (cutShort != null ? " in phase " + cutShort + " (cut short at the stop)" : " between phases")
+                    + "; the " + phases + " phase" + (phases == 1 ? "" : "s") + " measured so far are kept", null));
+        }
         if (outcome instanceof RunOutcome.OutOfMemory oom) {
             return List.of(new RunEvent(RunEvent.Kind.OUT_OF_MEMORY, oom.phase(), "out of memory in phase "
                     + oom.phase() + ": " + ByteFormat.mib(oom.requestedBytes()) + " requested, "

@@ -53,4 +53,15 @@ public interface RunContext {
 
     /** @return the time limit for the workload, if one was given ({@code --timeout}) */
     Optional<Duration> timeout();
+
+    /**
+     * Polled by the runner between steps (the external runner every few milliseconds, replay between plan events):
+     * when present, end the workload (all its processes), close the phase in progress and return
+     * {@link RunOutcome.Interrupted} with this cause.
+     *
+     * @return what asked the run to stop (e.g. {@code SIGTERM}), or empty
+     */
+    default Optional<String> stopRequested() {
+        return Optional.empty();
+    }
 }

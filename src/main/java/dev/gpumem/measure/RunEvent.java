@@ -16,5 +16,13 @@ public record RunEvent(Kind kind, String phase, String message, Long bytes) {
         Objects.requireNonNull(message, "message");
     }
 
-    public enum Kind { OUT_OF_MEMORY, FOREIGN_PROCESS, SAMPLE_RATE, PROBE_UNAVAILABLE, CHILD_FAILED, TIMED_OUT, NOTE }
+    /**
+     * What happened. {@code INTERRUPTED}: the run was stopped early by a signal to gpumem (the profile holds the
+     * phases so far). {@code PROCESS_KILLED}: a process of the workload had to be ended by gpumem: it outlived the
+     * command, or ignored SIGTERM and was killed with SIGKILL.
+     */
+    public enum Kind {
+        OUT_OF_MEMORY, FOREIGN_PROCESS, SAMPLE_RATE, PROBE_UNAVAILABLE, CHILD_FAILED, TIMED_OUT, NOTE, INTERRUPTED,
+        PROCESS_KILLED
+    }
 }

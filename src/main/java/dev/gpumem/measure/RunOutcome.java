@@ -5,7 +5,8 @@ import java.util.Objects;
 
 /** How a run ended. Out of memory, a failed child and a timeout are results, not exceptions. */
 public sealed interface RunOutcome
-        permits RunOutcome.Completed, RunOutcome.OutOfMemory, RunOutcome.ChildFailed, RunOutcome.TimedOut {
+        permits RunOutcome.Completed, RunOutcome.OutOfMemory, RunOutcome.ChildFailed, RunOutcome.TimedOut,
+        RunOutcome.Interrupted {
 
     /** The workload ran to its end. */
     record Completed() implements RunOutcome {
@@ -44,6 +45,18 @@ public sealed interface RunOutcome
     record TimedOut(Duration limit) implements RunOutcome {
         public TimedOut {
             Objects.requireNonNull(limit, "limit");
+        }
+    }
+
+    /**
+     * The run was stopped early on request ({@link StopRequest}: SIGINT or SIGTERM to gpumem); the phases up to the
+     * stop are kept, the one in progress is cut short, and every process of the workload was ended.
+     *
+     * @param cause what asked for the stop, e.g. {@code SIGTERM}
+     */
+    record Interrupted(String cause) implements RunOutcome {
+        public Interrupted {
+            Objects.requireNonNull(cause, "cause");
         }
     }
 }

@@ -43,8 +43,8 @@ class ProfileJsonTest {
     void aProfileSurvivesAWriteAndReadWithItsSamples(@TempDir Path dir) throws Exception {
         Profile p = profile(DeviceInfo.Kind.GPU);
         Path json = ProfileFiles.write(p, dir.resolve("results").resolve(p.provenance().device().slug()));
-        assertEquals("20261128T010203Z-replay-llama-3.1-8b.json", json.getFileName().toString());
-        assertTrue(Files.exists(json.resolveSibling("20261128T010203Z-replay-llama-3.1-8b.samples.csv")));
+        assertEquals("20261128T010203.456Z-replay-llama-3.1-8b.json", json.getFileName().toString());
+        assertTrue(Files.exists(json.resolveSibling("20261128T010203.456Z-replay-llama-3.1-8b.samples.csv")));
         Profile back = ProfileFiles.read(json);
         assertEquals(p, back);
     }

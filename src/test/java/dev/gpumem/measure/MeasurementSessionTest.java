@@ -111,4 +111,31 @@ class MeasurementSessionTest {
         assertTrue(m.profile().sampleRateHz() > 0);
         assertTrue(m.profile().samples().stream().anyMatch(s -> s.phase().equals("load")));
     }
+
+    @Test
+    void aStoppedRunKeepsItsPhasesAndIsMarkedInterruptedInThePhaseItCut() throws Exception {
+        FakeProbe probe = new FakeProbe();
+        StopRequest stop = new StopRequest();
+        MeasurementSession session = new MeasurementSession(probe, new MeasurementSession.Setup("test", "unknown",
+                "host", null, null, 1000, null), stop);
+        MeasurementSession.Measurement m = session.run(new Runner() {
+            @Override public String name() { return "test"; }
+            @Override public RunOutcome run(RunContext ctx) {
+                ctx.beginPhase("load");
+                ctx.endPhase("load", FrameworkCounters.NONE);
+                ctx.beginPhase("forward");
+                assertTrue(ctx.stopRequested().isEmpty());
+                stop.request("SIGTERM");
+                stop.request("SIGINT");
+                return new RunOutcome.Interrupted(ctx.stopRequested().orElseThrow());
+            }
+        });
+        assertEquals(new RunOutcome.Interrupted("SIGTERM"), m.outcome(), "the first cause wins");
+        assertEquals(List.of("load", "forward"), m.profile().phases().stream().map(PhaseReading::phase).toList());
+        RunEvent e = m.profile().events().stream().filter(x -> x.kind() == RunEvent.Kind.INTERRUPTED)
+                .findFirst().orElseThrow();
+        assertEquals("forward", e.phase());
+        assertEquals("interrupted by SIGTERM in phase forward (cut short at the stop); the 2 phases measured so far "
+                + "are kept", e.message());
+    }
 }

@@ -16,13 +16,22 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Runs a command as a child process and follows it: per-process memory of the child and its descendants (the
  * harness's probe does the reading once {@link RunContext#watch} is called), stdout and stderr captured to files,
- * phase markers read from the file named in {@value #MARKERS_ENV} (docs/markers.md), a timeout that kills the
- * child's whole process tree.
+ * phase markers read from the file named in {@value #MARKERS_ENV} (docs/markers.md), a timeout and a stop request
+ * (SIGINT/SIGTERM to gpumem) that end the child's whole process tree.
+ *
+ * <p>The child runs under {@code setsid} (its own session and process group) with {@value #RUN_ID_ENV} in its
+ * environment, so that every process it starts is found again ({@link RunProcesses}) even after it re-parents to
+ * init. Ending the run means SIGTERM to all of them, then SIGKILL after {@value #KILL_GRACE_MILLIS} ms to those
+ * left. When the child ends by itself, processes it left behind are ended the same way. Every process that outlived
+ * the command, or had to be killed with SIGKILL, is a {@code process_killed} event. Should gpumem itself exit
+ * while the child runs (a second signal, SIGHUP), a shutdown hook ends the run's processes.
  *
  * <p>Markers turn into phase boundaries as they are read, every {@value #POLL_MILLIS} ms, so a boundary's exact
  * reading is taken up to that long after the child wrote the line. Without markers the run is one phase: the
@@ -34,8 +43,13 @@ import java.util.concurrent.TimeUnit;
 public final class ExternalCommandRunner implements Runner {
     /** environment variable naming the markers file */
     public static final String MARKERS_ENV = "GPUMEM_MARKERS";
+    /** environment variable carrying a value unique to one run, by which the run's processes are found */
+    public static final String RUN_ID_ENV = "GPUMEM_RUN_ID";
     static final long POLL_MILLIS = 5;
-    private static final Duration KILL_GRACE = Duration.ofSeconds(2);
+    static final long KILL_GRACE_MILLIS = 2000;
+    private static final Duration KILL_GRACE = Duration.ofMillis(KILL_GRACE_MILLIS);
+    /** at JVM exit the hook has less time: the user asked twice */
+    private static final Duration EXIT_GRACE = Duration.ofMillis(500);
 
     private final List<String> command;
     private final Path workDir;
@@ -83,10 +97,11 @@ public final class ExternalCommandRunner implements Runner {
     @Override
     public RunOutcome run(RunContext ctx) throws InterruptedException {
         Process child;
+        String runId = UUID.randomUUID().toString();
         try {
             Files.createDirectories(workDir);
             Files.deleteIfExists(markersFile());
-            ProcessBuilder pb = new ProcessBuilder(command)
+            ProcessBuilder pb = new ProcessBuilder()
                     .redirectOutput(stdoutFile().toFile())
                     .redirectError(stderrFile().toFile());
             pb.environment().put(MARKERS_ENV, markersFile().toAbsolutePath().toString());
@@ -94,36 +109,96 @@ public final class ExternalCommandRunner implements Runner {
                 pb.environment().put("MALLOC_MMAP_THRESHOLD_", "65536");
             }
             pb.environment().putAll(extraEnv);
-            child = pb.start();
+            pb.environment().put(RUN_ID_ENV, runId);
+            Optional<String> missing = Executables.whyNotRunnable(command.get(0), pb.environment().get("PATH"));
+            if (missing.isPresent()) {
+                return new RunOutcome.ChildFailed(-1, "cannot start '" + command.get(0) + "': " + missing.get());
+            }
+            Optional<Path> setsid = Executables.find("setsid", pb.environment().get("PATH"));
+            List<String> argv = new ArrayList<>();
+            if (setsid.isPresent()) {
+                argv.add(setsid.get().toString());
+                argv.add("--");
+            } else {
+                ctx.event(new RunEvent(RunEvent.Kind.NOTE, null, "setsid not found: the command runs in gpumem's "
+                        + "process group; its processes are found as descendants and by " + RUN_ID_ENV, null));
+            }
+            argv.addAll(command);
+            child = pb.command(argv).start();
         } catch (IOException e) {
             return new RunOutcome.ChildFailed(-1, "cannot start '" + command.get(0) + "': " + e.getMessage());
         }
+        RunProcesses processes = new RunProcesses(child.pid(), runId);
+        Thread atExit = new Thread(() -> processes.stop(EXIT_GRACE), "gpumem-end-child-at-exit");
+        Runtime.getRuntime().addShutdownHook(atExit);
+        try {
+            return follow(child, processes, ctx);
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(atExit);
+            } catch (IllegalStateException e) {
+                // the JVM is exiting: the hook runs
+            }
+        }
+    }
+
+    private RunOutcome follow(Process child, RunProcesses processes, RunContext ctx) throws InterruptedException {
         ctx.watch(child.toHandle());
         MarkerTail tail = new MarkerTail(markersFile());
         long deadline = ctx.timeout().map(d -> System.nanoTime() + d.toNanos()).orElse(Long.MAX_VALUE);
         try {
             while (!child.waitFor(POLL_MILLIS, TimeUnit.MILLISECONDS)) {
                 apply(tail.drain(false), ctx);
+                Optional<String> stop = ctx.stopRequested();
+                if (stop.isPresent()) {
+                    record(processes.stop(KILL_GRACE), ctx, End.STOPPED);
+                    apply(tail.drain(true), ctx);
+                    return new RunOutcome.Interrupted(stop.get());
+                }
                 if (System.nanoTime() - deadline >= 0) {
-                    killTree(child);
+                    record(processes.stop(KILL_GRACE), ctx, End.STOPPED);
                     apply(tail.drain(true), ctx);
                     return new RunOutcome.TimedOut(ctx.timeout().orElseThrow());
                 }
             }
             apply(tail.drain(true), ctx);
         } catch (IOException e) {
-            killTree(child);
+            record(processes.stop(KILL_GRACE), ctx, End.STOPPED);
             throw new UncheckedIOException("reading markers " + markersFile() + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {
-            killTree(child);
+            record(processes.stop(KILL_GRACE), ctx, End.STOPPED);
             throw e;
         }
+        // the command ended: whatever it left running is ended too
+        record(processes.stop(KILL_GRACE), ctx, End.OUTLIVED);
         int status = child.exitValue();
+        if (status == 127 && lastLines(stderrFile(), 1).stream().anyMatch(l -> l.startsWith("setsid: "))) {
+            return new RunOutcome.ChildFailed(-1, "cannot start '" + command.get(0) + "': "
+                    + lastLines(stderrFile(), 1).get(0));
+        }
         if (status != 0) {
             return new RunOutcome.ChildFailed(status, "command exited with status " + status
                     + (status > 128 ? " (signal " + (status - 128) + ")" : ""));
         }
         return new RunOutcome.Completed();
+    }
+
+    /** Why processes were ended: the run was stopped (timeout, signal), or they outlived the command. */
+    private enum End { STOPPED, OUTLIVED }
+
+    /** One {@code process_killed} event per process that outlived the command or needed SIGKILL. */
+    private static void record(RunProcesses.Stopped stopped, RunContext ctx, End end) {
+        if (end == End.OUTLIVED) {
+            for (RunProcesses.Proc p : stopped.ended()) {
+                ctx.event(new RunEvent(RunEvent.Kind.PROCESS_KILLED, ctx.currentPhase(), "process " + p
+                        + " outlived the command and was ended with SIGTERM", null));
+            }
+        }
+        for (RunProcesses.Proc p : stopped.killed()) {
+            ctx.event(new RunEvent(RunEvent.Kind.PROCESS_KILLED, ctx.currentPhase(), "process " + p
+                    + (end == End.OUTLIVED ? " outlived the command, " : " ")
+                    + "ignored SIGTERM for " + KILL_GRACE_MILLIS / 1000.0 + " s and was killed with SIGKILL", null));
+        }
     }
 
     private static void apply(List<MarkerTail.Line> lines, RunContext ctx) {
@@ -141,29 +216,6 @@ public final class ExternalCommandRunner implements Runner {
                 }
             }
         }
-    }
-
-    /** Ends the child and every descendant: SIGTERM, then SIGKILL after a grace period. */
-    static void killTree(Process child) throws InterruptedException {
-        List<ProcessHandle> tree = new ArrayList<>(child.descendants().toList());
-        tree.add(child.toHandle());
-        tree.forEach(ProcessHandle::destroy);
-        long until = System.nanoTime() + KILL_GRACE.toNanos();
-        for (ProcessHandle h : tree) {
-            long left = until - System.nanoTime();
-            if (left > 0) {
-                try {
-                    h.onExit().get(left, TimeUnit.NANOSECONDS);
-                } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-                    // still alive: forced below
-                }
-            }
-        }
-        for (ProcessHandle h : child.descendants().toList()) {
-            h.destroyForcibly();
-        }
-        tree.forEach(ProcessHandle::destroyForcibly);
-        child.waitFor(KILL_GRACE.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** @return the last {@code n} lines of a captured output file (empty when it does not exist) */

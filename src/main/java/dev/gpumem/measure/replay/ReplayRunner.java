@@ -71,6 +71,14 @@ public final class ReplayRunner implements Runner {
         String phase = null;
         try {
             for (PlanEvent ev : plan.events()) {
+                java.util.Optional<String> stop = ctx.stopRequested();
+                if (stop.isPresent()) {
+                    memory.synchronize();
+                    if (phase != null) {
+                        ctx.endPhase(phase, alloc.counters());
+                    }
+                    return new RunOutcome.Interrupted(stop.get());
+                }
                 if (ev instanceof PlanEvent.PhaseStart ps) {
                     memory.synchronize();
                     if (phase != null) {

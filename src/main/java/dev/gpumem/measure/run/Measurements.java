@@ -10,6 +10,7 @@ import dev.gpumem.measure.Probe;
 import dev.gpumem.measure.RunEvent;
 import dev.gpumem.measure.Runner;
 import dev.gpumem.measure.RunnerKind;
+import dev.gpumem.measure.StopRequest;
 import dev.gpumem.measure.cuda.CudaMemory;
 import dev.gpumem.measure.djl.DjlRunner;
 import dev.gpumem.measure.cuda.CudaRuntime;
@@ -47,6 +48,15 @@ public final class Measurements {
      */
     public static Done run(MeasureSpec spec, MeasurementSession.Setup setup, Consumer<String> notices)
             throws InterruptedException {
+        return run(spec, setup, notices, new StopRequest());
+    }
+
+    /**
+     * As {@link #run(MeasureSpec, MeasurementSession.Setup, Consumer)}, ending the workload early when {@code stop}
+     * is requested (the outcome is then {@link dev.gpumem.measure.RunOutcome.Interrupted}, with the phases so far).
+     */
+    public static Done run(MeasureSpec spec, MeasurementSession.Setup setup, Consumer<String> notices,
+                           StopRequest stop) throws InterruptedException {
         Gpu gpu = spec.forceCpu() ? null : openGpu(spec, notices);
         try (Probe probe = gpu == null ? new RssProbe() : probeFor(gpu, spec)) {
             // the device is known now: a request without a gpu gets it before the plan is made and the profile
@@ -66,7 +76,7 @@ public final class Measurements {
             }
             MeasurementSession session = new MeasurementSession(probe, new MeasurementSession.Setup(
                     setup.toolVersion(), setup.gitCommit(), setup.host(), request, setup.command(), setup.sampleHz(),
-                    setup.timeout()));
+                    setup.timeout()), stop);
             for (String note : filled.notes()) {
                 session.event(new RunEvent(RunEvent.Kind.NOTE, null, note, null));
             }

@@ -98,4 +98,29 @@ class ReplayRunnerTest {
                 () -> measure(ReplayRunner.direct(bad, new HostMemory(-1))));
         assertTrue(e.getMessage().contains("id 9"));
     }
+
+    @Test
+    void aStopRequestEndsTheReplayAtTheNextPlanEventClosingThePhaseInProgress() throws Exception {
+        java.util.List<String> calls = new java.util.ArrayList<>();
+        HostMemory memory = new HostMemory(WEIGHTS + ACTIVATION);
+        dev.gpumem.measure.RunContext ctx = new dev.gpumem.measure.RunContext() {
+            @Override public void beginPhase(String phase) { calls.add("begin " + phase); }
+            @Override public void endPhase(String phase, dev.gpumem.measure.FrameworkCounters c) {
+                calls.add("end " + phase + " " + c.allocated());
+            }
+            @Override public String currentPhase() { return "run"; }
+            @Override public void event(RunEvent event) { calls.add("event " + event.kind()); }
+            @Override public void watch(ProcessHandle process) { }
+            @Override public long nanos() { return 0; }
+            @Override public java.util.Optional<java.time.Duration> timeout() { return java.util.Optional.empty(); }
+            // the stop arrives once load has begun
+            @Override public java.util.Optional<String> stopRequested() {
+                return calls.contains("begin load") ? java.util.Optional.of("SIGINT") : java.util.Optional.empty();
+            }
+        };
+        RunOutcome outcome = ReplayRunner.direct(plan(), memory).run(ctx);
+        assertEquals(new RunOutcome.Interrupted("SIGINT"), outcome);
+        // load's weights were never allocated: the stop is seen before the next plan event
+        assertEquals(List.of("begin load", "end load 0"), calls);
+    }
 }
