@@ -110,7 +110,8 @@ class EstimateCommandTest {
                 "--batch", "--seq", "--grad-accum", "--checkpointing", "--attention", "--finetune", "--lora-rank",
                 "--lora-alpha", "--lora-targets", "--qlora-quant", "--dp", "--zero", "--tp", "--pp", "--option",
                 "--infer-batch", "--context-tokens", "--kv-dtype", "--gpu", "--gpu-total-bytes", "--gpu-arch",
-                "--compat", "--accelerate", "--calibration", "--id", "--json", "--input", "--output", "--explain")) {
+                "--compat", "--accelerate", "--calibration", "--id", "--json", "--input", "--output", "--explain",
+                "--print-request")) {
             assertTrue(r.out().contains(flag), flag);
         }
         assertTrue(r.out().contains("Exit codes"));

@@ -141,9 +141,9 @@ public final class ModelLoader {
                     + (id.revision() == null ? "" : " (the preset has no revisions: @" + id.revision() + " ignored)")));
         }
         throw new IllegalArgumentException("model " + id + " is not a local path, not in the Hugging Face cache"
-                + " (no " + hfCache.repoFolder(id).resolve("snapshots") + "; the cache is " + hfCache.origin() + ")"
+                + " (no " + hfCache.repoFolder(id).resolve("snapshots") + ", the cache " + hfCache.origin() + " names)"
                 + " and no preset's alias" + suggestion(id.name()) + "; download its config with "
-                + download(id) + " (add the *.safetensors files for exact tensors), or give a preset (gpumem models)");
+                + download(id) + " and the *.safetensors files for exact tensors, or give a preset (gpumem models)");
     }
 
     private static String download(HubId id) {
