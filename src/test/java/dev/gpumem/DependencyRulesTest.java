@@ -85,7 +85,7 @@ class DependencyRulesTest {
     @Test
     void modelAndUnitsDependOnNothingAbove() {
         assertNone("model and units must not know runs, devices, files or the CLI",
-                i -> in(i, "dev.gpumem.model", "dev.gpumem.units")
+                i -> in(i, "dev.gpumem.model", "dev.gpumem.units", "dev.gpumem.names")
                         && (i.target().startsWith("dev.gpumem.estimate") || i.target().startsWith("dev.gpumem.measure")
                                 || i.target().startsWith("dev.gpumem.compare") || i.target().startsWith("dev.gpumem.report")
                                 || i.target().startsWith("dev.gpumem.io") || i.target().startsWith("dev.gpumem.cli")));

@@ -54,6 +54,11 @@ public final class EstimateCommand implements Callable<Integer> {
             + "(with --json/--input: a \"terms\" array per phase)")
     boolean explain;
 
+    @Option(names = "--print-request", description = "print the request the flags make, as one JSON line of the "
+            + "request contract with every default written out (append it to a .jsonl file for --input), and exit 0; "
+            + "the model is not read")
+    boolean printRequest;
+
     @Mixin
     CalibrationOption calibration;
 
@@ -64,6 +69,10 @@ public final class EstimateCommand implements Callable<Integer> {
         EstimationService service = new EstimationService(calibration.calibrations());
         PrintWriter out = spec.commandLine().getOut();
         if (input != null) {
+            if (printRequest) {
+                throw UserError.badInput("--print-request: prints the request of the flags; it cannot be combined "
+                        + "with --input");
+            }
             if (!request.isEmpty()) {
                 throw UserError.badInput("--input: request flags (--model, --batch, ...) cannot be combined with "
                         + "--input; put the fields in the file's lines");
@@ -89,6 +98,9 @@ public final class EstimateCommand implements Callable<Integer> {
                     + "or give --input FILE.jsonl");
         }
         RunConfig config = requests.fromMap(request.toRequest(requests));
+        if (printRequest) {
+            return write(requests.toJson(config) + "\n", out);
+        }
         Estimate e = service.estimate(config);
         String text;
         if (json) {
@@ -96,6 +108,10 @@ public final class EstimateCommand implements Callable<Integer> {
         } else {
             text = EstimateTableWriter.write(e) + (explain ? "\n" + ExplainWriter.write(e) : "");
         }
+        return write(text, out);
+    }
+
+    private int write(String text, PrintWriter out) throws IOException {
         if (output != null) {
             AtomicFiles.writeString(output, text);
         } else {

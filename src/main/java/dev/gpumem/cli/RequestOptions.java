@@ -17,7 +17,8 @@ import picocli.CommandLine.Option;
  */
 public final class RequestOptions {
     @Option(names = {"-m", "--model"}, paramLabel = "MODEL",
-            description = "preset name (gpumem models), path to an HF config.json, or a model folder")
+            description = "preset name (gpumem models; case ignored), path to an HF config.json, a model folder, or a "
+                    + "Hugging Face id ORG/NAME[@rev] from the local HF cache or a preset's alias (docs/models.md)")
     String model;
 
     @Option(names = "--override", paramLabel = "KEY=VALUE",
@@ -102,13 +103,15 @@ public final class RequestOptions {
     String kvDtype;
 
     @Option(names = "--gpu", paramLabel = "PRESET",
-            description = "a GPU preset (gpumem gpus), or the name of a custom card with --gpu-total-bytes and --gpu-arch")
+            description = "a GPU preset (gpumem gpus; case ignored), or the name of a custom card with --gpu-total-bytes "
+                    + "(and --gpu-arch, else read from the name)")
     String gpu;
 
     @Option(names = "--gpu-total-bytes", paramLabel = "N", description = "custom card: NVML total memory, bytes")
     Long gpuTotalBytes;
 
-    @Option(names = "--gpu-arch", description = "custom card: volta | turing | ampere | ada | hopper | blackwell")
+    @Option(names = "--gpu-arch", description = "custom card: volta | turing | ampere | ada | hopper | blackwell "
+            + "(default: read from the --gpu name, else hopper; the notes say which)")
     String gpuArch;
 
     @Option(names = "--compat", description = "also report another tool's numbers: accelerate")

@@ -32,6 +32,8 @@ final class EstimateNotes {
         }
         if (cfg.gpu() == null) {
             n.add("no gpu given: device constants are the ampere defaults");
+        } else {
+            cfg.gpu().archNote().ifPresent(n::add);
         }
         if (cfg.task() == Task.TRAIN) {
             n.add("activations follow Hugging Face transformers' module code op by op, keeping what PyTorch autograd "

@@ -1,8 +1,10 @@
 package dev.gpumem.estimate;
 
 import dev.gpumem.input.BadInputException;
+import dev.gpumem.names.ClosestNames;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -43,25 +45,46 @@ public final class GpuPresets {
     }
 
     /**
+     * Resolves a preset name, ignoring case ({@code H100-80GB} is {@code h100-80gb}).
+     *
      * @param field the request field being resolved, for the message
-     * @throws IllegalArgumentException "gpu: unknown value 'x'; accepted: a, b, ... or a custom card {...}"
+     * @throws BadInputException for a name that is no preset: when it begins the names of several
+     *         ({@code h100}), "gpu: unknown value 'h100'; the h100 presets are h100-80gb (..), h100-96gb (..); ...";
+     *         otherwise "gpu: unknown value 'x'; accepted: a, b, ... or a custom card {...}", ending with
+     *         "; did you mean y?" when a preset name is a few edits away
      */
     public GpuSpec resolve(String field, String name) {
+        return preset(name).map(GpuPreset::spec).orElseThrow(() -> unknown(field, name));
+    }
+
+    /** @return the preset of that name, case ignored */
+    public Optional<GpuPreset> preset(String name) {
         GpuPreset p = byName.get(name);
-        if (p == null) {
-            throw new BadInputException(field + ": unknown value '" + name + "'; accepted: "
-                    + String.join(", ", byName.keySet())
-                    + ", or a custom card {\"name\", \"total_bytes\", \"arch\"}");
+        if (p == null && name != null) {
+            p = byName.get(name.toLowerCase(Locale.ROOT));
         }
-        return p.spec();
+        return Optional.ofNullable(p);
+    }
+
+    private BadInputException unknown(String field, String name) {
+        String custom = "a custom card {\"name\", \"total_bytes\"} (arch optional: read from the name)";
+        List<String> family = ClosestNames.startingWith(name, byName.keySet());
+        if (!family.isEmpty()) {
+            return new BadInputException(field + ": unknown value '" + name + "'; the " + name
+                    + " presets are " + String.join(", ", family.stream().map(n -> n + " (" + byName.get(n).product()
+                    + ")").toList()) + "; give one of them, or " + custom);
+        }
+        return new BadInputException(field + ": unknown value '" + name + "'; accepted: "
+                + String.join(", ", byName.keySet()) + ", or " + custom
+                + ClosestNames.didYouMean(name, byName.keySet()));
+    }
+
+    /** @return whether {@code name} names a preset (case ignored) */
+    public boolean isPresetName(String name) {
+        return preset(name).isPresent();
     }
 
     /** @return true when {@code gpu} is exactly a preset (same name, total and architecture) */
-    /** @return whether {@code name} names a preset */
-    public boolean isPresetName(String name) {
-        return byName.containsKey(name);
-    }
-
     public boolean isPreset(GpuSpec gpu) {
         GpuPreset p = byName.get(gpu.name());
         return p != null && p.spec().equals(gpu);

@@ -254,7 +254,9 @@ public final class RequestJson {
                 ObjectNode g = o.putObject("gpu");
                 g.put("name", c.gpu().name());
                 g.put("total_bytes", c.gpu().totalBytes());
-                g.put("arch", c.gpu().arch().wire());
+                if (c.gpu().archOrigin() == GpuSpec.ArchOrigin.STATED) {
+                    g.put("arch", c.gpu().arch().wire());
+                }
                 if (c.gpu().cuda() != null) {
                     g.put("cuda", c.gpu().cuda());
                 }
@@ -433,7 +435,7 @@ public final class RequestJson {
         }
         long total = positiveLong(n.get("total_bytes"), "gpu.total_bytes");
         if (!n.has("arch")) {
-            throw new BadInputException("gpu.arch: required for a custom card; accepted: " + accepted(GpuArch.class));
+            return GpuSpec.withoutArch(name, total, cuda);     // arch read from the name, else the default, noted
         }
         GpuArch arch = wire(n, "arch", "gpu.arch", GpuArch.class, null);
         return new GpuSpec(name, total, arch, cuda);

@@ -43,6 +43,8 @@ class EstimateCommandTest {
         cases.put(List.of("--model", "m", "--compat", "deepspeed"), "compat: unknown value 'deepspeed'");
         cases.put(List.of("--batch", "2"), "--model: required");
         cases.put(List.of("--model", "/nonexistent/dir/config.json"), "/nonexistent/dir/config.json");
+        cases.put(List.of("--model", "gpumem-test-org/No-Such-Model-x9"),
+                "model gpumem-test-org/No-Such-Model-x9 is not a local path, not in the Hugging Face cache");
         cases.put(List.of("--input", "/nonexistent/requests.jsonl"), "--input: no such file");
         cases.put(List.of("--input", "x.jsonl", "--model", "m"), "--input: request flags");
         cases.put(List.of("--model", "m", "--calibration", "/nonexistent/cal.json"), "--calibration: no such file");
@@ -108,7 +110,8 @@ class EstimateCommandTest {
                 "--batch", "--seq", "--grad-accum", "--checkpointing", "--attention", "--finetune", "--lora-rank",
                 "--lora-alpha", "--lora-targets", "--qlora-quant", "--dp", "--zero", "--tp", "--pp", "--option",
                 "--infer-batch", "--context-tokens", "--kv-dtype", "--gpu", "--gpu-total-bytes", "--gpu-arch",
-                "--compat", "--accelerate", "--calibration", "--id", "--json", "--input", "--output", "--explain")) {
+                "--compat", "--accelerate", "--calibration", "--id", "--json", "--input", "--output", "--explain",
+                "--print-request")) {
             assertTrue(r.out().contains(flag), flag);
         }
         assertTrue(r.out().contains("Exit codes"));

@@ -68,6 +68,19 @@ class RequestJsonTest {
     }
 
     @Test
+    void aCustomCardWithoutArchIsEstimatedWithTheArchitectureItsNameTells() {
+        RunConfig c = json.parse("{\"model\":\"m\",\"gpu\":{\"name\":\"NVIDIA H100 NVL\",\"total_bytes\":100}}");
+        assertEquals(GpuArch.HOPPER, c.gpu().arch());
+        assertEquals(GpuSpec.ArchOrigin.FROM_NAME, c.gpu().archOrigin());
+        String line = json.toJson(c);
+        assertFalse(line.contains("\"arch\""), line);          // written back as the user gave it
+        assertEquals(c, json.parse(line));
+        RunConfig unknown = json.parse("{\"model\":\"m\",\"gpu\":{\"name\":\"lab box\",\"total_bytes\":100}}");
+        assertEquals(GpuSpec.DEFAULT_ARCH, unknown.gpu().arch());
+        assertEquals(GpuSpec.ArchOrigin.DEFAULT, unknown.gpu().archOrigin());
+    }
+
+    @Test
     void roundTripOfTheDefaults() {
         RunConfig c = json.parse("{\"model\":\"m\"}");
         assertEquals(c, json.parse(json.toJson(c)));

@@ -10,7 +10,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Stream;
 
 /**
@@ -24,6 +26,9 @@ final class SafetensorsInventory {
     private final SafetensorsHeaderReader reader = new SafetensorsHeaderReader();
     private final TensorNameClassifier classifier = new TensorNameClassifier();
 
+    /** the sharded checkpoint's index, as transformers writes it ({@code weight_map}: tensor name → shard file) */
+    static final String INDEX = "model.safetensors.index.json";
+
     /** @return the folder's *.safetensors files, sorted by name (empty when it has none) */
     static List<Path> shards(Path folder) {
         try (Stream<Path> files = Files.list(folder)) {
@@ -32,6 +37,45 @@ final class SafetensorsInventory {
         } catch (IOException e) {
             throw new BadInputException("model folder " + folder + " cannot be listed: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The checkpoint files of a folder: with a {@value #INDEX}, the shards its {@code weight_map} names (other
+     * *.safetensors beside them, e.g. an adapter, are not the model's); without one, every *.safetensors file.
+     * When the index names shards that are absent (a partial download, as the Hugging Face cache often holds),
+     * no shard is used and the tensors come from config.json, with a warning.
+     *
+     * @param json     reads the index
+     * @param warnings receives the reason when shards are ignored
+     * @return the shard files, sorted by name; empty when the tensors are to come from config.json
+     */
+    static List<Path> checkpoint(Path folder, JsonConfigReader json, List<String> warnings) {
+        Path index = folder.resolve(INDEX);
+        if (!Files.isRegularFile(index)) {
+            return shards(folder);
+        }
+        Object map = json.read(index).get("weight_map");
+        if (!(map instanceof Map<?, ?> weightMap) || weightMap.isEmpty()) {
+            throw new IllegalArgumentException("safetensors index " + index + " has no \"weight_map\" object of"
+                    + " tensor name to shard file");
+        }
+        TreeSet<String> files = new TreeSet<>();
+        for (Object file : weightMap.values()) {
+            String f = String.valueOf(file);
+            if (f.contains("/") || f.contains("\\") || !f.endsWith(".safetensors")) {
+                throw new IllegalArgumentException("safetensors index " + index + " names shard '" + f
+                        + "'; shards are *.safetensors files beside the index");
+            }
+            files.add(f);
+        }
+        List<String> missing = files.stream().filter(f -> !Files.isRegularFile(folder.resolve(f))).toList();
+        if (!missing.isEmpty()) {
+            warnings.add(folder + ": " + missing.size() + " of the " + files.size() + " shards that " + INDEX
+                    + " names are absent (" + String.join(", ", missing.subList(0, Math.min(3, missing.size())))
+                    + (missing.size() > 3 ? ", ..." : "") + "); the tensors come from config.json");
+            return List.of();
+        }
+        return files.stream().map(folder::resolve).toList();
     }
 
     /**
