@@ -17,6 +17,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -26,10 +27,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Streaming: a reader thread reads line by line and hands each line to a pool of estimating threads (one per
  * core); the calling thread writes the answers in input order as they are ready, flushing whenever the next one
- * is not ready yet. At most {@link #window} lines are in flight, so memory stays flat in the number of lines.
+ * is not ready yet. At most {@link #window} lines, and at most {@link #CHARS_IN_FLIGHT} characters of them (a
+ * longer line waits until it is alone), are in flight, so memory stays flat in the number and size of lines.
  * Loaded models are shared across the threads through the {@link EstimationService}'s cache.
  */
 final class EstimateBatch {
+    /** characters of request lines read but not yet answered (a 50 MB line is held alone) */
+    static final int CHARS_IN_FLIGHT = 16 << 20;
+
     private final RequestJson requests;
     private final ResultJson results;
     private final EstimationService service;
@@ -69,8 +74,11 @@ final class EstimateBatch {
         }
     }
 
-    /** One line's answer. */
-    private record Answer(String json, boolean failed, String internal) {
+    /** One line's answer; {@code chars} is what its line counted against {@link #CHARS_IN_FLIGHT}. */
+    private record Answer(String json, boolean failed, String internal, int chars) {
+        Answer withChars(int n) {
+            return new Answer(json, failed, internal, n);
+        }
     }
 
     /** Marks the end of the input in the queue of answers. */
@@ -83,8 +91,9 @@ final class EstimateBatch {
      */
     Summary run(BufferedReader in, Appendable out) throws IOException {
         BlockingQueue<Future<Answer>> pending = new ArrayBlockingQueue<>(window);
+        Semaphore chars = new Semaphore(CHARS_IN_FLIGHT);
         ExecutorService pool = Executors.newFixedThreadPool(threads, daemons("gpumem-estimate-"));
-        Thread reader = daemons("gpumem-batch-reader-").newThread(() -> readAll(in, pending, pool));
+        Thread reader = daemons("gpumem-batch-reader-").newThread(() -> readAll(in, pending, pool, chars));
         reader.start();
         int count = 0;
         int failed = 0;
@@ -103,6 +112,7 @@ final class EstimateBatch {
                 if (a == null) {
                     break;
                 }
+                chars.release(a.chars());
                 out.append(a.json()).append('\n');
                 count++;
                 failed += a.failed() ? 1 : 0;
@@ -123,7 +133,8 @@ final class EstimateBatch {
     }
 
     /** The reader thread: submits every non-blank line, then {@link #END} (or the read failure). */
-    private void readAll(BufferedReader in, BlockingQueue<Future<Answer>> pending, ExecutorService pool) {
+    private void readAll(BufferedReader in, BlockingQueue<Future<Answer>> pending, ExecutorService pool,
+                         Semaphore chars) {
         try {
             int lineNo = 0;
             for (String line = in.readLine(); line != null; line = in.readLine()) {
@@ -131,7 +142,9 @@ final class EstimateBatch {
                 if (!line.isBlank()) {
                     String request = line;
                     int n = lineNo;
-                    pending.put(pool.submit(() -> answer(request, n)));
+                    int weight = Math.min(line.length(), CHARS_IN_FLIGHT);
+                    chars.acquire(weight);
+                    pending.put(pool.submit(() -> answer(request, n).withChars(weight)));
                 }
             }
             pending.put(END);
@@ -171,17 +184,17 @@ final class EstimateBatch {
             RunConfig config = requests.parse(line);
             id = config.id();
             Estimate e = service.estimate(config);
-            return new Answer(results.toJson(e, terms), false, null);
+            return new Answer(results.toJson(e, terms), false, null, 0);
         } catch (RequestJson.BadRequest e) {
-            return new Answer(results.error(e.id(), lineNo, ErrorHandler.oneLine(e.getMessage())), true, null);
+            return new Answer(results.error(e.id(), lineNo, ErrorHandler.oneLine(e.getMessage())), true, null, 0);
         } catch (IllegalArgumentException | UserError e) {
-            return new Answer(results.error(id, lineNo, ErrorHandler.oneLine(e.getMessage())), true, null);
+            return new Answer(results.error(id, lineNo, ErrorHandler.oneLine(e.getMessage())), true, null, 0);
         } catch (ArithmeticException e) {
             return new Answer(results.error(id, lineNo, "request: sizes too large, a byte count overflows 64 bits ("
-                    + e.getMessage() + ")"), true, null);
+                    + e.getMessage() + ")"), true, null, 0);
         } catch (RuntimeException e) {
             String message = "internal error: " + ErrorHandler.oneLine(String.valueOf(e));
-            return new Answer(results.error(id, lineNo, message), true, "line " + lineNo + ": " + message);
+            return new Answer(results.error(id, lineNo, message), true, "line " + lineNo + ": " + message, 0);
         }
     }
 
