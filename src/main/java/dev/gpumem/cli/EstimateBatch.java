@@ -1,100 +1,182 @@
 package dev.gpumem.cli;
 
+import dev.gpumem.input.BadInputException;
 import dev.gpumem.estimate.Estimate;
 import dev.gpumem.estimate.RunConfig;
 import dev.gpumem.io.RequestJson;
 import dev.gpumem.io.ResultJson;
 import java.io.BufferedReader;
+import java.io.Flushable;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.io.PrintWriter;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.stream.IntStream;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The --input loop: one request per line in, one result (or error object) per line out, in order. A bad line
  * gets {@code {"id", "error", "line"}} and the others still run. Blank lines are skipped and produce nothing.
- * Lines are read in chunks whose requests are estimated in parallel (the estimator is stateless) and written in
- * input order; a chunk of 1 streams line by line (standard input).
+ *
+ * <p>Streaming: a reader thread reads line by line and hands each line to a pool of estimating threads (one per
+ * core); the calling thread writes the answers in input order as they are ready, flushing whenever the next one
+ * is not ready yet. At most {@link #window} lines, and at most {@link #CHARS_IN_FLIGHT} characters of them (a
+ * longer line waits until it is alone), are in flight, so memory stays flat in the number and size of lines.
+ * Loaded models are shared across the threads through the {@link EstimationService}'s cache.
  */
 final class EstimateBatch {
-    /** lines estimated together when reading a file */
-    static final int FILE_CHUNK = 512;
+    /** characters of request lines read but not yet answered (a 50 MB line is held alone) */
+    static final int CHARS_IN_FLIGHT = 16 << 20;
 
     private final RequestJson requests;
     private final ResultJson results;
     private final EstimationService service;
     private final boolean terms;
-    private final int chunk;
+    private final int threads;
+    private final int window;
 
     /**
-     * @param chunk lines read before they are estimated together (1 = strictly line by line)
+     * @param threads estimating threads (1 = strictly one line after the other)
      */
-    EstimateBatch(RequestJson requests, ResultJson results, EstimationService service, boolean terms, int chunk) {
-        if (chunk < 1) {
-            throw new IllegalArgumentException("chunk must be positive, got " + chunk);
+    EstimateBatch(RequestJson requests, ResultJson results, EstimationService service, boolean terms, int threads) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be positive, got " + threads);
         }
         this.requests = requests;
         this.results = results;
         this.service = service;
         this.terms = terms;
-        this.chunk = chunk;
+        this.threads = threads;
+        this.window = Math.max(16, 8 * threads);
+    }
+
+    /** One estimating thread per available core. */
+    static int defaultThreads() {
+        return Runtime.getRuntime().availableProcessors();
     }
 
     /**
-     * @param requests       non-blank lines read
-     * @param failed         lines answered with an error object
-     * @param internalErrors of those, failures that are gpumem bugs rather than bad input
+     * @param requests          non-blank lines read
+     * @param failed            lines answered with an error object
+     * @param internalErrors    of those, failures that are gpumem bugs rather than bad input
+     * @param firstInternalError "line N: message" of the first internal failure, null when there was none
      */
-    record Summary(int requests, int failed, int internalErrors) {
+    record Summary(int requests, int failed, int internalErrors, String firstInternalError) {
+        Summary(int requests, int failed, int internalErrors) {
+            this(requests, failed, internalErrors, null);
+        }
     }
 
-    /** One line's answer. */
-    private record Answer(String json, boolean failed, boolean internal) {
+    /** One line's answer; {@code chars} is what its line counted against {@link #CHARS_IN_FLIGHT}. */
+    private record Answer(String json, boolean failed, String internal, int chars) {
+        Answer withChars(int n) {
+            return new Answer(json, failed, internal, n);
+        }
     }
 
+    /** Marks the end of the input in the queue of answers. */
+    private static final Future<Answer> END = CompletableFuture.completedFuture(null);
+
+    /**
+     * Reads every line of {@code in} and writes one answer per non-blank line to {@code out}, in input order.
+     *
+     * @throws IOException reading or writing failed (the answers written so far stay written)
+     */
     Summary run(BufferedReader in, Appendable out) throws IOException {
-        int lineNo = 0;
+        BlockingQueue<Future<Answer>> pending = new ArrayBlockingQueue<>(window);
+        Semaphore chars = new Semaphore(CHARS_IN_FLIGHT);
+        ExecutorService pool = Executors.newFixedThreadPool(threads, daemons("gpumem-estimate-"));
+        Thread reader = daemons("gpumem-batch-reader-").newThread(() -> readAll(in, pending, pool, chars));
+        reader.start();
         int count = 0;
         int failed = 0;
         int internal = 0;
-        List<String> lines = new ArrayList<>(chunk);
-        List<Integer> numbers = new ArrayList<>(chunk);
-        boolean eof = false;
-        while (!eof) {
-            String line = in.readLine();
-            if (line == null) {
-                eof = true;
-            } else {
-                lineNo++;
-                if (!line.isBlank()) {
-                    lines.add(line);
-                    numbers.add(lineNo);
+        String firstInternal = null;
+        try {
+            while (true) {
+                Future<Answer> next = pending.poll();
+                if (next == null || !next.isDone()) {
+                    flush(out);       // stream what is ready before waiting for the next answer
+                    if (next == null) {
+                        next = pending.take();
+                    }
+                }
+                Answer a = get(next);
+                if (a == null) {
+                    break;
+                }
+                chars.release(a.chars());
+                out.append(a.json()).append('\n');
+                count++;
+                failed += a.failed() ? 1 : 0;
+                if (a.internal() != null) {
+                    internal++;
+                    firstInternal = firstInternal == null ? a.internal() : firstInternal;
                 }
             }
-            if (lines.size() == chunk || (eof && !lines.isEmpty())) {
-                List<Answer> answers = answerAll(lines, numbers);
-                for (Answer a : answers) {
-                    out.append(a.json()).append('\n');
-                    count++;
-                    failed += a.failed() ? 1 : 0;
-                    internal += a.internal() ? 1 : 0;
-                }
-                if (out instanceof PrintWriter pw) {
-                    pw.flush();
-                }
-                lines.clear();
-                numbers.clear();
-            }
+            flush(out);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while estimating the batch");
+        } finally {
+            pool.shutdownNow();
+            reader.interrupt();
         }
-        return new Summary(count, failed, internal);
+        return new Summary(count, failed, internal, firstInternal);
     }
 
-    private List<Answer> answerAll(List<String> lines, List<Integer> numbers) {
-        if (lines.size() == 1) {
-            return List.of(answer(lines.get(0), numbers.get(0)));
+    /** The reader thread: submits every non-blank line, then {@link #END} (or the read failure). */
+    private void readAll(BufferedReader in, BlockingQueue<Future<Answer>> pending, ExecutorService pool,
+                         Semaphore chars) {
+        try {
+            int lineNo = 0;
+            for (String line = in.readLine(); line != null; line = in.readLine()) {
+                lineNo++;
+                if (!line.isBlank()) {
+                    String request = line;
+                    int n = lineNo;
+                    int weight = Math.min(line.length(), CHARS_IN_FLIGHT);
+                    chars.acquire(weight);
+                    pending.put(pool.submit(() -> answer(request, n).withChars(weight)));
+                }
+            }
+            pending.put(END);
+        } catch (IOException | RuntimeException | Error e) {
+            try {
+                pending.put(CompletableFuture.failedFuture(e));
+            } catch (InterruptedException stopped) {
+                Thread.currentThread().interrupt();
+            }
+        } catch (InterruptedException stopped) {
+            Thread.currentThread().interrupt();   // the writer gave up; nothing more to do
         }
-        return IntStream.range(0, lines.size()).parallel().mapToObj(i -> answer(lines.get(i), numbers.get(i))).toList();
+    }
+
+    /** @return the answer, null at the end of the input */
+    private static Answer get(Future<Answer> f) throws IOException, InterruptedException {
+        try {
+            return f.get();
+        } catch (CancellationException e) {
+            throw new IllegalStateException("a batch line was cancelled", e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof IOException io) {
+                throw io;
+            }
+            if (cause instanceof RuntimeException re) {
+                throw re;
+            }
+            // an Error (out of memory, stack overflow) while estimating or reading: an internal failure
+            throw new IllegalStateException("estimating the batch failed: " + cause, cause);
+        }
     }
 
     private Answer answer(String line, int lineNo) {
@@ -103,18 +185,33 @@ final class EstimateBatch {
             RunConfig config = requests.parse(line);
             id = config.id();
             Estimate e = service.estimate(config);
-            return new Answer(results.toJson(e, terms), false, false);
+            return new Answer(results.toJson(e, terms), false, null, 0);
         } catch (RequestJson.BadRequest e) {
-            return new Answer(results.error(e.id(), lineNo, ErrorHandler.oneLine(e.getMessage())), true, false);
-        } catch (IllegalArgumentException | UserError e) {
-            return new Answer(results.error(id, lineNo, ErrorHandler.oneLine(e.getMessage())), true, false);
+            return new Answer(results.error(e.id(), lineNo, ErrorHandler.oneLine(e.getMessage())), true, null, 0);
+        } catch (BadInputException | UserError e) {
+            return new Answer(results.error(id, lineNo, ErrorHandler.oneLine(e.getMessage())), true, null, 0);
         } catch (ArithmeticException e) {
             return new Answer(results.error(id, lineNo, "request: sizes too large, a byte count overflows 64 bits ("
-                    + e.getMessage() + ")"), true, false);
+                    + e.getMessage() + ")"), true, null, 0);
         } catch (RuntimeException e) {
-            return new Answer(results.error(id, lineNo, "internal error: " + ErrorHandler.oneLine(String.valueOf(e))),
-                    true, true);
+            String message = "internal error: " + ErrorHandler.oneLine(String.valueOf(e));
+            return new Answer(results.error(id, lineNo, message), true, "line " + lineNo + ": " + message, 0);
         }
+    }
+
+    private static void flush(Appendable out) throws IOException {
+        if (out instanceof Flushable f) {
+            f.flush();
+        }
+    }
+
+    private static ThreadFactory daemons(String prefix) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, prefix + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
     }
 
     static void report(Summary s, PrintWriter err) {

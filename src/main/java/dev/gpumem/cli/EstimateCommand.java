@@ -12,7 +12,9 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
+import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -77,18 +79,17 @@ public final class EstimateCommand implements Callable<Integer> {
                 throw UserError.badInput("--input: request flags (--model, --batch, ...) cannot be combined with "
                         + "--input; put the fields in the file's lines");
             }
-            StringBuilder sb = new StringBuilder();
+            EstimateBatch batch = new EstimateBatch(requests, results, service, explain, EstimateBatch.defaultThreads());
             EstimateBatch.Summary s;
             try (BufferedReader in = open(input)) {
-                s = new EstimateBatch(requests, results, service, explain,
-                        input.equals("-") ? 1 : EstimateBatch.FILE_CHUNK).run(in, output == null ? out : sb);
-            }
-            if (output != null) {
-                AtomicFiles.writeString(output, sb.toString());
+                s = output == null ? batch.run(in, out) : runInto(batch, in, output);
             }
             out.flush();
             EstimateBatch.report(s, spec.commandLine().getErr());
             if (s.internalErrors() > 0) {
+                spec.commandLine().getErr().println("gpumem: error: " + s.internalErrors() + " of " + s.requests()
+                        + " requests failed internally (first: " + s.firstInternalError() + ")"
+                        + (output == null ? "" : "; " + output + " was left unchanged") + "; please report");
                 return ExitCode.INTERNAL.code();
             }
             return s.failed() > 0 ? ExitCode.BAD_INPUT.code() : ExitCode.OK.code();
@@ -119,6 +120,40 @@ public final class EstimateCommand implements Callable<Integer> {
             out.flush();
         }
         return ExitCode.OK.code();
+    }
+
+    /** Thrown out of the atomic write so that the output file is not replaced; carries the batch's summary. */
+    private static final class FailedInternally extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        private final transient EstimateBatch.Summary summary;
+
+        FailedInternally(EstimateBatch.Summary summary) {
+            super(summary.firstInternalError(), null, false, false);
+            this.summary = summary;
+        }
+    }
+
+    /**
+     * Streams the batch into a temp file beside {@code target} and moves it over {@code target} only when no line
+     * failed internally; otherwise (or when the run throws) the temp file is deleted and {@code target} is left as
+     * it was.
+     */
+    static EstimateBatch.Summary runInto(EstimateBatch batch, BufferedReader in, Path target)
+            throws IOException {
+        try {
+            EstimateBatch.Summary[] done = new EstimateBatch.Summary[1];
+            AtomicFiles.write(target, os -> {
+                Writer w = new OutputStreamWriter(os, StandardCharsets.UTF_8);
+                done[0] = batch.run(in, w);
+                w.flush();
+                if (done[0].internalErrors() > 0) {
+                    throw new FailedInternally(done[0]);
+                }
+            });
+            return done[0];
+        } catch (FailedInternally e) {
+            return e.summary;
+        }
     }
 
     private static BufferedReader open(String input) {

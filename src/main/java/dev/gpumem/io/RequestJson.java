@@ -129,7 +129,10 @@ public final class RequestJson {
         try {
             node = mapper.readTree(json);
         } catch (JsonProcessingException e) {
-            throw new BadInputException("request: malformed JSON at line " + e.getLocation().getLineNr()
+            // a limit of the reader (a string over 20 MB, nesting too deep) comes without a location
+            throw new BadInputException(e.getLocation() == null
+                    ? "request: cannot read the JSON: " + e.getOriginalMessage()
+                    : "request: malformed JSON at line " + e.getLocation().getLineNr()
                     + ", column " + e.getLocation().getColumnNr() + ": " + e.getOriginalMessage());
         }
         if (node == null || !node.isObject()) {

@@ -93,6 +93,50 @@ class EstimateCommandTest {
         }
     }
 
+    private static EstimateBatch batchWithABug() {
+        EstimationService s = new EstimationService((m, o) -> FakeEstimates.tinyInventory(m), (inv, c) -> {
+            if ("bug".equals(c.id())) {
+                throw new NullPointerException("a bug in the estimator");
+            }
+            return FakeEstimates.estimate(inv, c);
+        });
+        return new EstimateBatch(new dev.gpumem.io.RequestJson(dev.gpumem.io.GpuPresetsJson.load()),
+                new dev.gpumem.io.ResultJson(), s, false, 2);
+    }
+
+    @Test
+    void anInternalFailureLeavesTheOutputFileAsItWasAndNoTempFile() throws Exception {
+        Path outFile = dir.resolve("results.jsonl");
+        Files.writeString(outFile, "the previous results\n");
+        String in = "{\"id\":\"a\",\"model\":\"m\",\"batch\":1}\n{\"id\":\"bug\",\"model\":\"m\"}\n"
+                + "{\"id\":\"b\",\"model\":\"m\",\"batch\":0}\n";
+        EstimateBatch.Summary s = EstimateCommand.runInto(batchWithABug(),
+                new java.io.BufferedReader(new java.io.StringReader(in)), outFile);
+        assertEquals(1, s.internalErrors());
+        assertEquals(2, s.failed());
+        assertEquals("the previous results\n", Files.readString(outFile));
+        try (var files = Files.list(dir)) {
+            assertEquals(List.of(outFile), files.toList());
+        }
+    }
+
+    @Test
+    void aBatchWithoutInternalFailuresReplacesTheOutputFile() throws Exception {
+        Path outFile = dir.resolve("results.jsonl");
+        Files.writeString(outFile, "the previous results\n");
+        String in = "{\"id\":\"a\",\"model\":\"m\",\"batch\":1}\n{\"id\":\"b\",\"model\":\"m\",\"batch\":0}\n";
+        EstimateBatch.Summary s = EstimateCommand.runInto(batchWithABug(),
+                new java.io.BufferedReader(new java.io.StringReader(in)), outFile);
+        assertEquals(new EstimateBatch.Summary(2, 1, 0), s);
+        List<String> lines = Files.readAllLines(outFile);
+        assertEquals(2, lines.size());
+        assertTrue(lines.get(0).startsWith("{\"id\":\"a\",\"params\":"), lines.get(0));
+        assertEquals("{\"id\":\"b\",\"error\":\"batch: must be a positive integer, got 0\",\"line\":2}", lines.get(1));
+        try (var files = Files.list(dir)) {
+            assertEquals(List.of(outFile), files.toList());
+        }
+    }
+
     @Test
     void batchModeWritesToStandardOutputWithoutOutput() throws Exception {
         Path in = dir.resolve("one.jsonl");
