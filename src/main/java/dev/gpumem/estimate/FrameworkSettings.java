@@ -40,6 +40,25 @@ public record FrameworkSettings(Framework framework, PrecisionPolicy precisionPo
     public static final FrameworkSettings HF = new FrameworkSettings(Framework.HF, PrecisionPolicy.AUTOCAST,
             LossImpl.FP32_UPCAST, OptimizerImpl.FOREACH, 0.0, ModelCode.HF, Map.of());
 
+    /**
+     * @return hf's settings for a request whose options say the loss and the optimizer implementation (option
+     *         chunked_loss: chunked; fused_optimizer: fused), as {@link #resolve} gives them
+     */
+    public static FrameworkSettings hf(Set<RunOption> options) {
+        boolean chunked = options.contains(RunOption.CHUNKED_LOSS);
+        boolean fused = options.contains(RunOption.FUSED_OPTIMIZER);
+        return chunked || fused ? new FrameworkSettings(Framework.HF, PrecisionPolicy.AUTOCAST,
+                chunked ? LossImpl.CHUNKED : LossImpl.FP32_UPCAST, fused ? OptimizerImpl.FUSED : OptimizerImpl.FOREACH,
+                0.0, ModelCode.HF, Map.of()) : HF;
+    }
+
+    /** @return whether these are hf's settings, everything the request's options do not already say at default */
+    public boolean isHfDefault() {
+        return framework == Framework.HF && precisionPolicy == PrecisionPolicy.AUTOCAST && loraDropout == 0
+                && modelCode == ModelCode.HF && loss != LossImpl.LOSS_PARALLEL
+                && (optimizerImpl == OptimizerImpl.FOREACH || optimizerImpl == OptimizerImpl.FUSED);
+    }
+
     public FrameworkSettings {
         Objects.requireNonNull(framework, "framework");
         Objects.requireNonNull(precisionPolicy, "precision_policy");
@@ -137,11 +156,11 @@ public record FrameworkSettings(Framework framework, PrecisionPolicy precisionPo
 
         OptimizerImpl impl = stated.optimizerImpl();
         if (opts.contains(RunOption.FUSED_OPTIMIZER)) {
-            if (impl != null && impl != OptimizerImpl.FUSED) {
+            if (impl != null && !impl.inPlace()) {
                 throw new IllegalArgumentException("optimizer_impl: " + impl.wire()
                         + " contradicts option fused_optimizer");
             }
-            impl = OptimizerImpl.FUSED;
+            impl = impl == null ? OptimizerImpl.FUSED : impl;
         }
         if (impl == null) {
             impl = fw.optimizerImpl().valueFor(data, tensor);

@@ -59,7 +59,8 @@ public record RunConfig(
                      Checkpointing checkpointing, AttentionKernel attention, Finetune finetune, Parallel parallel,
                      Set<RunOption> options, Inference inference, GpuSpec gpu, Compat compat) {
         this(id, model, modelOverrides, task, precision, masterWeights, optimizer, batch, seq, gradAccum,
-                checkpointing, attention, finetune, parallel, options, inference, gpu, compat, FrameworkSettings.HF);
+                checkpointing, attention, finetune, parallel, options, inference, gpu, compat,
+                FrameworkSettings.hf(options));
     }
 
     public RunConfig {

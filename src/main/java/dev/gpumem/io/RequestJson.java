@@ -263,7 +263,7 @@ public final class RequestJson {
                 f.put("adapter_dtype", shortName(c.finetune().adapterDtype()));
             }
         }
-        if (c.framework() != FrameworkSettings.HF) {
+        if (!c.framework().isHfDefault()) {
             FrameworkSettings fs = c.framework();
             o.put("framework", fs.framework().wire());
             o.put("precision_policy", fs.precisionPolicy().wire());
