@@ -123,11 +123,6 @@ public final class Estimator {
             throw new IllegalArgumentException("options: ddp_bucket_view applies to torch DistributedDataParallel: "
                     + "parallel.data > 1 with zero 0, tensor 1 and pipeline 1");
         }
-        if (cfg.checkpointing() == RunConfig.Checkpointing.SELECTIVE_OP
-                && cfg.options().contains(RunOption.ACTIVATION_OFFLOADING)) {
-            throw new IllegalArgumentException("checkpointing: selective_op with option activation_offloading is not "
-                    + "modelled; use full or selective with offloading");
-        }
         if (cfg.options().contains(RunOption.PREFILL_ALL_LOGITS) && cfg.task() != Task.INFERENCE) {
             throw new IllegalArgumentException("options: prefill_all_logits applies to task inference");
         }

@@ -59,6 +59,11 @@ public record FrameworkSettings(Framework framework, PrecisionPolicy precisionPo
                 && (optimizerImpl == OptimizerImpl.FOREACH || optimizerImpl == OptimizerImpl.FUSED);
     }
 
+    /** @return these settings with another precision policy (a suggestion that leaves amp drops fsdp2_mixed) */
+    public FrameworkSettings withPrecisionPolicy(PrecisionPolicy p) {
+        return new FrameworkSettings(framework, p, loss, optimizerImpl, loraDropout, modelCode, fromFramework);
+    }
+
     public FrameworkSettings {
         Objects.requireNonNull(framework, "framework");
         Objects.requireNonNull(precisionPolicy, "precision_policy");

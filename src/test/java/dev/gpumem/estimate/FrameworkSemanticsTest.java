@@ -215,7 +215,14 @@ class FrameworkSemanticsTest {
         // per layer and module: mask b·s·h·1 B = 2,048; dropped input b·s·h·2 B = 4,096; two layers
         assertEquals(2 * 2_048, terms(loss, "lora.q_proj.dropout_mask"));
         assertEquals(2 * 4_096, terms(loss, "lora.q_proj.dropout_out"));
-        assertEquals(2 * (2_048 + 4_096), terms(loss, "lora.v_proj.dropout_mask", "lora.v_proj.dropout_out"));
+        // lit-gpt's fused qkv LoRA: v's adapter reads the same dropped input as q's
+        assertEquals(0, terms(loss, "lora.v_proj.dropout_mask", "lora.v_proj.dropout_out"));
+        // PEFT (hf) with a stated dropout: one dropout per adapted module
+        PhaseEstimate peft = estimator.estimate(TinyModels.tiny(), request("tiny", Precision.BF16, Optimizer.ADAMW,
+                Checkpointing.NONE, lora, Parallel.SINGLE, Framework.HF,
+                new FrameworkSettings.Stated(null, null, null, null, null, 0.05, null), 2, 16)).phase(Phase.LOSS);
+        assertEquals(2 * (2_048 + 4_096), terms(peft, "lora.v_proj.dropout_mask", "lora.v_proj.dropout_out"));
+        assertEquals(2 * (2_048 + 4_096), terms(peft, "lora.q_proj.dropout_mask", "lora.q_proj.dropout_out"));
         PhaseEstimate none = estimator.estimate(TinyModels.tiny(), request("tiny", Precision.BF16, Optimizer.ADAMW,
                 Checkpointing.NONE, lora, Parallel.SINGLE, Framework.HF, FrameworkSettings.Stated.NOTHING, 2, 16))
                 .phase(Phase.LOSS);

@@ -5,6 +5,7 @@ import static dev.gpumem.estimate.ops.BlockProgram.INPUT;
 
 import dev.gpumem.estimate.Component;
 import dev.gpumem.estimate.RunConfig.AttentionKernel;
+import dev.gpumem.estimate.RunConfig.ModelCode;
 import dev.gpumem.estimate.Source;
 import dev.gpumem.estimate.ops.BlockProgram.Instr;
 import dev.gpumem.estimate.ops.BlockProgram.Op;
@@ -58,6 +59,8 @@ import java.util.List;
 public final class DecoderBlockOps extends ProgramWriter {
     /** some consumer of the current norm output keeps that tensor itself (parallel blocks release it late) */
     private boolean normOutSaved;
+    /** lit-gpt: the dropped input shared by the LoRA adapters of q, k and v, once made (-1 before) */
+    private int qkvDropped = -1;
 
     private DecoderBlockOps(BlockSpec spec, Dims dims) {
         super(spec, dims);
@@ -543,6 +546,17 @@ public final class DecoderBlockOps extends ProgramWriter {
         int x = copy ? alloc(kind("lora." + module + ".a_input", Component.ACTIVATIONS, Source.LORA_2021, ad,
                 d.b(), d.s(), in)) : input;
         boolean dropout = spec.loraDropout() > 0;
+        // lit-gpt's LoRAQKVLinear: one lora_dropout(x) feeds the single lora_A of the fused qkv projection
+        boolean sharedQkv = dropout && spec.modelCode() == ModelCode.LITGPT
+                && (module.equals("q_proj") || module.equals("k_proj") || module.equals("v_proj"));
+        if (sharedQkv && qkvDropped >= 0) {
+            if (copy) {
+                free(x);
+            }
+            x = qkvDropped;
+            dropout = false;
+            copy = false;
+        }
         if (dropout) {
             // lora_A(dropout(x)): native_dropout keeps a bool mask; lora_A keeps the dropped input, not x
             int mask = alloc(kind("lora." + module + ".dropout_mask", Component.ACTIVATIONS, Source.LORA_2021,
@@ -555,7 +569,11 @@ public final class DecoderBlockOps extends ProgramWriter {
             }
             x = dropped;
             copy = true;
+            if (sharedQkv) {
+                qkvDropped = dropped;
+            }
         }
+        boolean reused = x == qkvDropped && !copy;
         int a = mm(alloc(kind("lora." + module + ".a_out", Component.ACTIVATIONS, Source.LORA_2021, ad,
                 d.b(), d.s(), rank)));
         int b = mm(alloc(kind("lora." + module + ".b_out", Component.ACTIVATIONS, Source.LORA_2021, ad,
@@ -568,6 +586,9 @@ public final class DecoderBlockOps extends ProgramWriter {
             done(x, true);
         }
         done(a, true);
+        if (reused) {
+            return false;                   // the shared dropped input is already kept
+        }
         if (!copy) {
             normOutSaved = true;
         }

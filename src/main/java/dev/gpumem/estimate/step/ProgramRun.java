@@ -102,6 +102,24 @@ final class ProgramRun {
         return out;
     }
 
+    /** Activation offloading under per-op SAC: the kept outputs go to the host (freed on the device). */
+    void offloadKept() {
+        for (int k = 0; k < ids.length; k++) {
+            if (kept(k) && ids[k] >= 0 && tl.isLive(ids[k])) {
+                freeSlot(k);
+            }
+        }
+    }
+
+    /** Activation offloading under per-op SAC: the kept outputs come back before the recompute. */
+    void reloadKept() {
+        for (int k = 0; k < ids.length; k++) {
+            if (kept(k) && ids[k] >= 0) {
+                ids[k] = tl.alloc(kindIds[k]);
+            }
+        }
+    }
+
     /** Replays backward instructions; {@code gradSlot} is bound to the incoming gradient beforehand. */
     void backward(List<Instr> instrs, int protectedSlot, Hooks hooks) {
         for (Instr in : instrs) {

@@ -299,10 +299,12 @@ public final class TrainingStep {
                     blockHooks(i, m, !recomputes));
             h = run.ids[block.output()];
             if (offload && i > 0) {
-                if (checkpointFull) {
-                    // the checkpointed input is what autograd keeps; it goes to the host like any saved tensor
+                if (recomputes) {
+                    // the checkpointed input (and per-op SAC's saved outputs) is what autograd keeps; it goes to
+                    // the host like any saved tensor
                     ProgramRun previous = m.layers[i - 1];
                     tl.free(previous.ids[INPUT]);
+                    previous.offloadKept();
                     m.offloadedInputs[i - 1] = true;
                 } else {
                     m.layers[i - 1].offload();
@@ -363,6 +365,7 @@ public final class TrainingStep {
             if (recomputes) {
                 if (m.offloadedInputs[i]) {
                     run.ids[INPUT] = tl.alloc(blockKinds[INPUT]);   // back from the host before the recompute
+                    run.reloadKept();
                     m.offloadedInputs[i] = false;
                 }
                 ProgramRun re = new ProgramRun(tl, blockKinds, block.coreSlots());
