@@ -114,6 +114,6 @@ public final class FitCommand implements Callable<Integer> {
                 : new RunConfig.Inference(n, i.contextTokens(), i.kvCacheDtype());
         return new RunConfig(b.id(), b.model(), b.modelOverrides(), b.task(), b.precision(), b.masterWeights(),
                 b.optimizer(), b.batch(), b.seq(), b.gradAccum(), b.checkpointing(), b.attention(), b.finetune(),
-                b.parallel(), b.options(), resized, b.gpu(), b.compat());
+                b.parallel(), b.options(), resized, b.gpu(), b.compat(), b.framework());
     }
 }

@@ -8,7 +8,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "gpumem", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Predicts GPU memory per phase and level for a training or inference run, and measures it.",
         subcommands = {
-            EstimateCommand.class, FitCommand.class, SuggestCommand.class, ModelsCommand.class, GpusCommand.class,
+            EstimateCommand.class, FitCommand.class, SuggestCommand.class, ModelsCommand.class, GpusCommand.class, FrameworksCommand.class,
             MeasureCommand.class, CompareCommand.class, CalibrateCommand.class, ReportCommand.class,
             ValidateCommand.class, DoctorCommand.class, BenchCommand.class, FileResultsCommand.class})
 public final class GpumemCommand implements Runnable {

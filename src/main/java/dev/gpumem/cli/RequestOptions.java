@@ -51,7 +51,7 @@ public final class RequestOptions {
     @Option(names = "--grad-accum", description = "gradient-accumulation steps (default 1)")
     Long gradAccum;
 
-    @Option(names = "--checkpointing", description = "none | full | selective (default none)")
+    @Option(names = "--checkpointing", description = "none | full | selective | selective_op (default: the framework's; hf none)")
     String checkpointing;
 
     @Option(names = "--attention", description = "eager | sdpa (default sdpa)")
@@ -76,6 +76,28 @@ public final class RequestOptions {
     @Option(names = "--adapter-dtype",
             description = "fp32 | bf16 | fp16: LoRA adapter dtype (default fp32 as PEFT; torchtune/lit-gpt = bf16)")
     String adapterDtype;
+
+    @Option(names = "--lora-dropout", description = "LoRA dropout on the adapters' input (default: the framework's; "
+            + "hf 0.0, lit-gpt 0.05)")
+    Double loraDropout;
+
+    @Option(names = "--framework", description = "hf | torchtitan | torchtune | lit-gpt | deepspeed | megatron | fsdp1:"
+            + " the defaults of the semantics below (default hf; gpumem frameworks prints them)")
+    String framework;
+
+    @Option(names = "--precision-policy", description = "autocast | fsdp2_mixed (default: the framework's)")
+    String precisionPolicy;
+
+    @Option(names = "--loss", description = "fp32_upcast | chunked | loss_parallel (default: the framework's)")
+    String loss;
+
+    @Option(names = "--optimizer-impl",
+            description = "foreach | fused | deepspeed_fused | megatron_distributed (default: the framework's)")
+    String optimizerImpl;
+
+    @Option(names = "--model-code", description = "hf | litgpt: whose module code runs the model (default: the "
+            + "framework's)")
+    String modelCode;
 
     @Option(names = "--dp", description = "data-parallel ranks (default 1)")
     Long dataParallel;
@@ -178,6 +200,7 @@ public final class RequestOptions {
         put(f, "targets", loraTargets);
         put(f, "quant", qloraQuant);
         put(f, "adapter_dtype", adapterDtype);
+        put(f, "lora_dropout", loraDropout);
         put(r, "finetune", f.isEmpty() ? null : f);
         Map<String, Object> p = new LinkedHashMap<>();
         put(p, "data", dataParallel);
@@ -186,6 +209,11 @@ public final class RequestOptions {
         put(p, "pipeline", pipelineParallel);
         put(r, "parallel", p.isEmpty() ? null : p);
         put(r, "options", options.isEmpty() ? null : options);
+        put(r, "framework", framework);
+        put(r, "precision_policy", precisionPolicy);
+        put(r, "loss", loss);
+        put(r, "optimizer_impl", optimizerImpl);
+        put(r, "model_code", modelCode);
         Map<String, Object> inf = new LinkedHashMap<>();
         put(inf, "batch", inferBatch);
         put(inf, "context_tokens", contextTokens);

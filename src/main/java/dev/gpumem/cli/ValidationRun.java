@@ -67,6 +67,6 @@ final class ValidationRun {
         }
         return new RunConfig(r.id(), root.resolve(model).toString(), r.modelOverrides(), r.task(), r.precision(),
                 r.masterWeights(), r.optimizer(), r.batch(), r.seq(), r.gradAccum(), r.checkpointing(), r.attention(),
-                r.finetune(), r.parallel(), r.options(), r.inference(), r.gpu(), r.compat());
+                r.finetune(), r.parallel(), r.options(), r.inference(), r.gpu(), r.compat(), r.framework());
     }
 }

@@ -20,6 +20,20 @@ final class EstimateNotes {
 
     static List<String> of(Architecture arch, RunConfig cfg, Calibration cal) {
         List<String> n = new ArrayList<>();
+        if (cfg.framework().framework() != Framework.HF) {
+            n.add("framework " + cfg.framework().framework().wire() + ": " + cfg.framework().framework().description()
+                    + "; fields the request states itself beat its defaults");
+        }
+        n.addAll(new java.util.TreeMap<>(cfg.framework().fromFramework()).values());
+        if (cfg.framework().loraDropout() > 0 && cfg.finetune().method() != FinetuneMethod.FULL) {
+            n.add("lora_dropout " + cfg.framework().loraDropout() + ": each adapted module keeps its dropped input "
+                    + "(adapter dtype) and a bool mask instead of its input");
+        }
+        if (cfg.framework().modelCode() == RunConfig.ModelCode.LITGPT) {
+            n.add("model_code litgpt: gelu_new runs as lit-gpt's fused F.gelu(approximate=\"tanh\") (keeps x only); "
+                    + "the rest of the block is counted as HF's modules (lit-gpt's fused qkv and its shared LoRA "
+                    + "dropout are not modelled)");
+        }
         n.add("allocated counts every live tensor rounded up to 512 B; torch also counts the unsplit remainder "
                 + "(up to 1 MiB) of a large block as allocated, which this estimate shows as allocator slack");
         n.add("reserved comes from a model of the PyTorch caching allocator (2 MiB / 20 MiB / 2 MiB-rounded "
@@ -42,7 +56,8 @@ final class EstimateNotes {
             if (norms != null) {
                 n.add(norms);
             }
-            if (arch.activation() == Architecture.Activation.GELU_NEW && !cfg.options().contains(RunOption.COMPILE)) {
+            if (arch.activation() == Architecture.Activation.GELU_NEW && !cfg.options().contains(RunOption.COMPILE)
+                    && cfg.framework().modelCode() != RunConfig.ModelCode.LITGPT) {
                 n.add("gelu_new (the config's activation) runs as transformers' NewGELUActivation, separate Python "
                         + "ops that keep 0.5·x, tanh(..) and 1 + tanh(..) besides x: three b·s·i tensors per layer "
                         + "more than a fused GELU; for a framework with a fused GELU (lit-gpt's F.gelu(approximate="
@@ -58,13 +73,22 @@ final class EstimateNotes {
                 n.add("eager: HF repeat_kv copies k and v to all heads; scores, fp32 softmax output and its cast "
                         + "are b·a·s·s tensors");
             }
-            if (cfg.precision().isAmp()) {
+            if (cfg.framework().precisionPolicy() == RunConfig.PrecisionPolicy.FSDP2_MIXED) {
+                n.add("fsdp2_mixed: fp32 parameters, gradients and optimizer states sharded over the data-parallel "
+                        + "ranks; each block's parameters are gathered as a half-precision copy (the next block "
+                        + "prefetched), the forward, residual stream included, runs in half precision without "
+                        + "autocast; gradients are cast to fp32 for the reduce-scatter");
+            } else if (cfg.precision().isAmp()) {
                 n.add("amp: the residual stream and norms stay fp32; each linear casts its input to half precision "
                         + "itself; autocast copies of the weights live until their block's backward");
             }
             if (cfg.checkpointing() == Checkpointing.FULL) {
                 n.add("full checkpointing: only each block's input is kept; one block is recomputed at a time "
                         + "in backward");
+            } else if (cfg.checkpointing() == Checkpointing.SELECTIVE_OP) {
+                n.add("selective_op (torchtitan per-op SAC, torchtitan/distributed/activation_checkpoint.py): each "
+                        + "block keeps its input, the 1st, 3rd, 5th... matmul outputs and the attention kernel's "
+                        + "outputs; the rest is recomputed in backward, one block at a time");
             } else if (cfg.checkpointing() == Checkpointing.SELECTIVE) {
                 n.add("selective checkpointing: the attention core (scores, softmax, dropout) is recomputed in "
                         + "backward (Korthikanti et al. 2022, §4.2); with sdpa there is nothing to recompute");

@@ -30,6 +30,8 @@ import java.util.Set;
  * @param inference      inference settings (KV cache), used when task = inference
  * @param gpu            the card to check the fit against, or null
  * @param compat         also report another tool's numbers
+ * @param framework      the framework the run uses and the semantics resolved from it and the request
+ *                       ({@link Framework}); {@link FrameworkSettings#HF} is today's behaviour
  */
 public record RunConfig(
         String id,
@@ -49,7 +51,18 @@ public record RunConfig(
         Set<RunOption> options,
         Inference inference,
         GpuSpec gpu,
-        Compat compat) {
+        Compat compat,
+        FrameworkSettings framework) {
+
+    /** A request run as Hugging Face transformers runs it (framework hf, every semantic at its default). */
+    public RunConfig(String id, String model, Map<String, Object> modelOverrides, Task task, Precision precision,
+                     boolean masterWeights, Optimizer optimizer, int batch, int seq, int gradAccum,
+                     Checkpointing checkpointing, AttentionKernel attention, Finetune finetune, Parallel parallel,
+                     Set<RunOption> options, Inference inference, GpuSpec gpu, Compat compat) {
+        this(id, model, modelOverrides, task, precision, masterWeights, optimizer, batch, seq, gradAccum,
+                checkpointing, attention, finetune, parallel, options, inference, gpu, compat,
+                FrameworkSettings.hf(options));
+    }
 
     public RunConfig {
         Objects.requireNonNull(model, "model");
@@ -67,6 +80,7 @@ public record RunConfig(
         options = options.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(options));
         Objects.requireNonNull(inference, "inference");
         Objects.requireNonNull(compat, "compat");
+        Objects.requireNonNull(framework, "framework");
     }
 
     static void positive(String field, long value) {
@@ -84,22 +98,22 @@ public record RunConfig(
 
     public RunConfig withBatch(int newBatch) {
         return new RunConfig(id, model, modelOverrides, task, precision, masterWeights, optimizer, newBatch, seq,
-                gradAccum, checkpointing, attention, finetune, parallel, options, inference, gpu, compat);
+                gradAccum, checkpointing, attention, finetune, parallel, options, inference, gpu, compat, framework);
     }
 
     public RunConfig withSeq(int newSeq) {
         return new RunConfig(id, model, modelOverrides, task, precision, masterWeights, optimizer, batch, newSeq,
-                gradAccum, checkpointing, attention, finetune, parallel, options, inference, gpu, compat);
+                gradAccum, checkpointing, attention, finetune, parallel, options, inference, gpu, compat, framework);
     }
 
     public RunConfig withGpu(GpuSpec newGpu) {
         return new RunConfig(id, model, modelOverrides, task, precision, masterWeights, optimizer, batch, seq,
-                gradAccum, checkpointing, attention, finetune, parallel, options, inference, newGpu, compat);
+                gradAccum, checkpointing, attention, finetune, parallel, options, inference, newGpu, compat, framework);
     }
 
     public RunConfig withModelOverrides(Map<String, Object> overrides) {
         return new RunConfig(id, model, overrides, task, precision, masterWeights, optimizer, batch, seq,
-                gradAccum, checkpointing, attention, finetune, parallel, options, inference, gpu, compat);
+                gradAccum, checkpointing, attention, finetune, parallel, options, inference, gpu, compat, framework);
     }
 
     public enum Task implements WireEnum {
@@ -143,9 +157,13 @@ public record RunConfig(
         @Override public String wire() { return wire; }
     }
 
-    /** none; full (only block inputs kept, blocks recomputed in backward); selective (attention core recomputed). */
+    /**
+     * none; full (only block inputs kept, blocks recomputed in backward); selective (attention core recomputed,
+     * Korthikanti et al. 2022); selective_op (torchtitan's per-op SAC: every other matmul output and the attention
+     * kernel's outputs saved, the rest of the block recomputed).
+     */
     public enum Checkpointing implements WireEnum {
-        NONE("none"), FULL("full"), SELECTIVE("selective");
+        NONE("none"), FULL("full"), SELECTIVE("selective"), SELECTIVE_OP("selective_op");
         private final String wire;
         Checkpointing(String wire) { this.wire = wire; }
         @Override public String wire() { return wire; }
@@ -255,6 +273,55 @@ public record RunConfig(
         NONE("none"), ACCELERATE("accelerate");
         private final String wire;
         Compat(String wire) { this.wire = wire; }
+        @Override public String wire() { return wire; }
+    }
+
+    /**
+     * How half precision is applied. autocast: fp32 parameters, torch.autocast casts at each matmul (residual stream
+     * and norms in fp32). fsdp2_mixed: FSDP2 {@code MixedPrecisionPolicy(param_dtype=bf16, reduce_dtype=fp32)}: the
+     * fp32 parameters stay sharded, the gathered (unsharded) ones are cast to half precision, so the whole forward
+     * (residual stream included) runs in half precision with no autocast copies; gradients are reduced in fp32.
+     */
+    public enum PrecisionPolicy implements WireEnum {
+        AUTOCAST("autocast"), FSDP2_MIXED("fsdp2_mixed");
+        private final String wire;
+        PrecisionPolicy(String wire) { this.wire = wire; }
+        @Override public String wire() { return wire; }
+    }
+
+    /**
+     * The loss over the logits. fp32_upcast: the whole b·s·v logits upcast to fp32, then cross-entropy; chunked: the
+     * logits in chunks (torchtune CEWithChunkedOutputLoss, lit-gpt chunked_cross_entropy; same as option
+     * chunked_loss); loss_parallel: cross-entropy on vocabulary shards (tensor parallel).
+     */
+    public enum LossImpl implements WireEnum {
+        FP32_UPCAST("fp32_upcast"), CHUNKED("chunked"), LOSS_PARALLEL("loss_parallel");
+        private final String wire;
+        LossImpl(String wire) { this.wire = wire; }
+        @Override public String wire() { return wire; }
+    }
+
+    /**
+     * The optimizer implementation. foreach: torch.optim's multi-tensor default (adam/adamw keep a sqrt temporary);
+     * fused: torch.optim {@code fused=True} (same as option fused_optimizer); deepspeed_fused: DeepSpeed FusedAdam
+     * (multi_tensor_apply, in place); megatron_distributed: Megatron's distributed optimizer (fp32 main parameters and
+     * states sharded over the data-parallel ranks, as ZeRO-1).
+     */
+    public enum OptimizerImpl implements WireEnum {
+        FOREACH("foreach"), FUSED("fused"), DEEPSPEED_FUSED("deepspeed_fused"),
+        MEGATRON_DISTRIBUTED("megatron_distributed");
+        private final String wire;
+        OptimizerImpl(String wire) { this.wire = wire; }
+        @Override public String wire() { return wire; }
+        /** @return whether the update runs in place with no per-tensor temporaries */
+        public boolean inPlace() { return this == FUSED || this == DEEPSPEED_FUSED || this == MEGATRON_DISTRIBUTED; }
+    }
+
+    /** Whose module code runs the model: Hugging Face transformers' or lit-gpt's own (fused GELU). */
+    public enum ModelCode implements WireEnum {
+        HF("hf"), LITGPT("litgpt");
+        private final String wire;
+        ModelCode(String wire) { this.wire = wire; }
         @Override public String wire() { return wire; }
     }
 }

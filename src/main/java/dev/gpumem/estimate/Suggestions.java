@@ -283,6 +283,7 @@ public final class Suggestions {
         change.accept(b);
         return new RunConfig(r.id(), r.model(), r.modelOverrides(), r.task(), b.precision, r.masterWeights(),
                 b.optimizer, b.batch, r.seq(), b.gradAccum, b.checkpointing, b.attention, b.finetune, b.parallel,
-                b.options, b.inference, r.gpu(), r.compat());
+                b.options, b.inference, r.gpu(), r.compat(), b.precision.isAmp() ? r.framework()
+                : r.framework().withPrecisionPolicy(RunConfig.PrecisionPolicy.AUTOCAST));
     }
 }

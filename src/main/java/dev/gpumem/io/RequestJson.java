@@ -18,6 +18,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.gpumem.estimate.Framework;
+import dev.gpumem.estimate.FrameworkSettings;
 import dev.gpumem.estimate.GpuPresets;
 import dev.gpumem.estimate.GpuSpec;
 import dev.gpumem.estimate.GpuSpec.GpuArch;
@@ -28,9 +30,13 @@ import dev.gpumem.estimate.RunConfig.Compat;
 import dev.gpumem.estimate.RunConfig.Finetune;
 import dev.gpumem.estimate.RunConfig.FinetuneMethod;
 import dev.gpumem.estimate.RunConfig.Inference;
+import dev.gpumem.estimate.RunConfig.LossImpl;
+import dev.gpumem.estimate.RunConfig.ModelCode;
 import dev.gpumem.estimate.RunConfig.Optimizer;
+import dev.gpumem.estimate.RunConfig.OptimizerImpl;
 import dev.gpumem.estimate.RunConfig.Parallel;
 import dev.gpumem.estimate.RunConfig.Precision;
+import dev.gpumem.estimate.RunConfig.PrecisionPolicy;
 import dev.gpumem.estimate.RunConfig.RunOption;
 import dev.gpumem.estimate.RunConfig.Task;
 import dev.gpumem.estimate.WireEnum;
@@ -63,9 +69,10 @@ public final class RequestJson {
     /** top-level request fields, in contract order */
     public static final List<String> FIELDS = List.of("id", "model", "model_overrides", "task", "precision",
             "master_weights", "optimizer", "batch", "seq", "grad_accum", "checkpointing", "attention", "finetune",
-            "parallel", "options", "inference", "gpu", "compat");
+            "parallel", "options", "inference", "gpu", "compat", "framework", "precision_policy", "loss",
+            "optimizer_impl", "model_code");
     private static final List<String> FINETUNE_FIELDS = List.of("method", "rank", "alpha", "targets", "quant",
-            "adapter_dtype");
+            "adapter_dtype", "lora_dropout");
     private static final List<DType> ADAPTER_DTYPES = List.of(DType.FP32, DType.BF16, DType.FP16);
     private static final List<String> PARALLEL_FIELDS = List.of("data", "zero", "tensor", "pipeline");
     private static final List<String> INFERENCE_FIELDS = List.of("batch", "context_tokens", "kv_cache_dtype");
@@ -195,7 +202,7 @@ public final class RequestJson {
         int batch = positiveInt(r, "batch", "batch", DEFAULT_BATCH);
         int seq = positiveInt(r, "seq", "seq", DEFAULT_SEQ);
         int gradAccum = positiveInt(r, "grad_accum", "grad_accum", 1);
-        Checkpointing checkpointing = wire(r, "checkpointing", Checkpointing.class, Checkpointing.NONE);
+        Checkpointing checkpointing = wire(r, "checkpointing", Checkpointing.class, null);
         AttentionKernel attention = wire(r, "attention", AttentionKernel.class, AttentionKernel.SDPA);
         Finetune finetune = finetune(r.get("finetune"));
         Parallel parallel = parallel(r.get("parallel"));
@@ -203,8 +210,30 @@ public final class RequestJson {
         Inference inference = inference(r.get("inference"), batch, seq, precision);
         GpuSpec gpu = gpu(r.get("gpu"));
         Compat compat = wire(r, "compat", Compat.class, Compat.NONE);
+        Framework framework = wire(r, "framework", Framework.class, Framework.HF);
+        FrameworkSettings.Stated stated = new FrameworkSettings.Stated(
+                wire(r, "precision_policy", PrecisionPolicy.class, null), checkpointing,
+                wire(r, "loss", LossImpl.class, null), wire(r, "optimizer_impl", OptimizerImpl.class, null),
+                finetune.adapterDtype(), loraDropout(r.get("finetune")), wire(r, "model_code", ModelCode.class, null));
+        FrameworkSettings.Resolved fw = FrameworkSettings.resolve(framework, stated, precision, optimizer,
+                finetune.method(), parallel, options);
+        Finetune ft = finetune.adapterDtype() == fw.adapterDtype() ? finetune : new Finetune(finetune.method(),
+                finetune.rank(), finetune.alpha(), finetune.targets(), finetune.quant(), fw.adapterDtype());
         return new RunConfig(id, model, overrides, task, precision, masterWeights, optimizer, batch, seq, gradAccum,
-                checkpointing, attention, finetune, parallel, options, inference, gpu, compat);
+                fw.checkpointing(), attention, ft, fw.parallel(), fw.options(), inference, gpu, compat, fw.settings());
+    }
+
+    /** @return finetune.lora_dropout, or null when not stated */
+    private static Double loraDropout(JsonNode f) {
+        if (f == null || !f.isObject() || !f.has("lora_dropout")) {
+            return null;
+        }
+        JsonNode d = f.get("lora_dropout");
+        if (!d.isNumber() || !(d.asDouble() >= 0 && d.asDouble() < 1)) {
+            throw new IllegalArgumentException("finetune.lora_dropout: expected a probability in [0, 1), got "
+                    + d.toString());
+        }
+        return d.asDouble();
     }
 
     /** @return the request as a JSON object with every field written out (defaults included) */
@@ -236,6 +265,17 @@ public final class RequestJson {
             }
             if (c.finetune().adapterDtype() != null) {
                 f.put("adapter_dtype", shortName(c.finetune().adapterDtype()));
+            }
+        }
+        if (!c.framework().isHfDefault()) {
+            FrameworkSettings fs = c.framework();
+            o.put("framework", fs.framework().wire());
+            o.put("precision_policy", fs.precisionPolicy().wire());
+            o.put("loss", fs.loss().wire());
+            o.put("optimizer_impl", fs.optimizerImpl().wire());
+            o.put("model_code", fs.modelCode().wire());
+            if (c.finetune().method() != FinetuneMethod.FULL) {
+                f.put("lora_dropout", fs.loraDropout());
             }
         }
         ObjectNode p = o.putObject("parallel");
@@ -318,7 +358,7 @@ public final class RequestJson {
         }
         FinetuneMethod method = wire(f, "method", "finetune.method", FinetuneMethod.class, null);
         if (method == FinetuneMethod.FULL) {
-            for (String k : List.of("rank", "alpha", "targets", "quant", "adapter_dtype")) {
+            for (String k : List.of("rank", "alpha", "targets", "quant", "adapter_dtype", "lora_dropout")) {
                 if (f.has(k)) {
                     throw new BadInputException("finetune." + k + ": applies only to lora and qlora, not full");
                 }

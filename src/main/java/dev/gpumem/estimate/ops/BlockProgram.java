@@ -19,9 +19,11 @@ import java.util.List;
  * @param output    slot of the block output
  * @param forward   forward instructions
  * @param backward  backward instructions
+ * @param sacSaved  whether torchtitan's per-op selective checkpointing saves a slot in the checkpointed forward
+ *                  (every other matmul output, the attention kernel's outputs); everything else is recomputed
  */
 public record BlockProgram(List<TensorKind> slotKinds, List<Boolean> coreSlots, int output, List<Instr> forward,
-                           List<Instr> backward) {
+                           List<Instr> backward, List<Boolean> sacSaved) {
     /** slot of the block input */
     public static final int INPUT = 0;
     /** slot of the gradient arriving at the block output (owned by the caller; it flows through in place) */
@@ -32,6 +34,7 @@ public record BlockProgram(List<TensorKind> slotKinds, List<Boolean> coreSlots, 
         coreSlots = List.copyOf(coreSlots);
         forward = List.copyOf(forward);
         backward = List.copyOf(backward);
+        sacSaved = List.copyOf(sacSaved);
     }
 
     public enum Op {

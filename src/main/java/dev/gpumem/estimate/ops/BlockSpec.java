@@ -1,6 +1,7 @@
 package dev.gpumem.estimate.ops;
 
 import dev.gpumem.estimate.RunConfig.AttentionKernel;
+import dev.gpumem.estimate.RunConfig.ModelCode;
 import dev.gpumem.model.Architecture;
 import dev.gpumem.units.DType;
 import java.util.Objects;
@@ -39,11 +40,15 @@ import java.util.Set;
  * @param fusedQkv           one projection makes q, k and v (Phi-3 {@code qkv_proj}, GPT-NeoX / Falcon / Bloom
  *                           {@code query_key_value}): they are views of one tensor, so the v that attention keeps
  *                           keeps q's and k's pre-RoPE storage alive too
+ * @param modelCode          whose module code runs the block: lit-gpt's MLP calls the fused
+ *                           {@code F.gelu(x, approximate="tanh")} where HF's gelu_new runs separate Python ops
+ * @param loraDropout        LoRA dropout on the adapter input: p &gt; 0 keeps the dropped input and a bool mask
  */
 public record BlockSpec(Architecture arch, DType compute, DType residual, boolean amp, AttentionKernel kernel,
                         boolean linearSavesInput, boolean normSavesNormalized, Set<String> loraTargets, int loraRank,
                         DType adapterDtype, boolean causalMask, boolean fused, QkNorm qkNorm,
-                        boolean sandwichNorms, boolean gemmaNorms, boolean softcapping, boolean fusedQkv) {
+                        boolean sandwichNorms, boolean gemmaNorms, boolean softcapping, boolean fusedQkv,
+                        ModelCode modelCode, double loraDropout) {
     public BlockSpec {
         Objects.requireNonNull(arch, "arch");
         Objects.requireNonNull(compute, "compute");
@@ -52,6 +57,12 @@ public record BlockSpec(Architecture arch, DType compute, DType residual, boolea
         loraTargets = Set.copyOf(loraTargets);
         Objects.requireNonNull(adapterDtype, "adapterDtype");
         Objects.requireNonNull(qkNorm, "qkNorm");
+        Objects.requireNonNull(modelCode, "modelCode");
+    }
+
+    /** @return the MLP's GELU is one fused op keeping only its input (torch.compile, or lit-gpt's F.gelu) */
+    boolean fusedGelu() {
+        return fused || modelCode == ModelCode.LITGPT;
     }
 
     boolean lora(String module) {

@@ -5,6 +5,7 @@ import static dev.gpumem.estimate.ops.BlockProgram.INPUT;
 
 import dev.gpumem.estimate.Component;
 import dev.gpumem.estimate.RunConfig.AttentionKernel;
+import dev.gpumem.estimate.RunConfig.ModelCode;
 import dev.gpumem.estimate.Source;
 import dev.gpumem.estimate.ops.BlockProgram.Instr;
 import dev.gpumem.estimate.ops.BlockProgram.Op;
@@ -58,6 +59,8 @@ import java.util.List;
 public final class DecoderBlockOps extends ProgramWriter {
     /** some consumer of the current norm output keeps that tensor itself (parallel blocks release it late) */
     private boolean normOutSaved;
+    /** lit-gpt: the dropped input shared by the LoRA adapters of q, k and v, once made (-1 before) */
+    private int qkvDropped = -1;
 
     private DecoderBlockOps(BlockSpec spec, Dims dims) {
         super(spec, dims);
@@ -74,7 +77,7 @@ public final class DecoderBlockOps extends ProgramWriter {
         int out = arch.parallelBlock() ? parallelForward() : sequentialForward();
         backward(Part.MLP);
         backward(Part.ATTENTION);
-        return new BlockProgram(kinds, core, out, fwd, bwd);
+        return new BlockProgram(kinds, core, out, fwd, bwd, sac);
     }
 
     // ---------------------------------------------------------------- forward
@@ -138,21 +141,21 @@ public final class DecoderBlockOps extends ProgramWriter {
         boolean cast = spec.amp() && yDtype != c;
         normOutSaved = false;
         int qIn = linearInput(y, cast, "attn.q_in");
-        int q = alloc(act("attn.q", c, d.b(), d.s(), d.a(), d.d()));
+        int q = mm(alloc(act("attn.q", c, d.b(), d.s(), d.a(), d.d())));
         lora("q_proj", qIn, d.h(), mul(d.a(), d.d()));
         q = qkNorm(q, d.a(), "attn.q_norm");
         int kIn = cast ? linearInput(y, true, "attn.k_in") : qIn;
         if (cast) {
             doneLinearInput(qIn);
         }
-        int k = alloc(act("attn.k", c, d.b(), d.s(), d.kv(), d.d()));
+        int k = mm(alloc(act("attn.k", c, d.b(), d.s(), d.kv(), d.d())));
         lora("k_proj", kIn, d.h(), mul(d.kv(), d.d()));
         k = qkNorm(k, d.kv(), "attn.k_norm");
         int vIn = cast ? linearInput(y, true, "attn.v_in") : kIn;
         if (cast) {
             doneLinearInput(kIn);
         }
-        int v = alloc(act("attn.v", c, d.b(), d.s(), d.kv(), d.d()));
+        int v = mm(alloc(act("attn.v", c, d.b(), d.s(), d.kv(), d.d())));
         lora("v_proj", vIn, d.h(), mul(d.kv(), d.d()));
         if (cast) {
             doneLinearInput(vIn);
@@ -165,7 +168,7 @@ public final class DecoderBlockOps extends ProgramWriter {
         int qe = rope(q, d.a(), "attn.q_rope", qkNormOut());
         int ke = rope(k, d.kv(), "attn.k_rope", qkNormOut());
         int ctx = spec.kernel() == AttentionKernel.SDPA ? sdpa(qe, ke, v) : eager(qe, ke, v);
-        int o = alloc(act("attn.o_proj_out", c, d.b(), d.s(), d.h()));
+        int o = mm(alloc(act("attn.o_proj_out", c, d.b(), d.s(), d.h())));
         boolean ctxSaved = lora("o_proj", ctx, mul(d.a(), d.d()), d.h());
         // the SDPA output is kept by SDPA itself as well as by o_proj
         done(ctx, spec.linearSavesInput() || ctxSaved || spec.kernel() == AttentionKernel.SDPA);
@@ -174,10 +177,10 @@ public final class DecoderBlockOps extends ProgramWriter {
 
     private int sdpa(int qe, int ke, int v) {
         // _scaled_dot_product_flash_attention keeps query, key, value, output and logsumexp
-        int out = alloc(kind("attn.sdpa_out", Component.ACTIVATIONS, Source.FLASH_ATTENTION, c,
-                d.b(), d.s(), d.a(), d.d()));
-        int lse = alloc(kind("attn.logsumexp", Component.ACTIVATIONS, Source.FLASH_ATTENTION, DType.FP32,
-                d.b(), d.a(), d.s()));
+        int out = opSaved(alloc(kind("attn.sdpa_out", Component.ACTIVATIONS, Source.FLASH_ATTENTION, c,
+                d.b(), d.s(), d.a(), d.d())));
+        int lse = opSaved(alloc(kind("attn.logsumexp", Component.ACTIVATIONS, Source.FLASH_ATTENTION, DType.FP32,
+                d.b(), d.a(), d.s())));
         done(qe, true);
         done(ke, true);
         done(v, true);
@@ -196,7 +199,7 @@ public final class DecoderBlockOps extends ProgramWriter {
             free(v);
         }
         coreMode = true;
-        int scores = alloc(act("attn.scores", c, d.b(), d.a(), d.s(), d.keys()));
+        int scores = opSaved(alloc(act("attn.scores", c, d.b(), d.a(), d.s(), d.keys())));   // bmm
         int scaled = alloc(act("attn.scores_scaled", c, d.b(), d.a(), d.s(), d.keys()));
         free(scores);
         if (spec.softcapping()) {   // Gemma 2: scores = tanh(scores / cap) * cap; tanh keeps its output
@@ -236,7 +239,7 @@ public final class DecoderBlockOps extends ProgramWriter {
             done(probs32, true);      // softmax keeps its fp32 output; the matmul keeps the cast or dropped probs
         }
         coreMode = false;
-        int ctx = alloc(act("attn.context", c, d.b(), d.a(), d.s(), d.d()));
+        int ctx = opSaved(alloc(act("attn.context", c, d.b(), d.a(), d.s(), d.d())));   // bmm
         done(qe, true);
         done(kr, true);
         done(pv, true);
@@ -354,7 +357,7 @@ public final class DecoderBlockOps extends ProgramWriter {
         int out;
         if (arch.mlp() == MlpKind.GATED) {
             int gIn = linearInput(y, cast, "mlp.gate_in");
-            int g = alloc(act("mlp.gate_out", c, d.b(), d.s(), i));
+            int g = mm(alloc(act("mlp.gate_out", c, d.b(), d.s(), i)));
             lora("gate_proj", gIn, d.h(), i);
             int uIn = cast ? linearInput(y, true, "mlp.up_in") : gIn;
             if (cast) {
@@ -362,7 +365,7 @@ public final class DecoderBlockOps extends ProgramWriter {
             }
             // compiled: act(gate)·up is one kernel that keeps gate and up and recomputes the product for down_proj
             int a = spec.fused() ? g : activation(g, "mlp.act_out", d.b(), d.s(), i);
-            int u = alloc(act("mlp.up_out", c, d.b(), d.s(), i));
+            int u = mm(alloc(act("mlp.up_out", c, d.b(), d.s(), i)));
             lora("up_proj", uIn, d.h(), i);
             if (cast) {
                 doneLinearInput(uIn);
@@ -371,7 +374,7 @@ public final class DecoderBlockOps extends ProgramWriter {
             int m = alloc(act("mlp.act_times_up", c, d.b(), d.s(), i));
             done(a, true);
             done(u, true);
-            out = alloc(act("mlp.down_out", c, d.b(), d.s(), d.h()));
+            out = mm(alloc(act("mlp.down_out", c, d.b(), d.s(), d.h())));
             boolean mSaved = lora("down_proj", m, i, d.h());
             if (spec.fused()) {
                 free(m);
@@ -380,14 +383,14 @@ public final class DecoderBlockOps extends ProgramWriter {
             }
         } else {
             int fIn = linearInput(y, cast, "mlp.fc1_in");
-            int f = alloc(act("mlp.fc1_out", c, d.b(), d.s(), i));
+            int f = mm(alloc(act("mlp.fc1_out", c, d.b(), d.s(), i)));
             lora("fc1", fIn, d.h(), i);
             if (cast) {
                 doneLinearInput(fIn);
             }
             releaseNormOut(y, cast);
             int a = activation(f, "mlp.act_out", d.b(), d.s(), i);
-            out = alloc(act("mlp.fc2_out", c, d.b(), d.s(), d.h()));
+            out = mm(alloc(act("mlp.fc2_out", c, d.b(), d.s(), d.h())));
             boolean aSaved = lora("fc2", a, i, d.h());
             done(a, spec.linearSavesInput() || relu || aSaved);
         }
@@ -407,7 +410,7 @@ public final class DecoderBlockOps extends ProgramWriter {
      */
     private int activation(int x, String outName, Dim... dims) {
         boolean relu = arch.activation() == Activation.RELU;
-        if (arch.activation() != Activation.GELU_NEW || spec.fused()) {
+        if (arch.activation() != Activation.GELU_NEW || spec.fusedGelu()) {
             int out = alloc(act(outName, c, dims));
             done(x, !relu);
             return out;
@@ -542,10 +545,39 @@ public final class DecoderBlockOps extends ProgramWriter {
         boolean copy = spec.amp() || ad != c;
         int x = copy ? alloc(kind("lora." + module + ".a_input", Component.ACTIVATIONS, Source.LORA_2021, ad,
                 d.b(), d.s(), in)) : input;
-        int a = alloc(kind("lora." + module + ".a_out", Component.ACTIVATIONS, Source.LORA_2021, ad,
-                d.b(), d.s(), rank));
-        int b = alloc(kind("lora." + module + ".b_out", Component.ACTIVATIONS, Source.LORA_2021, ad,
-                d.b(), d.s(), out));
+        boolean dropout = spec.loraDropout() > 0;
+        // lit-gpt's LoRAQKVLinear: one lora_dropout(x) feeds the single lora_A of the fused qkv projection
+        boolean sharedQkv = dropout && spec.modelCode() == ModelCode.LITGPT
+                && (module.equals("q_proj") || module.equals("k_proj") || module.equals("v_proj"));
+        if (sharedQkv && qkvDropped >= 0) {
+            if (copy) {
+                free(x);
+            }
+            x = qkvDropped;
+            dropout = false;
+            copy = false;
+        }
+        if (dropout) {
+            // lora_A(dropout(x)): native_dropout keeps a bool mask; lora_A keeps the dropped input, not x
+            int mask = alloc(kind("lora." + module + ".dropout_mask", Component.ACTIVATIONS, Source.LORA_2021,
+                    DType.BOOL, d.b(), d.s(), in));
+            int dropped = alloc(kind("lora." + module + ".dropout_out", Component.ACTIVATIONS, Source.LORA_2021, ad,
+                    d.b(), d.s(), in));
+            done(mask, true);
+            if (copy) {
+                free(x);
+            }
+            x = dropped;
+            copy = true;
+            if (sharedQkv) {
+                qkvDropped = dropped;
+            }
+        }
+        boolean reused = x == qkvDropped && !copy;
+        int a = mm(alloc(kind("lora." + module + ".a_out", Component.ACTIVATIONS, Source.LORA_2021, ad,
+                d.b(), d.s(), rank)));
+        int b = mm(alloc(kind("lora." + module + ".b_out", Component.ACTIVATIONS, Source.LORA_2021, ad,
+                d.b(), d.s(), out)));
         int scaled = alloc(kind("lora." + module + ".b_out_scaled", Component.ACTIVATIONS, Source.LORA_2021, ad,
                 d.b(), d.s(), out));
         free(b);
@@ -554,6 +586,9 @@ public final class DecoderBlockOps extends ProgramWriter {
             done(x, true);
         }
         done(a, true);
+        if (reused) {
+            return false;                   // the shared dropped input is already kept
+        }
         if (!copy) {
             normOutSaved = true;
         }
@@ -577,7 +612,7 @@ public final class DecoderBlockOps extends ProgramWriter {
             Dim i = arch.moe().enabled() ? d.iExpert() : d.i();
             Dim[] rows = arch.moe().enabled() ? new Dim[] {d.b(), d.s(), d.topK()} : new Dim[] {d.b(), d.s()};
             int n = arch.mlp() == MlpKind.GATED || arch.moe().enabled() ? 3 : 2;
-            if (arch.activation() == Activation.GELU_NEW && !spec.fused()) {
+            if (arch.activation() == Activation.GELU_NEW && !spec.fusedGelu()) {
                 // gelu_new's Python ops run their own backward: x's gradient buffer, the gradient of
                 // 0.044715·x³ and pow_backward's x² and 3·x² coexist, two b·s·i beyond a fused activation
                 n += 2;

@@ -25,6 +25,10 @@ abstract class ProgramWriter {
 
     final List<TensorKind> kinds = new ArrayList<>();
     final List<Boolean> core = new ArrayList<>();
+    /** slots torchtitan's per-op SAC saves (see {@link BlockProgram#sacSaved()}) */
+    final List<Boolean> sac = new ArrayList<>();
+    /** matmuls (aten.mm) written so far in this block, for per-op SAC's every-other-mm rule */
+    private int mmCount;
     final List<Instr> fwd = new ArrayList<>();
     final List<Instr> bwd = new ArrayList<>();
     Part part = Part.ATTENTION;
@@ -91,6 +95,7 @@ abstract class ProgramWriter {
     int slot(TensorKind k) {
         kinds.add(k);
         core.add(coreMode);
+        sac.add(false);
         return kinds.size() - 1;
     }
 
@@ -103,6 +108,32 @@ abstract class ProgramWriter {
     int balloc(TensorKind k, Part p) {
         int s = slot(k);
         bwd.add(new Instr(Op.ALLOC, s, p));
+        return s;
+    }
+
+    /**
+     * Marks slot {@code s} as the output of the block's next matmul (aten.mm): per-op SAC saves the 1st, 3rd, 5th, ...
+     * and recomputes the others (pytorch/torchtitan torchtitan/distributed/activation_checkpoint.py @114151a
+     * _apply_op_sac: "Save all compute/comm ops, except every second mm/linear").
+     *
+     * @return {@code s}
+     */
+    int mm(int s) {
+        mmCount++;
+        if (mmCount % 2 == 1) {
+            sac.set(s, true);
+        }
+        return s;
+    }
+
+    /**
+     * Marks slot {@code s} as the output of an op in per-op SAC's save list other than mm (SDPA / flash outputs,
+     * bmm; torchtitan activation_checkpoint.py @114151a _get_save_ops: compute_intensive_ops and the SDPA variants).
+     *
+     * @return {@code s}
+     */
+    int opSaved(int s) {
+        sac.set(s, true);
         return s;
     }
 

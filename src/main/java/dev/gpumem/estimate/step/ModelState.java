@@ -38,6 +38,12 @@ import java.util.Set;
  *       {@code quantize_4bit} blocksize 64, no double quantization), unless the inventory already carries the
  *       quantized tensors and their QUANT_STATE constants; every use makes a transient dequantized copy in the
  *       compute dtype.</li>
+ *   <li>precision_policy fsdp2_mixed (FSDP2 {@code MixedPrecisionPolicy(param_dtype=bf16, reduce_dtype=fp32)},
+ *       torch/distributed/fsdp/_fully_shard/_fsdp_param.py): fp32 sharded parameters, gradients and states; each
+ *       parameter's unsharded copy is cast to the compute dtype when gathered (a bf16 copy of every parameter of the
+ *       block being computed, also on one rank); no autocast copies; the bf16 unsharded gradient is cast to fp32
+ *       for the reduce-scatter (the half and full gradient temporaries). LoRA adapters get no gathered copy (they are
+ *       small; not modelled).</li>
  * </ul>
  */
 public final class ModelState {
@@ -81,6 +87,8 @@ public final class ModelState {
         private final Set<String> targets;
         private final OptimizerModel optimizer;
         private final DType paramDtype;
+        /** FSDP2 mixed precision: every parameter is cast to the compute dtype when gathered; no autocast */
+        private final boolean fsdp2;
         private final Map<String, ParamEntry> templates = new HashMap<>();
         private final ModelState m = new ModelState();
 
@@ -103,6 +111,7 @@ public final class ModelState {
             this.optimizer = new OptimizerModel(cfg.optimizer(),
                     cfg.options().contains(RunConfig.RunOption.FUSED_OPTIMIZER));
             this.paramDtype = cfg.masterWeights() ? p.computeDtype() : p.paramDtype();
+            this.fsdp2 = cfg.framework().precisionPolicy() == RunConfig.PrecisionPolicy.FSDP2_MIXED;
         }
 
         ModelState build() {
@@ -180,10 +189,11 @@ public final class ModelState {
                 dequant = param("temporary.dequantized." + sym, Component.TEMPORARY, Source.QLORA_2023, compute, sym,
                         tpN);
             }
-            TensorKind gathered = sharded
+            // FSDP2 MixedPrecisionPolicy(param_dtype=bf16): the unsharded parameter is a bf16 copy even on one rank
+            TensorKind gathered = sharded || (fsdp2 && t.isParameter())
                     ? param("temporary.zero3_gathered." + sym, Component.TEMPORARY, Source.FSDP_2023,
                     quantized ? wd : p.isAmp() ? compute : paramDtype, sym, tpN) : null;
-            TensorKind autocast = p.isAmp() && linearWeight && !quantized && gathered == null
+            TensorKind autocast = p.isAmp() && !fsdp2 && linearWeight && !quantized && gathered == null
                     ? param("weights.autocast_copy." + sym, Component.WEIGHTS, Source.PYTORCH_AUTOCAST, compute, sym,
                     tpN) : null;
             return derived(where, t.layer(), part, trainable, weight, t.numel(), quantState, dequant, gathered,
@@ -199,7 +209,7 @@ public final class ModelState {
             long n = shape.get(0) * shape.get(1);
             DType ad = adapterDtype(cfg);
             TensorKind weight = param("weights.lora." + sym, Component.WEIGHTS, Source.LORA_2021, ad, sym, n);
-            TensorKind autocast = p.isAmp() && ad != p.computeDtype() ? param("weights.autocast_copy.lora." + sym,
+            TensorKind autocast = p.isAmp() && !fsdp2 && ad != p.computeDtype() ? param("weights.autocast_copy.lora." + sym,
                     Component.WEIGHTS, Source.PYTORCH_AUTOCAST, p.computeDtype(), sym, n) : null;
             ParamEntry e = derived(Where.BLOCK, layer, part, true, weight, n, null, null, null, autocast,
                     new ParamShape(sym, shape, n, false), ad);

@@ -30,6 +30,10 @@ final class ProgramRun {
     final Part[] savedBy;
     /** slot was freed at its last use because it is recomputed (selective) or offloaded */
     final boolean[] released;
+    /** per-op SAC, checkpointed forward: slots kept (saved by the policy) instead of freed; null: none */
+    boolean[] keep;
+    /** per-op SAC, recompute: slots bound to the tensor the checkpointed forward saved instead of allocated; null */
+    int[] reuse;
 
     ProgramRun(Timeline tl, int[] kindIds, List<Boolean> core) {
         this.tl = tl;
@@ -52,14 +56,14 @@ final class ProgramRun {
         for (Instr in : instrs) {
             int s = in.slot();
             switch (in.op()) {
-                case ALLOC -> ids[s] = tl.alloc(kindIds[s]);
+                case ALLOC -> ids[s] = reuse != null && reuse[s] >= 0 ? reuse[s] : tl.alloc(kindIds[s]);
                 case FREE -> {
-                    if (s != keepSlot) {
+                    if (s != keepSlot && !kept(s)) {
                         freeSlot(s);
                     }
                 }
                 case LAST_USE -> {
-                    if (s == keepSlot) {
+                    if (s == keepSlot || kept(s)) {
                         continue;
                     }
                     if (!grad) {
@@ -76,6 +80,42 @@ final class ProgramRun {
                 case DEQUANT -> hooks.dequant(in.part());
                 case PARAM_GRADS -> hooks.paramGrads(in.part());
                 default -> throw new IllegalStateException(in.op() + " in a forward program");
+            }
+        }
+    }
+
+    private boolean kept(int s) {
+        return keep != null && keep[s];
+    }
+
+    /**
+     * Per-op SAC: the ids of the slots the checkpointed forward kept, for the recompute to bind (-1 elsewhere).
+     */
+    int[] keptIds() {
+        int[] out = new int[ids.length];
+        Arrays.fill(out, -1);
+        for (int k = 0; k < ids.length; k++) {
+            if (kept(k) && ids[k] >= 0) {
+                out[k] = ids[k];
+            }
+        }
+        return out;
+    }
+
+    /** Activation offloading under per-op SAC: the kept outputs go to the host (freed on the device). */
+    void offloadKept() {
+        for (int k = 0; k < ids.length; k++) {
+            if (kept(k) && ids[k] >= 0 && tl.isLive(ids[k])) {
+                freeSlot(k);
+            }
+        }
+    }
+
+    /** Activation offloading under per-op SAC: the kept outputs come back before the recompute. */
+    void reloadKept() {
+        for (int k = 0; k < ids.length; k++) {
+            if (kept(k) && ids[k] >= 0) {
+                ids[k] = tl.alloc(kindIds[k]);
             }
         }
     }

@@ -29,6 +29,8 @@ final class StepSpec {
     final DType compute;
     final DType residual;
     final boolean amp;
+    /** precision_policy fsdp2_mixed */
+    final boolean fsdp2;
     final Calibration calibration;
     /** module names carrying LoRA adapters, and their block-program roles */
     final Set<String> loraModules;
@@ -48,7 +50,10 @@ final class StepSpec {
         this.sharding = Sharding.of(cfg.parallel(), arch);
         this.layers = sharding.stageLayers(arch.totalBlocks());
         this.compute = cfg.precision().computeDtype();
-        this.amp = cfg.precision().isAmp();
+        // FSDP2 mixed precision: the gathered parameters are already half precision, the forward runs without
+        // autocast and its residual stream is half precision too (torchtitan: no autocast when FSDP is applied)
+        this.fsdp2 = cfg.framework().precisionPolicy() == RunConfig.PrecisionPolicy.FSDP2_MIXED;
+        this.amp = cfg.precision().isAmp() && !fsdp2;
         this.residual = amp ? DType.FP32 : compute;
         this.calibration = calibration;
         boolean lora = cfg.finetune().method() != FinetuneMethod.FULL;
@@ -83,7 +88,8 @@ final class StepSpec {
                 training && full, training ? loraRoles : Set.of(),
                 Math.max(1, cfg.finetune().rank()), ModelState.adapterDtype(cfg),
                 cfg.attention() == AttentionKernel.EAGER, cfg.options().contains(RunOption.COMPILE), qkNorm,
-                sandwichNorms, gemmaNorms, arch.modelType().equals("gemma2"), fusedQkv);
+                sandwichNorms, gemmaNorms, arch.modelType().equals("gemma2"), fusedQkv,
+                cfg.framework().modelCode(), training ? cfg.framework().loraDropout() : 0.0);
     }
 
     Dims dims(long batch, long seq) {

@@ -50,6 +50,9 @@ import java.util.Map;
  *       default), or with option zero_grad_in_place {@code set_to_none=False} (the default before torch 2.0, e.g.
  *       HF Trainer on torch 1.x): the gradients stay allocated through the next step, whose backward adds into
  *       them.</li>
+ *   <li>selective_op (torchtitan's per-op SAC): the forward runs as under full checkpointing, but the outputs the
+ *       policy saves (every other matmul, the attention kernel's outputs) stay with the block input; backward
+ *       recomputes the block with those outputs handed over instead of recomputed.</li>
  *   <li>pipeline (first stage, 1F1B): min(p, grad_accum) micro-batches run forward before the first backward.</li>
  * </ul>
  */
@@ -63,6 +66,12 @@ public final class TrainingStep {
     private final int[] headKinds;
     private final Dims dims;
     private final boolean checkpointFull;
+    /** torchtitan's per-op SAC: the block is checkpointed, the policy's save list kept, the rest recomputed */
+    private final boolean selectiveOp;
+    /** a checkpointed forward (full or per-op SAC) and a recompute in backward */
+    private final boolean recomputes;
+    /** per-op SAC: the slots its policy saves */
+    private final boolean[] sacKeep;
     private final boolean selective;
     private final boolean offload;
     private final boolean inBackward;
@@ -86,7 +95,7 @@ public final class TrainingStep {
         this.state = ModelState.of(inv, spec.cfg, spec.sharding, spec.layers, true);
         this.paramCount = state.all().size();
         this.grads = new IdentityHashMap<>(paramCount);
-        this.gathered = new GatheredParameters(tl, state, spec.sharding.shardsParameters());
+        this.gathered = new GatheredParameters(tl, state, spec.sharding.shardsParameters() || spec.fsdp2);
         this.dims = spec.dims(spec.cfg.batch(), spec.cfg.seq());
         boolean fused = spec.option(RunOption.COMPILE);
         this.block = DecoderBlockOps.program(spec.blockSpec(true), dims);
@@ -96,6 +105,12 @@ public final class TrainingStep {
         this.headKinds = ProgramRun.register(tl, head.slotKinds());
         this.noCore = Collections.nCopies(head.slotKinds().size(), false);
         this.checkpointFull = spec.cfg.checkpointing() == Checkpointing.FULL;
+        this.selectiveOp = spec.cfg.checkpointing() == Checkpointing.SELECTIVE_OP;
+        this.recomputes = checkpointFull || selectiveOp;
+        this.sacKeep = new boolean[block.sacSaved().size()];
+        for (int k = 0; k < sacKeep.length; k++) {
+            sacKeep[k] = block.sacSaved().get(k) && k != INPUT;
+        }
         this.selective = spec.cfg.checkpointing() == Checkpointing.SELECTIVE;
         this.offload = spec.option(RunOption.ACTIVATION_OFFLOADING);
         this.inBackward = spec.option(RunOption.OPTIMIZER_IN_BACKWARD);
@@ -277,14 +292,19 @@ public final class TrainingStep {
             }
             ProgramRun run = new ProgramRun(tl, blockKinds, block.coreSlots());
             run.ids[INPUT] = h;
-            run.forward(block.forward(), !checkpointFull, selective, checkpointFull ? INPUT : -1,
-                    blockHooks(i, m, !checkpointFull));
+            if (selectiveOp) {
+                run.keep = sacKeep;
+            }
+            run.forward(block.forward(), !recomputes, selective, recomputes ? INPUT : -1,
+                    blockHooks(i, m, !recomputes));
             h = run.ids[block.output()];
             if (offload && i > 0) {
-                if (checkpointFull) {
-                    // the checkpointed input is what autograd keeps; it goes to the host like any saved tensor
+                if (recomputes) {
+                    // the checkpointed input (and per-op SAC's saved outputs) is what autograd keeps; it goes to
+                    // the host like any saved tensor
                     ProgramRun previous = m.layers[i - 1];
                     tl.free(previous.ids[INPUT]);
+                    previous.offloadKept();
                     m.offloadedInputs[i - 1] = true;
                 } else {
                     m.layers[i - 1].offload();
@@ -342,13 +362,17 @@ public final class TrainingStep {
                 gathered.block(i - 1);             // FSDP backward prefetch
             }
             ProgramRun run = m.layers[i];
-            if (checkpointFull) {
+            if (recomputes) {
                 if (m.offloadedInputs[i]) {
                     run.ids[INPUT] = tl.alloc(blockKinds[INPUT]);   // back from the host before the recompute
+                    run.reloadKept();
                     m.offloadedInputs[i] = false;
                 }
                 ProgramRun re = new ProgramRun(tl, blockKinds, block.coreSlots());
                 re.ids[INPUT] = run.ids[INPUT];
+                if (selectiveOp) {
+                    re.reuse = run.keptIds();      // the SAC cache hands the saved outputs to the recompute
+                }
                 re.forward(block.forward(), true, false, INPUT, blockHooks(i, m, true));
                 tl.free(re.ids[block.output()]);
                 run = re;
@@ -361,7 +385,7 @@ public final class TrainingStep {
             }
             run.ids[GRAD] = g;
             run.backward(block.backward(), GRAD, blockHooks(i, m, true));
-            if (checkpointFull) {
+            if (recomputes) {
                 tl.free(run.ids[INPUT]);
             }
             m.layers[i] = null;

@@ -1,0 +1,263 @@
+package dev.gpumem.estimate;
+
+import dev.gpumem.estimate.RunConfig.Checkpointing;
+import dev.gpumem.estimate.RunConfig.ModelCode;
+import dev.gpumem.estimate.RunConfig.LossImpl;
+import dev.gpumem.estimate.RunConfig.OptimizerImpl;
+import dev.gpumem.estimate.RunConfig.PrecisionPolicy;
+import dev.gpumem.units.DType;
+import java.util.List;
+
+/**
+ * The frameworks a request can name, each a bundle of defaults for semantics that also have their own request field
+ * (an explicit field beats the framework's default; see {@link FrameworkSettings#resolve}). This enum is the only
+ * place that says which framework defaults to what, and where in that framework's code the default is read; the
+ * docs table ({@code docs/frameworks.md}) and {@code gpumem frameworks} are printed from it.
+ *
+ * <p>A default may depend on the layout: {@link When#DATA_PARALLEL} (torchtitan applies {@code fully_shard} only when
+ * there is more than one data-parallel rank, else it runs under autocast) and {@link When#TENSOR_PARALLEL} (loss
+ * parallel needs tensor-parallel shards of the vocabulary); otherwise {@link Default#otherwise()} applies. A value of
+ * {@code null} for the adapter dtype means "the model's parameter dtype" (torchtune's {@code dtype: bf16} and lit-gpt's
+ * bf16-true build the adapters with the model).
+ */
+public enum Framework implements WireEnum {
+    HF("hf", "Hugging Face transformers + Trainer / accelerate, PEFT for LoRA (today's behaviour)",
+            new Default<>(PrecisionPolicy.AUTOCAST, "huggingface/accelerate src/accelerate/accelerator.py: "
+                    + "mixed_precision runs the forward under torch.autocast"),
+            new Default<>(Checkpointing.NONE, "huggingface/transformers src/transformers/training_args.py: "
+                    + "gradient_checkpointing=False"),
+            new Default<>(LossImpl.FP32_UPCAST, "huggingface/transformers src/transformers/loss/loss_utils.py @d0fed63: "
+                    + "ForCausalLMLoss logits.float()"),
+            new Default<>(OptimizerImpl.FOREACH, "pytorch/pytorch torch/optim/optimizer.py @bf6a61d: "
+                    + "_default_to_fused_or_foreach picks foreach on CUDA when neither flag is given"),
+            new Default<>(DType.FP32, "huggingface/peft src/peft/tuners/lora/config.py @6b2556e: "
+                    + "autocast_adapter_dtype=True upcasts bf16/fp16 adapters to fp32"),
+            new Default<>(0.0, "huggingface/peft src/peft/tuners/lora/config.py @6b2556e: lora_dropout=0.0"),
+            new Default<>(ModelCode.HF, "huggingface/transformers src/transformers/models/*/modeling_*.py")),
+    TORCHTITAN("torchtitan", "torchtitan (FSDP2 fully_shard, per-op SAC, its own Llama)",
+            new Default<>(PrecisionPolicy.FSDP2_MIXED, When.DATA_PARALLEL, PrecisionPolicy.AUTOCAST,
+                    "pytorch/torchtitan torchtitan/models/llama3/parallelize.py @114151a: apply_fsdp "
+                    + "MixedPrecisionPolicy(param_dtype, reduce_dtype), config/configs.py mixed_precision_param "
+                    + "bfloat16, mixed_precision_reduce float32; one rank: distributed/utils.py maybe_enable_amp "
+                    + "torch.autocast"),
+            new Default<>(Checkpointing.SELECTIVE_OP, "pytorch/torchtitan torchtitan/config/configs.py @114151a: "
+                    + "ActivationCheckpointConfig mode \"selective\" -> distributed/activation_checkpoint.py "
+                    + "_apply_op_sac"),
+            new Default<>(LossImpl.LOSS_PARALLEL, When.TENSOR_PARALLEL, LossImpl.FP32_UPCAST,
+                    "pytorch/torchtitan torchtitan/config/configs.py @114151a: disable_loss_parallel=False; "
+                    + "components/loss.py cross_entropy_loss pred.float()"),
+            new Default<>(OptimizerImpl.FUSED, "pytorch/torchtitan torchtitan/components/optimizer.py @114151a: "
+                    + "implementation \"fused\""),
+            new Default<>(DType.FP32, "no LoRA in torchtitan: hf's default"),
+            new Default<>(0.0, "no LoRA in torchtitan: hf's default"),
+            new Default<>(ModelCode.HF, "pytorch/torchtitan torchtitan/models/llama3/model.py: its own Llama, "
+                    + "counted as HF's Llama block")),
+    TORCHTUNE("torchtune", "torchtune recipes (full_finetune_*, lora_finetune_*)",
+            new Default<>(PrecisionPolicy.AUTOCAST, "pytorch/torchtune recipes/configs/llama3_2/"
+                    + "3B_full_single_device.yaml @03a1978: dtype bf16 (pure: no autocast, precision bf16)"),
+            new Default<>(Checkpointing.FULL, "pytorch/torchtune recipes/configs/llama3_2/"
+                    + "3B_full_single_device.yaml @03a1978: enable_activation_checkpointing True (every layer)"),
+            new Default<>(LossImpl.CHUNKED, "pytorch/torchtune recipes/configs/llama3_2/"
+                    + "3B_full_single_device.yaml @03a1978: loss CEWithChunkedOutputLoss"),
+            new Default<>(OptimizerImpl.FUSED, "pytorch/torchtune recipes/configs/llama3_2/"
+                    + "3B_lora_single_device.yaml @2324983: torch.optim.AdamW fused True"),
+            new Default<>(null, "pytorch/torchtune recipes/configs/llama3_2/3B_lora_single_device.yaml @2324983: "
+                    + "dtype bf16, the model (adapters included) built in that dtype"),
+            new Default<>(0.0, "pytorch/torchtune recipes/configs/llama3_2/3B_lora_single_device.yaml @2324983: "
+                    + "lora_dropout 0.0"),
+            new Default<>(ModelCode.HF, "pytorch/torchtune torchtune/models/llama3_2: its own Llama, counted as "
+                    + "HF's Llama block")),
+    LIT_GPT("lit-gpt", "LitGPT / lit-gpt with Lightning Fabric",
+            new Default<>(PrecisionPolicy.AUTOCAST, "Lightning-AI/litgpt finetune/lora.py @0010d8e: precision "
+                    + "bf16-mixed (autocast) on one device, bf16-true (pure, precision bf16) with FSDP"),
+            new Default<>(Checkpointing.NONE, "Lightning-AI/litgpt finetune/lora.py @0010d8e: no checkpointing "
+                    + "on one device; FSDPStrategy activation_checkpointing_policy={Block} on several"),
+            new Default<>(LossImpl.CHUNKED, "Lightning-AI/litgpt finetune/lora.py @0010d8e: lm_head_chunk_size=128, "
+                    + "chunked_cross_entropy"),
+            new Default<>(OptimizerImpl.FOREACH, "Lightning-AI/litgpt finetune/lora.py @0010d8e: "
+                    + "torch.optim.AdamW(trainable_params, lr, weight_decay)"),
+            new Default<>(null, "Lightning-AI/litgpt finetune/lora.py @0010d8e: adapters created under "
+                    + "fabric.init_module in the model's dtype"),
+            new Default<>(0.05, "Lightning-AI/litgpt finetune/lora.py @0010d8e: lora_dropout = 0.05"),
+            new Default<>(ModelCode.LITGPT, "Lightning-AI/litgpt lit_gpt/model.py: GptNeoxMLP "
+                    + "F.gelu(x, approximate=config.gelu_approximate)")),
+    DEEPSPEED("deepspeed", "DeepSpeed engine (ZeRO stages 0-3)",
+            new Default<>(PrecisionPolicy.AUTOCAST, "microsoft/DeepSpeed: bf16/fp16 config holds half parameters "
+                    + "with fp32 master weights (precision bf16 + master_weights), no FSDP2 policy"),
+            new Default<>(Checkpointing.NONE, "microsoft/DeepSpeed deepspeed/runtime/activation_checkpointing: "
+                    + "opt-in"),
+            new Default<>(LossImpl.FP32_UPCAST, "the model's own loss (transformers ForCausalLMLoss)"),
+            new Default<>(OptimizerImpl.DEEPSPEED_FUSED, "microsoft/DeepSpeed deepspeed/runtime/engine.py: "
+                    + "_configure_basic_optimizer builds FusedAdam (deepspeed/ops/adam/fused_adam.py) for Adam/AdamW"),
+            new Default<>(DType.FP32, "PEFT under DeepSpeed: hf's default"),
+            new Default<>(0.0, "PEFT under DeepSpeed: hf's default"),
+            new Default<>(ModelCode.HF, "the model's own (transformers) code")),
+    MEGATRON("megatron", "Megatron-LM / Megatron-Core / NeMo",
+            new Default<>(PrecisionPolicy.AUTOCAST, "NVIDIA/Megatron-LM megatron/training/arguments.py @307dcf3: "
+                    + "--bf16 holds bf16 parameters with fp32 main parameters (precision bf16 + master_weights)"),
+            new Default<>(Checkpointing.NONE, "NVIDIA/Megatron-LM megatron/training/arguments.py @307dcf3: "
+                    + "--recompute-granularity default None"),
+            new Default<>(LossImpl.LOSS_PARALLEL, When.TENSOR_PARALLEL, LossImpl.FP32_UPCAST,
+                    "NVIDIA/Megatron-LM megatron/core/tensor_parallel/cross_entropy.py: vocab_parallel_cross_entropy"),
+            new Default<>(OptimizerImpl.FUSED, "NVIDIA/Megatron-LM megatron/core/optimizer/__init__.py: "
+                    + "Apex / Transformer Engine FusedAdam; --use-distributed-optimizer (off by default) is "
+                    + "megatron_distributed"),
+            new Default<>(DType.FP32, "no LoRA in Megatron-LM: hf's default"),
+            new Default<>(0.0, "no LoRA in Megatron-LM: hf's default"),
+            new Default<>(ModelCode.HF, "megatron/core/models/gpt: its own GPT, counted as HF's block")),
+    FSDP1("fsdp1", "torch FullyShardedDataParallel (FSDP1), e.g. through accelerate or Lightning",
+            new Default<>(PrecisionPolicy.AUTOCAST, "pytorch/pytorch torch/distributed/fsdp/"
+                    + "fully_sharded_data_parallel.py: mixed_precision=None by default (autocast from the trainer)"),
+            new Default<>(Checkpointing.NONE, "pytorch/pytorch torch/distributed/fsdp: no checkpointing unless "
+                    + "apply_activation_checkpointing is called"),
+            new Default<>(LossImpl.FP32_UPCAST, "the model's own loss (transformers ForCausalLMLoss)"),
+            new Default<>(OptimizerImpl.FOREACH, "pytorch/pytorch torch/optim/optimizer.py @bf6a61d: "
+                    + "_default_to_fused_or_foreach"),
+            new Default<>(DType.FP32, "PEFT under FSDP1: hf's default"),
+            new Default<>(0.0, "PEFT under FSDP1: hf's default"),
+            new Default<>(ModelCode.HF, "the model's own (transformers) code"));
+
+    private final String wire;
+    private final String description;
+    private final Default<PrecisionPolicy> precisionPolicy;
+    private final Default<Checkpointing> checkpointing;
+    private final Default<LossImpl> loss;
+    private final Default<OptimizerImpl> optimizerImpl;
+    private final Default<DType> adapterDtype;
+    private final Default<Double> loraDropout;
+    private final Default<ModelCode> modelCode;
+
+    Framework(String wire, String description, Default<PrecisionPolicy> precisionPolicy,
+              Default<Checkpointing> checkpointing, Default<LossImpl> loss, Default<OptimizerImpl> optimizerImpl,
+              Default<DType> adapterDtype, Default<Double> loraDropout, Default<ModelCode> modelCode) {
+        this.wire = wire;
+        this.description = description;
+        this.precisionPolicy = precisionPolicy;
+        this.checkpointing = checkpointing;
+        this.loss = loss;
+        this.optimizerImpl = optimizerImpl;
+        this.adapterDtype = adapterDtype;
+        this.loraDropout = loraDropout;
+        this.modelCode = modelCode;
+    }
+
+    @Override
+    public String wire() {
+        return wire;
+    }
+
+    public String description() {
+        return description;
+    }
+
+    public Default<PrecisionPolicy> precisionPolicy() {
+        return precisionPolicy;
+    }
+
+    public Default<Checkpointing> checkpointing() {
+        return checkpointing;
+    }
+
+    public Default<LossImpl> loss() {
+        return loss;
+    }
+
+    public Default<OptimizerImpl> optimizerImpl() {
+        return optimizerImpl;
+    }
+
+    public Default<DType> adapterDtype() {
+        return adapterDtype;
+    }
+
+    public Default<Double> loraDropout() {
+        return loraDropout;
+    }
+
+    public Default<ModelCode> modelCode() {
+        return modelCode;
+    }
+
+    /** @return this framework's default of {@code s} */
+    public Default<?> defaultOf(Semantic s) {
+        return switch (s) {
+            case PRECISION_POLICY -> precisionPolicy;
+            case CHECKPOINTING -> checkpointing;
+            case LOSS -> loss;
+            case OPTIMIZER_IMPL -> optimizerImpl;
+            case ADAPTER_DTYPE -> adapterDtype;
+            case LORA_DROPOUT -> loraDropout;
+            case MODEL_CODE -> modelCode;
+        };
+    }
+
+    /** The semantics a framework sets a default for, by the request field that states each alone. */
+    public enum Semantic implements WireEnum {
+        PRECISION_POLICY("precision_policy"),
+        CHECKPOINTING("checkpointing"),
+        LOSS("loss"),
+        OPTIMIZER_IMPL("optimizer_impl"),
+        ADAPTER_DTYPE("finetune.adapter_dtype"),
+        LORA_DROPOUT("finetune.lora_dropout"),
+        MODEL_CODE("model_code");
+        private final String wire;
+        Semantic(String wire) { this.wire = wire; }
+        @Override public String wire() { return wire; }
+    }
+
+    /** When a conditional default applies; else {@link Default#otherwise()}. */
+    public enum When {
+        ALWAYS, DATA_PARALLEL, TENSOR_PARALLEL
+    }
+
+    /**
+     * One framework default.
+     *
+     * @param value     the default (for the adapter dtype, null: the model's parameter dtype)
+     * @param when      when {@code value} applies
+     * @param otherwise the default when it does not
+     * @param source    where in the framework's code it is read (repository, file, commit)
+     */
+    public record Default<T>(T value, When when, T otherwise, String source) {
+        Default(T value, String source) {
+            this(value, When.ALWAYS, value, source);
+        }
+
+        /** @return the default for a layout of {@code data} x {@code tensor} ranks */
+        public T valueFor(int data, int tensor) {
+            return switch (when) {
+                case ALWAYS -> value;
+                case DATA_PARALLEL -> data > 1 ? value : otherwise;
+                case TENSOR_PARALLEL -> tensor > 1 ? value : otherwise;
+            };
+        }
+
+        /** @return the value as the docs table shows it, with its condition */
+        public String display() {
+            String v = text(value);
+            return switch (when) {
+                case ALWAYS -> v;
+                case DATA_PARALLEL -> v + " (parallel.data > 1; else " + text(otherwise) + ")";
+                case TENSOR_PARALLEL -> v + " (parallel.tensor > 1; else " + text(otherwise) + ")";
+            };
+        }
+
+        private static String text(Object v) {
+            if (v == null) {
+                return "model dtype";
+            }
+            if (v instanceof WireEnum w) {
+                return w.wire();
+            }
+            if (v instanceof DType d) {
+                return d.name().toLowerCase(java.util.Locale.ROOT);
+            }
+            return v.toString();
+        }
+    }
+
+    /** @return the table framework x semantic, in declaration order, for docs and {@code gpumem frameworks} */
+    public static List<Framework> table() {
+        return List.of(values());
+    }
+}

@@ -1,0 +1,235 @@
+package dev.gpumem.estimate;
+
+import dev.gpumem.estimate.Framework.Semantic;
+import dev.gpumem.estimate.RunConfig.Checkpointing;
+import dev.gpumem.estimate.RunConfig.FinetuneMethod;
+import dev.gpumem.estimate.RunConfig.LossImpl;
+import dev.gpumem.estimate.RunConfig.ModelCode;
+import dev.gpumem.estimate.RunConfig.Optimizer;
+import dev.gpumem.estimate.RunConfig.OptimizerImpl;
+import dev.gpumem.estimate.RunConfig.Parallel;
+import dev.gpumem.estimate.RunConfig.Precision;
+import dev.gpumem.estimate.RunConfig.PrecisionPolicy;
+import dev.gpumem.estimate.RunConfig.RunOption;
+import dev.gpumem.estimate.optim.OptimizerModel;
+import dev.gpumem.units.DType;
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * The framework of a request and the semantics resolved from it: each semantic is the request's own field when
+ * stated, else the framework's default ({@link Framework}). The checkpointing policy, the adapter dtype and the
+ * loss / optimizer options live in their own {@link RunConfig} fields; this record holds the rest and, for
+ * {@code --explain}, which framework default set what.
+ *
+ * @param framework       the framework named (hf when none)
+ * @param precisionPolicy autocast or FSDP2 mixed precision
+ * @param loss            how the loss runs over the logits
+ * @param optimizerImpl   the optimizer implementation
+ * @param loraDropout     LoRA dropout probability on the adapters' input (0: identity, nothing kept)
+ * @param modelCode       whose module code runs the model
+ * @param fromFramework   semantic -> sentence saying which framework default set it (stated fields are absent)
+ */
+public record FrameworkSettings(Framework framework, PrecisionPolicy precisionPolicy, LossImpl loss,
+                                OptimizerImpl optimizerImpl, double loraDropout, ModelCode modelCode,
+                                Map<Semantic, String> fromFramework) {
+    /** Hugging Face transformers, every semantic at its default: today's behaviour. */
+    public static final FrameworkSettings HF = new FrameworkSettings(Framework.HF, PrecisionPolicy.AUTOCAST,
+            LossImpl.FP32_UPCAST, OptimizerImpl.FOREACH, 0.0, ModelCode.HF, Map.of());
+
+    /**
+     * @return hf's settings for a request whose options say the loss and the optimizer implementation (option
+     *         chunked_loss: chunked; fused_optimizer: fused), as {@link #resolve} gives them
+     */
+    public static FrameworkSettings hf(Set<RunOption> options) {
+        boolean chunked = options.contains(RunOption.CHUNKED_LOSS);
+        boolean fused = options.contains(RunOption.FUSED_OPTIMIZER);
+        return chunked || fused ? new FrameworkSettings(Framework.HF, PrecisionPolicy.AUTOCAST,
+                chunked ? LossImpl.CHUNKED : LossImpl.FP32_UPCAST, fused ? OptimizerImpl.FUSED : OptimizerImpl.FOREACH,
+                0.0, ModelCode.HF, Map.of()) : HF;
+    }
+
+    /** @return whether these are hf's settings, everything the request's options do not already say at default */
+    public boolean isHfDefault() {
+        return framework == Framework.HF && precisionPolicy == PrecisionPolicy.AUTOCAST && loraDropout == 0
+                && modelCode == ModelCode.HF && loss != LossImpl.LOSS_PARALLEL
+                && (optimizerImpl == OptimizerImpl.FOREACH || optimizerImpl == OptimizerImpl.FUSED);
+    }
+
+    /** @return these settings with another precision policy (a suggestion that leaves amp drops fsdp2_mixed) */
+    public FrameworkSettings withPrecisionPolicy(PrecisionPolicy p) {
+        return new FrameworkSettings(framework, p, loss, optimizerImpl, loraDropout, modelCode, fromFramework);
+    }
+
+    public FrameworkSettings {
+        Objects.requireNonNull(framework, "framework");
+        Objects.requireNonNull(precisionPolicy, "precision_policy");
+        Objects.requireNonNull(loss, "loss");
+        Objects.requireNonNull(optimizerImpl, "optimizer_impl");
+        Objects.requireNonNull(modelCode, "model_code");
+        if (!(loraDropout >= 0 && loraDropout < 1)) {
+            throw new IllegalArgumentException("finetune.lora_dropout: must be in [0, 1), got " + loraDropout);
+        }
+        fromFramework = Map.copyOf(fromFramework);
+    }
+
+    /**
+     * What the request states itself; null = not stated (the framework's default applies).
+     *
+     * @param precisionPolicy precision_policy
+     * @param checkpointing   checkpointing
+     * @param loss            loss
+     * @param optimizerImpl   optimizer_impl
+     * @param adapterDtype    finetune.adapter_dtype
+     * @param loraDropout     finetune.lora_dropout
+     * @param modelCode       model_code
+     */
+    public record Stated(PrecisionPolicy precisionPolicy, Checkpointing checkpointing, LossImpl loss,
+                         OptimizerImpl optimizerImpl, DType adapterDtype, Double loraDropout, ModelCode modelCode) {
+        public static final Stated NOTHING = new Stated(null, null, null, null, null, null, null);
+    }
+
+    /**
+     * The resolved request parts.
+     *
+     * @param settings      the settings record
+     * @param checkpointing the checkpointing policy
+     * @param adapterDtype  the LoRA adapters' dtype, or null for the default (fp32, PEFT)
+     * @param options       the request's options with chunked_loss / fused_optimizer as the loss and optimizer
+     *                      implementation say
+     * @param parallel      the layout (megatron_distributed shards states as ZeRO-1)
+     */
+    public record Resolved(FrameworkSettings settings, Checkpointing checkpointing, DType adapterDtype,
+                           Set<RunOption> options, Parallel parallel) {
+    }
+
+    /**
+     * Resolves every semantic: the stated field, else the framework's default for this layout. A framework default
+     * that does not apply to the request (a fused optimizer for adafactor, FSDP2 mixed precision without amp) falls
+     * back to hf's and says so; a stated one that does not apply is an error naming the field.
+     *
+     * @throws IllegalArgumentException one sentence naming the field
+     */
+    public static Resolved resolve(Framework fw, Stated stated, Precision precision, Optimizer optimizer,
+                                   FinetuneMethod finetune, Parallel parallel, Set<RunOption> options) {
+        Map<Semantic, String> from = new EnumMap<>(Semantic.class);
+        EnumSet<RunOption> opts = options.isEmpty() ? EnumSet.noneOf(RunOption.class) : EnumSet.copyOf(options);
+        int data = parallel.data();
+        int tensor = parallel.tensor();
+
+        PrecisionPolicy policy = stated.precisionPolicy();
+        if (policy == null) {
+            policy = fw.precisionPolicy().valueFor(data, tensor);
+            if (policy == PrecisionPolicy.FSDP2_MIXED && !precision.isAmp()) {
+                note(from, fw, Semantic.PRECISION_POLICY, "autocast", "its default fsdp2_mixed needs fp32 "
+                        + "parameters (precision amp-bf16 or amp-fp16), not " + precision.wire());
+                policy = PrecisionPolicy.AUTOCAST;
+            } else {
+                note(from, fw, Semantic.PRECISION_POLICY, policy.wire(), null);
+            }
+        } else if (policy == PrecisionPolicy.FSDP2_MIXED && !precision.isAmp()) {
+            throw new IllegalArgumentException("precision_policy: fsdp2_mixed casts fp32 parameters to half "
+                    + "precision; use precision amp-bf16 or amp-fp16, not " + precision.wire());
+        }
+
+        Checkpointing ckpt = stated.checkpointing();
+        if (ckpt == null) {
+            ckpt = fw.checkpointing().valueFor(data, tensor);
+            note(from, fw, Semantic.CHECKPOINTING, ckpt.wire(), null);
+        }
+
+        LossImpl loss = stated.loss();
+        if (opts.contains(RunOption.CHUNKED_LOSS)) {
+            if (loss != null && loss != LossImpl.CHUNKED) {
+                throw new IllegalArgumentException("loss: " + loss.wire() + " contradicts option chunked_loss");
+            }
+            loss = LossImpl.CHUNKED;
+        }
+        if (loss == null) {
+            loss = fw.loss().valueFor(data, tensor);
+            note(from, fw, Semantic.LOSS, loss.wire(), null);
+        } else if (loss == LossImpl.LOSS_PARALLEL && tensor == 1) {
+            throw new IllegalArgumentException("loss: loss_parallel computes the loss on vocabulary shards and "
+                    + "needs parallel.tensor > 1");
+        }
+        if (loss == LossImpl.CHUNKED) {
+            opts.add(RunOption.CHUNKED_LOSS);
+        }
+
+        OptimizerImpl impl = stated.optimizerImpl();
+        if (opts.contains(RunOption.FUSED_OPTIMIZER)) {
+            if (impl != null && !impl.inPlace()) {
+                throw new IllegalArgumentException("optimizer_impl: " + impl.wire()
+                        + " contradicts option fused_optimizer");
+            }
+            impl = impl == null ? OptimizerImpl.FUSED : impl;
+        }
+        if (impl == null) {
+            impl = fw.optimizerImpl().valueFor(data, tensor);
+            String why = applies(impl, optimizer);
+            if (why != null) {
+                note(from, fw, Semantic.OPTIMIZER_IMPL, "foreach", "its default " + impl.wire() + " " + why);
+                impl = OptimizerImpl.FOREACH;
+            } else {
+                note(from, fw, Semantic.OPTIMIZER_IMPL, impl.wire(), null);
+            }
+        } else {
+            String why = applies(impl, optimizer);
+            if (why != null) {
+                throw new IllegalArgumentException("optimizer_impl: " + impl.wire() + " " + why);
+            }
+        }
+        if (impl.inPlace()) {
+            opts.add(RunOption.FUSED_OPTIMIZER);
+        }
+        Parallel layout = parallel;
+        if (impl == OptimizerImpl.MEGATRON_DISTRIBUTED && parallel.zero() == 0) {
+            layout = new Parallel(parallel.data(), 1, parallel.tensor(), parallel.pipeline());
+        }
+
+        boolean lora = finetune != FinetuneMethod.FULL;
+        DType adapter = stated.adapterDtype();
+        if (adapter == null && lora && fw != Framework.HF) {
+            DType d = fw.adapterDtype().valueFor(data, tensor);
+            adapter = d != null ? d : precision.paramDtype();
+            note(from, fw, Semantic.ADAPTER_DTYPE, adapter.name().toLowerCase(java.util.Locale.ROOT), null);
+        }
+        Double dropout = stated.loraDropout();
+        if (dropout == null) {
+            dropout = fw.loraDropout().valueFor(data, tensor);
+            if (lora) {
+                note(from, fw, Semantic.LORA_DROPOUT, dropout.toString(), null);
+            }
+        }
+        ModelCode code = stated.modelCode();
+        if (code == null) {
+            code = fw.modelCode().valueFor(data, tensor);
+            note(from, fw, Semantic.MODEL_CODE, code.wire(), null);
+        }
+        if (fw == Framework.HF) {
+            from.clear();                   // hf's defaults are the estimator's own: nothing to explain
+        }
+        return new Resolved(new FrameworkSettings(fw, policy, loss, impl, dropout, code, from), ckpt, adapter,
+                opts, layout);
+    }
+
+    /** @return why {@code impl} does not apply to {@code optimizer}, or null when it does */
+    private static String applies(OptimizerImpl impl, Optimizer optimizer) {
+        return switch (impl) {
+            case FOREACH -> null;
+            case FUSED -> OptimizerModel.hasFusedImplementation(optimizer) ? null
+                    : "applies to torch.optim's fused adam, adamw, sgd, sgd-momentum, not " + optimizer.wire();
+            case DEEPSPEED_FUSED, MEGATRON_DISTRIBUTED -> optimizer == Optimizer.ADAM || optimizer == Optimizer.ADAMW
+                    ? null : "applies to adam and adamw, not " + optimizer.wire();
+        };
+    }
+
+    private static void note(Map<Semantic, String> from, Framework fw, Semantic s, String value, String fallback) {
+        String src = fw.defaultOf(s).source();
+        from.put(s, s.wire() + " " + value + ": " + (fallback == null ? fw.wire() + "'s default"
+                : "hf's, because " + fw.wire() + "'s " + fallback) + " (" + src + ")");
+    }
+}
