@@ -29,7 +29,7 @@ class EstimateBatchTest {
     private static EstimateBatch batch(int threads) {
         EstimationService s = new EstimationService((m, o) -> {
             if (m.endsWith("missing.json")) {
-                throw new IllegalArgumentException("model: no such file: " + m);
+                throw new dev.gpumem.input.BadInputException("model: no such file: " + m);
             }
             return FakeEstimates.tinyInventory(m);
         }, (inv, c) -> {

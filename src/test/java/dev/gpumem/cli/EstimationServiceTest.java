@@ -39,7 +39,7 @@ class EstimationServiceTest {
         AtomicInteger loads = new AtomicInteger();
         EstimationService s = new EstimationService((m, o) -> {
             loads.incrementAndGet();
-            throw new IllegalArgumentException("model: no such file " + m);
+            throw new dev.gpumem.input.BadInputException("model: no such file " + m);
         }, FakeEstimates::estimate);
         RunConfig c = requests.parse("{\"model\":\"missing.json\"}");
         assertThrows(IllegalArgumentException.class, () -> s.estimate(c));
