@@ -153,12 +153,13 @@ public final class MeasureCommand implements Callable<Integer> {
             // planned once the device is known: a request without a gpu gets the measured card's constants
             planner = filled -> new Estimator().plan(inventory, filled);
         }
+        Duration limit = parseTimeout(timeout);
         Path logs = out != null ? out : results.resolve("logs");
         // one folder per run for the child's stdout, stderr and markers, never shared with another run
         Path workDir = kind == RunnerKind.EXTERNAL ? runFolder(logs, kind) : logs;
         long hostLimit = hostLimitGib == null ? -1 : (long) (hostLimitGib * ByteFormat.GIB);
         MeasureSpec measureSpec = new MeasureSpec(kind, request, planner, GpuPresetsJson.load(),
-                PytorchCachingAllocator::new, command, device, cpu, hostLimit, sampleHz, parseTimeout(timeout), workDir);
+                PytorchCachingAllocator::new, command, device, cpu, hostLimit, sampleHz, limit, workDir);
         // the profile records the request as filled with the device it ran on (Measurements)
         MeasurementSession.Setup setup = new MeasurementSession.Setup(VersionProvider.version(),
                 ToolInfo.gitCommit(), ToolInfo.host(), request, command.isEmpty() ? null : command, sampleHz,

@@ -131,8 +131,8 @@ public final class MeasurementSession implements RunContext {
             }
             events.addAll(outcomeEvents(outcome, cutShort, closed.size()));
             if (!(outcome instanceof RunOutcome.Interrupted) && stop.cause().isPresent()) {
-                events.add(new RunEvent(RunEvent.Kind.NOTE, null, stop.cause().get() + " arrived while the workload "
-                        + "was ending; it ran to its end", null));
+                events.add(new RunEvent(RunEvent.Kind.NOTE, null, stop.cause().get() + " arrived during the run; this "
+                        + "runner could not stop early, so the workload ran to its end", null));
             }
             List<Sample> samples = restamp(sampled.samples());
             List<PhaseReading> phases = new ArrayList<>();

@@ -15,7 +15,8 @@
  * {@link dev.gpumem.measure.ResultsAdmission} decides which profiles are real GPU measurements that may be kept
  * under results/.
  * Owns: device access (only {@code measure.nvml}, {@code measure.cuda} and {@code measure.djl} may import
- * JavaCPP or DJL), phase readings, run events.
+ * JavaCPP or DJL), phase readings, run events, ending a run early on request ({@link dev.gpumem.measure.StopRequest}:
+ * the profile of the phases so far is still made).
  * Must not: compute estimates (it may read an {@link dev.gpumem.estimate.plan.AllocationPlan}, which is data),
  * format reports, or write files other than through {@code io}.
  */

@@ -96,6 +96,11 @@ public final class ExternalCommandRunner implements Runner {
 
     @Override
     public RunOutcome run(RunContext ctx) throws InterruptedException {
+        Optional<String> early = ctx.stopRequested();
+        if (early.isPresent()) {
+            // stopped before the command started: nothing to end
+            return new RunOutcome.Interrupted(early.get());
+        }
         Process child;
         String runId = UUID.randomUUID().toString();
         try {
