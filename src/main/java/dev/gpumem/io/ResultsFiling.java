@@ -5,7 +5,6 @@ import dev.gpumem.measure.Profile;
 import dev.gpumem.measure.ResultsAdmission;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -165,16 +164,12 @@ public final class ResultsFiling {
         if (!Files.isRegularFile(from)) {
             return false;
         }
-        Path tmp = Files.createTempFile(to.getParent(), "." + to.getFileName() + ".", ".tmp");
-        try {
-            Files.write(tmp, Files.readAllBytes(from));
-            // a hard link is created exclusively: it fails when the name exists, and the content is complete
-            Files.createLink(to, tmp);
+        try (AtomicFiles.Staged staged = AtomicFiles.Staged.write(to.getParent(), to.getFileName().toString(),
+                out -> Files.copy(from, out))) {
+            if (!staged.publishNew(to)) {
+                throw new IOException(to + ": appeared while filing; nothing replaced");
+            }
             return true;
-        } catch (FileAlreadyExistsException e) {
-            throw new IOException(to + ": appeared while filing; nothing replaced", e);
-        } finally {
-            Files.deleteIfExists(tmp);
         }
     }
 }
