@@ -108,6 +108,9 @@ public final class CalibrationJson {
      * @throws BadInputException one sentence naming the file and field, or the file missing
      */
     public static Calibration readForEstimator(Path file) throws IOException {
+        if (Files.isDirectory(file) || Files.exists(file) && !Files.isRegularFile(file)) {
+            ProfileFiles.requireRegularFile(file, "--calibration");
+        }
         try {
             return fromJson(Files.readString(file), file.toString()).toEstimatorCalibration();
         } catch (NoSuchFileException e) {

@@ -137,4 +137,34 @@ class BadFilesExitCodesTest {
         assertEquals(74, r.code(), r.err());
         assertTrue(oneLine(r).contains(notADir.toString()), r.err());
     }
+
+    @Test
+    void aDirectoryGivenAsCalibrationIsBadInputNamingIt() {
+        CliRun r = CliRun.of("estimate", "--model", "gpt2", "--calibration", dir.toString());
+        assertEquals(2, r.code(), r.err());
+        assertEquals("gpumem: error: --calibration: " + dir + " is a directory\n", r.err());
+    }
+
+    @Test
+    void measureMergesTheRequestFilesFinetuneWithTheLoraFlags() throws IOException {
+        Path request = write("r.json", "{\"model\": \"gpt2\", \"finetune\": {\"method\": \"lora\", \"rank\": 16}}");
+        Path out = dir.resolve("profiles");
+        CliRun r = CliRun.of("measure", "--cpu", "--request", request.toString(), "--lora-alpha", "8", "--out",
+                out.toString(), "--", "true");
+        assertEquals(0, r.code(), r.err());
+        String profileLine = r.out().lines().filter(l -> l.startsWith("profile: ")).findFirst().orElseThrow();
+        String json = Files.readString(Path.of(profileLine.substring("profile: ".length())));
+        String compact = json.replaceAll("\\s+", "");
+        assertTrue(compact.contains("\"method\":\"lora\",\"rank\":16,\"alpha\":8"), json);
+    }
+
+    @Test
+    void controlBytesFromAMarkersFileAreEscapedOnTheTerminal() {
+        CliRun r = CliRun.of("measure", "--cpu", "--out", dir.resolve("profiles").toString(), "--", "sh", "-c",
+                "printf 'phase=\\033[2J\\000x\\r\\n' >> \"$GPUMEM_MARKERS\"; printf 'phase=load\\n' >> \"$GPUMEM_MARKERS\"");
+        assertEquals(0, r.code(), r.err());
+        String all = r.out() + r.err();
+        assertTrue(all.contains("\\e[2J"), all);
+        assertFalse(all.chars().anyMatch(c -> c == 0x1b || c == 0 || c == '\r'), "raw ESC, NUL or CR printed: " + all);
+    }
 }
