@@ -44,7 +44,7 @@ public final class GpuPresets {
 
     /**
      * @param field the request field being resolved, for the message
-     * @throws IllegalArgumentException "gpu: unknown value 'x'; accepted: a, b, ... or a custom card {...}"
+     * @throws BadInputException "gpu: unknown value 'x'; accepted: a, b, ... or a custom card {...}"
      */
     public GpuSpec resolve(String field, String name) {
         GpuPreset p = byName.get(name);
