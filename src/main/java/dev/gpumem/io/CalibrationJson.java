@@ -108,6 +108,9 @@ public final class CalibrationJson {
      * @throws BadInputException one sentence naming the file and field, or the file missing
      */
     public static Calibration readForEstimator(Path file) throws IOException {
+        if (Files.isDirectory(file) || Files.exists(file) && !Files.isRegularFile(file)) {
+            ProfileFiles.requireRegularFile(file, "--calibration");
+        }
         try {
             return fromJson(Files.readString(file), file.toString()).toEstimatorCalibration();
         } catch (NoSuchFileException e) {
@@ -123,16 +126,18 @@ public final class CalibrationJson {
     }
 
     private static long integer(JsonNode o, String f, String origin) {
-        if (!o.path(f).isIntegralNumber() || !o.get(f).canConvertToLong() || o.get(f).asLong() < 0) {
-            throw new BadInputException(origin + ": " + f + " must be a non-negative integer number of bytes, got "
-                    + o.path(f));
+        if (!o.path(f).isIntegralNumber() || !o.get(f).canConvertToLong()) {
+            throw new BadInputException(origin + ": " + f + " must be an integer number of bytes");
+        }
+        if (o.get(f).asLong() < 0) {
+            throw new BadInputException(origin + ": " + f + " must be >= 0, got " + o.get(f).asLong());
         }
         return o.get(f).asLong();
     }
 
     private static double number(JsonNode o, String f, String origin) {
         if (!o.path(f).isNumber() || !Double.isFinite(o.get(f).asDouble())) {
-            throw new BadInputException(origin + ": " + f + " must be a finite number, got " + o.path(f));
+            throw new BadInputException(origin + ": " + f + " must be a number");
         }
         return o.get(f).asDouble();
     }

@@ -51,7 +51,7 @@ public enum DType {
      * Parses the names users write: {@code fp32 float32 f32 fp16 float16 half bf16 bfloat16 fp8 int8 int4 nf4 ...}
      * and safetensors' {@code F32 F16 BF16 I64 U8 BOOL F8_E4M3 ...}.
      *
-     * @throws IllegalArgumentException naming the accepted values
+     * @throws BadInputException naming the accepted values
      */
     public static DType parse(String name) {
         String n = name.trim().toLowerCase(Locale.ROOT).replace("torch.", "");

@@ -44,7 +44,7 @@ public final class Measurements {
     /**
      * @param notices receives one-line notices for the user (e.g. "no GPU: measuring on the CPU")
      * @throws DeviceUnavailableException when the device asked for cannot be used (exit code 3)
-     * @throws IllegalArgumentException   when the spec does not fit the runner (exit code 2)
+     * @throws BadInputException when the spec does not fit the runner (exit code 2)
      */
     public static Done run(MeasureSpec spec, MeasurementSession.Setup setup, Consumer<String> notices)
             throws InterruptedException {
@@ -149,7 +149,7 @@ public final class Measurements {
     private static Runner replay(MeasureSpec spec, RunConfig request, Gpu gpu) {
         AllocationPlan plan = spec.planner() == null ? null : spec.planner().apply(request);
         if (plan == null || plan.events().isEmpty()) {
-            throw new IllegalArgumentException("replay: the estimator produced an empty allocation plan for this "
+            throw new BadInputException("replay: the estimator produced an empty allocation plan for this "
                     + "request; nothing to replay");
         }
         if (spec.kind() == RunnerKind.REPLAY_CCA && spec.allocatorModel() == null) {

@@ -157,6 +157,36 @@ class SafetensorsFolderTest {
     }
 
     @Test
+    void aTensorWhoseElementsOverflowIsOneLineNamingTheTensorAndTheFile() throws IOException {
+        // issue 10: [2^31, 2^30] ended in "internal error: ArithmeticException: long overflow"; [2^62, 2^62]
+        // blamed config.json's sizes
+        for (String shape : new String[] {"[2147483648, 1073741824]", "[4611686018427387904, 4611686018427387904]"}) {
+            Files.writeString(dir.resolve("config.json"), TINY_LLAMA);
+            Path file = dir.resolve("model.safetensors");
+            writeSafetensors(file, "{\"model.embed_tokens.weight\": {\"dtype\": \"BF16\", \"shape\": " + shape
+                    + ", \"data_offsets\": [0, 16]}}");
+            dev.gpumem.input.BadInputException e = assertThrows(dev.gpumem.input.BadInputException.class,
+                    () -> new ModelLoader().load(dir.toString(), Map.of()));
+            assertTrue(e.getMessage().startsWith("safetensors file " + file + ": tensor 'model.embed_tokens.weight'"
+                    + " has shape "), e.getMessage());
+            assertTrue(e.getMessage().contains("overflows a 64-bit byte count"), e.getMessage());
+            assertFalse(e.getMessage().contains("config.json"), e.getMessage());
+        }
+    }
+
+    @Test
+    void tensorsThatTogetherOverflowAreRefusedAtTheOneThatCrossesTheLimit() throws IOException {
+        Files.writeString(dir.resolve("config.json"), TINY_LLAMA);
+        // 2^56 elements each: the first fits (2^56 · 64 bits < 2^63), the second brings the sum to 2^57
+        writeSafetensors(dir.resolve("model.safetensors"), """
+                {"model.embed_tokens.weight": {"dtype": "F32", "shape": [72057594037927936], "data_offsets": [0, 16]},
+                 "lm_head.weight": {"dtype": "F32", "shape": [72057594037927936], "data_offsets": [0, 16]}}""");
+        dev.gpumem.input.BadInputException e = assertThrows(dev.gpumem.input.BadInputException.class,
+                () -> new ModelLoader().load(dir.toString(), Map.of()));
+        assertTrue(e.getMessage().contains("tensor 'lm_head.weight' brings the model past"), e.getMessage());
+    }
+
+    @Test
     void classifierKnowsTheCommonNamingSchemes() {
         TensorNameClassifier c = new TensorNameClassifier();
         assertEquals(ParamGroup.ATTENTION, c.group("transformer.h.3.attn.c_attn.weight"));
