@@ -26,6 +26,8 @@ import java.util.Optional;
  *       is read like a local model folder, without the network;</li>
  *   <li>a Hub id that is a preset's alias ({@code meta-llama/Llama-2-7b-hf} → {@code llama-2-7b}).</li>
  * </ol>
+ * A bare name that is no preset and no local path is looked up in the cache as a legacy Hub id without an owner
+ * ({@code distilgpt2} in {@code models--distilgpt2}) before it is refused.
  * Whenever the choice was not plain (a Hub id read from the cache or taken as a preset's alias, a local path that
  * also reads as a Hub id), the inventory's warnings say which was used, and they become the estimate's first notes.
  * The config, with {@code model_overrides} applied, gives the {@link Architecture}; the tensors come from the family
@@ -72,6 +74,13 @@ public final class ModelLoader {
         }
         if (hub.isPresent()) {
             return hub(hub.get(), overrides);
+        }
+        Optional<HubId> legacy = HubId.parseLegacy(ref);
+        if (legacy.isPresent()) {
+            Optional<Inventory> cached = cached(legacy.get(), overrides);
+            if (cached.isPresent()) {
+                return cached.get();
+            }
         }
         var alias = presets.byAlias(ref);
         if (alias.isPresent()) {
@@ -122,17 +131,26 @@ public final class ModelLoader {
         return build(path.toString(), read(path), overrides, List.of(), notes);
     }
 
-    private Inventory hub(HubId id, Map<String, Object> overrides) {
+    /** @return the model read from its cached snapshot, or empty when the cache does not hold it */
+    private Optional<Inventory> cached(HubId id, Map<String, Object> overrides) {
         Optional<HfCache.Snapshot> snapshot = hfCache.snapshot(id);
-        if (snapshot.isPresent()) {
-            Path folder = snapshot.get().folder();
-            if (!Files.isRegularFile(folder.resolve("config.json"))) {
-                throw new IllegalArgumentException("model " + id + ": the Hugging Face cache snapshot " + folder
-                        + " has no config.json; download it with " + download(id));
-            }
-            String note = "model " + id + " is read from the Hugging Face cache (" + hfCache.origin() + "): "
-                    + folder + " (" + snapshot.get().how() + ")";
-            return local(folder, overrides, List.of(note));
+        if (snapshot.isEmpty()) {
+            return Optional.empty();
+        }
+        Path folder = snapshot.get().folder();
+        if (!Files.isRegularFile(folder.resolve("config.json"))) {
+            throw new IllegalArgumentException("model " + id + ": the Hugging Face cache snapshot " + folder
+                    + " has no config.json; download it with " + download(id));
+        }
+        String note = "model " + id + " is read from the Hugging Face cache (" + hfCache.origin() + "): "
+                + folder + " (" + snapshot.get().how() + ")";
+        return Optional.of(local(folder, overrides, List.of(note)));
+    }
+
+    private Inventory hub(HubId id, Map<String, Object> overrides) {
+        Optional<Inventory> cached = cached(id, overrides);
+        if (cached.isPresent()) {
+            return cached.get();
         }
         var alias = presets.byAlias(id.repoId());
         if (alias.isPresent()) {

@@ -211,10 +211,27 @@ class HfCacheResolutionTest {
     }
 
     @Test
+    void aBareLegacyIdIsReadFromTheCacheWhenItIsNoPreset() throws IOException {
+        String repo = "models--distilgpt2";
+        cached(repo, COMMIT, "config.json", TINY_LLAMA.getBytes());
+        ref(repo, "main", COMMIT);
+        Inventory inv = loader().load("distilgpt2", Map.of());
+        assertEquals(TINY_LLAMA_PARAMS, inv.parameterCount());
+        assertTrue(inv.warnings().get(0).startsWith("model distilgpt2 is read from the Hugging Face cache"),
+                inv.warnings().get(0));
+        // a preset name stays the preset even when the cache holds a legacy repository of that name
+        String gpt2 = "models--gpt2";
+        cached(gpt2, COMMIT, "config.json", TINY_LLAMA.getBytes());
+        ref(gpt2, "main", COMMIT);
+        assertEquals(124_439_808L, loader().load("gpt2", Map.of()).parameterCount());   // GPT-2 small, published
+    }
+
+    @Test
     void hubIdsFollowTheHubsNamingRules() {
         assertEquals(new HubId("meta-llama", "Llama-3.1-8B", null), HubId.parse("meta-llama/Llama-3.1-8B").orElseThrow());
         assertEquals("pr/1", HubId.parse("a/b@pr/1").orElseThrow().revision());
         assertEquals("models--Qwen--Qwen2.5-7B", HubId.parse("Qwen/Qwen2.5-7B").orElseThrow().cacheFolder());
+        assertEquals("models--t5-small", HubId.parseLegacy("t5-small").orElseThrow().cacheFolder());
         for (String notAnId : List.of("gpt2", "configs/llama.json", "./a/b", "/abs/path", "a/b/c", "a--b/c", "a/b..c",
                 "a/b.", "a/-b", "a/b@../../etc")) {
             assertTrue(HubId.parse(notAnId).isEmpty(), notAnId);
