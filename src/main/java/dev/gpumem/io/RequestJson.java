@@ -177,10 +177,10 @@ public final class RequestJson {
         }
         String model = text(r, "model", null);
         if (model == null) {
-            throw new IllegalArgumentException("model: required (a preset name, a path to a config.json, or a model folder)");
+            throw new IllegalArgumentException("model: required (a preset name, a path to a config.json, a model folder, or a Hugging Face id ORG/NAME)");
         }
         if (model.isBlank()) {
-            throw new IllegalArgumentException("model: must not be empty (a preset name, a path to a config.json, or a model folder)");
+            throw new IllegalArgumentException("model: must not be empty (a preset name, a path to a config.json, a model folder, or a Hugging Face id ORG/NAME)");
         }
         Map<String, Object> overrides = overrides(r.get("model_overrides"));
         Task task = wire(r, "task", Task.class, Task.TRAIN);
