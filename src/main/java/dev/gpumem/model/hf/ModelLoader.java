@@ -26,7 +26,6 @@ public final class ModelLoader {
     private final PresetCatalog presets = new PresetCatalog(json);
     private final FamilyCatalog families = new FamilyCatalog();
     private final PresetInventoryCache presetInventories = new PresetInventoryCache();
-    private final HfCache hfCache;
     private final ModelResolver resolver;
 
     /** A loader that finds the Hugging Face cache through this process's environment. */
@@ -36,7 +35,6 @@ public final class ModelLoader {
 
     /** @param hfCache where Hub ids are looked up (tests point it at a folder of their own) */
     public ModelLoader(HfCache hfCache) {
-        this.hfCache = hfCache;
         this.resolver = new ModelResolver(presets, hfCache);
     }
 
@@ -62,11 +60,6 @@ public final class ModelLoader {
     /** @return the Hugging Face Hub ids that name preset {@code name} when they are not cached (may be empty) */
     public List<String> aliases(String name) {
         return presets.aliasesOf(name);
-    }
-
-    /** @return where this loader looks Hub ids up */
-    public HfCache hfCache() {
-        return hfCache;
     }
 
     private Inventory preset(String name, Map<String, Object> overrides, List<String> notes) {
