@@ -200,6 +200,28 @@ class HfCacheResolutionTest {
     }
 
     @Test
+    void aLocalPathThatAlsoReadsAsAHubIdIsTheLocalPathAndTheNotesSaySo() throws IOException {
+        // "target/<name>" is relative to the working directory (the build's target/ folder under Maven)
+        String name = "hf-precedence-" + ProcessHandle.current().pid();
+        Path local = Path.of("target", name);
+        Files.createDirectories(local);
+        try {
+            Files.writeString(local.resolve("config.json"), TINY_LLAMA.replace("\"num_hidden_layers\": 2",
+                    "\"num_hidden_layers\": 3"));
+            String repo = "models--target--" + name;
+            cached(repo, COMMIT, "config.json", TINY_LLAMA.getBytes());
+            ref(repo, "main", COMMIT);
+            Inventory inv = loader().load("target/" + name, Map.of());
+            assertEquals(3, inv.architecture().numLayers());          // the local folder's, not the cache's 2
+            assertTrue(inv.warnings().get(0).contains("a local path comes before the Hugging Face cache"),
+                    inv.warnings().get(0));
+        } finally {
+            Files.deleteIfExists(local.resolve("config.json"));
+            Files.deleteIfExists(local);
+        }
+    }
+
+    @Test
     void aSnapshotWithoutConfigSaysHowToDownloadIt() throws IOException {
         String repo = "models--tiny-org--NoConfig";
         cached(repo, COMMIT, "README.md", "x".getBytes());
