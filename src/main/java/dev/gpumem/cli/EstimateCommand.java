@@ -95,8 +95,8 @@ public final class EstimateCommand implements Callable<Integer> {
             return s.failed() > 0 ? ExitCode.BAD_INPUT.code() : ExitCode.OK.code();
         }
         if (request.model == null) {
-            throw UserError.badInput("--model: required (a preset name, a config.json path or a model folder), "
-                    + "or give --input FILE.jsonl");
+            throw UserError.badInput("--model: required (a preset name, a config.json path, a model folder or a "
+                    + "Hugging Face id ORG/NAME), or give --input FILE.jsonl");
         }
         RunConfig config = requests.fromMap(request.toRequest(requests));
         if (printRequest) {

@@ -148,11 +148,12 @@ public final class RequestOptions {
      */
     RunConfig requireModelAndGpu() {
         if (model == null) {
-            throw UserError.badInput("--model: required (a preset name, a config.json path or a model folder)");
+            throw UserError.badInput("--model: required (a preset name, a config.json path, a model folder or a "
+                    + "Hugging Face id ORG/NAME)");
         }
         if (gpu == null && gpuTotalBytes == null) {
-            throw UserError.badInput("--gpu: required (a preset from gpumem gpus, or --gpu-total-bytes N "
-                    + "--gpu-arch ARCH)");
+            throw UserError.badInput("--gpu: required (a preset from gpumem gpus, or --gpu NAME --gpu-total-bytes N "
+                    + "[--gpu-arch ARCH])");
         }
         RequestJson requests = new RequestJson(GpuPresetsJson.load());
         return requests.fromMap(toRequest(requests));

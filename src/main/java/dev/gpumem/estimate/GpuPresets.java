@@ -45,7 +45,8 @@ public final class GpuPresets {
     }
 
     /**
-     * Resolves a preset name, ignoring case ({@code H100-80GB} is {@code h100-80gb}).
+     * Resolves a preset name, ignoring case ({@code H100-80GB} is {@code h100-80gb}), or a product name that only one
+     * preset has.
      *
      * @param field the request field being resolved, for the message
      * @throws BadInputException for a name that is no preset: when it begins the names of several
@@ -57,11 +58,22 @@ public final class GpuPresets {
         return preset(name).map(GpuPreset::spec).orElseThrow(() -> unknown(field, name));
     }
 
-    /** @return the preset of that name, case ignored */
+    /**
+     * @return the preset of that name, case ignored, or the only preset of that product name as nvidia-smi prints
+     *         it ({@code NVIDIA H100 80GB HBM3})
+     */
     public Optional<GpuPreset> preset(String name) {
+        if (name == null) {
+            return Optional.empty();
+        }
         GpuPreset p = byName.get(name);
-        if (p == null && name != null) {
+        if (p == null) {
             p = byName.get(name.toLowerCase(Locale.ROOT));
+        }
+        if (p == null) {
+            List<GpuPreset> product = byName.values().stream()
+                    .filter(g -> g.product().trim().equalsIgnoreCase(name.trim())).toList();
+            p = product.size() == 1 ? product.get(0) : null;
         }
         return Optional.ofNullable(p);
     }

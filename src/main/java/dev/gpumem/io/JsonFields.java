@@ -3,6 +3,7 @@ package dev.gpumem.io;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.gpumem.estimate.WireEnum;
 import dev.gpumem.input.BadInputException;
+import dev.gpumem.names.ClosestNames;
 import dev.gpumem.units.DType;
 import java.math.BigInteger;
 import java.util.ArrayList;
@@ -24,7 +25,7 @@ final class JsonFields {
                 String prefix = where.equals("request") ? "" : where + ".";
                 throw new BadInputException(prefix + k + ": unknown field; accepted "
                         + (where.equals("request") ? "request fields" : where + " fields") + ": "
-                        + String.join(", ", allowed));
+                        + String.join(", ", allowed) + ClosestNames.didYouMean(k, allowed));
             }
         }
     }
@@ -113,7 +114,8 @@ final class JsonFields {
         try {
             d = DType.parse(n.asText());
         } catch (IllegalArgumentException e) {
-            throw new BadInputException(field + ": unknown value '" + n.asText() + "'; accepted: " + names);
+            throw new BadInputException(field + ": unknown value '" + n.asText() + "'; accepted: " + names
+                    + ClosestNames.didYouMean(n.asText(), allowed.stream().map(JsonFields::shortName).toList()));
         }
         if (!allowed.contains(d)) {
             throw new BadInputException(field + ": unknown value '" + n.asText() + "'; accepted: " + names);

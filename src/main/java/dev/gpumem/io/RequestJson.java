@@ -188,10 +188,10 @@ public final class RequestJson {
         }
         String model = text(r, "model", null);
         if (model == null) {
-            throw new BadInputException("model: required (a preset name, a path to a config.json, or a model folder)");
+            throw new BadInputException("model: required (a preset name, a path to a config.json, a model folder, or a Hugging Face id ORG/NAME)");
         }
         if (model.isBlank()) {
-            throw new BadInputException("model: must not be empty (a preset name, a path to a config.json, or a model folder)");
+            throw new BadInputException("model: must not be empty (a preset name, a path to a config.json, a model folder, or a Hugging Face id ORG/NAME)");
         }
         Map<String, Object> overrides = overrides(r.get("model_overrides"));
         Task task = wire(r, "task", Task.class, Task.TRAIN);
@@ -230,7 +230,7 @@ public final class RequestJson {
         }
         JsonNode d = f.get("lora_dropout");
         if (!d.isNumber() || !(d.asDouble() >= 0 && d.asDouble() < 1)) {
-            throw new IllegalArgumentException("finetune.lora_dropout: expected a probability in [0, 1), got "
+            throw new BadInputException("finetune.lora_dropout: expected a probability in [0, 1), got "
                     + d.toString());
         }
         return d.asDouble();

@@ -42,6 +42,7 @@ class NameSuggestionsTest {
     void gpuNamesIgnoreCase() {
         assertEquals(gpus.resolve("gpu", "h100-80gb"), gpus.resolve("gpu", "H100-80GB"));
         assertTrue(gpus.isPresetName("A100-80GB"));
+        assertEquals("h100-80gb", gpus.resolve("gpu", "NVIDIA H100 80GB HBM3").name());   // nvidia-smi's name
     }
 
     @Test

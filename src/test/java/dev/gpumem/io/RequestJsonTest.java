@@ -212,6 +212,18 @@ class RequestJsonTest {
     }
 
     @Test
+    void aMistypedFieldOrDtypeSuggestsTheNearestOne() {
+        IllegalArgumentException field = assertThrows(IllegalArgumentException.class,
+                () -> json.parse("{\"model\":\"m\",\"bacth\":2}"));
+        assertTrue(field.getMessage().startsWith("bacth: unknown field; accepted request fields: id, model,"),
+                field.getMessage());
+        assertTrue(field.getMessage().endsWith("; did you mean batch?"), field.getMessage());
+        IllegalArgumentException kv = assertThrows(IllegalArgumentException.class,
+                () -> json.parse("{\"model\":\"m\",\"inference\":{\"kv_cache_dtype\":\"bf61\"}}"));
+        assertTrue(kv.getMessage().endsWith("; did you mean bf16?"), kv.getMessage());
+    }
+
+    @Test
     void aBadRequestCarriesItsId() {
         RequestJson.BadRequest e = assertThrows(RequestJson.BadRequest.class,
                 () -> json.parse("{\"id\":\"x-1\",\"model\":\"m\",\"batch\":0}"));

@@ -11,37 +11,53 @@ import java.util.regex.Pattern;
  * 0a57df9c03e6eac70d7e231d29386867ac508edc).
  * A reference ending in {@code .json} is a file path, never an id.
  *
- * @param org      the owner (user or organisation), e.g. {@code meta-llama}
+ * @param org      the owner (user or organisation), e.g. {@code meta-llama}; null for a legacy id without one
  * @param name     the repository, e.g. {@code Llama-3.1-8B}
  * @param revision the revision after {@code @}, or null for the default branch {@code main}
  */
 record HubId(String org, String name, String revision) {
-    private static final Pattern ID = Pattern.compile(
-            "([A-Za-z0-9][A-Za-z0-9._-]{0,95})/([A-Za-z0-9][A-Za-z0-9._-]{0,95})(?:@([A-Za-z0-9][A-Za-z0-9._/-]*))?");
+    private static final String PART = "[A-Za-z0-9][A-Za-z0-9._-]{0,95}";
+    private static final Pattern ID = Pattern.compile("(" + PART + ")/(" + PART + ")(?:@([A-Za-z0-9][A-Za-z0-9._/-]*))?");
+    private static final Pattern LEGACY = Pattern.compile("(" + PART + ")(?:@([A-Za-z0-9][A-Za-z0-9._/-]*))?");
 
-    /** @return the id {@code ref} spells, or empty when it is not one (a path, a bare name, ...) */
+    /** @return the id {@code ref} spells as {@code ORG/NAME[@REVISION]}, or empty when it is not one */
     static Optional<HubId> parse(String ref) {
         Matcher m = ID.matcher(ref);
-        if (!m.matches()) {
+        if (!m.matches() || !valid(m.group(1)) || !valid(m.group(2)) || !validRevision(m.group(3))) {
             return Optional.empty();
         }
-        String org = m.group(1);
-        String name = m.group(2);
-        if (name.endsWith(".json") || (org + "/" + name).contains("--") || (org + "/" + name).contains("..")
-                || org.matches(".*[.-]") || name.matches(".*[.-]") || name.endsWith(".git") || (m.group(3) != null && m.group(3).contains(".."))) {
-            return Optional.empty();
-        }
-        return Optional.of(new HubId(org, name, m.group(3)));
+        return Optional.of(new HubId(m.group(1), m.group(2), m.group(3)));
     }
 
-    /** @return {@code ORG/NAME} without the revision */
+    /**
+     * @return the legacy id without an owner ({@code distilgpt2}, {@code t5-small}: the Hub's first models, cached as
+     *         {@code models--distilgpt2}) that {@code ref} spells, or empty
+     */
+    static Optional<HubId> parseLegacy(String ref) {
+        Matcher m = LEGACY.matcher(ref);
+        if (!m.matches() || !valid(m.group(1)) || !validRevision(m.group(2))) {
+            return Optional.empty();
+        }
+        return Optional.of(new HubId(null, m.group(1), m.group(2)));
+    }
+
+    private static boolean valid(String part) {
+        return !part.endsWith(".json") && !part.contains("--") && !part.contains("..") && !part.matches(".*[.-]")
+                && !part.endsWith(".git");
+    }
+
+    private static boolean validRevision(String revision) {
+        return revision == null || !revision.contains("..");
+    }
+
+    /** @return {@code ORG/NAME} (or the legacy {@code NAME}) without the revision */
     String repoId() {
-        return org + "/" + name;
+        return org == null ? name : org + "/" + name;
     }
 
     /** @return the repository's folder in the cache, {@code models--ORG--NAME} (huggingface_hub repo_folder_name) */
     String cacheFolder() {
-        return "models--" + org + "--" + name;
+        return "models--" + repoId().replace("/", "--");
     }
 
     /** @return the revision to look up: the stated one, else {@code main} */

@@ -9,36 +9,25 @@ import dev.gpumem.model.TensorSpec;
 import dev.gpumem.model.hf.FamilyCatalog.Family;
 import dev.gpumem.units.DType;
 import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
-import dev.gpumem.names.ClosestNames;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
- * Turns a model reference into an inventory. A reference is, in this order (docs/models.md):
- * <ol>
- *   <li>a preset name, case ignored ({@code llama-3.1-8b}, {@code Llama-3.1-8B});</li>
- *   <li>a local path: a config.json, or a model folder (config.json + *.safetensors headers);</li>
- *   <li>a Hugging Face Hub id {@code ORG/NAME[@REVISION]} cached locally ({@link HfCache}): the snapshot folder
- *       is read like a local model folder, without the network;</li>
- *   <li>a Hub id that is a preset's alias ({@code meta-llama/Llama-2-7b-hf} → {@code llama-2-7b}).</li>
- * </ol>
- * Whenever the choice was not plain (a Hub id read from the cache or taken as a preset's alias, a local path that
- * also reads as a Hub id), the inventory's warnings say which was used, and they become the estimate's first notes.
- * The config, with {@code model_overrides} applied, gives the {@link Architecture}; the tensors come from the family
- * mapper, or from the safetensors headers for a folder that has them. Reuse one loader for a batch: it parses each
- * preset once. It is safe to share between threads.
+ * Turns a model reference into an inventory: {@link ModelResolver} decides what the reference names (a preset, a
+ * local config.json or folder, a Hugging Face id from the local cache or a preset's alias; docs/models.md), and
+ * its notes lead the inventory's warnings, which become the estimate's first notes. The config, with
+ * {@code model_overrides} applied, gives the {@link Architecture}; the tensors come from the family mapper, or from
+ * the safetensors headers for a folder that has them. Reuse one loader for a batch: it parses each preset once. It
+ * is safe to share between threads.
  */
 public final class ModelLoader {
     private final JsonConfigReader json = new JsonConfigReader();
     private final PresetCatalog presets = new PresetCatalog(json);
     private final FamilyCatalog families = new FamilyCatalog();
     private final PresetInventoryCache presetInventories = new PresetInventoryCache();
-    private final HfCache hfCache;
+    private final ModelResolver resolver;
 
     /** A loader that finds the Hugging Face cache through this process's environment. */
     public ModelLoader() {
@@ -47,7 +36,7 @@ public final class ModelLoader {
 
     /** @param hfCache where Hub ids are looked up (tests point it at a folder of their own) */
     public ModelLoader(HfCache hfCache) {
-        this.hfCache = hfCache;
+        this.resolver = new ModelResolver(presets, hfCache);
     }
 
     /**
@@ -56,35 +45,12 @@ public final class ModelLoader {
      * @throws BadInputException one sentence naming the field / file and the accepted values
      */
     public Inventory load(String ref, Map<String, Object> overrides) {
-        if (ref == null || ref.isBlank()) {
-            throw new BadInputException("field 'model' is empty; accepted: " + accepted());
+        ModelSource source = resolver.resolve(ref);
+        if (source instanceof ModelSource.Preset p) {
+            return preset(p.name(), overrides, p.notes());
         }
-        var preset = presets.byName(ref);
-        if (preset.isPresent()) {
-            return preset(preset.get(), overrides, List.of());
-        }
-        Optional<HubId> hub = HubId.parse(ref);
-        Path path = pathOrNull(ref);
-        if (path != null && Files.exists(path)) {
-            List<String> notes = new ArrayList<>();
-            hub.ifPresent(h -> notes.add("model " + ref + ": the local " + (Files.isDirectory(path) ? "folder" : "file")
-                    + " is read (a local path comes before the Hugging Face cache and the presets' Hub aliases)"));
-            return local(path, overrides, notes);
-        }
-        if (hub.isPresent()) {
-            return hub(hub.get(), overrides);
-        }
-        var alias = presets.byAlias(ref);
-        if (alias.isPresent()) {
-            return preset(alias.get(), overrides, List.of("model " + ref + " is the shipped preset " + alias.get()
-                    + " (its alias)"));
-        }
-        if (ref.contains("/") || ref.contains("\\") || ref.endsWith(".json")) {
-            throw new BadInputException("model file " + ref + " does not exist; give a preset name, a"
-                    + " config.json path, a model folder or a Hugging Face id ORG/NAME");
-        }
-        throw new BadInputException("unknown model '" + ref + "'" + suggestion(ref) + "; accepted: "
-                + accepted());
+        ModelSource.Local local = (ModelSource.Local) source;
+        return local(local.path(), overrides, local.notes());
     }
 
     /** @return the shipped preset names, sorted */
@@ -95,11 +61,6 @@ public final class ModelLoader {
     /** @return the Hugging Face Hub ids that name preset {@code name} when they are not cached (may be empty) */
     public List<String> aliases(String name) {
         return presets.aliasesOf(name);
-    }
-
-    /** @return where this loader looks Hub ids up */
-    public HfCache hfCache() {
-        return hfCache;
     }
 
     private Inventory preset(String name, Map<String, Object> overrides, List<String> notes) {
@@ -123,53 +84,6 @@ public final class ModelLoader {
         return build(path.toString(), read(path), overrides, List.of(), notes);
     }
 
-    private Inventory hub(HubId id, Map<String, Object> overrides) {
-        Optional<HfCache.Snapshot> snapshot = hfCache.snapshot(id);
-        if (snapshot.isPresent()) {
-            Path folder = snapshot.get().folder();
-            if (!Files.isRegularFile(folder.resolve("config.json"))) {
-                throw new BadInputException("model " + id + ": the Hugging Face cache snapshot " + folder
-                        + " has no config.json; download it with " + download(id));
-            }
-            String note = "model " + id + " is read from the Hugging Face cache (" + hfCache.origin() + "): "
-                    + folder + " (" + snapshot.get().how() + ")";
-            return local(folder, overrides, List.of(note));
-        }
-        var alias = presets.byAlias(id.repoId());
-        if (alias.isPresent()) {
-            return preset(alias.get(), overrides, List.of("model " + id + " is not in the Hugging Face cache ("
-                    + hfCache.repoFolder(id) + "); the shipped preset " + alias.get() + ", its alias, is used"
-                    + (id.revision() == null ? "" : " (the preset has no revisions: @" + id.revision() + " ignored)")));
-        }
-        throw new BadInputException("model " + id + " is not a local path, not in the Hugging Face cache"
-                + " (no " + hfCache.repoFolder(id).resolve("snapshots") + ", the cache " + hfCache.origin() + " names)"
-                + " and no preset's alias" + suggestion(id.name()) + "; download its config with "
-                + download(id) + " and the *.safetensors files for exact tensors, or give a preset (gpumem models)");
-    }
-
-    private static String download(HubId id) {
-        String rev = id.revision() == null ? "" : " --revision " + id.revision();
-        return "`huggingface-cli download " + id.repoId() + " config.json" + rev + "` (or `hf download " + id.repoId()
-                + " config.json" + rev + "`)";
-    }
-
-    /** @return "; did you mean llama-3.1-8b?" when a preset name or alias is a few edits from {@code typed} */
-    private String suggestion(String typed) {
-        Map<String, String> keys = new LinkedHashMap<>();
-        presets.names().forEach(n -> keys.put(n, n));
-        presets.aliases().forEach((alias, name) -> {
-            keys.putIfAbsent(alias, name);
-            keys.putIfAbsent(alias.substring(alias.indexOf('/') + 1), name);
-        });
-        List<String> near = ClosestNames.nearest(typed, keys.keySet()).stream().map(keys::get).distinct().toList();
-        return near.isEmpty() ? "" : "; did you mean " + ClosestNames.orList(near) + "?";
-    }
-
-    private String accepted() {
-        return "a preset (" + String.join(", ", presets()) + "), a path to a config.json, a model folder, or a"
-                + " Hugging Face id ORG/NAME in the local Hugging Face cache";
-    }
-
     private static Inventory withNotes(Inventory inv, List<String> notes) {
         List<String> warnings = new ArrayList<>(notes);
         warnings.addAll(inv.warnings());
@@ -178,14 +92,6 @@ public final class ModelLoader {
 
     private HfConfig read(Path file) {
         return new HfConfig(file.toString(), json.read(file));
-    }
-
-    private static Path pathOrNull(String ref) {
-        try {
-            return Path.of(ref);
-        } catch (InvalidPathException e) {
-            return null;
-        }
     }
 
     private Inventory build(String source, HfConfig raw, Map<String, Object> overrides, List<Path> shards,

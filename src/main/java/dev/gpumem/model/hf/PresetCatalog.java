@@ -45,11 +45,6 @@ final class PresetCatalog {
         return index().names();
     }
 
-    /** @return whether {@code name} is exactly a preset name */
-    boolean contains(String name) {
-        return names().contains(name);
-    }
-
     /** @return the preset of that name, case ignored ({@code Llama-3.1-8B} is {@code llama-3.1-8b}) */
     Optional<String> byName(String name) {
         String lower = name.toLowerCase(Locale.ROOT);

@@ -56,14 +56,14 @@ final class SafetensorsInventory {
         }
         Object map = json.read(index).get("weight_map");
         if (!(map instanceof Map<?, ?> weightMap) || weightMap.isEmpty()) {
-            throw new IllegalArgumentException("safetensors index " + index + " has no \"weight_map\" object of"
+            throw new BadInputException("safetensors index " + index + " has no \"weight_map\" object of"
                     + " tensor name to shard file");
         }
         TreeSet<String> files = new TreeSet<>();
         for (Object file : weightMap.values()) {
             String f = String.valueOf(file);
             if (f.contains("/") || f.contains("\\") || !f.endsWith(".safetensors")) {
-                throw new IllegalArgumentException("safetensors index " + index + " names shard '" + f
+                throw new BadInputException("safetensors index " + index + " names shard '" + f
                         + "'; shards are *.safetensors files beside the index");
             }
             files.add(f);

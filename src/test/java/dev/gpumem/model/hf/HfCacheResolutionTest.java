@@ -200,6 +200,28 @@ class HfCacheResolutionTest {
     }
 
     @Test
+    void aLocalPathThatAlsoReadsAsAHubIdIsTheLocalPathAndTheNotesSaySo() throws IOException {
+        // "target/<name>" is relative to the working directory (the build's target/ folder under Maven)
+        String name = "hf-precedence-" + ProcessHandle.current().pid();
+        Path local = Path.of("target", name);
+        Files.createDirectories(local);
+        try {
+            Files.writeString(local.resolve("config.json"), TINY_LLAMA.replace("\"num_hidden_layers\": 2",
+                    "\"num_hidden_layers\": 3"));
+            String repo = "models--target--" + name;
+            cached(repo, COMMIT, "config.json", TINY_LLAMA.getBytes());
+            ref(repo, "main", COMMIT);
+            Inventory inv = loader().load("target/" + name, Map.of());
+            assertEquals(3, inv.architecture().numLayers());          // the local folder's, not the cache's 2
+            assertTrue(inv.warnings().get(0).contains("a local path comes before the Hugging Face cache"),
+                    inv.warnings().get(0));
+        } finally {
+            Files.deleteIfExists(local.resolve("config.json"));
+            Files.deleteIfExists(local);
+        }
+    }
+
+    @Test
     void aSnapshotWithoutConfigSaysHowToDownloadIt() throws IOException {
         String repo = "models--tiny-org--NoConfig";
         cached(repo, COMMIT, "README.md", "x".getBytes());
@@ -211,10 +233,27 @@ class HfCacheResolutionTest {
     }
 
     @Test
+    void aBareLegacyIdIsReadFromTheCacheWhenItIsNoPreset() throws IOException {
+        String repo = "models--distilgpt2";
+        cached(repo, COMMIT, "config.json", TINY_LLAMA.getBytes());
+        ref(repo, "main", COMMIT);
+        Inventory inv = loader().load("distilgpt2", Map.of());
+        assertEquals(TINY_LLAMA_PARAMS, inv.parameterCount());
+        assertTrue(inv.warnings().get(0).startsWith("model distilgpt2 is read from the Hugging Face cache"),
+                inv.warnings().get(0));
+        // a preset name stays the preset even when the cache holds a legacy repository of that name
+        String gpt2 = "models--gpt2";
+        cached(gpt2, COMMIT, "config.json", TINY_LLAMA.getBytes());
+        ref(gpt2, "main", COMMIT);
+        assertEquals(124_439_808L, loader().load("gpt2", Map.of()).parameterCount());   // GPT-2 small, published
+    }
+
+    @Test
     void hubIdsFollowTheHubsNamingRules() {
         assertEquals(new HubId("meta-llama", "Llama-3.1-8B", null), HubId.parse("meta-llama/Llama-3.1-8B").orElseThrow());
         assertEquals("pr/1", HubId.parse("a/b@pr/1").orElseThrow().revision());
         assertEquals("models--Qwen--Qwen2.5-7B", HubId.parse("Qwen/Qwen2.5-7B").orElseThrow().cacheFolder());
+        assertEquals("models--t5-small", HubId.parseLegacy("t5-small").orElseThrow().cacheFolder());
         for (String notAnId : List.of("gpt2", "configs/llama.json", "./a/b", "/abs/path", "a/b/c", "a--b/c", "a/b..c",
                 "a/b.", "a/-b", "a/b@../../etc")) {
             assertTrue(HubId.parse(notAnId).isEmpty(), notAnId);
