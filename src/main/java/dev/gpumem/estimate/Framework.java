@@ -22,9 +22,9 @@ import java.util.List;
  */
 public enum Framework implements WireEnum {
     HF("hf", "Hugging Face transformers + Trainer / accelerate, PEFT for LoRA (today's behaviour)",
-            new Default<>(PrecisionPolicy.AUTOCAST, "huggingface/accelerate src/accelerate/accelerator.py: "
+            new Default<>(PrecisionPolicy.AUTOCAST, "huggingface/accelerate src/accelerate/accelerator.py @9f71f0b: "
                     + "mixed_precision runs the forward under torch.autocast"),
-            new Default<>(Checkpointing.NONE, "huggingface/transformers src/transformers/training_args.py: "
+            new Default<>(Checkpointing.NONE, "huggingface/transformers src/transformers/training_args.py @fd79833: "
                     + "gradient_checkpointing=False"),
             new Default<>(LossImpl.FP32_UPCAST, "huggingface/transformers src/transformers/loss/loss_utils.py @d0fed63: "
                     + "ForCausalLMLoss logits.float()"),
@@ -79,7 +79,7 @@ public enum Framework implements WireEnum {
             new Default<>(null, "Lightning-AI/litgpt finetune/lora.py @0010d8e: adapters created under "
                     + "fabric.init_module in the model's dtype"),
             new Default<>(0.05, "Lightning-AI/litgpt finetune/lora.py @0010d8e: lora_dropout = 0.05"),
-            new Default<>(ModelCode.LITGPT, "Lightning-AI/litgpt lit_gpt/model.py: GptNeoxMLP "
+            new Default<>(ModelCode.LITGPT, "Lightning-AI/litgpt lit_gpt/model.py @e51aaef: GptNeoxMLP "
                     + "F.gelu(x, approximate=config.gelu_approximate)")),
     DEEPSPEED("deepspeed", "DeepSpeed engine (ZeRO stages 0-3)",
             new Default<>(PrecisionPolicy.AUTOCAST, "microsoft/DeepSpeed: bf16/fp16 config holds half parameters "
@@ -87,7 +87,7 @@ public enum Framework implements WireEnum {
             new Default<>(Checkpointing.NONE, "microsoft/DeepSpeed deepspeed/runtime/activation_checkpointing: "
                     + "opt-in"),
             new Default<>(LossImpl.FP32_UPCAST, "the model's own loss (transformers ForCausalLMLoss)"),
-            new Default<>(OptimizerImpl.DEEPSPEED_FUSED, "microsoft/DeepSpeed deepspeed/runtime/engine.py: "
+            new Default<>(OptimizerImpl.DEEPSPEED_FUSED, "microsoft/DeepSpeed deepspeed/runtime/engine.py @2ef4fd5: "
                     + "_configure_basic_optimizer builds FusedAdam (deepspeed/ops/adam/fused_adam.py) for Adam/AdamW"),
             new Default<>(DType.FP32, "PEFT under DeepSpeed: hf's default"),
             new Default<>(0.0, "PEFT under DeepSpeed: hf's default"),
@@ -98,8 +98,9 @@ public enum Framework implements WireEnum {
             new Default<>(Checkpointing.NONE, "NVIDIA/Megatron-LM megatron/training/arguments.py @307dcf3: "
                     + "--recompute-granularity default None"),
             new Default<>(LossImpl.LOSS_PARALLEL, When.TENSOR_PARALLEL, LossImpl.FP32_UPCAST,
-                    "NVIDIA/Megatron-LM megatron/core/tensor_parallel/cross_entropy.py: vocab_parallel_cross_entropy"),
-            new Default<>(OptimizerImpl.FUSED, "NVIDIA/Megatron-LM megatron/core/optimizer/__init__.py: "
+                    "NVIDIA/Megatron-LM megatron/core/tensor_parallel/cross_entropy.py @8e6e7cd: "
+                    + "vocab_parallel_cross_entropy"),
+            new Default<>(OptimizerImpl.FUSED, "NVIDIA/Megatron-LM megatron/core/optimizer/__init__.py @d086a2e: "
                     + "Apex / Transformer Engine FusedAdam; --use-distributed-optimizer (off by default) is "
                     + "megatron_distributed"),
             new Default<>(DType.FP32, "no LoRA in Megatron-LM: hf's default"),
@@ -107,7 +108,7 @@ public enum Framework implements WireEnum {
             new Default<>(ModelCode.HF, "megatron/core/models/gpt: its own GPT, counted as HF's block")),
     FSDP1("fsdp1", "torch FullyShardedDataParallel (FSDP1), e.g. through accelerate or Lightning",
             new Default<>(PrecisionPolicy.AUTOCAST, "pytorch/pytorch torch/distributed/fsdp/"
-                    + "fully_sharded_data_parallel.py: mixed_precision=None by default (autocast from the trainer)"),
+                    + "fully_sharded_data_parallel.py @6d71f74: mixed_precision=None by default (autocast from the trainer)"),
             new Default<>(Checkpointing.NONE, "pytorch/pytorch torch/distributed/fsdp: no checkpointing unless "
                     + "apply_activation_checkpointing is called"),
             new Default<>(LossImpl.FP32_UPCAST, "the model's own loss (transformers ForCausalLMLoss)"),
