@@ -99,6 +99,10 @@ public final class RequestOptions {
             + "framework's)")
     String modelCode;
 
+    @Option(names = "--reduce-bucket-size", paramLabel = "ELEMENTS", description = "DeepSpeed ZeRO-1/2 "
+            + "reduce_bucket_size in elements (default: the framework's; deepspeed 5e8, others 0 = no bucket)")
+    Long reduceBucketSize;
+
     @Option(names = "--dp", description = "data-parallel ranks (default 1)")
     Long dataParallel;
 
@@ -215,6 +219,7 @@ public final class RequestOptions {
         put(r, "loss", loss);
         put(r, "optimizer_impl", optimizerImpl);
         put(r, "model_code", modelCode);
+        put(r, "reduce_bucket_size", reduceBucketSize);
         Map<String, Object> inf = new LinkedHashMap<>();
         put(inf, "batch", inferBatch);
         put(inf, "context_tokens", contextTokens);

@@ -29,6 +29,14 @@ final class EstimateNotes {
             n.add("lora_dropout " + cfg.framework().loraDropout() + ": each adapted module keeps its dropped input "
                     + "(adapter dtype) and a bool mask instead of its input");
         }
+        if (cfg.framework().reduceBucket() > 0 && cfg.task() == Task.TRAIN) {
+            int zero = cfg.parallel().zero();
+            n.add(zero == 1 || zero == 2 ? "reduce_bucket_size " + cfg.framework().reduceBucket() + ": DeepSpeed "
+                    + "ZeRO-" + zero + " allocates a flat reduce bucket of that many elements at every backward "
+                    + "(contiguous_gradients), kept until the next one"
+                    : "reduce_bucket_size: applies to DeepSpeed ZeRO-1/2; ZeRO-0 and ZeRO-3 buffers (stage3 ipg bucket, "
+                    + "prefetch, max_live_parameters) are not modelled");
+        }
         if (cfg.framework().modelCode() == RunConfig.ModelCode.LITGPT) {
             n.add("model_code litgpt: gelu_new runs as lit-gpt's fused F.gelu(approximate=\"tanh\") (keeps x only); "
                     + "the rest of the block is counted as HF's modules (lit-gpt's fused qkv and its shared LoRA "

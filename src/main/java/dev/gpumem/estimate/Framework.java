@@ -22,9 +22,9 @@ import java.util.List;
  */
 public enum Framework implements WireEnum {
     HF("hf", "Hugging Face transformers + Trainer / accelerate, PEFT for LoRA (today's behaviour)",
-            new Default<>(PrecisionPolicy.AUTOCAST, "huggingface/accelerate src/accelerate/accelerator.py: "
+            new Default<>(PrecisionPolicy.AUTOCAST, "huggingface/accelerate src/accelerate/accelerator.py @9f71f0b: "
                     + "mixed_precision runs the forward under torch.autocast"),
-            new Default<>(Checkpointing.NONE, "huggingface/transformers src/transformers/training_args.py: "
+            new Default<>(Checkpointing.NONE, "huggingface/transformers src/transformers/training_args.py @fd79833: "
                     + "gradient_checkpointing=False"),
             new Default<>(LossImpl.FP32_UPCAST, "huggingface/transformers src/transformers/loss/loss_utils.py @d0fed63: "
                     + "ForCausalLMLoss logits.float()"),
@@ -33,7 +33,8 @@ public enum Framework implements WireEnum {
             new Default<>(DType.FP32, "huggingface/peft src/peft/tuners/lora/config.py @6b2556e: "
                     + "autocast_adapter_dtype=True upcasts bf16/fp16 adapters to fp32"),
             new Default<>(0.0, "huggingface/peft src/peft/tuners/lora/config.py @6b2556e: lora_dropout=0.0"),
-            new Default<>(ModelCode.HF, "huggingface/transformers src/transformers/models/*/modeling_*.py")),
+            new Default<>(ModelCode.HF, "huggingface/transformers src/transformers/models/*/modeling_*.py"),
+            new Default<>(0L, "no DeepSpeed engine: no ZeRO reduce bucket")),
     TORCHTITAN("torchtitan", "torchtitan (FSDP2 fully_shard, per-op SAC, its own Llama)",
             new Default<>(PrecisionPolicy.FSDP2_MIXED, When.DATA_PARALLEL, PrecisionPolicy.AUTOCAST,
                     "pytorch/torchtitan torchtitan/models/llama3/parallelize.py @114151a: apply_fsdp "
@@ -51,7 +52,8 @@ public enum Framework implements WireEnum {
             new Default<>(DType.FP32, "no LoRA in torchtitan: hf's default"),
             new Default<>(0.0, "no LoRA in torchtitan: hf's default"),
             new Default<>(ModelCode.HF, "pytorch/torchtitan torchtitan/models/llama3/model.py: its own Llama, "
-                    + "counted as HF's Llama block")),
+                    + "counted as HF's Llama block"),
+            new Default<>(0L, "FSDP2 reduce-scatters per parameter group: no ZeRO reduce bucket")),
     TORCHTUNE("torchtune", "torchtune recipes (full_finetune_*, lora_finetune_*)",
             new Default<>(PrecisionPolicy.AUTOCAST, "pytorch/torchtune recipes/configs/llama3_2/"
                     + "3B_full_single_device.yaml @03a1978: dtype bf16 (pure: no autocast, precision bf16)"),
@@ -66,7 +68,8 @@ public enum Framework implements WireEnum {
             new Default<>(0.0, "pytorch/torchtune recipes/configs/llama3_2/3B_lora_single_device.yaml @2324983: "
                     + "lora_dropout 0.0"),
             new Default<>(ModelCode.HF, "pytorch/torchtune torchtune/models/llama3_2: its own Llama, counted as "
-                    + "HF's Llama block")),
+                    + "HF's Llama block"),
+            new Default<>(0L, "no DeepSpeed engine: no ZeRO reduce bucket")),
     LIT_GPT("lit-gpt", "LitGPT / lit-gpt with Lightning Fabric",
             new Default<>(PrecisionPolicy.AUTOCAST, "Lightning-AI/litgpt finetune/lora.py @0010d8e: precision "
                     + "bf16-mixed (autocast) on one device, bf16-true (pure, precision bf16) with FSDP"),
@@ -79,35 +82,41 @@ public enum Framework implements WireEnum {
             new Default<>(null, "Lightning-AI/litgpt finetune/lora.py @0010d8e: adapters created under "
                     + "fabric.init_module in the model's dtype"),
             new Default<>(0.05, "Lightning-AI/litgpt finetune/lora.py @0010d8e: lora_dropout = 0.05"),
-            new Default<>(ModelCode.LITGPT, "Lightning-AI/litgpt lit_gpt/model.py: GptNeoxMLP "
-                    + "F.gelu(x, approximate=config.gelu_approximate)")),
+            new Default<>(ModelCode.LITGPT, "Lightning-AI/litgpt lit_gpt/model.py @e51aaef: GptNeoxMLP "
+                    + "F.gelu(x, approximate=config.gelu_approximate)"),
+            new Default<>(0L, "Lightning Fabric FSDP / DDP: no ZeRO reduce bucket")),
     DEEPSPEED("deepspeed", "DeepSpeed engine (ZeRO stages 0-3)",
             new Default<>(PrecisionPolicy.AUTOCAST, "microsoft/DeepSpeed: bf16/fp16 config holds half parameters "
                     + "with fp32 master weights (precision bf16 + master_weights), no FSDP2 policy"),
             new Default<>(Checkpointing.NONE, "microsoft/DeepSpeed deepspeed/runtime/activation_checkpointing: "
                     + "opt-in"),
             new Default<>(LossImpl.FP32_UPCAST, "the model's own loss (transformers ForCausalLMLoss)"),
-            new Default<>(OptimizerImpl.DEEPSPEED_FUSED, "microsoft/DeepSpeed deepspeed/runtime/engine.py: "
+            new Default<>(OptimizerImpl.DEEPSPEED_FUSED, "microsoft/DeepSpeed deepspeed/runtime/engine.py @2ef4fd5: "
                     + "_configure_basic_optimizer builds FusedAdam (deepspeed/ops/adam/fused_adam.py) for Adam/AdamW"),
             new Default<>(DType.FP32, "PEFT under DeepSpeed: hf's default"),
             new Default<>(0.0, "PEFT under DeepSpeed: hf's default"),
-            new Default<>(ModelCode.HF, "the model's own (transformers) code")),
+            new Default<>(ModelCode.HF, "the model's own (transformers) code"),
+            new Default<>(500_000_000L, "microsoft/DeepSpeed deepspeed/runtime/zero/config.py @38327e0: "
+                    + "reduce_bucket_size 5e8 elements, contiguous_gradients True; stage_1_and_2.py backward() "
+                    + "allocates it (ZeRO-1/2 only)")),
     MEGATRON("megatron", "Megatron-LM / Megatron-Core / NeMo",
             new Default<>(PrecisionPolicy.AUTOCAST, "NVIDIA/Megatron-LM megatron/training/arguments.py @307dcf3: "
                     + "--bf16 holds bf16 parameters with fp32 main parameters (precision bf16 + master_weights)"),
             new Default<>(Checkpointing.NONE, "NVIDIA/Megatron-LM megatron/training/arguments.py @307dcf3: "
                     + "--recompute-granularity default None"),
             new Default<>(LossImpl.LOSS_PARALLEL, When.TENSOR_PARALLEL, LossImpl.FP32_UPCAST,
-                    "NVIDIA/Megatron-LM megatron/core/tensor_parallel/cross_entropy.py: vocab_parallel_cross_entropy"),
-            new Default<>(OptimizerImpl.FUSED, "NVIDIA/Megatron-LM megatron/core/optimizer/__init__.py: "
+                    "NVIDIA/Megatron-LM megatron/core/tensor_parallel/cross_entropy.py @8e6e7cd: "
+                    + "vocab_parallel_cross_entropy"),
+            new Default<>(OptimizerImpl.FUSED, "NVIDIA/Megatron-LM megatron/core/optimizer/__init__.py @d086a2e: "
                     + "Apex / Transformer Engine FusedAdam; --use-distributed-optimizer (off by default) is "
                     + "megatron_distributed"),
             new Default<>(DType.FP32, "no LoRA in Megatron-LM: hf's default"),
             new Default<>(0.0, "no LoRA in Megatron-LM: hf's default"),
-            new Default<>(ModelCode.HF, "megatron/core/models/gpt: its own GPT, counted as HF's block")),
+            new Default<>(ModelCode.HF, "megatron/core/models/gpt: its own GPT, counted as HF's block"),
+            new Default<>(0L, "Megatron's own contiguous gradient buffer (not modelled): no ZeRO reduce bucket")),
     FSDP1("fsdp1", "torch FullyShardedDataParallel (FSDP1), e.g. through accelerate or Lightning",
             new Default<>(PrecisionPolicy.AUTOCAST, "pytorch/pytorch torch/distributed/fsdp/"
-                    + "fully_sharded_data_parallel.py: mixed_precision=None by default (autocast from the trainer)"),
+                    + "fully_sharded_data_parallel.py @6d71f74: mixed_precision=None by default (autocast from the trainer)"),
             new Default<>(Checkpointing.NONE, "pytorch/pytorch torch/distributed/fsdp: no checkpointing unless "
                     + "apply_activation_checkpointing is called"),
             new Default<>(LossImpl.FP32_UPCAST, "the model's own loss (transformers ForCausalLMLoss)"),
@@ -115,7 +124,8 @@ public enum Framework implements WireEnum {
                     + "_default_to_fused_or_foreach"),
             new Default<>(DType.FP32, "PEFT under FSDP1: hf's default"),
             new Default<>(0.0, "PEFT under FSDP1: hf's default"),
-            new Default<>(ModelCode.HF, "the model's own (transformers) code"));
+            new Default<>(ModelCode.HF, "the model's own (transformers) code"),
+            new Default<>(0L, "torch FSDP1: no ZeRO reduce bucket"));
 
     private final String wire;
     private final String description;
@@ -126,10 +136,12 @@ public enum Framework implements WireEnum {
     private final Default<DType> adapterDtype;
     private final Default<Double> loraDropout;
     private final Default<ModelCode> modelCode;
+    private final Default<Long> reduceBucket;
 
     Framework(String wire, String description, Default<PrecisionPolicy> precisionPolicy,
               Default<Checkpointing> checkpointing, Default<LossImpl> loss, Default<OptimizerImpl> optimizerImpl,
-              Default<DType> adapterDtype, Default<Double> loraDropout, Default<ModelCode> modelCode) {
+              Default<DType> adapterDtype, Default<Double> loraDropout, Default<ModelCode> modelCode,
+              Default<Long> reduceBucket) {
         this.wire = wire;
         this.description = description;
         this.precisionPolicy = precisionPolicy;
@@ -139,6 +151,7 @@ public enum Framework implements WireEnum {
         this.adapterDtype = adapterDtype;
         this.loraDropout = loraDropout;
         this.modelCode = modelCode;
+        this.reduceBucket = reduceBucket;
     }
 
     @Override
@@ -178,6 +191,10 @@ public enum Framework implements WireEnum {
         return modelCode;
     }
 
+    public Default<Long> reduceBucket() {
+        return reduceBucket;
+    }
+
     /** @return this framework's default of {@code s} */
     public Default<?> defaultOf(Semantic s) {
         return switch (s) {
@@ -188,6 +205,7 @@ public enum Framework implements WireEnum {
             case ADAPTER_DTYPE -> adapterDtype;
             case LORA_DROPOUT -> loraDropout;
             case MODEL_CODE -> modelCode;
+            case REDUCE_BUCKET -> reduceBucket;
         };
     }
 
@@ -199,7 +217,8 @@ public enum Framework implements WireEnum {
         OPTIMIZER_IMPL("optimizer_impl"),
         ADAPTER_DTYPE("finetune.adapter_dtype"),
         LORA_DROPOUT("finetune.lora_dropout"),
-        MODEL_CODE("model_code");
+        MODEL_CODE("model_code"),
+        REDUCE_BUCKET("reduce_bucket_size");
         private final String wire;
         Semantic(String wire) { this.wire = wire; }
         @Override public String wire() { return wire; }

@@ -31,14 +31,15 @@ import java.util.Set;
  * @param optimizerImpl   the optimizer implementation
  * @param loraDropout     LoRA dropout probability on the adapters' input (0: identity, nothing kept)
  * @param modelCode       whose module code runs the model
+ * @param reduceBucket    DeepSpeed ZeRO-1/2 reduce_bucket_size in elements (0: no such bucket)
  * @param fromFramework   semantic -> sentence saying which framework default set it (stated fields are absent)
  */
 public record FrameworkSettings(Framework framework, PrecisionPolicy precisionPolicy, LossImpl loss,
                                 OptimizerImpl optimizerImpl, double loraDropout, ModelCode modelCode,
-                                Map<Semantic, String> fromFramework) {
+                                long reduceBucket, Map<Semantic, String> fromFramework) {
     /** Hugging Face transformers, every semantic at its default: today's behaviour. */
     public static final FrameworkSettings HF = new FrameworkSettings(Framework.HF, PrecisionPolicy.AUTOCAST,
-            LossImpl.FP32_UPCAST, OptimizerImpl.FOREACH, 0.0, ModelCode.HF, Map.of());
+            LossImpl.FP32_UPCAST, OptimizerImpl.FOREACH, 0.0, ModelCode.HF, 0, Map.of());
 
     /**
      * @return hf's settings for a request whose options say the loss and the optimizer implementation (option
@@ -49,19 +50,20 @@ public record FrameworkSettings(Framework framework, PrecisionPolicy precisionPo
         boolean fused = options.contains(RunOption.FUSED_OPTIMIZER);
         return chunked || fused ? new FrameworkSettings(Framework.HF, PrecisionPolicy.AUTOCAST,
                 chunked ? LossImpl.CHUNKED : LossImpl.FP32_UPCAST, fused ? OptimizerImpl.FUSED : OptimizerImpl.FOREACH,
-                0.0, ModelCode.HF, Map.of()) : HF;
+                0.0, ModelCode.HF, 0, Map.of()) : HF;
     }
 
     /** @return whether these are hf's settings, everything the request's options do not already say at default */
     public boolean isHfDefault() {
         return framework == Framework.HF && precisionPolicy == PrecisionPolicy.AUTOCAST && loraDropout == 0
-                && modelCode == ModelCode.HF && loss != LossImpl.LOSS_PARALLEL
+                && modelCode == ModelCode.HF && reduceBucket == 0 && loss != LossImpl.LOSS_PARALLEL
                 && (optimizerImpl == OptimizerImpl.FOREACH || optimizerImpl == OptimizerImpl.FUSED);
     }
 
     /** @return these settings with another precision policy (a suggestion that leaves amp drops fsdp2_mixed) */
     public FrameworkSettings withPrecisionPolicy(PrecisionPolicy p) {
-        return new FrameworkSettings(framework, p, loss, optimizerImpl, loraDropout, modelCode, fromFramework);
+        return new FrameworkSettings(framework, p, loss, optimizerImpl, loraDropout, modelCode, reduceBucket,
+                fromFramework);
     }
 
     public FrameworkSettings {
@@ -70,6 +72,9 @@ public record FrameworkSettings(Framework framework, PrecisionPolicy precisionPo
         Objects.requireNonNull(loss, "loss");
         Objects.requireNonNull(optimizerImpl, "optimizer_impl");
         Objects.requireNonNull(modelCode, "model_code");
+        if (reduceBucket < 0) {
+            throw new IllegalArgumentException("reduce_bucket_size: must be 0 or more elements, got " + reduceBucket);
+        }
         if (!(loraDropout >= 0 && loraDropout < 1)) {
             throw new IllegalArgumentException("finetune.lora_dropout: must be in [0, 1), got " + loraDropout);
         }
@@ -86,10 +91,18 @@ public record FrameworkSettings(Framework framework, PrecisionPolicy precisionPo
      * @param adapterDtype    finetune.adapter_dtype
      * @param loraDropout     finetune.lora_dropout
      * @param modelCode       model_code
+     * @param reduceBucket    reduce_bucket_size
      */
     public record Stated(PrecisionPolicy precisionPolicy, Checkpointing checkpointing, LossImpl loss,
-                         OptimizerImpl optimizerImpl, DType adapterDtype, Double loraDropout, ModelCode modelCode) {
-        public static final Stated NOTHING = new Stated(null, null, null, null, null, null, null);
+                         OptimizerImpl optimizerImpl, DType adapterDtype, Double loraDropout, ModelCode modelCode,
+                         Long reduceBucket) {
+        public static final Stated NOTHING = new Stated(null, null, null, null, null, null, null, null);
+
+        /** Without reduce_bucket_size. */
+        public Stated(PrecisionPolicy precisionPolicy, Checkpointing checkpointing, LossImpl loss,
+                      OptimizerImpl optimizerImpl, DType adapterDtype, Double loraDropout, ModelCode modelCode) {
+            this(precisionPolicy, checkpointing, loss, optimizerImpl, adapterDtype, loraDropout, modelCode, null);
+        }
     }
 
     /**
@@ -209,10 +222,17 @@ public record FrameworkSettings(Framework framework, PrecisionPolicy precisionPo
             code = fw.modelCode().valueFor(data, tensor);
             note(from, fw, Semantic.MODEL_CODE, code.wire(), null);
         }
+        Long bucket = stated.reduceBucket();
+        if (bucket == null) {
+            bucket = fw.reduceBucket().valueFor(data, tensor);
+            if (bucket > 0) {
+                note(from, fw, Semantic.REDUCE_BUCKET, bucket.toString(), null);
+            }
+        }
         if (fw == Framework.HF) {
             from.clear();                   // hf's defaults are the estimator's own: nothing to explain
         }
-        return new Resolved(new FrameworkSettings(fw, policy, loss, impl, dropout, code, from), ckpt, adapter,
+        return new Resolved(new FrameworkSettings(fw, policy, loss, impl, dropout, code, bucket, from), ckpt, adapter,
                 opts, layout);
     }
 

@@ -50,6 +50,10 @@ public enum Source {
     /** FSDP: sharded flat parameters, all-gathered per wrapped block (Zhao et al. 2023, arXiv:2304.11277) */
     /** torch DistributedDataParallel's Reducer: flat gradient buckets allocated at construction */
     DDP_REDUCER("pytorch/pytorch torch/csrc/distributed/c10d/reducer.cpp Reducer::initialize_buckets; torch/nn/parallel/distributed.py (bucket_size_limits [sys.maxsize] without find_unused_parameters; PR #41954 gradient_as_bucket_view)"),
+    /** DeepSpeed ZeRO-1/2 with contiguous_gradients: a flat reduce bucket of reduce_bucket_size elements per backward */
+    DEEPSPEED_IPG_BUFFER("microsoft/DeepSpeed deepspeed/runtime/zero/stage_1_and_2.py @38327e0 backward(): ipg_buffer "
+            + "torch.empty(reduce_bucket_size, dtype=bit16 dtype) when contiguous_gradients (config.py: True, "
+            + "reduce_bucket_size 5e8, overlap_comm off below stage 3)"),
     FSDP_2023("Zhao et al. 2023, arXiv:2304.11277; torch/distributed/fsdp"),
     /** KV cache: K and V per layer, kv heads x head_dim per token (transformers cache_utils.py DynamicCache) */
     KV_CACHE("huggingface/transformers src/transformers/cache_utils.py DynamicCache: 2 tensors per layer, b x kv x ctx x d"),

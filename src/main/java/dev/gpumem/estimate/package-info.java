@@ -4,7 +4,9 @@
  * Owns: the run configuration vocabulary, every formula and its citation ({@link dev.gpumem.estimate.Term},
  * {@link dev.gpumem.estimate.Source}), the allocator and device-overhead models, GPU presets and calibration data,
  * and the searches built on estimates: the largest size that fits ({@link dev.gpumem.estimate.FitSearch}) and the
- * changes that make a request fit ({@link dev.gpumem.estimate.Suggestions}).
+ * changes that make a request fit ({@link dev.gpumem.estimate.Suggestions}), and the frameworks a request can name
+ * with the default each sets for every semantic and its source ({@link dev.gpumem.estimate.Framework}, the one
+ * table; resolved against the request's own fields by {@link dev.gpumem.estimate.FrameworkSettings}).
  * Must not: touch a device, read or write files (presets come in as resources through a loader), print, or know
  * the CLI exists.
  */

@@ -70,7 +70,7 @@ public final class RequestJson {
     public static final List<String> FIELDS = List.of("id", "model", "model_overrides", "task", "precision",
             "master_weights", "optimizer", "batch", "seq", "grad_accum", "checkpointing", "attention", "finetune",
             "parallel", "options", "inference", "gpu", "compat", "framework", "precision_policy", "loss",
-            "optimizer_impl", "model_code");
+            "optimizer_impl", "model_code", "reduce_bucket_size");
     private static final List<String> FINETUNE_FIELDS = List.of("method", "rank", "alpha", "targets", "quant",
             "adapter_dtype", "lora_dropout");
     private static final List<DType> ADAPTER_DTYPES = List.of(DType.FP32, DType.BF16, DType.FP16);
@@ -214,13 +214,23 @@ public final class RequestJson {
         FrameworkSettings.Stated stated = new FrameworkSettings.Stated(
                 wire(r, "precision_policy", PrecisionPolicy.class, null), checkpointing,
                 wire(r, "loss", LossImpl.class, null), wire(r, "optimizer_impl", OptimizerImpl.class, null),
-                finetune.adapterDtype(), loraDropout(r.get("finetune")), wire(r, "model_code", ModelCode.class, null));
+                finetune.adapterDtype(), loraDropout(r.get("finetune")), wire(r, "model_code", ModelCode.class, null),
+                r.has("reduce_bucket_size") ? reduceBucket(r.get("reduce_bucket_size")) : null);
         FrameworkSettings.Resolved fw = FrameworkSettings.resolve(framework, stated, precision, optimizer,
                 finetune.method(), parallel, options);
         Finetune ft = finetune.adapterDtype() == fw.adapterDtype() ? finetune : new Finetune(finetune.method(),
                 finetune.rank(), finetune.alpha(), finetune.targets(), finetune.quant(), fw.adapterDtype());
         return new RunConfig(id, model, overrides, task, precision, masterWeights, optimizer, batch, seq, gradAccum,
                 fw.checkpointing(), attention, ft, fw.parallel(), fw.options(), inference, gpu, compat, fw.settings());
+    }
+
+    private static long reduceBucket(JsonNode n) {
+        if (!n.isIntegralNumber() && !(n.isNumber() && n.asDouble() == Math.rint(n.asDouble()))
+                || n.asDouble() < 0 || n.asDouble() > Long.MAX_VALUE) {
+            throw new IllegalArgumentException("reduce_bucket_size: expected a number of elements >= 0 such as 5e8, "
+                    + "got " + n);
+        }
+        return (long) n.asDouble();
     }
 
     /** @return finetune.lora_dropout, or null when not stated */
@@ -274,6 +284,7 @@ public final class RequestJson {
             o.put("loss", fs.loss().wire());
             o.put("optimizer_impl", fs.optimizerImpl().wire());
             o.put("model_code", fs.modelCode().wire());
+            o.put("reduce_bucket_size", fs.reduceBucket());
             if (c.finetune().method() != FinetuneMethod.FULL) {
                 f.put("lora_dropout", fs.loraDropout());
             }

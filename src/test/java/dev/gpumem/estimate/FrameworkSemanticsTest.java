@@ -35,7 +35,8 @@ class FrameworkSemanticsTest {
                              Finetune finetune, Parallel parallel, Framework fw,
                              FrameworkSettings.Stated stated, int batch, int seq) {
         FrameworkSettings.Stated s = new FrameworkSettings.Stated(stated.precisionPolicy(), ckpt, stated.loss(),
-                stated.optimizerImpl(), finetune.adapterDtype(), stated.loraDropout(), stated.modelCode());
+                stated.optimizerImpl(), finetune.adapterDtype(), stated.loraDropout(), stated.modelCode(),
+                stated.reduceBucket());
         FrameworkSettings.Resolved r = FrameworkSettings.resolve(fw, s, precision, optimizer, finetune.method(),
                 parallel, Set.of());
         Finetune ft = finetune.method() == FinetuneMethod.FULL ? finetune : new Finetune(finetune.method(),
@@ -202,6 +203,30 @@ class FrameworkSemanticsTest {
                 Precision.BF16, Optimizer.ADAFACTOR, FinetuneMethod.FULL, Parallel.SINGLE, Set.of());
         assertEquals(OptimizerImpl.FOREACH, r.settings().optimizerImpl());
         assertTrue(r.settings().fromFramework().get(Framework.Semantic.OPTIMIZER_IMPL).contains("hf's"));
+    }
+
+    // ------------------------------------------------------------------ DeepSpeed ZeRO reduce bucket
+
+    private Estimate deepspeed(int zero, FrameworkSettings.Stated stated) {
+        return estimator.estimate(TinyModels.tiny(), request("tiny", Precision.BF16, Optimizer.ADAMW,
+                Checkpointing.NONE, Finetune.FULL, new Parallel(2, zero, 1, 1), Framework.DEEPSPEED, stated, 2, 16));
+    }
+
+    @Test
+    void deepspeedZero2AllocatesItsReduceBucketAtBackwardAndKeepsIt() {
+        // reduce_bucket_size 5e8 elements of the bf16 parameter dtype: 1,000,000,000 B (a multiple of 512)
+        Estimate e = deepspeed(2, FrameworkSettings.Stated.NOTHING);
+        assertEquals(0, terms(e.phase(Phase.LOSS), "gradients.deepspeed_ipg_bucket"));
+        assertEquals(1_000_000_000L, terms(e.phase(Phase.BACKWARD), "gradients.deepspeed_ipg_bucket"));
+        assertEquals(1_000_000_000L, terms(e.phase(Phase.OPTIMIZER_STEP), "gradients.deepspeed_ipg_bucket"));
+    }
+
+    @Test
+    void aStatedBucketSizeBeatsDeepspeedsDefaultAndZero3HasNone() {
+        FrameworkSettings.Stated small = new FrameworkSettings.Stated(null, null, null, null, null, null, null, 1000L);
+        assertEquals(2_048, terms(deepspeed(1, small).phase(Phase.BACKWARD), "gradients.deepspeed_ipg_bucket"));
+        assertEquals(0, terms(deepspeed(3, FrameworkSettings.Stated.NOTHING).phase(Phase.BACKWARD),
+                "gradients.deepspeed_ipg_bucket"));
     }
 
     // ------------------------------------------------------------------ LoRA dropout, model code

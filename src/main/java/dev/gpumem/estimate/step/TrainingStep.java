@@ -88,6 +88,8 @@ public final class TrainingStep {
     private final GatheredParameters gathered;
     private final OptimizerUpdates optimizer;
     private boolean firstStep = true;
+    /** DeepSpeed ZeRO-1/2 reduce bucket (ipg_buffer) of the current backward, or -1 */
+    private int ipgBuffer = -1;
     private int workspace = -1;
 
     private TrainingStep(Inventory inv, StepSpec spec) {
@@ -199,6 +201,26 @@ public final class TrainingStep {
         tl.alloc(new TensorKind("gradients.ddp_bucket", Component.GRADIENTS, Source.DDP_REDUCER,
                 "Σ n(trainable)·" + (uniform ? bytes / elements + " B" : "bytes of each gradient"),
                 uniform ? elements + "·" + bytes / elements : Long.toString(bytes), bytes));
+    }
+
+    /**
+     * DeepSpeed ZeRO-1/2 with contiguous_gradients: each {@code backward()} drops the previous flat reduce bucket and
+     * allocates a new one of reduce_bucket_size elements in the bit16 parameter dtype (stage_1_and_2.py); stage 2
+     * keeps it through the optimizer step (released only by the next backward), stage 1 releases it when the
+     * gradients are reduced at the accumulation boundary (counted as kept too: the release comes after backward).
+     */
+    private void ipgBucket() {
+        long n = spec.cfg.framework().reduceBucket();
+        int zero = spec.cfg.parallel().zero();
+        if (n <= 0 || zero < 1 || zero > 2) {
+            return;
+        }
+        if (ipgBuffer >= 0) {
+            tl.free(ipgBuffer);
+        }
+        DType dtype = spec.cfg.masterWeights() ? spec.compute : spec.cfg.precision().paramDtype();
+        ipgBuffer = tl.alloc(TensorKind.ofElements("gradients.deepspeed_ipg_bucket", Component.GRADIENTS,
+                Source.DEEPSPEED_IPG_BUFFER, dtype, "reduce_bucket_size", Long.toString(n), n));
     }
 
     private void label(Phase p) {
@@ -338,6 +360,7 @@ public final class TrainingStep {
     }
 
     private void backward(Micro m) {
+        ipgBucket();
         int g;
         if (spec.sharding.holdsHead()) {
             gathered.gather(state.head(), GatheredParameters.HEAD);
