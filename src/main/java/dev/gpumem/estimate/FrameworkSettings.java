@@ -1,5 +1,6 @@
 package dev.gpumem.estimate;
 
+import dev.gpumem.input.BadInputException;
 import dev.gpumem.estimate.Framework.Semantic;
 import dev.gpumem.estimate.RunConfig.Checkpointing;
 import dev.gpumem.estimate.RunConfig.FinetuneMethod;
@@ -73,10 +74,10 @@ public record FrameworkSettings(Framework framework, PrecisionPolicy precisionPo
         Objects.requireNonNull(optimizerImpl, "optimizer_impl");
         Objects.requireNonNull(modelCode, "model_code");
         if (reduceBucket < 0) {
-            throw new IllegalArgumentException("reduce_bucket_size: must be 0 or more elements, got " + reduceBucket);
+            throw new BadInputException("reduce_bucket_size: must be 0 or more elements, got " + reduceBucket);
         }
         if (!(loraDropout >= 0 && loraDropout < 1)) {
-            throw new IllegalArgumentException("finetune.lora_dropout: must be in [0, 1), got " + loraDropout);
+            throw new BadInputException("finetune.lora_dropout: must be in [0, 1), got " + loraDropout);
         }
         fromFramework = Map.copyOf(fromFramework);
     }
@@ -124,7 +125,7 @@ public record FrameworkSettings(Framework framework, PrecisionPolicy precisionPo
      * that does not apply to the request (a fused optimizer for adafactor, FSDP2 mixed precision without amp) falls
      * back to hf's and says so; a stated one that does not apply is an error naming the field.
      *
-     * @throws IllegalArgumentException one sentence naming the field
+     * @throws BadInputException one sentence naming the field
      */
     public static Resolved resolve(Framework fw, Stated stated, Precision precision, Optimizer optimizer,
                                    FinetuneMethod finetune, Parallel parallel, Set<RunOption> options) {
@@ -144,7 +145,7 @@ public record FrameworkSettings(Framework framework, PrecisionPolicy precisionPo
                 note(from, fw, Semantic.PRECISION_POLICY, policy.wire(), null);
             }
         } else if (policy == PrecisionPolicy.FSDP2_MIXED && !precision.isAmp()) {
-            throw new IllegalArgumentException("precision_policy: fsdp2_mixed casts fp32 parameters to half "
+            throw new BadInputException("precision_policy: fsdp2_mixed casts fp32 parameters to half "
                     + "precision; use precision amp-bf16 or amp-fp16, not " + precision.wire());
         }
 
@@ -157,7 +158,7 @@ public record FrameworkSettings(Framework framework, PrecisionPolicy precisionPo
         LossImpl loss = stated.loss();
         if (opts.contains(RunOption.CHUNKED_LOSS)) {
             if (loss != null && loss != LossImpl.CHUNKED) {
-                throw new IllegalArgumentException("loss: " + loss.wire() + " contradicts option chunked_loss");
+                throw new BadInputException("loss: " + loss.wire() + " contradicts option chunked_loss");
             }
             loss = LossImpl.CHUNKED;
         }
@@ -165,7 +166,7 @@ public record FrameworkSettings(Framework framework, PrecisionPolicy precisionPo
             loss = fw.loss().valueFor(data, tensor);
             note(from, fw, Semantic.LOSS, loss.wire(), null);
         } else if (loss == LossImpl.LOSS_PARALLEL && tensor == 1) {
-            throw new IllegalArgumentException("loss: loss_parallel computes the loss on vocabulary shards and "
+            throw new BadInputException("loss: loss_parallel computes the loss on vocabulary shards and "
                     + "needs parallel.tensor > 1");
         }
         if (loss == LossImpl.CHUNKED) {
@@ -175,7 +176,7 @@ public record FrameworkSettings(Framework framework, PrecisionPolicy precisionPo
         OptimizerImpl impl = stated.optimizerImpl();
         if (opts.contains(RunOption.FUSED_OPTIMIZER)) {
             if (impl != null && !impl.inPlace()) {
-                throw new IllegalArgumentException("optimizer_impl: " + impl.wire()
+                throw new BadInputException("optimizer_impl: " + impl.wire()
                         + " contradicts option fused_optimizer");
             }
             impl = impl == null ? OptimizerImpl.FUSED : impl;
@@ -192,7 +193,7 @@ public record FrameworkSettings(Framework framework, PrecisionPolicy precisionPo
         } else {
             String why = applies(impl, optimizer);
             if (why != null) {
-                throw new IllegalArgumentException("optimizer_impl: " + impl.wire() + " " + why);
+                throw new BadInputException("optimizer_impl: " + impl.wire() + " " + why);
             }
         }
         if (impl.inPlace()) {

@@ -227,7 +227,7 @@ public final class RequestJson {
     private static long reduceBucket(JsonNode n) {
         if (!n.isIntegralNumber() && !(n.isNumber() && n.asDouble() == Math.rint(n.asDouble()))
                 || n.asDouble() < 0 || n.asDouble() > Long.MAX_VALUE) {
-            throw new IllegalArgumentException("reduce_bucket_size: expected a number of elements >= 0 such as 5e8, "
+            throw new BadInputException("reduce_bucket_size: expected a number of elements >= 0 such as 5e8, "
                     + "got " + n);
         }
         return (long) n.asDouble();
