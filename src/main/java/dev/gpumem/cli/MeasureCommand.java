@@ -161,7 +161,8 @@ public final class MeasureCommand implements Callable<Integer> {
                 measureSpec.timeout());
         Measurements.Done done;
         try {
-            done = Measurements.run(measureSpec, setup, notice -> stderr.println("gpumem: " + notice));
+            done = Measurements.run(measureSpec, setup, notice -> stderr.println("gpumem: " + notice),
+                    filled -> ChildRequest.write(filled, workDir));
         } catch (ProbeException e) {
             // no driver, runtime, device or NVML support, or the device cannot be read at all
             throw new UserError(ExitCode.NO_DEVICE, e.getMessage(), e);

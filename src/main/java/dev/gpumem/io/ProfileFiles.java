@@ -89,8 +89,9 @@ public final class ProfileFiles {
             }
         }
         return new Profile(withoutSamples.schemaVersion(), withoutSamples.provenance(), withoutSamples.request(),
-                withoutSamples.command(), withoutSamples.baseline(), withoutSamples.phases(), samples,
-                withoutSamples.sampleRateHz(), withoutSamples.events());
+                withoutSamples.command(), withoutSamples.baseline(), withoutSamples.markedBaseline(),
+                withoutSamples.phases(), samples, withoutSamples.sampleRateHz(), withoutSamples.events(),
+                withoutSamples.ranks());
     }
 
     /** @return true when {@code dir} is, or lies inside, a folder named {@code results} */

@@ -12,6 +12,8 @@ import dev.gpumem.measure.DeviceInfo;
 import dev.gpumem.measure.PhaseReading;
 import dev.gpumem.measure.Profile;
 import dev.gpumem.measure.Provenance;
+import dev.gpumem.measure.RankReading;
+import dev.gpumem.measure.RunPeak;
 import dev.gpumem.measure.Reading;
 import dev.gpumem.measure.RunEvent;
 import dev.gpumem.measure.Sample;
@@ -48,9 +50,15 @@ public final class ProfileJson {
             p.command().forEach(cmd::add);
         }
         root.set("baseline", reading(p.baseline()));
+        root.set("marked_baseline", p.markedBaseline() == null ? F.nullNode() : reading(p.markedBaseline()));
         ArrayNode phases = root.putArray("phases");
         for (PhaseReading r : p.phases()) {
             phases.add(phase(r));
+        }
+        root.set("run_peak", runPeak(p.runPeak()));
+        ArrayNode ranks = root.putArray("ranks");
+        for (RankReading r : p.ranks()) {
+            ranks.add(rank(r));
         }
         root.put("sample_rate_hz", Math.round(p.sampleRateHz() * 10) / 10.0);
         root.put("sample_count", p.samples().size());
@@ -112,8 +120,15 @@ public final class ProfileJson {
             events.add(new RunEvent(RunEvent.Kind.valueOf(req(n, "kind").asText().toUpperCase(Locale.ROOT)),
                     text(n, "phase"), req(n, "message").asText(), longOrNull(n, "bytes")));
         }
+        // marked_baseline and ranks are newer than schema 1's first files: absent there, read as none
+        JsonNode marked = root.path("marked_baseline");
+        List<RankReading> ranks = new ArrayList<>();
+        for (JsonNode n : root.path("ranks")) {
+            ranks.add(rank(n));
+        }
         return new Profile(version, provenance(req(root, "provenance")), request, command,
-                reading(req(root, "baseline")), phases, samples, req(root, "sample_rate_hz").asDouble(), events);
+                reading(req(root, "baseline")), marked.isMissingNode() || marked.isNull() ? null : reading(marked),
+                phases, samples, req(root, "sample_rate_hz").asDouble(), events, ranks);
     }
 
     private static ObjectNode provenance(Provenance p) {
@@ -186,10 +201,56 @@ public final class ProfileJson {
                 longOrNull(n, "peak_allocated"), longOrNull(n, "peak_reserved"), req(n, "samples").asInt());
     }
 
+    private static ObjectNode runPeak(RunPeak r) {
+        ObjectNode n = F.objectNode();
+        n.put("device", r.device());
+        putNullable(n, "process", r.process());
+        putNullable(n, "allocated", r.allocated());
+        putNullable(n, "reserved", r.reserved());
+        return n;
+    }
+
+    private static RunPeak runPeak(JsonNode n) {
+        return new RunPeak(req(n, "device").asLong(), longOrNull(n, "process"), longOrNull(n, "allocated"),
+                longOrNull(n, "reserved"));
+    }
+
+    private static ObjectNode rank(RankReading r) {
+        ObjectNode n = F.objectNode();
+        n.put("rank", r.rank());
+        n.put("pid", r.pid());
+        n.set("baseline", reading(r.baseline()));
+        n.set("marked_baseline", r.markedBaseline() == null ? F.nullNode() : reading(r.markedBaseline()));
+        ArrayNode phases = n.putArray("phases");
+        r.phases().forEach(p -> phases.add(phase(p)));
+        n.set("peak", runPeak(r.peak()));
+        n.put("samples", r.samples());
+        return n;
+    }
+
+    private static RankReading rank(JsonNode n) {
+        List<PhaseReading> phases = new ArrayList<>();
+        for (JsonNode p : req(n, "phases")) {
+            phases.add(phase(p));
+        }
+        JsonNode marked = n.path("marked_baseline");
+        return new RankReading(req(n, "rank").asInt(), req(n, "pid").asLong(), reading(req(n, "baseline")),
+                marked.isMissingNode() || marked.isNull() ? null : reading(marked), phases, runPeak(req(n, "peak")),
+                req(n, "samples").asInt());
+    }
+
     /** The flat view: {@code {level}.{phase}.{stat}} for every figure a phase has. */
     private static ObjectNode summary(Profile p) {
         ObjectNode n = F.objectNode();
         n.put("device.baseline.used", p.baseline().deviceUsed());
+        if (p.markedBaseline() != null) {
+            n.put("device.marked_baseline.used", p.markedBaseline().deviceUsed());
+        }
+        RunPeak run = p.runPeak();
+        n.put("device.whole_run.peak", run.device());
+        putNullable(n, "process.whole_run.peak", run.process());
+        putNullable(n, "allocated.whole_run.peak", run.allocated());
+        putNullable(n, "reserved.whole_run.peak", run.reserved());
         for (PhaseReading r : p.phases()) {
             String ph = r.phase();
             n.put("device." + ph + ".start", r.start().deviceUsed());

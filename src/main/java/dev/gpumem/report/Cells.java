@@ -35,7 +35,7 @@ final class Cells {
 
     /** @return profile, phase, level, estimate MiB, measured MiB, error MiB, error %, basis */
     static String[] row(String label, LevelError e) {
-        return new String[] {label, e.phase(), e.level().wire(), mib(e.estimated()),
+        return new String[] {label, e.where(), e.level().wire(), mib(e.estimated()),
             e.measured().present() ? mib(e.measured().bytes()) : ABSENT,
             e.errorBytes() == null ? "-" : signedMib(e.errorBytes()), percent(e.relativeError()),
             e.measured().basis()};

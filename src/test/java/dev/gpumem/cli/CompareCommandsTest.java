@@ -99,7 +99,8 @@ class CompareCommandsTest {
     @Test
     void compareMarkdownIsATable() throws IOException {
         run(new CompareCommand(bench()), "--markdown", file("gpu.json").toString());
-        assertTrue(out.toString().contains("| --- |"), out.toString());
+        // text columns left-aligned (:---), numbers right-aligned (---:)
+        assertTrue(out.toString().contains("| :--- | :--- | :--- | ---: |"), out.toString());
     }
 
     @Test

@@ -33,6 +33,8 @@ import java.util.concurrent.TimeUnit;
 public final class ExternalCommandRunner implements Runner {
     /** environment variable naming the markers file */
     public static final String MARKERS_ENV = "GPUMEM_MARKERS";
+    /** environment variable naming the request gpumem measures against (written before the child starts) */
+    public static final String REQUEST_ENV = "GPUMEM_REQUEST";
     static final long POLL_MILLIS = 5;
     private static final Duration KILL_GRACE = Duration.ofSeconds(2);
 
@@ -126,20 +128,7 @@ public final class ExternalCommandRunner implements Runner {
     }
 
     private static void apply(List<MarkerTail.Line> lines, RunContext ctx) {
-        for (MarkerTail.Line line : lines) {
-            MarkerParser.Result r = MarkerParser.parse(line.number(), line.text());
-            if (r instanceof MarkerParser.Result.Malformed m) {
-                ctx.event(new RunEvent(RunEvent.Kind.NOTE, ctx.currentPhase(), "markers line " + m.lineNumber()
-                        + " ignored: " + m.reason() + ": '" + m.line() + "'", null));
-            } else if (r instanceof MarkerParser.Result.Ok ok) {
-                Marker mk = ok.marker();
-                if (mk.at() == Marker.At.START) {
-                    ctx.beginPhase(mk.phase());
-                } else {
-                    ctx.endPhase(mk.phase(), mk.counters());
-                }
-            }
-        }
+        MarkerDispatch.apply(lines, ctx);
     }
 
     /** Ends the child and every descendant: SIGTERM, then SIGKILL after a grace period. */
