@@ -51,8 +51,10 @@ import picocli.CommandLine.Spec;
 /**
  * {@code gpumem measure}: runs a workload on the GPU (or its CPU twin) and records a memory profile.
  *
- * <p>Exit codes: 0 the workload completed; 1 it ran out of memory (a result: the profile says where); 3 no usable
- * device with --device; 4 the child failed or timed out; 2 bad input.
+ * <p>Exit codes: 0 the workload completed (and passed every limit given); 1 it ran out of memory (a result: the
+ * profile says where), or a limit (--max-error, --max-peak, --budget-from) was breached; a failing child's own exit
+ * status, passed through; 2 bad input; 3 no usable device with --device; 4 the child timed out, could not start or
+ * was killed by a signal (docs/ci-verdicts.md).
  */
 @Command(name = "measure", mixinStandardHelpOptions = true,
         description = {"Runs a workload on the device (or CPU) and records a memory profile.",
@@ -105,6 +107,9 @@ public final class MeasureCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", description = "folder for the profile (default results/<gpu-slug>)")
     Path out;
 
+    @Mixin
+    VerdictOptions verdict;
+
     @Parameters(paramLabel = "COMMAND", arity = "0..*", description = "after --: the command to measure")
     List<String> command = new ArrayList<>();
 
@@ -125,6 +130,11 @@ public final class MeasureCommand implements Callable<Integer> {
             throw UserError.badInput("sample-hz: must be a positive number, got " + sampleHz);
         }
         RunConfig request = request();
+        if (verdict.maxErrorPercent != null && request == null) {
+            throw UserError.badInput("--max-error: needs an estimate to compare with: give --request FILE.json "
+                    + "(or --model ...)");
+        }
+        dev.gpumem.compare.Limits limits = verdict.limits(new Workbench());
         if (layers != null) {
             if (request == null) {
                 throw UserError.badInput("layers: needs a request (--request FILE.json or --model ...)");
@@ -181,22 +191,36 @@ public final class MeasureCommand implements Callable<Integer> {
         }
         printTable(stdout, profile);
         stdout.println("profile: " + written);
-        printEstimateError(stdout, written.getFileName().toString(), profile);
+        String label = written.getFileName().toString();
+        Comparison comparison = printEstimateError(stdout, label, profile);
         stdout.flush();
-        return finish(done, stdout, stderr);
+        int verdictCode = ExitCode.OK.code();
+        if (verdict.wanted()) {
+            dev.gpumem.compare.Verdict v = dev.gpumem.compare.Verdict.of(
+                    List.of(new dev.gpumem.compare.Verdict.Input(label, profile, comparison)), limits);
+            verdictCode = verdict.report(v, stdout, stderr, true);
+        }
+        int runCode = finish(done, stdout, stderr);
+        return runCode != ExitCode.OK.code() ? runCode : verdictCode;
     }
 
-    /** The estimator's signed error against what was just measured (as {@code gpumem compare PROFILE} prints it). */
-    private static void printEstimateError(PrintWriter w, String label, Profile profile) {
+    /**
+     * The estimator's signed error against what was just measured (as {@code gpumem compare PROFILE} prints it).
+     *
+     * @return the comparison, or null without a request or an estimate
+     */
+    private static Comparison printEstimateError(PrintWriter w, String label, Profile profile) {
         if (profile.request() == null) {
-            return;
+            return null;
         }
         try {
             Comparison c = Comparison.of(label, profile, new Workbench().estimate(profile.request()));
             w.println();
             w.print(ComparisonTextWriter.render(List.of(c), ComparisonSummary.of(List.of(c))));
+            return c;
         } catch (IllegalArgumentException e) {
             w.println("no estimate to compare with: " + e.getMessage());
+            return null;
         }
     }
 
@@ -289,6 +313,9 @@ public final class MeasureCommand implements Callable<Integer> {
         String why = outcome instanceof RunOutcome.ChildFailed f ? f.message()
                 : "timed out after " + ((RunOutcome.TimedOut) outcome).limit().toSeconds() + " s and was killed";
         stderr.println("gpumem: error: the workload failed: " + why);
+        if (outcome instanceof RunOutcome.ChildFailed f && f.exitCode() > 0 && f.exitCode() <= 128) {
+            return f.exitCode(); // the child's own status, passed through (a CI job fails as it would have)
+        }
         return ExitCode.WORKLOAD_FAILED.code();
     }
 

@@ -88,6 +88,9 @@ public record Verdict(List<VerdictCase> cases, Limits limits, List<String> notes
             for (int i = 0; i < all.size(); i++) {
                 LevelError e = all.get(i);
                 String phaseName = names.get(i);
+                if (!e.measured().present()) {
+                    continue; // not measured (a CPU profile's reserved and device levels): no case
+                }
                 Builder b = cases.computeIfAbsent(new Key(in.label(), e.rank(), phaseName, e.level()),
                         k -> new Builder(e.measured().bytes()));
                 b.estimated = e.estimated();
