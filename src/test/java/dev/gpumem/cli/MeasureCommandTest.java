@@ -56,6 +56,30 @@ class MeasureCommandTest {
     }
 
     @Test
+    void maxPeakBreachedByAMeasuredCommandIsExit1WithTheVerdictOnStdoutAndJunit() throws Exception {
+        Path xml = tmp.resolve("v.xml");
+        // 32 MiB held in phase load; the limit is 8 MiB
+        Run r = run("measure", "--cpu", "--max-peak", "8MiB", "--junit", xml.toString(), "--out", tmp.toString(),
+                "--", "python3", "-c", "import os,time\nm=open(os.environ['GPUMEM_MARKERS'],'a')\n"
+                        + "m.write('phase=baseline\\n'); m.flush(); time.sleep(0.3)\nb=bytearray(32<<20)\n"
+                        + "time.sleep(0.3)\nm.write('phase=load\\n')");
+        assertEquals(1, r.exit(), r.err());
+        assertTrue(r.out().contains("gpumem verdict: FAIL"), r.out());
+        assertTrue(r.out().contains("load/allocated: measured"), r.out());
+        assertTrue(Files.readString(xml).contains("name=\"load/allocated\""));
+        Run loose = run("measure", "--cpu", "--max-peak", "1GiB", "--out", tmp.toString(), "--", "true");
+        assertEquals(0, loose.exit(), loose.err());
+        assertTrue(loose.out().contains("gpumem verdict: PASS"), loose.out());
+    }
+
+    @Test
+    void maxErrorWithoutARequestIsBadInput() {
+        Run r = run("measure", "--cpu", "--max-error", "5", "--", "true");
+        assertEquals(2, r.exit());
+        assertTrue(r.err().contains("--max-error: needs an estimate"), r.err());
+    }
+
+    @Test
     void aChildThatNeverEndsIsKilledAtTheTimeoutAndIsExit4() {
         Run r = run("measure", "--cpu", "--timeout", "0.5s", "--out", tmp.toString(), "--", "sleep", "600");
         assertEquals(4, r.exit());
