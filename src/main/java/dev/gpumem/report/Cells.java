@@ -53,4 +53,23 @@ final class Cells {
 
     static final String[] STATS_HEADER = {"errors", "n", "median |error|", "p90 |error|", "under-estimates",
         "worst"};
+
+    /** @return "2 ranks; worst: rank 1/load/allocated -33.33%; run-wide peak spread (max − min): allocated 34.27 MiB (rank 1 highest, rank 0 lowest)" */
+    static String rankSpread(dev.gpumem.compare.RankSpread r) {
+        StringBuilder sb = new StringBuilder().append(r.ranks()).append(" ranks; worst: ");
+        sb.append(r.worst() == null ? "-" : r.worst().where() + "/" + r.worst().level().wire() + " "
+                + percent(r.worst().relativeError()));
+        sb.append("; run-wide peak spread (max − min, MiB)");
+        if (r.spreads().isEmpty()) {
+            sb.append(": -");
+        }
+        for (dev.gpumem.estimate.Level l : dev.gpumem.estimate.Level.values()) {
+            var s = r.spreads().get(l);
+            if (s != null) {
+                sb.append(": ").append(l.wire()).append(' ').append(mib(s.bytes())).append(" (rank ")
+                        .append(s.maxRank()).append(" highest, rank ").append(s.minRank()).append(" lowest)");
+            }
+        }
+        return sb.toString();
+    }
 }

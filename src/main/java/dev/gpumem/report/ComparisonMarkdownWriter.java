@@ -52,6 +52,8 @@ public final class ComparisonMarkdownWriter {
             rows(sb, c, c.runPeakErrors(), verdict, AbsentLevels.of(c));
         }
         for (Comparison c : comparisons) {
+            dev.gpumem.compare.RankSpread.of(c).ifPresent(r -> sb.append("\n- ").append(escape(c.label()))
+                    .append(": ").append(escape(Cells.rankSpread(r))));
             List<String> notes = new ArrayList<>(c.notes());
             notes.addAll(AbsentLevels.of(c).notes());
             for (String n : notes) {

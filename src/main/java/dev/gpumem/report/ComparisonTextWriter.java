@@ -20,6 +20,8 @@ public final class ComparisonTextWriter {
                     rows.add(Cells.row(c.label(), e));
                 }
             }
+            dev.gpumem.compare.RankSpread.of(c).ifPresent(r -> notes.append("ranks: ").append(c.label()).append(": ")
+                    .append(Cells.rankSpread(r)).append('\n'));
             for (String n : c.notes()) {
                 notes.append("note: ").append(c.label()).append(": ").append(n).append('\n');
             }

@@ -112,6 +112,7 @@ class TwoRankCpuDemoTest {
                 cmp.out());
         assertTrue(cmp.out().lines().anyMatch(l -> l.contains("| rank 1/forward | allocated |")
                 && l.endsWith("| **FAIL** |")), cmp.out());
+        assertTrue(cmp.out().contains("2 ranks; worst: rank 1/"), "the worst rank and the spread: " + cmp.out());
         String xml = Files.readString(junit);
         int phasesPlusRun = sizes.size() + 1;
         assertEquals(2 * phasesPlusRun, count(xml, "<testcase "), "rank × phase × level (CPU: allocated only)\n" + xml);
