@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """A plain PyTorch training step (or prefill + decode) for one gpumem request, with phase markers.
 
-gpumem's reference workload: run it under `gpumem measure -- python3 scripts/torch_step.py --request req.json`
-and gpumem records the device's memory per phase, while this script appends torch's own counters to the file
-named in GPUMEM_MARKERS (protocol: docs/markers.md).
+gpumem's reference workload: run it under `gpumem measure --request req.json -- python3 scripts/torch_step.py`
+(the request reaches it as GPUMEM_REQUEST, with the GPU filled in) and gpumem records the memory per phase,
+while this script appends torch's own counters to the file named in GPUMEM_MARKERS (protocol: docs/markers.md).
 
 The request is the REQUEST-SCHEMA.md object. What is honoured: model (+ model_overrides), task, precision,
 optimizer (adamw, adam, sgd, sgd-momentum, none; adafactor through transformers when importable), batch, seq,
@@ -336,6 +336,9 @@ def run(args, req, r, cfg, dims):
     param_dtype = half.get(precision, torch.float32)
     amp_dtype = {"amp-fp16": torch.float16, "amp-bf16": torch.bfloat16}.get(precision)
     torch.manual_seed(0)
+    # the interpreter and `import torch` are not the model's memory: gpumem's CPU baseline moves here
+    # (docs/markers.md); on a GPU the device level keeps the context, which is created later
+    markers.write("baseline", "end")
 
     def sync():
         if on_gpu:
@@ -515,12 +518,16 @@ def make_optimizer(torch, name, model):
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--request", required=True, help="request JSON file (REQUEST-SCHEMA.md)")
+    ap.add_argument("--request", default=os.environ.get("GPUMEM_REQUEST"),
+                    help="request JSON file (REQUEST-SCHEMA.md); default $GPUMEM_REQUEST, which `gpumem measure "
+                         "--request R -- python3 torch_step.py` sets to the request it planned (GPU filled in)")
     ap.add_argument("--config", help="HF config.json to use instead of resolving the request's model")
     ap.add_argument("--hf", action="store_true", help="build the transformers model class from the config")
     ap.add_argument("--device", help="cuda, cuda:N or cpu (default: cuda when available)")
     ap.add_argument("--dry-run", action="store_true", help="print the model that would be built; no torch needed")
     args = ap.parse_args(argv)
+    if not args.request:
+        ap.error("--request: required (or run under `gpumem measure --request R`, which sets GPUMEM_REQUEST)")
     try:
         req = load_request(args.request)
         r = normalise_request(req)

@@ -2,7 +2,7 @@ package dev.gpumem.cli;
 
 import dev.gpumem.compare.Comparison;
 import dev.gpumem.compare.ComparisonSummary;
-import dev.gpumem.compare.LevelError;
+import dev.gpumem.compare.Verdict;
 import dev.gpumem.io.ComparisonJson;
 import dev.gpumem.report.ComparisonMarkdownWriter;
 import dev.gpumem.report.ComparisonTextWriter;
@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -25,7 +24,8 @@ import picocli.CommandLine.Spec;
         description = {"Re-estimates each profile's request and prints, per phase and level (allocated, reserved,"
             + " device), the signed error estimate − measured in MiB and %%, and a summary (median and 90th percentile"
             + " of the absolute error, share of under-estimates). Absent measurements are shown, not counted.",
-            "Exit 1 when --max-error is exceeded."})
+            "Exit 1 when a limit (--max-error, --max-peak, --budget-from) is exceeded, with one line naming the"
+            + " profile, rank, phase and level; 2 on bad input. Profiles without a request are skipped with a line."})
 public final class CompareCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
@@ -47,9 +47,8 @@ public final class CompareCommand implements Callable<Integer> {
         boolean markdown;
     }
 
-    @Option(names = "--max-error", paramLabel = "PCT",
-            description = "exit 1 when any |error| exceeds PCT percent of the measured value")
-    Double maxErrorPercent;
+    @Mixin
+    VerdictOptions verdict;
 
     @Mixin
     CalibrationOption calibration;
@@ -67,40 +66,36 @@ public final class CompareCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        if (maxErrorPercent != null && !(maxErrorPercent >= 0)) {
-            throw UserError.badInput("--max-error: must be a percentage ≥ 0, got " + maxErrorPercent);
-        }
-        List<Comparison> comparisons = ProfileComparisons.of(profiles, bench != null ? bench : workbench());
-        ComparisonSummary summary = ComparisonSummary.of(comparisons);
+        Workbench wb = bench != null ? bench : workbench();
+        dev.gpumem.compare.Limits limits = verdict.limits(wb);
+        ProfileComparisons.Loaded loaded = ProfileComparisons.load(profiles, wb);
         PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        loaded.skipped().forEach(line -> err.println("gpumem: " + line));
+        err.flush();
+        List<Comparison> comparisons = loaded.comparisons();
+        if (comparisons.isEmpty() && limits.maxPeak() == null && limits.budget() == null) {
+            throw UserError.badInput("PROFILE: none of the profiles has an estimate request (external commands "
+                    + "measured without --request); nothing to compare them with. Measure with `gpumem measure "
+                    + "--request R -- CMD`, or check them with --max-peak or --budget-from");
+        }
+        Verdict v = verdict.wanted() ? Verdict.of(loaded.inputs(), limits) : null;
+        ComparisonSummary summary = ComparisonSummary.of(comparisons);
+        boolean lineShown = false;
         if (format.json) {
             out.print(ComparisonJson.toJson(comparisons, summary));
         } else if (format.markdown) {
-            out.print(ComparisonMarkdownWriter.render(comparisons, summary));
-        } else {
+            out.print(comparisons.isEmpty() && v != null ? ComparisonMarkdownWriter.renderVerdict(v)
+                    : ComparisonMarkdownWriter.render(comparisons, summary, v));
+            lineShown = v != null;
+        } else if (!comparisons.isEmpty()) {
             out.print(ComparisonTextWriter.render(comparisons, summary));
         }
         out.flush();
-        return exceeded(comparisons, spec.commandLine().getErr());
+        return v == null ? ExitCode.OK.code() : verdict.report(v, out, err, !lineShown);
     }
 
     private Workbench workbench() throws IOException {
         return new Workbench(calibration.calibrations());
-    }
-
-    private int exceeded(List<Comparison> comparisons, PrintWriter err) {
-        if (maxErrorPercent == null) {
-            return ExitCode.OK.code();
-        }
-        double limit = maxErrorPercent / 100;
-        long over = comparisons.stream().flatMap(c -> c.errors().stream()).filter(LevelError::scored)
-                .filter(e -> Math.abs(e.relativeError()) > limit).count();
-        if (over == 0) {
-            return ExitCode.OK.code();
-        }
-        err.println(String.format(Locale.ROOT, "gpumem: %d error(s) above --max-error %.2f%%", over,
-                maxErrorPercent));
-        err.flush();
-        return ExitCode.VERDICT_NEGATIVE.code();
     }
 }

@@ -30,7 +30,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "estimate", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Predicts memory per phase and level for one request (flags) or many (--input FILE.jsonl).",
             "Request and result fields: ../shared/validation/REQUEST-SCHEMA.md. Sizes print in GiB = 1024³ bytes."},
-        footer = {"", "Exit codes: 0 ok (with --input: every line ok); 2 bad input (with --input: at least one line "
+        footer = {"", "Exit codes: 0 ok (with --input: every line ok); 1 --fail-if-not-fit and it does not fit; 2 bad input (with --input: at least one line "
                 + "got an {\"id\", \"error\"} object, the others still ran); 70 internal error."})
 public final class EstimateCommand implements Callable<Integer> {
     @Mixin
@@ -64,6 +64,10 @@ public final class EstimateCommand implements Callable<Integer> {
     @Mixin
     CalibrationOption calibration;
 
+    @Option(names = "--fail-if-not-fit", description = "exit 1 when the estimate's device peak exceeds the GPU's "
+            + "memory (--gpu); the estimate is printed either way (one request; not with --input)")
+    boolean failIfNotFit;
+
     @Override
     public Integer call() throws IOException {
         RequestJson requests = new RequestJson(GpuPresetsJson.load());
@@ -74,6 +78,10 @@ public final class EstimateCommand implements Callable<Integer> {
             if (printRequest) {
                 throw UserError.badInput("--print-request: prints the request of the flags; it cannot be combined "
                         + "with --input");
+            }
+            if (failIfNotFit) {
+                throw UserError.badInput("--fail-if-not-fit: checks one request; with --input read each line's "
+                        + "gpu.fits");
             }
             if (!request.isEmpty()) {
                 throw UserError.badInput("--input: request flags (--model, --batch, ...) cannot be combined with "
@@ -109,7 +117,8 @@ public final class EstimateCommand implements Callable<Integer> {
         } else {
             text = EstimateTableWriter.write(e) + (explain ? "\n" + ExplainWriter.write(e) : "");
         }
-        return write(text, out);
+        write(text, out);
+        return failIfNotFit ? fitVerdict(e) : ExitCode.OK.code();
     }
 
     private int write(String text, PrintWriter out) throws IOException {
@@ -120,6 +129,22 @@ public final class EstimateCommand implements Callable<Integer> {
             out.flush();
         }
         return ExitCode.OK.code();
+    }
+
+    private int fitVerdict(Estimate e) {
+        if (e.fit() == null) {
+            throw UserError.badInput("--fail-if-not-fit: the request names no GPU to fit; give --gpu");
+        }
+        if (e.fit().fits()) {
+            return ExitCode.OK.code();
+        }
+        PrintWriter err = spec.commandLine().getErr();
+        err.println("gpumem: does not fit: the estimate's device peak " + dev.gpumem.units.ByteFormat.gib(
+                e.fit().peakDevice()) + " exceeds " + e.fit().gpu().name() + "'s "
+                + dev.gpumem.units.ByteFormat.gib(e.fit().gpu().totalBytes()) + " by "
+                + dev.gpumem.units.ByteFormat.gib(-e.fit().headroomBytes()));
+        err.flush();
+        return ExitCode.VERDICT_NEGATIVE.code();
     }
 
     /** Thrown out of the atomic write so that the output file is not replaced; carries the batch's summary. */

@@ -52,11 +52,13 @@ import picocli.CommandLine.Spec;
 /**
  * {@code gpumem measure}: runs a workload on the GPU (or its CPU twin) and records a memory profile.
  *
- * <p>Exit codes: 0 the workload completed; 1 it ran out of memory (a result: the profile says where); 3 no usable
- * device with --device; 4 the child failed or timed out; 2 bad input (also: --out is not a directory); 74 --out
- * cannot be written (checked before the workload starts; a profile that still cannot be written at the end goes to
- * {@link ProfileFiles#fallbackDir()}, and the run exits 74); 130 / 143 stopped by SIGINT / SIGTERM, the profile of
- * the phases so far written (docs/measuring-safety.md).
+ * <p>Exit codes: 0 the workload completed (and passed every limit given); 1 it ran out of memory (a result: the
+ * profile says where), or a limit (--max-error, --max-peak, --budget-from) was breached; a failing child's own exit
+ * status, passed through; 2 bad input (also: --out is not a directory); 3 no usable device with --device; 4 the
+ * child timed out, could not start or was killed by a signal; 74 --out cannot be written (checked before the
+ * workload starts; a profile that still cannot be written at the end goes to {@link ProfileFiles#fallbackDir()},
+ * and the run exits 74); 130 / 143 stopped by SIGINT / SIGTERM, the profile of the phases so far written
+ * (docs/measuring-safety.md, docs/ci-verdicts.md).
  */
 @Command(name = "measure", mixinStandardHelpOptions = true,
         description = {"Runs a workload on the device (or CPU) and records a memory profile.",
@@ -106,6 +108,9 @@ public final class MeasureCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", description = "folder for the profile (default results/<gpu-slug>)")
     Path out;
 
+    @Mixin
+    VerdictOptions verdict;
+
     @Parameters(paramLabel = "COMMAND", arity = "0..*", description = "after --: the command to measure")
     List<String> command = new ArrayList<>();
 
@@ -129,6 +134,11 @@ public final class MeasureCommand implements Callable<Integer> {
         Path profileParent = out != null ? out : results;
         requireWritable(profileParent);
         RunConfig request = request();
+        if (verdict.maxErrorPercent != null && request == null) {
+            throw UserError.badInput("--max-error: needs an estimate to compare with: give --request FILE.json "
+                    + "(or --model ...)");
+        }
+        dev.gpumem.compare.Limits limits = verdict.limits(new Workbench());
         if (layers != null) {
             if (request == null) {
                 throw UserError.badInput("layers: needs a request (--request FILE.json or --model ...)");
@@ -169,7 +179,8 @@ public final class MeasureCommand implements Callable<Integer> {
         try (SignalStop signals = SignalStop.install(stop, notice -> stderr.println("gpumem: " + notice))) {
             Measurements.Done done;
             try {
-                done = Measurements.run(measureSpec, setup, notice -> stderr.println("gpumem: " + notice), stop);
+                done = Measurements.run(measureSpec, setup, notice -> stderr.println("gpumem: " + notice), stop,
+                        filled -> ChildRequest.write(filled, workDir));
             } catch (ProbeException e) {
                 // no driver, runtime, device or NVML support, or the device cannot be read at all
                 throw new UserError(ExitCode.NO_DEVICE, e.getMessage(), e);
@@ -186,14 +197,23 @@ public final class MeasureCommand implements Callable<Integer> {
             if (written != null) {
                 stdout.println("profile: " + written);
             }
-            printEstimateError(stdout, written != null ? written.getFileName().toString()
-                    : ProfileFiles.fileName(profile), profile);
+            String label = written != null ? written.getFileName().toString() : ProfileFiles.fileName(profile);
+            Comparison comparison = printEstimateError(stdout, label, profile);
             stdout.flush();
-            int code = finish(done, written, stdout, stderr);
+            int verdictCode = ExitCode.OK.code();
+            if (verdict.wanted()) {
+                dev.gpumem.compare.Verdict v = dev.gpumem.compare.Verdict.of(
+                        List.of(new dev.gpumem.compare.Verdict.Input(label, profile, comparison)), limits);
+                verdictCode = verdict.report(v, stdout, stderr, true);
+            }
+            int runCode = finish(done, written, stdout, stderr);
             if (signals.exitCode().isPresent()) {
                 return signals.exitCode().getAsInt();
             }
-            return written == null || !written.startsWith(dir) ? ExitCode.IO_FAILURE.code() : code;
+            if (written == null || !written.startsWith(dir)) {
+                return ExitCode.IO_FAILURE.code();
+            }
+            return runCode != ExitCode.OK.code() ? runCode : verdictCode;
         }
     }
 
@@ -253,17 +273,23 @@ public final class MeasureCommand implements Callable<Integer> {
         return t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName();
     }
 
-    /** The estimator's signed error against what was just measured (as {@code gpumem compare PROFILE} prints it). */
-    private static void printEstimateError(PrintWriter w, String label, Profile profile) {
+    /**
+     * The estimator's signed error against what was just measured (as {@code gpumem compare PROFILE} prints it).
+     *
+     * @return the comparison, or null without a request or an estimate
+     */
+    private static Comparison printEstimateError(PrintWriter w, String label, Profile profile) {
         if (profile.request() == null) {
-            return;
+            return null;
         }
         try {
             Comparison c = Comparison.of(label, profile, new Workbench().estimate(profile.request()));
             w.println();
             w.print(ComparisonTextWriter.render(List.of(c), ComparisonSummary.of(List.of(c))));
+            return c;
         } catch (IllegalArgumentException e) {
             w.println("no estimate to compare with: " + e.getMessage());
+            return null;
         }
     }
 
@@ -361,6 +387,9 @@ public final class MeasureCommand implements Callable<Integer> {
         String why = outcome instanceof RunOutcome.ChildFailed f ? f.message()
                 : "timed out after " + ((RunOutcome.TimedOut) outcome).limit().toSeconds() + " s and was killed";
         stderr.println("gpumem: error: the workload failed: " + why);
+        if (outcome instanceof RunOutcome.ChildFailed f && f.exitCode() > 0 && f.exitCode() <= 128) {
+            return f.exitCode(); // the child's own status, passed through (a CI job fails as it would have)
+        }
         return ExitCode.WORKLOAD_FAILED.code();
     }
 

@@ -1,6 +1,7 @@
 package dev.gpumem.cli;
 
 import dev.gpumem.compare.Comparison;
+import dev.gpumem.compare.Verdict;
 import dev.gpumem.estimate.device.Calibration;
 import dev.gpumem.io.ProfileFiles;
 import dev.gpumem.measure.DeviceInfo;
@@ -9,24 +10,58 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Reads profile files and sets each against the re-estimate of the request it ran. */
+/**
+ * Reads profile files and sets each against the re-estimate of the request it ran. A profile without a request
+ * (an external command measured without --request) is skipped with one line, not fatal: the others are compared.
+ */
 final class ProfileComparisons {
     private ProfileComparisons() {
     }
 
+    /**
+     * What was read.
+     *
+     * @param inputs      every profile, with its comparison where it has a request (for the verdict)
+     * @param comparisons the profiles that have an estimate to compare with
+     * @param skipped     one line per profile left out of the comparison
+     */
+    record Loaded(List<Verdict.Input> inputs, List<Comparison> comparisons, List<String> skipped) {
+    }
+
+    /** @return the comparisons; a profile without a request is named in {@code skipped} and left out */
+    static List<Comparison> of(List<Path> files, Workbench bench, java.util.function.Consumer<String> skipped) {
+        Loaded l = load(files, bench);
+        l.skipped().forEach(skipped);
+        return l.comparisons();
+    }
+
+    /** @return the comparisons; a profile without a request is bad input here (calibrate needs every one) */
     static List<Comparison> of(List<Path> files, Workbench bench) {
+        Loaded l = load(files, bench);
+        if (!l.skipped().isEmpty()) {
+            throw UserError.badInput("PROFILE: " + l.skipped().get(0).substring("skipped ".length()));
+        }
+        return l.comparisons();
+    }
+
+    static Loaded load(List<Path> files, Workbench bench) {
         if (files == null || files.isEmpty()) {
             throw UserError.badInput("PROFILE: give at least one profile .json file");
         }
         List<Comparison> out = new ArrayList<>();
+        List<Verdict.Input> inputs = new ArrayList<>();
+        List<String> skipped = new ArrayList<>();
         for (Path f : files) {
             ProfileFiles.requireRegularFile(f, "PROFILE");
             Profile p = bench.readProfile(f);
+            String label = f.getFileName().toString();
             if (p.request() == null) {
-                throw UserError.badInput("PROFILE: " + f + " has no estimate request (an external command run"
-                        + " without --request); nothing to compare it with");
+                skipped.add("skipped " + f + ": no estimate request (an external command measured without "
+                        + "--request); measure with `gpumem measure --request R -- CMD` to compare it");
+                inputs.add(new Verdict.Input(label, p, null));
+                continue;
             }
-            Comparison c = Comparison.of(f.getFileName().toString(), p, bench.estimate(p.request()));
+            Comparison c = Comparison.of(label, p, bench.estimate(p.request()));
             if (p.request().gpu() == null && p.provenance().device().kind() == DeviceInfo.Kind.GPU) {
                 // measure fills the gpu from the device it ran on; a profile without one is older than that, or
                 // from a card whose architecture could not be told: re-estimated as the runner ran it (a replay
@@ -45,7 +80,8 @@ final class ProfileComparisons {
                 }
             }
             out.add(c);
+            inputs.add(new Verdict.Input(label, p, c));
         }
-        return out;
+        return new Loaded(inputs, out, skipped);
     }
 }

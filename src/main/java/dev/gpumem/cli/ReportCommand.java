@@ -46,9 +46,16 @@ public final class ReportCommand implements Callable<Integer> {
         // charts render off-screen; a GPU machine or CI runner has no display
         System.setProperty("java.awt.headless", "true");
         List<Path> files;
+        PrintWriter err = spec.commandLine().getErr();
+        List<dev.gpumem.compare.Comparison> comparisons = ProfileComparisons.of(profiles, bench,
+                line -> err.println("gpumem: " + line));
+        err.flush();
+        if (comparisons.isEmpty()) {
+            throw UserError.badInput("PROFILE: none of the profiles has an estimate request; nothing to report");
+        }
         try {
             files = new ReportWriter("gpumem " + VersionProvider.version() + " (" + ToolInfo.gitCommit() + ")")
-                    .write(ProfileComparisons.of(profiles, bench), out);
+                    .write(comparisons, out);
         } catch (NoClassDefFoundError e) {
             // the device bundle (scripts/device-bundle.sh) leaves out java.desktop and jfreechart on purpose
             throw UserError.badInput("report: charts need the java.desktop module and jfreechart, which this runtime"

@@ -30,7 +30,7 @@ public record ComparisonSummary(ErrorStats overall, Map<Level, ErrorStats> byLev
                     continue;
                 }
                 ErrorStats.Named named = new ErrorStats.Named(
-                        c.label() + "/" + e.phase() + "/" + e.level().wire(), e.relativeError());
+                        c.label() + "/" + e.where() + "/" + e.level().wire(), e.relativeError());
                 all.add(named);
                 per.computeIfAbsent(e.level(), l -> new ArrayList<>()).add(named);
             }

@@ -10,12 +10,23 @@ import java.util.Objects;
  * @param level     the level
  * @param estimated bytes the estimate predicts
  * @param measured  what the profile measured (possibly absent)
+ * @param rank      the rank measured, for a multi-process profile's per-rank rows; null for the job-wide view
  */
-public record LevelError(String phase, Level level, long estimated, Measured measured) {
+public record LevelError(String phase, Level level, long estimated, Measured measured, Integer rank) {
     public LevelError {
         Objects.requireNonNull(phase, "phase");
         Objects.requireNonNull(level, "level");
         Objects.requireNonNull(measured, "measured");
+    }
+
+    /** A job-wide row. */
+    public LevelError(String phase, Level level, long estimated, Measured measured) {
+        this(phase, level, estimated, measured, null);
+    }
+
+    /** @return "forward", or "rank 1/forward" for a per-rank row */
+    public String where() {
+        return rank == null ? phase : "rank " + rank + "/" + phase;
     }
 
     /** @return estimate − measured in bytes, or null when the measurement is absent */

@@ -4,6 +4,8 @@ import dev.gpumem.estimate.Level;
 import dev.gpumem.measure.DeviceInfo;
 import dev.gpumem.measure.PhaseReading;
 import dev.gpumem.measure.Profile;
+import dev.gpumem.measure.RankReading;
+import dev.gpumem.measure.RunPeak;
 import dev.gpumem.measure.Reading;
 
 /**
@@ -37,10 +39,50 @@ public final class MeasuredLevels {
     private MeasuredLevels() {
     }
 
-    /** @return what {@code phase} of {@code profile} measured at {@code level} */
+    /**
+     * @return what {@code phase} of {@code profile} measured at {@code level}; on the CPU twin counted from the
+     *         workload's baseline mark where it made one (its interpreter and imports are not the model's)
+     */
     public static Measured of(Profile profile, PhaseReading phase, Level level) {
         DeviceInfo.Kind kind = profile.provenance().device().kind();
-        return kind == DeviceInfo.Kind.CPU ? cpu(profile.baseline(), phase, level) : gpu(profile, phase, level);
+        return kind == DeviceInfo.Kind.CPU ? cpu(profile.effectiveBaseline(), phase, level)
+                : gpu(profile, phase, level);
+    }
+
+    /** @return what {@code phase} of one rank measured at {@code level}, counted from that rank's own baseline */
+    public static Measured of(Profile profile, RankReading rank, PhaseReading phase, Level level) {
+        DeviceInfo.Kind kind = profile.provenance().device().kind();
+        return kind == DeviceInfo.Kind.CPU ? cpu(rank.effectiveBaseline(), phase, level) : gpu(profile, phase, level);
+    }
+
+    /**
+     * @return the run-wide peak at {@code level}: CPU, the resident peak − {@code baseline}; GPU, the framework's
+     *         highest phase peak (allocated, reserved: nothing outside a phase is counted by torch's counters) and
+     *         the per-process peak (device)
+     */
+    public static Measured ofRunPeak(Profile profile, RunPeak peak, Reading baseline, Level level) {
+        if (profile.provenance().device().kind() == DeviceInfo.Kind.CPU) {
+            if (level != Level.ALLOCATED) {
+                return Measured.absent("CPU profile: no " + level.wire() + " level on the host");
+            }
+            long top = peak.process() != null ? peak.process() : peak.device();
+            long base = baseline.processUsed() != null ? baseline.processUsed() : baseline.deviceUsed();
+            return Measured.of(top - base, "run-wide RSS peak − baseline RSS");
+        }
+        return switch (level) {
+            case ALLOCATED -> peak.allocated() != null
+                    ? Measured.of(peak.allocated(), "highest framework peak allocated of any phase")
+                    : Measured.absent("no framework allocated counter in any phase");
+            case RESERVED -> peak.reserved() != null
+                    ? Measured.of(peak.reserved(), "highest framework peak reserved of any phase")
+                    : Measured.absent("no framework reserved counter in any phase");
+            case DEVICE -> peak.process() != null
+                    ? Measured.of(peak.process(), "run-wide NVML per-process peak, polled")
+                    : EXTERNAL_RUNNER.equals(profile.provenance().runner())
+                            ? Measured.of(peak.device() - profile.baseline().deviceUsed(),
+                                    "run-wide NVML device peak − pre-context baseline, polled")
+                            : Measured.absent("no per-process reading");
+        };
     }
 
     private static Measured cpu(Reading baseline, PhaseReading phase, Level level) {

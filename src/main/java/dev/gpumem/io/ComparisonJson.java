@@ -42,6 +42,9 @@ public final class ComparisonJson {
             for (LevelError e : c.errors()) {
                 ObjectNode r = rows.addObject();
                 r.put("phase", e.phase());
+                if (e.rank() != null) {
+                    r.put("rank", e.rank());
+                }
                 r.put("level", e.level().wire());
                 r.put("estimate_bytes", e.estimated());
                 r.put("measured_bytes", e.measured().bytes());

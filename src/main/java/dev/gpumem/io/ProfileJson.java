@@ -13,6 +13,8 @@ import dev.gpumem.measure.DeviceInfo;
 import dev.gpumem.measure.PhaseReading;
 import dev.gpumem.measure.Profile;
 import dev.gpumem.measure.Provenance;
+import dev.gpumem.measure.RankReading;
+import dev.gpumem.measure.RunPeak;
 import dev.gpumem.measure.Reading;
 import dev.gpumem.measure.RunEvent;
 import dev.gpumem.measure.Sample;
@@ -49,9 +51,15 @@ public final class ProfileJson {
             p.command().forEach(cmd::add);
         }
         root.set("baseline", reading(p.baseline()));
+        root.set("marked_baseline", p.markedBaseline() == null ? F.nullNode() : reading(p.markedBaseline()));
         ArrayNode phases = root.putArray("phases");
         for (PhaseReading r : p.phases()) {
             phases.add(phase(r));
+        }
+        root.set("run_peak", runPeak(p.runPeak()));
+        ArrayNode ranks = root.putArray("ranks");
+        for (RankReading r : p.ranks()) {
+            ranks.add(rank(r));
         }
         root.put("sample_rate_hz", Math.round(p.sampleRateHz() * 10) / 10.0);
         root.put("sample_count", p.samples().size());
@@ -138,9 +146,20 @@ public final class ProfileJson {
                     f.textOrNull(n, "phase", at + ".phase"), f.text(n, "message", at + ".message"),
                     f.nonNegativeLongOrNull(n, "bytes", at + ".bytes")));
         }
+        // marked_baseline and ranks are newer than schema 1's first files: absent there, read as none
+        JsonNode marked = root.path("marked_baseline");
+        List<RankReading> ranks = new ArrayList<>();
+        JsonNode rankNodes = root.path("ranks");
+        if (!rankNodes.isMissingNode() && !rankNodes.isNull()) {
+            i = 0;
+            for (JsonNode n : array(f, root, "ranks")) {
+                ranks.add(rank(f, n, "ranks[" + i++ + "]"));
+            }
+        }
         return new Profile((int) version, provenance(f, f.required(root, "provenance", "provenance")), request,
-                command, reading(f, f.required(root, "baseline", "baseline"), "baseline"), phases, samples,
-                f.nonNegativeNumber(root, "sample_rate_hz", "sample_rate_hz"), events);
+                command, reading(f, f.required(root, "baseline", "baseline"), "baseline"),
+                marked.isMissingNode() || marked.isNull() ? null : reading(f, marked, "marked_baseline"),
+                phases, samples, f.nonNegativeNumber(root, "sample_rate_hz", "sample_rate_hz"), events, ranks);
     }
 
     private static JsonNode array(CheckedFields f, JsonNode o, String key) {
@@ -236,10 +255,65 @@ public final class ProfileJson {
                 f.count(n, "samples", at + ".samples"));
     }
 
+    private static ObjectNode runPeak(RunPeak r) {
+        ObjectNode n = F.objectNode();
+        n.put("device", r.device());
+        putNullable(n, "process", r.process());
+        putNullable(n, "allocated", r.allocated());
+        putNullable(n, "reserved", r.reserved());
+        return n;
+    }
+
+    private static RunPeak runPeak(CheckedFields f, JsonNode n, String at) {
+        return new RunPeak(f.nonNegativeLong(n, "device", at + ".device"),
+                f.nonNegativeLongOrNull(n, "process", at + ".process"),
+                f.nonNegativeLongOrNull(n, "allocated", at + ".allocated"),
+                f.nonNegativeLongOrNull(n, "reserved", at + ".reserved"));
+    }
+
+    private static ObjectNode rank(RankReading r) {
+        ObjectNode n = F.objectNode();
+        n.put("rank", r.rank());
+        n.put("pid", r.pid());
+        n.set("baseline", reading(r.baseline()));
+        n.set("marked_baseline", r.markedBaseline() == null ? F.nullNode() : reading(r.markedBaseline()));
+        ArrayNode phases = n.putArray("phases");
+        r.phases().forEach(p -> phases.add(phase(p)));
+        n.set("peak", runPeak(r.peak()));
+        n.put("samples", r.samples());
+        return n;
+    }
+
+    private static RankReading rank(CheckedFields f, JsonNode n, String at) {
+        List<PhaseReading> phases = new ArrayList<>();
+        JsonNode ps = f.required(n, "phases", at + ".phases");
+        if (!ps.isArray()) {
+            throw f.bad(at + ".phases", "must be an array");
+        }
+        int i = 0;
+        for (JsonNode p : ps) {
+            phases.add(phase(f, p, at + ".phases[" + i++ + "]"));
+        }
+        JsonNode marked = n.path("marked_baseline");
+        return new RankReading(f.count(n, "rank", at + ".rank"), f.nonNegativeLong(n, "pid", at + ".pid"),
+                reading(f, f.required(n, "baseline", at + ".baseline"), at + ".baseline"),
+                marked.isMissingNode() || marked.isNull() ? null : reading(f, marked, at + ".marked_baseline"),
+                phases, runPeak(f, f.required(n, "peak", at + ".peak"), at + ".peak"),
+                f.count(n, "samples", at + ".samples"));
+    }
+
     /** The flat view: {@code {level}.{phase}.{stat}} for every figure a phase has. */
     private static ObjectNode summary(Profile p) {
         ObjectNode n = F.objectNode();
         n.put("device.baseline.used", p.baseline().deviceUsed());
+        if (p.markedBaseline() != null) {
+            n.put("device.marked_baseline.used", p.markedBaseline().deviceUsed());
+        }
+        RunPeak run = p.runPeak();
+        n.put("device.whole_run.peak", run.device());
+        putNullable(n, "process.whole_run.peak", run.process());
+        putNullable(n, "allocated.whole_run.peak", run.allocated());
+        putNullable(n, "reserved.whole_run.peak", run.reserved());
         for (PhaseReading r : p.phases()) {
             String ph = r.phase();
             n.put("device." + ph + ".start", r.start().deviceUsed());

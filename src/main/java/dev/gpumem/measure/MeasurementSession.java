@@ -8,9 +8,10 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.OptionalLong;
+import java.util.TreeMap;
 
 /**
  * The harness: runs one {@link Runner} with a {@link Sampler} on a {@link Probe} and turns what happened into a
@@ -52,11 +53,8 @@ public final class MeasurementSession implements RunContext {
     public record Measurement(Profile profile, RunOutcome outcome) {
     }
 
-    private record Open(String phase, Reading start) {
-    }
-
-    private record Closed(String phase, Reading start, Reading end, FrameworkCounters counters,
-                          Long accountingPeak) {
+    /** One rank's view: its processes, its own clock (same origin), phases and sampler. */
+    private record RankView(int rank, long pid, ProcessTree tree, PhaseBook book, Sampler sampler, Reading baseline) {
     }
 
     private final Probe probe;
@@ -64,11 +62,9 @@ public final class MeasurementSession implements RunContext {
     private final StopRequest stop;
     private final PhaseClock clock = new PhaseClock();
     private volatile ProcessTree watched = ProcessTree.none();
-    private final List<Closed> closed = new ArrayList<>();
     private final List<RunEvent> events = new ArrayList<>();
-    private Open open;
-    private Reading lastBoundary;
-    private long lastAccounting = -1;
+    private final Map<Integer, RankView> ranks = new TreeMap<>();
+    private PhaseBook book;
     private boolean used;
 
     public MeasurementSession(Probe probe, Setup setup) {
@@ -99,29 +95,25 @@ public final class MeasurementSession implements RunContext {
         watched = runner.inProcess() ? ProcessTree.self() : ProcessTree.none();
         runner.prepare();
         Reading baseline = probe.read(clock.nanos(), watched);
-        lastBoundary = baseline;
-        lastAccounting = probe.accountingPeak(watched).orElse(-1);
+        synchronized (this) {
+            book = new PhaseBook(probe, clock, watched, events::add);
+            book.start(baseline);
+        }
         events.addAll(probe.foreignProcesses(watched));
         Sampler sampler = new Sampler(probe, clock, watched, setup.sampleHz());
         sampler.start();
         RunOutcome outcome;
         Sampler.Result sampled;
         String cutShort = null;
+        List<RankReading> rankReadings;
         try {
             outcome = runner.run(this);
         } finally {
             synchronized (this) {
-                if (open != null) {
-                    cutShort = open.phase();
-                    close(open, FrameworkCounters.NONE);
-                }
-                if (closed.isEmpty()) {
-                    Reading end = probe.read(clock.nanos(), watched);
-                    closed.add(new Closed(PhaseClock.UNMARKED, baseline, end, FrameworkCounters.NONE,
-                            accountingRise()));
-                }
+                cutShort = book.finish(baseline);
             }
             sampled = sampler.stop();
+            rankReadings = finishRanks();
         }
         synchronized (this) {
             events.add(rateEvent(sampled));
@@ -129,73 +121,118 @@ public final class MeasurementSession implements RunContext {
                 events.add(new RunEvent(RunEvent.Kind.PROBE_UNAVAILABLE, null, sampled.failures()
                         + " sample reads failed; first: " + sampled.firstFailure(), null));
             }
-            events.addAll(outcomeEvents(outcome, cutShort, closed.size()));
+            events.addAll(outcomeEvents(outcome, cutShort, book.size()));
             if (!(outcome instanceof RunOutcome.Interrupted) && stop.cause().isPresent()) {
                 events.add(new RunEvent(RunEvent.Kind.NOTE, null, stop.cause().get() + " arrived during the run; this "
                         + "runner could not stop early, so the workload ran to its end", null));
             }
-            List<Sample> samples = restamp(sampled.samples());
-            List<PhaseReading> phases = new ArrayList<>();
-            for (Closed c : closed) {
-                phases.add(phaseReading(c, samples));
-            }
+            List<Sample> samples = book.restamp(sampled.samples());
+            List<PhaseReading> phases = book.phases(samples);
             Provenance provenance = new Provenance(setup.toolVersion(), setup.gitCommit(), setup.host(), startedAt,
                     runner.name(), probe.device(), System.getProperty("java.version"));
             Profile profile = new Profile(Profile.SCHEMA_VERSION, provenance, setup.request(), setup.command(),
-                    baseline, phases, samples, sampled.achievedHz(), events);
+                    baseline, book.markedBaseline(), phases, samples, sampled.achievedHz(), events, rankReadings);
             return new Measurement(profile, outcome);
         }
     }
 
     @Override
     public synchronized void beginPhase(String phase) {
-        Objects.requireNonNull(phase, "phase");
-        if (open != null) {
-            close(open, FrameworkCounters.NONE);
-        }
-        Reading start = probe.read(clock.nanos(), watched);
-        open = new Open(phase, start);
-        lastBoundary = start;
-        clock.enter(phase);
+        book.begin(phase);
     }
 
     @Override
     public synchronized void endPhase(String phase, FrameworkCounters counters) {
-        Objects.requireNonNull(phase, "phase");
-        Objects.requireNonNull(counters, "counters");
-        if (open != null && open.phase().equals(phase)) {
-            close(open, counters);
-            return;
-        }
-        if (open != null) {
-            events.add(new RunEvent(RunEvent.Kind.NOTE, phase, "phase " + open.phase()
-                    + " was still open when " + phase + " ended; its interval is recorded as " + phase, null));
-        }
-        Reading start = open != null ? open.start() : lastBoundary;
-        close(new Open(phase, start), counters);
+        book.end(phase, counters);
     }
 
-    private void close(Open o, FrameworkCounters counters) {
-        Reading raw = probe.read(clock.nanos(), watched);
-        Reading end = new Reading(raw.tNanos(), raw.deviceUsed(), raw.deviceUsedV1(), raw.deviceReserved(),
-                raw.processUsed(), counters.allocated() != null ? counters.allocated() : raw.frameworkAllocated(),
-                counters.reserved() != null ? counters.reserved() : raw.frameworkReserved());
-        closed.add(new Closed(o.phase(), o.start(), end, counters, accountingRise()));
-        open = null;
-        lastBoundary = end;
-        clock.enter(PhaseClock.UNMARKED);
+    @Override
+    public synchronized void markBaseline() {
+        book.markBaseline();
     }
 
-    /** @return the accounting peak if it rose since the previous boundary (then the peak fell in this interval) */
-    private Long accountingRise() {
-        OptionalLong now = probe.accountingPeak(watched);
-        if (now.isEmpty()) {
-            return null;
+    @Override
+    public synchronized RankMarks rank(int rank, long pid) {
+        RankView view = ranks.get(rank);
+        if (view == null) {
+            java.util.Optional<ProcessHandle> handle = ProcessHandle.of(pid);
+            if (handle.isEmpty()) {
+                events.add(new RunEvent(RunEvent.Kind.NOTE, null, "rank " + rank + " (pid " + pid
+                        + ") had ended before gpumem read its first marker; its markers are ignored", null));
+                return IGNORED;
+            }
+            ProcessTree tree = ProcessTree.of(handle.get());
+            PhaseClock rankClock = new PhaseClock(clock);
+            PhaseBook rankBook = new PhaseBook(probe, rankClock, tree, events::add);
+            Reading first = rankBook.read();
+            rankBook.start(first);
+            Sampler rankSampler = new Sampler(probe, rankClock, tree, setup.sampleHz());
+            rankSampler.start();
+            view = new RankView(rank, pid, tree, rankBook, rankSampler, first);
+            ranks.put(rank, view);
+        } else if (view.pid() != pid) {
+            events.add(new RunEvent(RunEvent.Kind.NOTE, null, "rank " + rank + " wrote markers from pid " + pid
+                    + " and pid " + view.pid() + "; they are kept as pid " + view.pid() + "'s", null));
         }
-        long v = now.getAsLong();
-        Long rise = v > lastAccounting ? v : null;
-        lastAccounting = Math.max(lastAccounting, v);
-        return rise;
+        PhaseBook rankBook = view.book();
+        return new RankMarks() {
+            @Override
+            public void beginPhase(String phase) {
+                synchronized (MeasurementSession.this) {
+                    rankBook.begin(phase);
+                }
+            }
+
+            @Override
+            public void endPhase(String phase, FrameworkCounters counters) {
+                synchronized (MeasurementSession.this) {
+                    rankBook.end(phase, counters);
+                }
+            }
+
+            @Override
+            public void markBaseline() {
+                synchronized (MeasurementSession.this) {
+                    rankBook.markBaseline();
+                }
+            }
+        };
+    }
+
+    private static final RankMarks IGNORED = new RankMarks() {
+        @Override
+        public void beginPhase(String phase) {
+        }
+
+        @Override
+        public void endPhase(String phase, FrameworkCounters counters) {
+        }
+
+        @Override
+        public void markBaseline() {
+        }
+    };
+
+    /** Closes every rank's phases, stops its sampler and builds its reading. */
+    private List<RankReading> finishRanks() {
+        List<RankView> views;
+        synchronized (this) {
+            views = List.copyOf(ranks.values());
+            for (RankView v : views) {
+                v.book().finish(v.baseline());
+            }
+        }
+        List<RankReading> out = new ArrayList<>();
+        for (RankView v : views) {
+            Sampler.Result r = v.sampler().stop();
+            synchronized (this) {
+                List<Sample> samples = v.book().restamp(r.samples());
+                List<PhaseReading> phases = v.book().phases(samples);
+                out.add(new RankReading(v.rank(), v.pid(), v.baseline(), v.book().markedBaseline(), phases,
+                        RunPeak.of(v.baseline(), phases, samples), samples.size()));
+            }
+        }
+        return out;
     }
 
     @Override
@@ -221,48 +258,6 @@ public final class MeasurementSession implements RunContext {
     @Override
     public Optional<Duration> timeout() {
         return Optional.ofNullable(setup.timeout());
-    }
-
-    /** Assigns each sample to the closed phase whose interval holds it (end-only markers are learnt late). */
-    private List<Sample> restamp(List<Sample> samples) {
-        List<Sample> out = new ArrayList<>(samples.size());
-        int k = 0;
-        for (Sample s : samples) {
-            while (k < closed.size() && closed.get(k).end().tNanos() < s.tNanos()) {
-                k++;
-            }
-            String phase = s.phase();
-            if (k < closed.size() && closed.get(k).start().tNanos() <= s.tNanos()) {
-                phase = closed.get(k).phase();
-            }
-            out.add(phase.equals(s.phase()) ? s : new Sample(s.tNanos(), phase, s.deviceUsed(), s.processUsed()));
-        }
-        return out;
-    }
-
-    private static PhaseReading phaseReading(Closed c, List<Sample> samples) {
-        long peakDevice = Math.max(c.start().deviceUsed(), c.end().deviceUsed());
-        long peakProcess = Math.max(orMinus(c.start().processUsed()), orMinus(c.end().processUsed()));
-        int n = 0;
-        for (Sample s : samples) {
-            if (s.tNanos() >= c.start().tNanos() && s.tNanos() <= c.end().tNanos()) {
-                n++;
-                peakDevice = Math.max(peakDevice, s.deviceUsed());
-                peakProcess = Math.max(peakProcess, s.processUsed());
-            }
-        }
-        PhaseReading.PeakKind kind = PhaseReading.PeakKind.POLLED_LOWER_BOUND;
-        Long process = peakProcess >= 0 ? peakProcess : null;
-        if (c.accountingPeak() != null) {
-            kind = PhaseReading.PeakKind.ACCOUNTING;
-            process = c.accountingPeak();
-        }
-        return new PhaseReading(c.phase(), c.start(), c.end(), peakDevice, process, kind,
-                c.counters().peakAllocated(), c.counters().peakReserved(), n);
-    }
-
-    private static long orMinus(Long v) {
-        return v == null ? -1 : v;
     }
 
     private RunEvent rateEvent(Sampler.Result r) {

@@ -16,6 +16,12 @@ public final class PhaseClock {
         this.phase = UNMARKED;
     }
 
+    /** A clock with the same origin as {@code sameOrigin} (a rank's phases on the run's time line). */
+    PhaseClock(PhaseClock sameOrigin) {
+        this.origin = sameOrigin.origin;
+        this.phase = UNMARKED;
+    }
+
     /** @return nanoseconds since the clock was made (the run's start) */
     public long nanos() {
         return System.nanoTime() - origin;

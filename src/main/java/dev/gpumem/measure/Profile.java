@@ -14,14 +14,16 @@ import java.util.Objects;
  *                       command run without one
  * @param command        the external command line, or null
  * @param baseline       reading before the workload (runtime, JVM, context already up where the runner needs it)
+ * @param markedBaseline reading at the workload's own {@code baseline} mark (after its imports), or null
  * @param phases         per-phase readings in order
  * @param samples        the sampler's readings (written as CSV beside the JSON)
  * @param sampleRateHz   sample rate achieved
  * @param events         OOMs, foreign processes, notes
+ * @param ranks          per-rank readings of a multi-process job (markers with rank=), by rank; empty otherwise
  */
 public record Profile(int schemaVersion, Provenance provenance, RunConfig request, List<String> command,
-                      Reading baseline, List<PhaseReading> phases, List<Sample> samples, double sampleRateHz,
-                      List<RunEvent> events) {
+                      Reading baseline, Reading markedBaseline, List<PhaseReading> phases, List<Sample> samples,
+                      double sampleRateHz, List<RunEvent> events, List<RankReading> ranks) {
     public static final int SCHEMA_VERSION = 1;
 
     public Profile {
@@ -31,5 +33,24 @@ public record Profile(int schemaVersion, Provenance provenance, RunConfig reques
         phases = List.copyOf(phases);
         samples = List.copyOf(samples);
         events = List.copyOf(events);
+        ranks = ranks == null ? List.of() : List.copyOf(ranks);
+    }
+
+    /** A single-process profile without a baseline mark. */
+    public Profile(int schemaVersion, Provenance provenance, RunConfig request, List<String> command,
+                   Reading baseline, List<PhaseReading> phases, List<Sample> samples, double sampleRateHz,
+                   List<RunEvent> events) {
+        this(schemaVersion, provenance, request, command, baseline, null, phases, samples, sampleRateHz, events,
+                List.of());
+    }
+
+    /** @return the baseline the workload is counted from: the baseline mark's reading, else {@link #baseline()} */
+    public Reading effectiveBaseline() {
+        return markedBaseline != null ? markedBaseline : baseline;
+    }
+
+    /** @return the run-wide peak per level, inside a phase or not (derived from the phases and samples) */
+    public RunPeak runPeak() {
+        return RunPeak.of(baseline, phases, samples);
     }
 }

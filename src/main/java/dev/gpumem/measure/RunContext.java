@@ -39,6 +39,23 @@ public interface RunContext {
      */
     void endPhase(String phase, FrameworkCounters counters);
 
+    /**
+     * A baseline mark ({@code phase=baseline}, docs/markers.md): what the workload holds now (an interpreter, its
+     * imports, a runtime) is not the model's. On the CPU twin the profile's baseline moves here; on a GPU the
+     * device level keeps the child's context. A phase still open is closed. Default: ignored.
+     */
+    default void markBaseline() {
+    }
+
+    /**
+     * @return the phase boundaries of rank {@code rank} of a multi-process job, whose processes are {@code pid} and
+     *         its descendants (measured apart from the job-wide view); the first call for a rank starts its view
+     * @throws UnsupportedOperationException where the harness keeps no per-rank readings
+     */
+    default RankMarks rank(int rank, long pid) {
+        throw new UnsupportedOperationException("this harness keeps no per-rank readings");
+    }
+
     /** @return the phase in progress, or {@value PhaseClock#UNMARKED} before any */
     String currentPhase();
 

@@ -10,13 +10,16 @@
  *   <li>{@link dev.gpumem.measure.Probe}: reads memory now, never allocates;</li>
  *   <li>{@link dev.gpumem.measure.Sampler}: the thread that polls a probe, stamping the
  *       {@link dev.gpumem.measure.PhaseClock}'s phase;</li>
- *   <li>{@link dev.gpumem.measure.MeasurementSession}: the harness that puts them together into a profile.</li>
+ *   <li>{@link dev.gpumem.measure.MeasurementSession}: the harness that puts them together into a profile;
+ *       its {@code PhaseBook} keeps one view's boundaries (the job's, or one rank's, each rank with its own
+ *       sampler on its own processes, {@link dev.gpumem.measure.RankReading}).</li>
  * </ul>
  * {@link dev.gpumem.measure.ResultsAdmission} decides which profiles are real GPU measurements that may be kept
  * under results/.
  * Owns: device access (only {@code measure.nvml}, {@code measure.cuda} and {@code measure.djl} may import
- * JavaCPP or DJL), phase readings, run events, ending a run early on request ({@link dev.gpumem.measure.StopRequest}:
- * the profile of the phases so far is still made).
+ * JavaCPP or DJL), phase readings, the baseline mark, per-rank readings, the run-wide peak
+ * ({@link dev.gpumem.measure.RunPeak}), run events, ending a run early on request
+ * ({@link dev.gpumem.measure.StopRequest}: the profile of the phases so far is still made).
  * Must not: compute estimates (it may read an {@link dev.gpumem.estimate.plan.AllocationPlan}, which is data),
  * format reports, or write files other than through {@code io}.
  */

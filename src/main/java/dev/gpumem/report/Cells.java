@@ -35,7 +35,7 @@ final class Cells {
 
     /** @return profile, phase, level, estimate MiB, measured MiB, error MiB, error %, basis */
     static String[] row(String label, LevelError e) {
-        return new String[] {label, e.phase(), e.level().wire(), mib(e.estimated()),
+        return new String[] {label, e.where(), e.level().wire(), mib(e.estimated()),
             e.measured().present() ? mib(e.measured().bytes()) : ABSENT,
             e.errorBytes() == null ? "-" : signedMib(e.errorBytes()), percent(e.relativeError()),
             e.measured().basis()};
@@ -53,4 +53,23 @@ final class Cells {
 
     static final String[] STATS_HEADER = {"errors", "n", "median |error|", "p90 |error|", "under-estimates",
         "worst"};
+
+    /** @return "2 ranks; worst: rank 1/load/allocated -33.33%; run-wide peak spread (max − min): allocated 34.27 MiB (rank 1 highest, rank 0 lowest)" */
+    static String rankSpread(dev.gpumem.compare.RankSpread r) {
+        StringBuilder sb = new StringBuilder().append(r.ranks()).append(" ranks; worst: ");
+        sb.append(r.worst() == null ? "-" : r.worst().where() + "/" + r.worst().level().wire() + " "
+                + percent(r.worst().relativeError()));
+        sb.append("; run-wide peak spread (max − min, MiB)");
+        if (r.spreads().isEmpty()) {
+            sb.append(": -");
+        }
+        for (dev.gpumem.estimate.Level l : dev.gpumem.estimate.Level.values()) {
+            var s = r.spreads().get(l);
+            if (s != null) {
+                sb.append(": ").append(l.wire()).append(' ').append(mib(s.bytes())).append(" (rank ")
+                        .append(s.maxRank()).append(" highest, rank ").append(s.minRank()).append(" lowest)");
+            }
+        }
+        return sb.toString();
+    }
 }

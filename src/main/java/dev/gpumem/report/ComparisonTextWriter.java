@@ -20,11 +20,22 @@ public final class ComparisonTextWriter {
                     rows.add(Cells.row(c.label(), e));
                 }
             }
+            dev.gpumem.compare.RankSpread.of(c).ifPresent(r -> notes.append("ranks: ").append(c.label()).append(": ")
+                    .append(Cells.rankSpread(r)).append('\n'));
             for (String n : c.notes()) {
                 notes.append("note: ").append(c.label()).append(": ").append(n).append('\n');
             }
             for (String n : absent.notes()) {
                 notes.append("note: ").append(c.label()).append(": ").append(n).append('\n');
+            }
+        }
+        TextTable peaks = new TextTable(Cells.ROW_HEADER);
+        for (Comparison c : comparisons) {
+            AbsentLevels absent = AbsentLevels.of(c);
+            for (LevelError e : c.runPeakErrors()) {
+                if (!absent.hides(e)) {
+                    peaks.add(Cells.row(c.label(), e));
+                }
             }
         }
         TextTable stats = new TextTable(Cells.STATS_HEADER);
@@ -33,6 +44,7 @@ public final class ComparisonTextWriter {
             stats.add(Cells.stats(l.wire(), summary.byLevel().get(l)));
         }
         return "Signed error = estimate − measured (MiB = 2^20 bytes); % of measured.\n" + rows.render() + notes
+                + "\nRun-wide peak (inside a phase or not) against the estimate's peak:\n" + peaks.render()
                 + "\n" + stats.render() + "absent measurements (not counted): " + summary.absent() + "\n";
     }
 }

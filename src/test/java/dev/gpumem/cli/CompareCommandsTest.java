@@ -59,8 +59,52 @@ class CompareCommandsTest {
         return Files.writeString(dir.resolve(name), "{}");
     }
 
+    /** an external command measured without --request: 400 MiB resident over a 300 MiB baseline */
+    static final Profile NO_REQUEST = new Profile(CPU.schemaVersion(), CPU.provenance(), null, List.of("sh"),
+            CPU.baseline(), CPU.phases(), CPU.samples(), 1000, List.of());
+
     private FakeWorkbench bench() {
-        return new FakeWorkbench(Map.of("gpu.json", GPU, "cpu.json", CPU), Map.of("default", PLUS_TEN));
+        return new FakeWorkbench(Map.of("gpu.json", GPU, "cpu.json", CPU, "bare.json", NO_REQUEST),
+                Map.of("default", PLUS_TEN));
+    }
+
+    @Test
+    void aProfileWithoutARequestIsSkippedWithOneLineAndTheOthersAreCompared() throws IOException {
+        int code = run(new CompareCommand(bench()), file("gpu.json").toString(), file("bare.json").toString());
+        assertEquals(0, code, err.toString());
+        assertTrue(err.toString().contains("skipped " + dir.resolve("bare.json") + ": no estimate request"),
+                err.toString());
+        assertTrue(out.toString().contains("+10.00%"), out.toString());
+    }
+
+    @Test
+    void onlyProfilesWithoutARequestAreBadInputUnlessAPeakLimitIsChecked() throws IOException {
+        assertEquals(2, run(new CompareCommand(bench()), file("bare.json").toString()));
+        out.getBuffer().setLength(0);
+        // 100 MiB allocated (400 − 300) against a 64 MiB limit
+        assertEquals(1, run(new CompareCommand(bench()), "--markdown", "--max-peak", "64MiB",
+                file("bare.json").toString()));
+        String first = out.toString().lines().findFirst().orElseThrow();
+        assertTrue(first.startsWith("**FAIL** gpumem verdict: FAIL"), first);
+        assertTrue(first.contains("load/allocated: measured 100.00 MiB above --max-peak 64.00 MiB"), first);
+        assertTrue(err.toString().contains("gpumem verdict: FAIL"), "also on stderr: " + err);
+        assertEquals(0, run(new CompareCommand(bench()), "--max-peak", "0.1GiB", file("bare.json").toString()));
+    }
+
+    @Test
+    void aBadSizeIsOneLineExitTwo() throws IOException {
+        assertEquals(2, run(new CompareCommand(bench()), "--max-peak", "12 bananas", file("gpu.json").toString()));
+        assertTrue(err.toString().contains("--max-peak: '12 bananas' is not a size"), err.toString());
+    }
+
+    @Test
+    void theVerdictLineReachesStdoutAndJunitIsWritten() throws IOException {
+        Path xml = dir.resolve("out").resolve("v.xml");
+        assertEquals(1, run(new CompareCommand(bench()), "--max-error", "5", "--junit", xml.toString(),
+                file("gpu.json").toString()));
+        assertTrue(out.toString().contains("gpumem verdict: FAIL"), out.toString());
+        String x = Files.readString(xml);
+        assertTrue(x.contains("name=\"load/allocated\"") && x.contains("<failure "), x);
     }
 
     @Test
@@ -99,7 +143,8 @@ class CompareCommandsTest {
     @Test
     void compareMarkdownIsATable() throws IOException {
         run(new CompareCommand(bench()), "--markdown", file("gpu.json").toString());
-        assertTrue(out.toString().contains("| --- |"), out.toString());
+        // text columns left-aligned (:---), numbers right-aligned (---:)
+        assertTrue(out.toString().contains("| :--- | :--- | :--- | ---: |"), out.toString());
     }
 
     @Test

@@ -160,4 +160,19 @@ class EstimateCommandTest {
         }
         assertTrue(r.out().contains("Exit codes"));
     }
+
+    @Test
+    void failIfNotFitExitsOneOnlyWhenTheDevicePeakExceedsTheCard() {
+        // llama-3.1-8b full fine-tuning with AdamW needs > 16 × 8e9 bytes: no 80 GiB card holds it
+        CliRun big = CliRun.of("estimate", "--model", "llama-3.1-8b", "--precision", "amp-bf16", "--optimizer",
+                "adamw", "--batch", "1", "--seq", "512", "--gpu", "h100-80gb", "--fail-if-not-fit");
+        assertEquals(1, big.code(), big.err());
+        assertTrue(big.err().contains("gpumem: does not fit"), big.err());
+        assertFalse(big.out().isEmpty(), "the estimate is printed either way");
+        // inference of the same model in bf16 (about 16 GB of weights) fits
+        CliRun small = CliRun.of("estimate", "--model", "llama-3.1-8b", "--task", "inference", "--precision", "bf16",
+                "--batch", "1", "--seq", "512", "--gpu", "h100-80gb", "--fail-if-not-fit");
+        assertEquals(0, small.code(), small.err());
+        assertOneLineBadInput(CliRun.of("estimate", "--model", "llama-3.1-8b", "--fail-if-not-fit"), "give --gpu");
+    }
 }

@@ -45,14 +45,38 @@ class MeasureCommandTest {
     }
 
     @Test
-    void aCrashingChildIsExit4WithTheLastLinesOfItsOutput() {
+    void aCrashingChildPassesItsOwnExitStatusThroughWithTheLastLinesOfItsOutput() {
         Run r = run("measure", "--cpu", "--out", tmp.toString(), "--", "sh", "-c",
                 "for i in $(seq 1 30); do echo line$i; done; echo oops >&2; exit 3");
-        assertEquals(4, r.exit());
+        assertEquals(3, r.exit(), "the child's own status, not gpumem's 4");
         assertTrue(r.err().contains("--- last 20 lines of the command's stdout"), r.err());
         assertTrue(r.err().contains("line30") && !r.err().contains("line10\n"), r.err());
         assertTrue(r.err().contains("oops"));
         assertTrue(r.err().contains("gpumem: error: the workload failed: command exited with status 3"));
+    }
+
+    @Test
+    void maxPeakBreachedByAMeasuredCommandIsExit1WithTheVerdictOnStdoutAndJunit() throws Exception {
+        Path xml = tmp.resolve("v.xml");
+        // 32 MiB held in phase load; the limit is 8 MiB
+        Run r = run("measure", "--cpu", "--max-peak", "8MiB", "--junit", xml.toString(), "--out", tmp.toString(),
+                "--", "python3", "-c", "import os,time\nm=open(os.environ['GPUMEM_MARKERS'],'a')\n"
+                        + "m.write('phase=baseline\\n'); m.flush(); time.sleep(0.3)\nb=bytearray(32<<20)\n"
+                        + "time.sleep(0.3)\nm.write('phase=load\\n')");
+        assertEquals(1, r.exit(), r.err());
+        assertTrue(r.out().contains("gpumem verdict: FAIL"), r.out());
+        assertTrue(r.out().contains("load/allocated: measured"), r.out());
+        assertTrue(Files.readString(xml).contains("name=\"load/allocated\""));
+        Run loose = run("measure", "--cpu", "--max-peak", "1GiB", "--out", tmp.toString(), "--", "true");
+        assertEquals(0, loose.exit(), loose.err());
+        assertTrue(loose.out().contains("gpumem verdict: PASS"), loose.out());
+    }
+
+    @Test
+    void maxErrorWithoutARequestIsBadInput() {
+        Run r = run("measure", "--cpu", "--max-error", "5", "--", "true");
+        assertEquals(2, r.exit());
+        assertTrue(r.err().contains("--max-error: needs an estimate"), r.err());
     }
 
     @Test

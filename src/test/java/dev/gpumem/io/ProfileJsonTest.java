@@ -2,6 +2,7 @@ package dev.gpumem.io;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -87,5 +88,33 @@ class ProfileJsonTest {
     void underResultsLooksAtEveryFolderOnThePath() {
         assertTrue(ProfileFiles.underResults(Path.of("/a/results/b")));
         assertFalse(ProfileFiles.underResults(Path.of("/a/my-results/b")));
+    }
+
+    @Test
+    void aBaselineMarkAndPerRankReadingsSurviveAWriteAndRead(@TempDir Path dir) throws Exception {
+        Profile p = profile(DeviceInfo.Kind.GPU);
+        Reading marked = new Reading(5, 650L << 20, null, null, 40L << 20, null, null);
+        dev.gpumem.measure.RankReading rank = new dev.gpumem.measure.RankReading(1, 4242, p.baseline(), marked,
+                p.phases(), dev.gpumem.measure.RunPeak.of(p.baseline(), p.phases(), p.samples()), 7);
+        Profile withRanks = new Profile(p.schemaVersion(), p.provenance(), p.request(), null, p.baseline(), marked,
+                p.phases(), p.samples(), p.sampleRateHz(), p.events(), List.of(rank));
+        Path json = ProfileFiles.write(withRanks, dir.resolve("results").resolve(p.provenance().device().slug()));
+        Profile back = ProfileFiles.read(json);
+        assertEquals(marked, back.markedBaseline());
+        assertEquals(List.of(rank), back.ranks());
+        // the run-wide peak: the sample at 950 MiB, the accounting peak of 320 MiB per process
+        assertEquals(950L << 20, back.runPeak().device());
+        assertEquals(320L << 20, back.runPeak().process());
+        assertTrue(Files.readString(json).contains("\"device.whole_run.peak\" : " + (950L << 20)));
+    }
+
+    @Test
+    void aProfileWrittenBeforeRanksAndBaselineMarksStillReads() {
+        String json = ProfileJson.toJson(profile(DeviceInfo.Kind.GPU), null)
+                .replaceAll("(?s)\"marked_baseline\" : null,", "").replaceAll("(?s)\"ranks\" : \\[ \\],", "");
+        assertFalse(json.contains("\"ranks\""), json);
+        Profile back = ProfileJson.fromJson(json, List.of());
+        assertNull(back.markedBaseline());
+        assertTrue(back.ranks().isEmpty());
     }
 }

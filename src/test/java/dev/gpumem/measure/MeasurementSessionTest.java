@@ -46,6 +46,46 @@ class MeasurementSessionTest {
     }
 
     @Test
+    void aBaselineMarkIsRecordedAndBecomesTheBaselineTheWorkloadIsCountedFrom() throws Exception {
+        FakeProbe probe = new FakeProbe();
+        probe.used.set(100);
+        MeasurementSession.Measurement m = session(probe).run(new Runner() {
+            @Override public String name() { return "test"; }
+            @Override public RunOutcome run(RunContext ctx) {
+                probe.used.set(330); // the interpreter and its imports
+                ctx.markBaseline();
+                probe.used.set(400);
+                ctx.endPhase("load", FrameworkCounters.NONE);
+                return new RunOutcome.Completed();
+            }
+        });
+        Profile p = m.profile();
+        assertEquals(100, p.baseline().deviceUsed(), "the run's own baseline stays");
+        assertEquals(330, p.markedBaseline().deviceUsed());
+        assertEquals(330, p.effectiveBaseline().deviceUsed());
+        assertEquals(330, p.phases().get(0).start().deviceUsed(), "an end-only phase after the mark starts there");
+    }
+
+    @Test
+    void theRunWidePeakSeesMemoryUsedAfterTheLastMarker() throws Exception {
+        FakeProbe probe = new FakeProbe();
+        MeasurementSession.Measurement m = session(probe).run(new Runner() {
+            @Override public String name() { return "test"; }
+            @Override public RunOutcome run(RunContext ctx) throws InterruptedException {
+                probe.used.set(58);
+                ctx.endPhase("load", FrameworkCounters.NONE);
+                probe.used.set(158); // after the last marker
+                Thread.sleep(50);    // the sampler (1 kHz) reads it
+                probe.used.set(10);
+                return new RunOutcome.Completed();
+            }
+        });
+        Profile p = m.profile();
+        assertEquals(58, p.phases().get(0).peakDevice());
+        assertEquals(158, p.runPeak().device(), "the run-wide peak, outside any phase");
+    }
+
+    @Test
     void anUnmarkedRunIsOnePhaseFromBaselineToEnd() throws Exception {
         FakeProbe probe = new FakeProbe();
         MeasurementSession.Measurement m = session(probe).run(new Runner() {

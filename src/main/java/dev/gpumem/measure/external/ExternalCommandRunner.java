@@ -45,6 +45,8 @@ public final class ExternalCommandRunner implements Runner {
     public static final String MARKERS_ENV = "GPUMEM_MARKERS";
     /** environment variable carrying a value unique to one run, by which the run's processes are found */
     public static final String RUN_ID_ENV = "GPUMEM_RUN_ID";
+    /** environment variable naming the request gpumem measures against (written before the child starts) */
+    public static final String REQUEST_ENV = "GPUMEM_REQUEST";
     static final long POLL_MILLIS = 5;
     static final long KILL_GRACE_MILLIS = 2000;
     private static final Duration KILL_GRACE = Duration.ofMillis(KILL_GRACE_MILLIS);
@@ -207,20 +209,7 @@ public final class ExternalCommandRunner implements Runner {
     }
 
     private static void apply(List<MarkerTail.Line> lines, RunContext ctx) {
-        for (MarkerTail.Line line : lines) {
-            MarkerParser.Result r = MarkerParser.parse(line.number(), line.text());
-            if (r instanceof MarkerParser.Result.Malformed m) {
-                ctx.event(new RunEvent(RunEvent.Kind.NOTE, ctx.currentPhase(), "markers line " + m.lineNumber()
-                        + " ignored: " + m.reason() + ": '" + m.line() + "'", null));
-            } else if (r instanceof MarkerParser.Result.Ok ok) {
-                Marker mk = ok.marker();
-                if (mk.at() == Marker.At.START) {
-                    ctx.beginPhase(mk.phase());
-                } else {
-                    ctx.endPhase(mk.phase(), mk.counters());
-                }
-            }
-        }
+        MarkerDispatch.apply(lines, ctx);
     }
 
     /** @return the last {@code n} lines of a captured output file (empty when it does not exist) */

@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
 public final class MarkerParser {
     private static final Pattern PHASE = Pattern.compile("[A-Za-z0-9_.\\-]{1,64}");
     private static final Set<String> KEYS = Set.of("phase", "at", "allocated", "reserved", "peak_allocated",
-            "peak_reserved", "t");
+            "peak_reserved", "t", "rank", "pid");
 
     /** What one line said. */
     public sealed interface Result permits Result.Ok, Result.Blank, Result.Malformed {
@@ -55,7 +55,7 @@ public final class MarkerParser {
             String key = token.substring(0, eq);
             if (!KEYS.contains(key)) {
                 return bad(lineNumber, "unknown key '" + cut(key) + "'; accepted: phase, at, allocated, reserved, "
-                        + "peak_allocated, peak_reserved, t", line);
+                        + "peak_allocated, peak_reserved, t, rank, pid", line);
             }
             if (kv.put(key, token.substring(eq + 1)) != null) {
                 return bad(lineNumber, "key '" + key + "' given twice", line);
@@ -104,8 +104,32 @@ public final class MarkerParser {
                 return bad(lineNumber, "t='" + cut(kv.get("t")) + "' must be seconds since the epoch", line);
             }
         }
+        Long rank = nonNegative(kv.get("rank"));
+        if (rank != null && (rank < 0 || rank > Integer.MAX_VALUE)) {
+            return bad(lineNumber, "rank='" + cut(kv.get("rank")) + "' must be a non-negative integer", line);
+        }
+        Long pid = nonNegative(kv.get("pid"));
+        if (pid != null && pid <= 0) {
+            return bad(lineNumber, "pid='" + cut(kv.get("pid")) + "' must be a positive integer", line);
+        }
+        if (Marker.BASELINE.equals(phase) && at == Marker.At.START) {
+            return bad(lineNumber, "phase=baseline marks an instant: it takes no at=start", line);
+        }
         return new Result.Ok(new Marker(lineNumber, phase, at,
-                new FrameworkCounters(bytes[0], bytes[1], bytes[2], bytes[3]), t));
+                new FrameworkCounters(bytes[0], bytes[1], bytes[2], bytes[3]), t,
+                rank == null ? null : rank.intValue(), pid));
+    }
+
+    /** @return the decimal integer, -1 when it is not one, or null when the key is absent */
+    private static Long nonNegative(String v) {
+        if (v == null) {
+            return null;
+        }
+        try {
+            return Long.parseLong(v);
+        } catch (NumberFormatException e) {
+            return -1L;
+        }
     }
 
     private static Result bad(int lineNumber, String reason, String line) {

@@ -23,7 +23,9 @@ import dev.gpumem.measure.nvml.NvmlProbe;
 import dev.gpumem.measure.replay.ReplayRunner;
 import dev.gpumem.model.Inventory;
 import dev.gpumem.model.hf.ModelLoader;
+import java.nio.file.Path;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.function.Consumer;
 
 /** Runs one measurement: target, probe, runner, session. */
@@ -48,7 +50,7 @@ public final class Measurements {
      */
     public static Done run(MeasureSpec spec, MeasurementSession.Setup setup, Consumer<String> notices)
             throws InterruptedException {
-        return run(spec, setup, notices, new StopRequest());
+        return run(spec, setup, notices, new StopRequest(), request -> null);
     }
 
     /**
@@ -57,6 +59,16 @@ public final class Measurements {
      */
     public static Done run(MeasureSpec spec, MeasurementSession.Setup setup, Consumer<String> notices,
                            StopRequest stop) throws InterruptedException {
+        return run(spec, setup, notices, stop, request -> null);
+    }
+
+    /**
+     * As {@link #run(MeasureSpec, MeasurementSession.Setup, Consumer, StopRequest)}; an external command also gets
+     * {@value ExternalCommandRunner#REQUEST_ENV}: the file {@code requestExport} wrote the request to, as filled with
+     * the device (called once, before the child starts; it returns null to give the child none).
+     */
+    public static Done run(MeasureSpec spec, MeasurementSession.Setup setup, Consumer<String> notices,
+                           StopRequest stop, Function<RunConfig, Path> requestExport) throws InterruptedException {
         Gpu gpu = spec.forceCpu() ? null : openGpu(spec, notices);
         try (Probe probe = gpu == null ? new RssProbe() : probeFor(gpu, spec)) {
             // the device is known now: a request without a gpu gets it before the plan is made and the profile
@@ -68,7 +80,10 @@ public final class Measurements {
             switch (spec.kind()) {
                 case REPLAY, REPLAY_CCA -> runner = replay(spec, request, gpu);
                 case EXTERNAL -> {
-                    external = new ExternalCommandRunner(spec.command(), spec.workDir(), gpu == null, Map.of());
+                    Path exported = request == null ? null : requestExport.apply(request);
+                    external = new ExternalCommandRunner(spec.command(), spec.workDir(), gpu == null,
+                            exported == null ? Map.of()
+                                    : Map.of(ExternalCommandRunner.REQUEST_ENV, exported.toAbsolutePath().toString()));
                     runner = external;
                 }
                 case DJL -> runner = djl(request, gpu);

@@ -66,4 +66,30 @@ class MarkerParserTest {
                 MarkerParser.parse(1, "x".repeat(10_000)));
         assertTrue(m.line().length() < 300);
     }
+
+    @Test
+    void rankAndPidKeysAreReadAndOldLinesHaveNone() {
+        Marker m = ((MarkerParser.Result.Ok) MarkerParser.parse(1, "phase=forward at=start rank=3 pid=4242 t=1.5"))
+                .marker();
+        assertEquals(3, m.rank());
+        assertEquals(4242L, m.pid());
+        Marker old = ((MarkerParser.Result.Ok) MarkerParser.parse(2, "phase=forward")).marker();
+        assertNull(old.rank());
+        assertNull(old.pid());
+    }
+
+    @Test
+    void aBaselineLineIsABaselineMarkAndTakesNoStart() {
+        Marker m = ((MarkerParser.Result.Ok) MarkerParser.parse(1, "phase=baseline t=1.0")).marker();
+        assertTrue(m.isBaseline());
+        assertTrue(MarkerParser.parse(2, "phase=baseline at=start") instanceof MarkerParser.Result.Malformed);
+    }
+
+    @Test
+    void aBadRankOrPidIsANoteNotAMarker() {
+        for (String bad : List.of("phase=x rank=-1 pid=5", "phase=x rank=one pid=5", "phase=x rank=1 pid=0",
+                "phase=x rank=99999999999 pid=5")) {
+            assertTrue(MarkerParser.parse(1, bad) instanceof MarkerParser.Result.Malformed, bad);
+        }
+    }
 }
