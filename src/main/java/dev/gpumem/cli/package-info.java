@@ -1,6 +1,7 @@
 /**
  * The thin command line on top: one picocli command class per verb, mapping options onto requests and calling
- * into the packages. Owns: exit codes, the one-line error handler, stream wiring.
+ * into the packages. Owns: exit codes, the one-line error handler, stream wiring, the threads of a streamed batch
+ * and of fit's search, the training run of the class-data-sharing archive.
  * Must not: hold formulas, touch a device directly, or call {@code System.exit} anywhere but {@link dev.gpumem.cli.Main#main}.
  */
 package dev.gpumem.cli;
