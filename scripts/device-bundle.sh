@@ -72,6 +72,13 @@ done
 GPUMEM_BUNDLE="$here" exec "$here/scripts/gpumem" "$@"
 SH
 chmod +x "$out.tmp/bin/gpumem" "$out.tmp"/scripts/*
+# Class-data sharing: the classes a training run loads, listed with the bundle's own runtime (148 KB). The archive
+# itself (about 22 MB: it would not fit under the limit, and the JVM ties it to the jar's absolute path) is dumped
+# from this list by scripts/gpumem on the bundle's first use, into cds/ beside it, in the background.
+mkdir -p "$out.tmp/cds"
+(cd "$out.tmp/cds" && DJL_OFFLINE=true OPT_OUT_TRACKING=true ../jre/bin/java -Xshare:off -Xlog:disable \
+  -XX:DumpLoadedClassList=classes.lst -cp ../gpumem.jar dev.gpumem.cli.ClassArchiveTraining >/dev/null) \
+  || { echo "device-bundle: the class-list training run failed; the bundle works without it" >&2; rm -f "$out.tmp/cds/classes.lst"; }
 git rev-parse HEAD > "$out.tmp/COMMIT" 2>/dev/null || echo unknown > "$out.tmp/COMMIT"
 
 rm -rf "$out"

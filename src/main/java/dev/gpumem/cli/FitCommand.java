@@ -7,10 +7,13 @@ import dev.gpumem.io.ResultJson;
 import dev.gpumem.report.EstimateTableWriter;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.IntPredicate;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -56,14 +59,29 @@ public final class FitCommand implements Callable<Integer> {
         }
         RunConfig base = request.requireModelAndGpu();
         EstimationService service = new EstimationService(calibration.calibrations());
-        Map<Integer, Estimate> tried = new HashMap<>();
-        FitSearch.Result r = FitSearch.largest(n -> {
+        Map<Integer, Estimate> tried = new ConcurrentHashMap<>();
+        IntPredicate fits = n -> {
             try {
-                return tried.computeIfAbsent(n, k -> service.estimate(resize(base, by, k))).fit().fits();
+                Estimate e = service.estimate(resize(base, by, n));
+                tried.put(n, e);
+                return e.fit().fits();
             } catch (ArithmeticException overflow) {
                 return false; // a byte count beyond 64 bits certainly does not fit
             }
-        }, max);
+        };
+        // the search's next questions are estimated ahead on the other cores; its answers are the same as alone
+        int cores = Runtime.getRuntime().availableProcessors();
+        ExecutorService pool = Executors.newFixedThreadPool(cores, r -> {
+            Thread t = new Thread(r, "gpumem-fit");
+            t.setDaemon(true);
+            return t;
+        });
+        FitSearch.Result r;
+        try {
+            r = FitSearch.largest(new SpeculativeFitTests(fits, max, SpeculativeFitTests.depthFor(cores), pool), max);
+        } finally {
+            pool.shutdownNow();
+        }
 
         PrintWriter out = spec.commandLine().getOut();
         if (json) {

@@ -4,13 +4,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-/** The root command: lists the verbs. */
+/** The root command: lists the verbs ({@link Main#commandLine} adds them as subcommands). */
 @Command(name = "gpumem", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-        description = "Predicts GPU memory per phase and level for a training or inference run, and measures it.",
-        subcommands = {
-            EstimateCommand.class, FitCommand.class, SuggestCommand.class, ModelsCommand.class, GpusCommand.class, FrameworksCommand.class,
-            MeasureCommand.class, CompareCommand.class, CalibrateCommand.class, ReportCommand.class,
-            ValidateCommand.class, DoctorCommand.class, BenchCommand.class, FileResultsCommand.class})
+        description = "Predicts GPU memory per phase and level for a training or inference run, and measures it.")
 public final class GpumemCommand implements Runnable {
     @Spec
     CommandSpec spec;

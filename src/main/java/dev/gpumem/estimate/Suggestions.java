@@ -167,7 +167,8 @@ public final class Suggestions {
     /**
      * Estimates every single change, then the greedy combination.
      *
-     * @param estimator the estimate of a request (a request it rejects is skipped)
+     * @param estimator the estimate of a request (a request it rejects is skipped); called from several threads at
+     *                  once (the changes of one round are estimated in parallel, the choices made in their order)
      */
     public static Result search(RunConfig request, Function<RunConfig, Estimate> estimator) {
         if (request.gpu() == null) {
@@ -175,8 +176,11 @@ public final class Suggestions {
         }
         Tried start = new Tried(List.of(), List.of(), estimator.apply(request));
         List<Tried> single = new ArrayList<>();
-        for (Change ch : candidates(request)) {
-            Estimate e = tryEstimate(estimator, ch.apply().apply(request));
+        List<Change> changes = candidates(request);
+        List<Estimate> estimates = estimateAll(estimator, changes.stream().map(ch -> ch.apply().apply(request)).toList());
+        for (int i = 0; i < changes.size(); i++) {
+            Change ch = changes.get(i);
+            Estimate e = estimates.get(i);
             if (e != null) {
                 single.add(new Tried(List.of(ch.label()), List.of(ch.cost()), e));
             }
@@ -192,9 +196,14 @@ public final class Suggestions {
         for (int step = 0; step < MAX_STEPS && !best.fits(); step++) {
             Tried next = null;
             RunConfig nextConfig = null;
-            for (Change ch : candidates(current)) {
-                RunConfig changed = ch.apply().apply(current);
-                Estimate e = tryEstimate(estimator, changed);
+            List<Change> changes = candidates(current);
+            RunConfig from = current;
+            List<RunConfig> configs = changes.stream().map(ch -> ch.apply().apply(from)).toList();
+            List<Estimate> estimates = estimateAll(estimator, configs);
+            for (int i = 0; i < changes.size(); i++) {
+                Change ch = changes.get(i);
+                RunConfig changed = configs.get(i);
+                Estimate e = estimates.get(i);
                 if (e != null && (next == null || e.peak(Level.DEVICE).device() < next.peakDevice())) {
                     List<String> labels = new ArrayList<>(best.changes());
                     List<String> costs = new ArrayList<>(best.costs());
@@ -223,6 +232,14 @@ public final class Suggestions {
         int space = label.indexOf(' ');
         String first = space < 0 ? label : label.substring(0, space);
         return first.equals("option") ? label : first;
+    }
+
+    /**
+     * @return the estimates of {@code configs}, in their order, computed in parallel (the estimator must be
+     *         thread-safe); null where the estimator rejects a request
+     */
+    private static List<Estimate> estimateAll(Function<RunConfig, Estimate> estimator, List<RunConfig> configs) {
+        return configs.parallelStream().map(c -> tryEstimate(estimator, c)).toList();   // toList keeps nulls
     }
 
     private static Estimate tryEstimate(Function<RunConfig, Estimate> estimator, RunConfig c) {
