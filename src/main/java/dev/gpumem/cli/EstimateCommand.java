@@ -29,7 +29,7 @@ import picocli.CommandLine.Spec;
 /** {@code gpumem estimate}: Predicts memory per phase and level for one request (flags) or many (--input FILE.jsonl). */
 @Command(name = "estimate", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Predicts memory per phase and level for one request (flags) or many (--input FILE.jsonl).",
-            "Request and result fields: ../shared/validation/REQUEST-SCHEMA.md. Sizes print in GiB = 1024³ bytes."},
+            "Request and result fields: validation/REQUEST-SCHEMA.md. Sizes print in GiB = 1024³ bytes."},
         footer = {"", "Exit codes: 0 ok (with --input: every line ok); 1 --fail-if-not-fit and it does not fit; 2 bad input (with --input: at least one line "
                 + "got an {\"id\", \"error\"} object, the others still ran); 70 internal error."})
 public final class EstimateCommand implements Callable<Integer> {

@@ -11,7 +11,7 @@ import java.util.Map;
 import picocli.CommandLine.Option;
 
 /**
- * One flag per field of the request contract (../shared/validation/REQUEST-SCHEMA.md), shared by
+ * One flag per field of the request contract (validation/REQUEST-SCHEMA.md), shared by
  * {@code estimate} and {@code fit}. The flags only build the request as plain values; {@link RequestJson} then
  * validates it exactly as it validates a JSON line, so a flag and a field fail with the same sentence.
  */

@@ -9,7 +9,7 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * One estimate request, as in ../shared/validation/REQUEST-SCHEMA.md. Immutable; validated on construction so
+ * One estimate request, as in validation/REQUEST-SCHEMA.md. Immutable; validated on construction so
  * that no formula ever sees a zero batch or a negative rank.
  *
  * @param id             echoed back in the result

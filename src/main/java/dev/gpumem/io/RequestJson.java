@@ -53,7 +53,7 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * The request contract of ../shared/validation/REQUEST-SCHEMA.md: JSON request object → {@link RunConfig} and
+ * The request contract of validation/REQUEST-SCHEMA.md: JSON request object → {@link RunConfig} and
  * back. Every error is an {@link BadInputException} with one sentence that names the field (dotted for
  * nested fields) and, for closed vocabularies, the accepted values.
  *

@@ -14,7 +14,7 @@ import dev.gpumem.estimate.Term;
 import java.util.Map;
 
 /**
- * The result contract of ../shared/validation/REQUEST-SCHEMA.md: {@link Estimate} → one JSON object,
+ * The result contract of validation/REQUEST-SCHEMA.md: {@link Estimate} → one JSON object,
  * and the error object {@code {"id", "error"}} for a request that could not be estimated.
  *
  * <pre>

@@ -33,8 +33,8 @@ class MainTest {
     void aNamedVerbBuildsOnlyItsOwnCommandUnderItsAnnotatedName() {
         PrintWriter quiet = new PrintWriter(new StringWriter());
         var all = Main.commandLine(quiet, quiet).getSubcommands();
-        assertEquals(java.util.List.of("estimate", "fit", "suggest", "models", "gpus", "measure", "compare",
-                "calibrate", "report", "validate", "doctor", "bench"), java.util.List.copyOf(all.keySet()));
+        assertEquals(java.util.List.of("estimate", "fit", "suggest", "models", "gpus", "frameworks",
+                "measure", "compare", "calibrate", "report", "validate", "file-results", "doctor", "bench"), java.util.List.copyOf(all.keySet()));
         for (var e : all.entrySet()) {
             // the name each verb is added under is the one its own @Command annotation gives
             assertEquals(e.getKey(), e.getValue().getCommandSpec().userObject().getClass()
