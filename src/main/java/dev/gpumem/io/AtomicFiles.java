@@ -191,6 +191,9 @@ public final class AtomicFiles {
             try {
                 // no file attributes: the OS gives 0666 & ~umask, as for any file a program creates
                 Files.newByteChannel(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE).close();
+                // a run stopped by SIGINT/SIGTERM mid-write leaves no temp file behind (a moved or published
+                // temp is gone by then, and deleting a missing path does nothing)
+                tmp.toFile().deleteOnExit();
                 return tmp;
             } catch (FileAlreadyExistsException e) {
                 if (attempt > 100) {
