@@ -65,6 +65,22 @@ class RequestJsonFrameworkTest {
     }
 
     @Test
+    void anAbsentZeroTakesTheFrameworksShardingAndAStatedZeroWins() {
+        RunConfig absent = parse("{\"model\": \"gpt2\", \"framework\": \"torchtitan\", \"parallel\": {\"data\": 8}}");
+        assertEquals(3, absent.parallel().zero());
+        assertTrue(absent.framework().fromFramework().get(Framework.Semantic.SHARDING).contains("torchtitan's default"));
+        RunConfig zero = parse("{\"model\": \"gpt2\", \"framework\": \"torchtitan\", "
+                + "\"parallel\": {\"data\": 8, \"zero\": 0}}");
+        assertEquals(0, zero.parallel().zero());
+        assertNull(zero.framework().fromFramework().get(Framework.Semantic.SHARDING));
+        assertEquals(0, parse("{\"model\": \"gpt2\", \"parallel\": {\"data\": 8}}").parallel().zero());
+        assertEquals(0, parse("{\"model\": \"gpt2\", \"framework\": \"deepspeed\", "
+                + "\"parallel\": {\"data\": 8}}").parallel().zero());
+        // the tree writes the resolved stage out, so a round trip keeps it
+        assertEquals(3, json.fromTree(json.toTree(absent)).parallel().zero());
+    }
+
+    @Test
     void contradictionsAndUnknownValuesAreOneSentenceErrors() {
         var e1 = assertThrows(IllegalArgumentException.class, () -> parse("{\"model\": \"gpt2\", "
                 + "\"loss\": \"fp32_upcast\", \"options\": [\"chunked_loss\"]}"));
