@@ -34,14 +34,17 @@ import java.util.Set;
  * @param loraDropout     LoRA dropout probability on the adapters' input (0: identity, nothing kept)
  * @param modelCode       whose module code runs the model
  * @param reduceBucket    DeepSpeed ZeRO-1/2 reduce_bucket_size in elements (0: no such bucket)
+ * @param useOrigParams   FSDP1 use_orig_params=True with full sharding and LoRA: every wrapped block's frozen
+ *                        parameters share its FlatParameter's gradient (sharded 1/dp, the whole block unsharded
+ *                        before the reduce-scatter)
  * @param fromFramework   semantic -> sentence saying which framework default set it (stated fields are absent)
  */
 public record FrameworkSettings(Framework framework, PrecisionPolicy precisionPolicy, LossImpl loss,
                                 OptimizerImpl optimizerImpl, double loraDropout, ModelCode modelCode,
-                                long reduceBucket, Map<Semantic, String> fromFramework) {
+                                long reduceBucket, boolean useOrigParams, Map<Semantic, String> fromFramework) {
     /** Hugging Face transformers, every semantic at its default: today's behaviour. */
     public static final FrameworkSettings HF = new FrameworkSettings(Framework.HF, PrecisionPolicy.AUTOCAST,
-            LossImpl.FP32_UPCAST, OptimizerImpl.FOREACH, 0.0, ModelCode.HF, 0, Map.of());
+            LossImpl.FP32_UPCAST, OptimizerImpl.FOREACH, 0.0, ModelCode.HF, 0, false, Map.of());
 
     /**
      * @return hf's settings for a request whose options say the loss and the optimizer implementation (option
@@ -52,20 +55,20 @@ public record FrameworkSettings(Framework framework, PrecisionPolicy precisionPo
         boolean fused = options.contains(RunOption.FUSED_OPTIMIZER);
         return chunked || fused ? new FrameworkSettings(Framework.HF, PrecisionPolicy.AUTOCAST,
                 chunked ? LossImpl.CHUNKED : LossImpl.FP32_UPCAST, fused ? OptimizerImpl.FUSED : OptimizerImpl.FOREACH,
-                0.0, ModelCode.HF, 0, Map.of()) : HF;
+                0.0, ModelCode.HF, 0, false, Map.of()) : HF;
     }
 
     /** @return whether these are hf's settings, everything the request's options do not already say at default */
     public boolean isHfDefault() {
         return framework == Framework.HF && precisionPolicy == PrecisionPolicy.AUTOCAST && loraDropout == 0
-                && modelCode == ModelCode.HF && reduceBucket == 0 && loss != LossImpl.LOSS_PARALLEL
+                && modelCode == ModelCode.HF && reduceBucket == 0 && !useOrigParams && loss != LossImpl.LOSS_PARALLEL
                 && (optimizerImpl == OptimizerImpl.FOREACH || optimizerImpl == OptimizerImpl.FUSED);
     }
 
     /** @return these settings with another precision policy (a suggestion that leaves amp drops fsdp2_mixed) */
     public FrameworkSettings withPrecisionPolicy(PrecisionPolicy p) {
         return new FrameworkSettings(framework, p, loss, optimizerImpl, loraDropout, modelCode, reduceBucket,
-                fromFramework);
+                useOrigParams, fromFramework);
     }
 
     public FrameworkSettings {
@@ -95,11 +98,20 @@ public record FrameworkSettings(Framework framework, PrecisionPolicy precisionPo
      * @param modelCode       model_code
      * @param reduceBucket    reduce_bucket_size
      * @param zero            parallel.zero (the sharding of data-parallel ranks)
+     * @param useOrigParams   use_orig_params
      */
     public record Stated(PrecisionPolicy precisionPolicy, Checkpointing checkpointing, LossImpl loss,
                          OptimizerImpl optimizerImpl, DType adapterDtype, Double loraDropout, ModelCode modelCode,
-                         Long reduceBucket, Integer zero) {
-        public static final Stated NOTHING = new Stated(null, null, null, null, null, null, null, null, null);
+                         Long reduceBucket, Integer zero, Boolean useOrigParams) {
+        public static final Stated NOTHING = new Stated(null, null, null, null, null, null, null, null, null, null);
+
+        /** Without use_orig_params. */
+        public Stated(PrecisionPolicy precisionPolicy, Checkpointing checkpointing, LossImpl loss,
+                      OptimizerImpl optimizerImpl, DType adapterDtype, Double loraDropout, ModelCode modelCode,
+                      Long reduceBucket, Integer zero) {
+            this(precisionPolicy, checkpointing, loss, optimizerImpl, adapterDtype, loraDropout, modelCode,
+                    reduceBucket, zero, null);
+        }
 
         /** Without parallel.zero. */
         public Stated(PrecisionPolicy precisionPolicy, Checkpointing checkpointing, LossImpl loss,
@@ -258,11 +270,24 @@ public record FrameworkSettings(Framework framework, PrecisionPolicy precisionPo
                 note(from, fw, Semantic.REDUCE_BUCKET, bucket.toString(), null);
             }
         }
+        // FSDP1 flat gradients: only a full-sharded (FlatParameter) LoRA training run mixes frozen and trainable
+        // parameters in one wrapped block
+        boolean flatMix = task == Task.TRAIN && lora && layout.zero() == 3 && layout.data() > 1;
+        Boolean orig = stated.useOrigParams();
+        if (orig == null) {
+            orig = fw.useOrigParams().valueFor(data, tensor) && flatMix;
+            if (orig) {
+                note(from, fw, Semantic.USE_ORIG_PARAMS, "true", null);
+            }
+        } else if (orig && !flatMix) {
+            throw new BadInputException("use_orig_params: true changes a FSDP1 full-sharded LoRA training run "
+                    + "(task train, finetune lora or qlora, parallel.zero 3 with parallel.data > 1); this request is not");
+        }
         if (fw == Framework.HF) {
             from.clear();                   // hf's defaults are the estimator's own: nothing to explain
         }
-        return new Resolved(new FrameworkSettings(fw, policy, loss, impl, dropout, code, bucket, from), ckpt, adapter,
-                opts, layout);
+        return new Resolved(new FrameworkSettings(fw, policy, loss, impl, dropout, code, bucket, orig, from), ckpt,
+                adapter, opts, layout);
     }
 
     /**

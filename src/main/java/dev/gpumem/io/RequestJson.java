@@ -71,7 +71,7 @@ public final class RequestJson {
     public static final List<String> FIELDS = List.of("id", "model", "model_overrides", "task", "precision",
             "master_weights", "optimizer", "batch", "seq", "grad_accum", "checkpointing", "attention", "finetune",
             "parallel", "options", "inference", "gpu", "compat", "framework", "precision_policy", "loss",
-            "optimizer_impl", "model_code", "reduce_bucket_size");
+            "optimizer_impl", "model_code", "reduce_bucket_size", "use_orig_params");
     private static final List<String> FINETUNE_FIELDS = List.of("method", "rank", "alpha", "targets", "quant",
             "adapter_dtype", "lora_dropout");
     private static final List<DType> ADAPTER_DTYPES = List.of(DType.FP32, DType.BF16, DType.FP16);
@@ -217,7 +217,8 @@ public final class RequestJson {
                 wire(r, "loss", LossImpl.class, null), wire(r, "optimizer_impl", OptimizerImpl.class, null),
                 finetune.adapterDtype(), loraDropout(r.get("finetune")), wire(r, "model_code", ModelCode.class, null),
                 r.has("reduce_bucket_size") ? reduceBucket(r.get("reduce_bucket_size")) : null,
-                statesZero(r.get("parallel")) ? parallel.zero() : null);
+                statesZero(r.get("parallel")) ? parallel.zero() : null,
+                r.has("use_orig_params") ? bool(r, "use_orig_params", false) : null);
         FrameworkSettings.Resolved fw = FrameworkSettings.resolve(framework, stated, task, precision, optimizer,
                 finetune.method(), parallel, options);
         Finetune ft = finetune.adapterDtype() == fw.adapterDtype() ? finetune : new Finetune(finetune.method(),
@@ -287,6 +288,7 @@ public final class RequestJson {
             o.put("optimizer_impl", fs.optimizerImpl().wire());
             o.put("model_code", fs.modelCode().wire());
             o.put("reduce_bucket_size", fs.reduceBucket());
+            o.put("use_orig_params", fs.useOrigParams());
             if (c.finetune().method() != FinetuneMethod.FULL) {
                 f.put("lora_dropout", fs.loraDropout());
             }

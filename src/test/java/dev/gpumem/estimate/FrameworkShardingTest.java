@@ -161,6 +161,65 @@ class FrameworkShardingTest {
         assertEquals(three.peak(Level.ALLOCATED).allocated(), dflt.peak(Level.ALLOCATED).allocated());
     }
 
+    // ------------------------------------------------------------------ FSDP1 use_orig_params flat gradients
+
+    private Estimate tinyLora(Framework fw, Boolean useOrigParams) {
+        Finetune lora = new Finetune(FinetuneMethod.LORA, 4, 8, java.util.List.of("q_proj", "v_proj"), null);
+        FrameworkSettings.Stated stated = new FrameworkSettings.Stated(null, null, null, null, null, null, null, null,
+                3, useOrigParams);
+        FrameworkSettings.Resolved r = FrameworkSettings.resolve(fw, stated, Task.TRAIN, Precision.FP32,
+                Optimizer.ADAMW, FinetuneMethod.LORA, new Parallel(4, 3, 1, 1), Set.of());
+        Finetune ft = new Finetune(lora.method(), lora.rank(), lora.alpha(), lora.targets(), null, r.adapterDtype());
+        return estimator.estimate(TinyModels.tiny(), new RunConfig("t", "tiny", Map.of(), Task.TRAIN, Precision.FP32,
+                false, Optimizer.ADAMW, 2, 16, 1, r.checkpointing(), AttentionKernel.SDPA, ft, r.parallel(),
+                r.options(), Inference.defaults(16), null, Compat.NONE, r.settings()));
+    }
+
+    @Test
+    void useOrigParamsGivesEveryWrappedBlocksFrozenWeightsAShardedGradient() {
+        // fp32, 4 ranks: a block's frozen parameters sharded (⌈n/4⌉·4 B, 512 B-rounded) are 37,888 B (see above);
+        // two blocks 75,776 B. The root unit (embedding, final norm, lm_head) is all frozen: no gradient.
+        PhaseEstimate with = tinyLora(Framework.FSDP1, true).phase(Phase.OPTIMIZER_STEP);
+        PhaseEstimate without = tinyLora(Framework.FSDP1, false).phase(Phase.OPTIMIZER_STEP);
+        assertEquals(75_776, component(with, Component.GRADIENTS) - component(without, Component.GRADIENTS));
+        assertEquals(component(without, Component.OPTIMIZER_STATES), component(with, Component.OPTIMIZER_STATES),
+                "the optimizer holds only the adapters");
+    }
+
+    @Test
+    void useOrigParamsKeepsTheWholeUnshardedBlockGradientDuringItsBackward() {
+        // the largest frozen tensors of a block, gate / up / down, are 8,192·4 = 32,768 B unsharded each
+        Estimate with = tinyLora(Framework.FSDP1, true);
+        long unsharded = with.phase(Phase.BACKWARD).terms().stream()
+                .filter(t -> t.name().startsWith("temporary.full_grad.flat.")).mapToLong(Term::bytes).max()
+                .orElse(0);
+        assertTrue(unsharded >= 32_768, "unsharded flat gradient in backward: " + unsharded);
+        assertTrue(with.peak(Level.ALLOCATED).allocated() > tinyLora(Framework.FSDP1, false).peak(Level.ALLOCATED)
+                .allocated());
+    }
+
+    @Test
+    void litGptDefaultsToUseOrigParamsOnlyForShardedLora() {
+        FrameworkSettings.Stated nothing = FrameworkSettings.Stated.NOTHING;
+        assertTrue(FrameworkSettings.resolve(Framework.LIT_GPT, nothing, Task.TRAIN, Precision.BF16, Optimizer.ADAMW,
+                FinetuneMethod.LORA, new Parallel(2, 0, 1, 1), Set.of()).settings().useOrigParams());
+        assertTrue(!FrameworkSettings.resolve(Framework.LIT_GPT, nothing, Task.TRAIN, Precision.BF16,
+                Optimizer.ADAMW, FinetuneMethod.FULL, new Parallel(2, 0, 1, 1), Set.of()).settings().useOrigParams());
+        assertTrue(!FrameworkSettings.resolve(Framework.FSDP1, nothing, Task.TRAIN, Precision.BF16, Optimizer.ADAMW,
+                FinetuneMethod.LORA, new Parallel(2, 0, 1, 1), Set.of()).settings().useOrigParams(),
+                "torch FSDP1's own default is use_orig_params=False");
+    }
+
+    @Test
+    void statedUseOrigParamsOutsideShardedLoraIsABadRequest() {
+        FrameworkSettings.Stated stated = new FrameworkSettings.Stated(null, null, null, null, null, null, null, null,
+                0, true);
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> FrameworkSettings.resolve(Framework.FSDP1, stated, Task.TRAIN, Precision.BF16, Optimizer.ADAMW,
+                        FinetuneMethod.LORA, new Parallel(2, 0, 1, 1), Set.of()));
+        assertTrue(e.getMessage().startsWith("use_orig_params: "), e.getMessage());
+    }
+
     // ------------------------------------------------------------------ a published measurement
 
     /**

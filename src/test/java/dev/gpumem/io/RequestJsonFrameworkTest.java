@@ -81,6 +81,17 @@ class RequestJsonFrameworkTest {
     }
 
     @Test
+    void useOrigParamsIsLitGptsDefaultForShardedLoraAndCanBeStatedOff() {
+        String lora = "\"model\": \"gpt2\", \"precision\": \"bf16\", \"framework\": \"lit-gpt\", "
+                + "\"finetune\": {\"method\": \"lora\", \"targets\": [\"c_attn\"]}, \"parallel\": {\"data\": 2}";
+        assertTrue(parse("{" + lora + "}").framework().useOrigParams());
+        assertTrue(!parse("{" + lora + ", \"use_orig_params\": false}").framework().useOrigParams());
+        var e = assertThrows(IllegalArgumentException.class, () -> parse("{\"model\": \"gpt2\", "
+                + "\"use_orig_params\": true}"));
+        assertTrue(e.getMessage().startsWith("use_orig_params: "), e.getMessage());
+    }
+
+    @Test
     void contradictionsAndUnknownValuesAreOneSentenceErrors() {
         var e1 = assertThrows(IllegalArgumentException.class, () -> parse("{\"model\": \"gpt2\", "
                 + "\"loss\": \"fp32_upcast\", \"options\": [\"chunked_loss\"]}"));
