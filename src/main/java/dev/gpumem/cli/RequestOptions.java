@@ -106,7 +106,7 @@ public final class RequestOptions {
     @Option(names = "--dp", description = "data-parallel ranks (default 1)")
     Long dataParallel;
 
-    @Option(names = "--zero", description = "ZeRO stage 0..3; FSDP full shard = 3 (default 0)")
+    @Option(names = "--zero", description = "ZeRO stage 0..3; FSDP full shard = 3 (default: the framework's; hf 0, FSDP frameworks 3 with --dp > 1)")
     Long zero;
 
     @Option(names = "--tp", description = "tensor-parallel degree (default 1)")

@@ -193,6 +193,12 @@ final class EstimateNotes {
             n.add("zero 3 / FSDP: a block's parameters are all-gathered (in the compute dtype under amp) while it "
                     + "runs, with the next block prefetched");
         }
+        if (cfg.framework().useOrigParams()) {
+            n.add("use_orig_params (FSDP1): each wrapped block is one FlatParameter mixing frozen weights and "
+                    + "adapters, so its frozen weights get a gradient too: the whole block unsharded during its "
+                    + "backward, then 1/" + p.data() + " of it per rank until zero_grad (the optimizer holds only "
+                    + "the adapters)");
+        }
         if (p.tensor() > 1) {
             n.add("tensor parallel without sequence parallelism: block inputs and norm outputs are full size on "
                     + "every rank; LoRA adapters are not split");

@@ -15,7 +15,8 @@ import java.util.List;
  * docs table ({@code docs/frameworks.md}) and {@code gpumem frameworks} are printed from it.
  *
  * <p>A default may depend on the layout: {@link When#DATA_PARALLEL} (torchtitan applies {@code fully_shard} only when
- * there is more than one data-parallel rank, else it runs under autocast) and {@link When#TENSOR_PARALLEL} (loss
+ * there is more than one data-parallel rank, else it runs under autocast; FSDP frameworks shard only several ranks,
+ * as torch clamps FSDP to NO_SHARD on one) and {@link When#TENSOR_PARALLEL} (loss
  * parallel needs tensor-parallel shards of the vocabulary); otherwise {@link Default#otherwise()} applies. A value of
  * {@code null} for the adapter dtype means "the model's parameter dtype" (torchtune's {@code dtype: bf16} and lit-gpt's
  * bf16-true build the adapters with the model).
@@ -34,7 +35,11 @@ public enum Framework implements WireEnum {
                     + "autocast_adapter_dtype=True upcasts bf16/fp16 adapters to fp32"),
             new Default<>(0.0, "huggingface/peft src/peft/tuners/lora/config.py @6b2556e: lora_dropout=0.0"),
             new Default<>(ModelCode.HF, "huggingface/transformers src/transformers/models/*/modeling_*.py"),
-            new Default<>(0L, "no DeepSpeed engine: no ZeRO reduce bucket")),
+            new Default<>(0L, "no DeepSpeed engine: no ZeRO reduce bucket"),
+            new Default<>(0, "huggingface/transformers src/transformers/training_args.py @fd79833: fsdp='' and "
+                    + "deepspeed=None by default: several ranks are torch DistributedDataParallel replicas (accelerate)"),
+            new Default<>(false, "no FSDP1 unless parallel.zero 3 is stated (then as torch's default: "
+                    + "FullyShardedDataParallel use_orig_params=False)")),
     TORCHTITAN("torchtitan", "torchtitan (FSDP2 fully_shard, per-op SAC, its own Llama)",
             new Default<>(PrecisionPolicy.FSDP2_MIXED, When.DATA_PARALLEL, PrecisionPolicy.AUTOCAST,
                     "pytorch/torchtitan torchtitan/models/llama3/parallelize.py @114151a: apply_fsdp "
@@ -53,7 +58,14 @@ public enum Framework implements WireEnum {
             new Default<>(0.0, "no LoRA in torchtitan: hf's default"),
             new Default<>(ModelCode.HF, "pytorch/torchtitan torchtitan/models/llama3/model.py: its own Llama, "
                     + "counted as HF's Llama block"),
-            new Default<>(0L, "FSDP2 reduce-scatters per parameter group: no ZeRO reduce bucket")),
+            new Default<>(0L, "FSDP2 reduce-scatters per parameter group: no ZeRO reduce bucket"),
+            new Default<>(3, When.DATA_PARALLEL, 0, "pytorch/torchtitan torchtitan/config/configs.py @114151a: "
+                    + "ParallelismConfig data_parallel_shard_degree=-1 (every rank left after replicate, cp, tp, pp), "
+                    + "data_parallel_replicate_degree=1 (no HSDP); distributed/parallel_dims.py _validate, fsdp_enabled "
+                    + "when dp_shard > 1; models/llama3/parallelize.py apply_fsdp: fully_shard on every block and the "
+                    + "root (FSDP2 full sharding: parameters, gradients, optimizer states 1/dp)"),
+            new Default<>(false, "FSDP2 fully_shard: no FlatParameter, each parameter a DTensor shard with "
+                    + "its own gradient")),
     TORCHTUNE("torchtune", "torchtune recipes (full_finetune_*, lora_finetune_*)",
             new Default<>(PrecisionPolicy.AUTOCAST, "pytorch/torchtune recipes/configs/llama3_2/"
                     + "3B_full_single_device.yaml @03a1978: dtype bf16 (pure: no autocast, precision bf16)"),
@@ -69,7 +81,13 @@ public enum Framework implements WireEnum {
                     + "lora_dropout 0.0"),
             new Default<>(ModelCode.HF, "pytorch/torchtune torchtune/models/llama3_2: its own Llama, counted as "
                     + "HF's Llama block"),
-            new Default<>(0L, "no DeepSpeed engine: no ZeRO reduce bucket")),
+            new Default<>(0L, "no DeepSpeed engine: no ZeRO reduce bucket"),
+            new Default<>(3, When.DATA_PARALLEL, 0, "pytorch/torchtune recipes/full_finetune_distributed.py, "
+                    + "lora_finetune_distributed.py @03a1978: training.shard_model (torchtune/training/_distributed.py) "
+                    + "fully_shard on every layer and the root, fsdp_reshard_after_forward True; one rank: the "
+                    + "*_single_device recipes"),
+            new Default<>(false, "FSDP2 fully_shard: no FlatParameter, each parameter a DTensor shard with "
+                    + "its own gradient")),
     LIT_GPT("lit-gpt", "LitGPT / lit-gpt with Lightning Fabric",
             new Default<>(PrecisionPolicy.AUTOCAST, "Lightning-AI/litgpt finetune/lora.py @0010d8e: precision "
                     + "bf16-mixed (autocast) on one device, bf16-true (pure, precision bf16) with FSDP"),
@@ -84,7 +102,12 @@ public enum Framework implements WireEnum {
             new Default<>(0.05, "Lightning-AI/litgpt finetune/lora.py @0010d8e: lora_dropout = 0.05"),
             new Default<>(ModelCode.LITGPT, "Lightning-AI/litgpt lit_gpt/model.py @e51aaef: GptNeoxMLP "
                     + "F.gelu(x, approximate=config.gelu_approximate)"),
-            new Default<>(0L, "Lightning Fabric FSDP / DDP: no ZeRO reduce bucket")),
+            new Default<>(0L, "Lightning Fabric FSDP / DDP: no ZeRO reduce bucket"),
+            new Default<>(3, When.DATA_PARALLEL, 0, "Lightning-AI/litgpt finetune/lora.py @0010d8e: devices > 1 "
+                    + "-> FSDPStrategy(auto_wrap_policy={Block}); Lightning-AI/pytorch-lightning "
+                    + "src/lightning/fabric/strategies/fsdp.py @00608a3: sharding_strategy \"FULL_SHARD\""),
+            new Default<>(true, "Lightning-AI/pytorch-lightning src/lightning/fabric/strategies/fsdp.py "
+                    + "@00608a3: FSDPStrategy _fsdp_kwargs.setdefault(\"use_orig_params\", True)")),
     DEEPSPEED("deepspeed", "DeepSpeed engine (ZeRO stages 0-3)",
             new Default<>(PrecisionPolicy.AUTOCAST, "microsoft/DeepSpeed: bf16/fp16 config holds half parameters "
                     + "with fp32 master weights (precision bf16 + master_weights), no FSDP2 policy"),
@@ -98,7 +121,11 @@ public enum Framework implements WireEnum {
             new Default<>(ModelCode.HF, "the model's own (transformers) code"),
             new Default<>(500_000_000L, "microsoft/DeepSpeed deepspeed/runtime/zero/config.py @38327e0: "
                     + "reduce_bucket_size 5e8 elements, contiguous_gradients True; stage_1_and_2.py backward() "
-                    + "allocates it (ZeRO-1/2 only)")),
+                    + "allocates it (ZeRO-1/2 only)"),
+            new Default<>(0, "microsoft/DeepSpeed deepspeed/runtime/zero/config.py @03dc2b9: DeepSpeedZeroConfig "
+                    + "stage 0 (ZeRO off unless zero_optimization.stage is set)"),
+            new Default<>(false, "not FSDP1: ZeRO-3 partitions each parameter and keeps no gradient for "
+                    + "frozen ones")),
     MEGATRON("megatron", "Megatron-LM / Megatron-Core / NeMo",
             new Default<>(PrecisionPolicy.AUTOCAST, "NVIDIA/Megatron-LM megatron/training/arguments.py @307dcf3: "
                     + "--bf16 holds bf16 parameters with fp32 main parameters (precision bf16 + master_weights)"),
@@ -113,7 +140,11 @@ public enum Framework implements WireEnum {
             new Default<>(DType.FP32, "no LoRA in Megatron-LM: hf's default"),
             new Default<>(0.0, "no LoRA in Megatron-LM: hf's default"),
             new Default<>(ModelCode.HF, "megatron/core/models/gpt: its own GPT, counted as HF's block"),
-            new Default<>(0L, "Megatron's own contiguous gradient buffer (not modelled): no ZeRO reduce bucket")),
+            new Default<>(0L, "Megatron's own contiguous gradient buffer (not modelled): no ZeRO reduce bucket"),
+            new Default<>(0, "NVIDIA/Megatron-LM megatron/training/arguments.py @307dcf3: "
+                    + "--use-distributed-optimizer store_true (off): every data-parallel rank holds all main parameters "
+                    + "and states (optimizer_impl megatron_distributed shards them as zero 1)"),
+            new Default<>(false, "not FSDP1")),
     FSDP1("fsdp1", "torch FullyShardedDataParallel (FSDP1), e.g. through accelerate or Lightning",
             new Default<>(PrecisionPolicy.AUTOCAST, "pytorch/pytorch torch/distributed/fsdp/"
                     + "fully_sharded_data_parallel.py @6d71f74: mixed_precision=None by default (autocast from the trainer)"),
@@ -125,7 +156,12 @@ public enum Framework implements WireEnum {
             new Default<>(DType.FP32, "PEFT under FSDP1: hf's default"),
             new Default<>(0.0, "PEFT under FSDP1: hf's default"),
             new Default<>(ModelCode.HF, "the model's own (transformers) code"),
-            new Default<>(0L, "torch FSDP1: no ZeRO reduce bucket"));
+            new Default<>(0L, "torch FSDP1: no ZeRO reduce bucket"),
+            new Default<>(3, When.DATA_PARALLEL, 0, "pytorch/pytorch torch/distributed/fsdp/_init_utils.py "
+                    + "@00743e7: _init_core_state sharding_strategy or ShardingStrategy.FULL_SHARD; NO_SHARD when the "
+                    + "world size is 1"),
+            new Default<>(false, "pytorch/pytorch torch/distributed/fsdp/fully_sharded_data_parallel.py: "
+                    + "use_orig_params=False"));
 
     private final String wire;
     private final String description;
@@ -137,11 +173,13 @@ public enum Framework implements WireEnum {
     private final Default<Double> loraDropout;
     private final Default<ModelCode> modelCode;
     private final Default<Long> reduceBucket;
+    private final Default<Integer> sharding;
+    private final Default<Boolean> useOrigParams;
 
     Framework(String wire, String description, Default<PrecisionPolicy> precisionPolicy,
               Default<Checkpointing> checkpointing, Default<LossImpl> loss, Default<OptimizerImpl> optimizerImpl,
               Default<DType> adapterDtype, Default<Double> loraDropout, Default<ModelCode> modelCode,
-              Default<Long> reduceBucket) {
+              Default<Long> reduceBucket, Default<Integer> sharding, Default<Boolean> useOrigParams) {
         this.wire = wire;
         this.description = description;
         this.precisionPolicy = precisionPolicy;
@@ -152,6 +190,8 @@ public enum Framework implements WireEnum {
         this.loraDropout = loraDropout;
         this.modelCode = modelCode;
         this.reduceBucket = reduceBucket;
+        this.sharding = sharding;
+        this.useOrigParams = useOrigParams;
     }
 
     @Override
@@ -195,6 +235,16 @@ public enum Framework implements WireEnum {
         return reduceBucket;
     }
 
+    /** @return the ZeRO stage the framework shards data-parallel ranks with (FSDP full sharding = 3) */
+    public Default<Integer> sharding() {
+        return sharding;
+    }
+
+    /** @return whether FSDP1 runs with use_orig_params=True (flat gradients for mixed frozen / trainable blocks) */
+    public Default<Boolean> useOrigParams() {
+        return useOrigParams;
+    }
+
     /** @return this framework's default of {@code s} */
     public Default<?> defaultOf(Semantic s) {
         return switch (s) {
@@ -206,6 +256,8 @@ public enum Framework implements WireEnum {
             case LORA_DROPOUT -> loraDropout;
             case MODEL_CODE -> modelCode;
             case REDUCE_BUCKET -> reduceBucket;
+            case SHARDING -> sharding;
+            case USE_ORIG_PARAMS -> useOrigParams;
         };
     }
 
@@ -218,7 +270,12 @@ public enum Framework implements WireEnum {
         ADAPTER_DTYPE("finetune.adapter_dtype"),
         LORA_DROPOUT("finetune.lora_dropout"),
         MODEL_CODE("model_code"),
-        REDUCE_BUCKET("reduce_bucket_size");
+        REDUCE_BUCKET("reduce_bucket_size"),
+        /** how data-parallel ranks are sharded, as the ZeRO stage of {@code parallel.zero} (FSDP full shard = 3) */
+        SHARDING("parallel.zero"),
+        /** FSDP1 use_orig_params=True: a wrapped block mixing frozen and trainable parameters gets a gradient for
+         *  its whole FlatParameter */
+        USE_ORIG_PARAMS("use_orig_params");
         private final String wire;
         Semantic(String wire) { this.wire = wire; }
         @Override public String wire() { return wire; }

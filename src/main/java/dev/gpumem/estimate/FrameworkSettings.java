@@ -12,6 +12,7 @@ import dev.gpumem.estimate.RunConfig.Parallel;
 import dev.gpumem.estimate.RunConfig.Precision;
 import dev.gpumem.estimate.RunConfig.PrecisionPolicy;
 import dev.gpumem.estimate.RunConfig.RunOption;
+import dev.gpumem.estimate.RunConfig.Task;
 import dev.gpumem.estimate.optim.OptimizerModel;
 import dev.gpumem.units.DType;
 import java.util.EnumMap;
@@ -33,14 +34,17 @@ import java.util.Set;
  * @param loraDropout     LoRA dropout probability on the adapters' input (0: identity, nothing kept)
  * @param modelCode       whose module code runs the model
  * @param reduceBucket    DeepSpeed ZeRO-1/2 reduce_bucket_size in elements (0: no such bucket)
+ * @param useOrigParams   FSDP1 use_orig_params=True with full sharding and LoRA: every wrapped block's frozen
+ *                        parameters share its FlatParameter's gradient (sharded 1/dp, the whole block unsharded
+ *                        before the reduce-scatter)
  * @param fromFramework   semantic -> sentence saying which framework default set it (stated fields are absent)
  */
 public record FrameworkSettings(Framework framework, PrecisionPolicy precisionPolicy, LossImpl loss,
                                 OptimizerImpl optimizerImpl, double loraDropout, ModelCode modelCode,
-                                long reduceBucket, Map<Semantic, String> fromFramework) {
+                                long reduceBucket, boolean useOrigParams, Map<Semantic, String> fromFramework) {
     /** Hugging Face transformers, every semantic at its default: today's behaviour. */
     public static final FrameworkSettings HF = new FrameworkSettings(Framework.HF, PrecisionPolicy.AUTOCAST,
-            LossImpl.FP32_UPCAST, OptimizerImpl.FOREACH, 0.0, ModelCode.HF, 0, Map.of());
+            LossImpl.FP32_UPCAST, OptimizerImpl.FOREACH, 0.0, ModelCode.HF, 0, false, Map.of());
 
     /**
      * @return hf's settings for a request whose options say the loss and the optimizer implementation (option
@@ -51,20 +55,20 @@ public record FrameworkSettings(Framework framework, PrecisionPolicy precisionPo
         boolean fused = options.contains(RunOption.FUSED_OPTIMIZER);
         return chunked || fused ? new FrameworkSettings(Framework.HF, PrecisionPolicy.AUTOCAST,
                 chunked ? LossImpl.CHUNKED : LossImpl.FP32_UPCAST, fused ? OptimizerImpl.FUSED : OptimizerImpl.FOREACH,
-                0.0, ModelCode.HF, 0, Map.of()) : HF;
+                0.0, ModelCode.HF, 0, false, Map.of()) : HF;
     }
 
     /** @return whether these are hf's settings, everything the request's options do not already say at default */
     public boolean isHfDefault() {
         return framework == Framework.HF && precisionPolicy == PrecisionPolicy.AUTOCAST && loraDropout == 0
-                && modelCode == ModelCode.HF && reduceBucket == 0 && loss != LossImpl.LOSS_PARALLEL
+                && modelCode == ModelCode.HF && reduceBucket == 0 && !useOrigParams && loss != LossImpl.LOSS_PARALLEL
                 && (optimizerImpl == OptimizerImpl.FOREACH || optimizerImpl == OptimizerImpl.FUSED);
     }
 
     /** @return these settings with another precision policy (a suggestion that leaves amp drops fsdp2_mixed) */
     public FrameworkSettings withPrecisionPolicy(PrecisionPolicy p) {
         return new FrameworkSettings(framework, p, loss, optimizerImpl, loraDropout, modelCode, reduceBucket,
-                fromFramework);
+                useOrigParams, fromFramework);
     }
 
     public FrameworkSettings {
@@ -93,16 +97,35 @@ public record FrameworkSettings(Framework framework, PrecisionPolicy precisionPo
      * @param loraDropout     finetune.lora_dropout
      * @param modelCode       model_code
      * @param reduceBucket    reduce_bucket_size
+     * @param zero            parallel.zero (the sharding of data-parallel ranks)
+     * @param useOrigParams   use_orig_params
      */
     public record Stated(PrecisionPolicy precisionPolicy, Checkpointing checkpointing, LossImpl loss,
                          OptimizerImpl optimizerImpl, DType adapterDtype, Double loraDropout, ModelCode modelCode,
-                         Long reduceBucket) {
-        public static final Stated NOTHING = new Stated(null, null, null, null, null, null, null, null);
+                         Long reduceBucket, Integer zero, Boolean useOrigParams) {
+        public static final Stated NOTHING = new Stated(null, null, null, null, null, null, null, null, null, null);
+
+        /** Without use_orig_params. */
+        public Stated(PrecisionPolicy precisionPolicy, Checkpointing checkpointing, LossImpl loss,
+                      OptimizerImpl optimizerImpl, DType adapterDtype, Double loraDropout, ModelCode modelCode,
+                      Long reduceBucket, Integer zero) {
+            this(precisionPolicy, checkpointing, loss, optimizerImpl, adapterDtype, loraDropout, modelCode,
+                    reduceBucket, zero, null);
+        }
+
+        /** Without parallel.zero. */
+        public Stated(PrecisionPolicy precisionPolicy, Checkpointing checkpointing, LossImpl loss,
+                      OptimizerImpl optimizerImpl, DType adapterDtype, Double loraDropout, ModelCode modelCode,
+                      Long reduceBucket) {
+            this(precisionPolicy, checkpointing, loss, optimizerImpl, adapterDtype, loraDropout, modelCode,
+                    reduceBucket, null);
+        }
 
         /** Without reduce_bucket_size. */
         public Stated(PrecisionPolicy precisionPolicy, Checkpointing checkpointing, LossImpl loss,
                       OptimizerImpl optimizerImpl, DType adapterDtype, Double loraDropout, ModelCode modelCode) {
-            this(precisionPolicy, checkpointing, loss, optimizerImpl, adapterDtype, loraDropout, modelCode, null);
+            this(precisionPolicy, checkpointing, loss, optimizerImpl, adapterDtype, loraDropout, modelCode, null,
+                    null);
         }
     }
 
@@ -114,20 +137,30 @@ public record FrameworkSettings(Framework framework, PrecisionPolicy precisionPo
      * @param adapterDtype  the LoRA adapters' dtype, or null for the default (fp32, PEFT)
      * @param options       the request's options with chunked_loss / fused_optimizer as the loss and optimizer
      *                      implementation say
-     * @param parallel      the layout (megatron_distributed shards states as ZeRO-1)
+     * @param parallel      the layout: parallel.zero as stated, else the framework's sharding (megatron_distributed
+     *                      shards states as ZeRO-1)
      */
     public record Resolved(FrameworkSettings settings, Checkpointing checkpointing, DType adapterDtype,
                            Set<RunOption> options, Parallel parallel) {
     }
 
+    /** {@link #resolve(Framework, Stated, Task, Precision, Optimizer, FinetuneMethod, Parallel, Set)} for training. */
+    public static Resolved resolve(Framework fw, Stated stated, Precision precision, Optimizer optimizer,
+                                   FinetuneMethod finetune, Parallel parallel, Set<RunOption> options) {
+        return resolve(fw, stated, Task.TRAIN, precision, optimizer, finetune, parallel, options);
+    }
+
     /**
      * Resolves every semantic: the stated field, else the framework's default for this layout. A framework default
-     * that does not apply to the request (a fused optimizer for adafactor, FSDP2 mixed precision without amp) falls
-     * back to hf's and says so; a stated one that does not apply is an error naming the field.
+     * that does not apply to the request (a fused optimizer for adafactor, FSDP2 mixed precision without amp, FSDP
+     * sharding with pipeline stages or for inference) falls back to hf's and says so; a stated one that does not apply
+     * is an error naming the field.
      *
+     * @param parallel the layout as the request gives it; its zero is replaced by the framework's sharding unless
+     *                 {@code stated.zero()} is set (then it is that value)
      * @throws BadInputException one sentence naming the field
      */
-    public static Resolved resolve(Framework fw, Stated stated, Precision precision, Optimizer optimizer,
+    public static Resolved resolve(Framework fw, Stated stated, Task task, Precision precision, Optimizer optimizer,
                                    FinetuneMethod finetune, Parallel parallel, Set<RunOption> options) {
         Map<Semantic, String> from = new EnumMap<>(Semantic.class);
         EnumSet<RunOption> opts = options.isEmpty() ? EnumSet.noneOf(RunOption.class) : EnumSet.copyOf(options);
@@ -200,8 +233,15 @@ public record FrameworkSettings(Framework framework, PrecisionPolicy precisionPo
             opts.add(RunOption.FUSED_OPTIMIZER);
         }
         Parallel layout = parallel;
-        if (impl == OptimizerImpl.MEGATRON_DISTRIBUTED && parallel.zero() == 0) {
-            layout = new Parallel(parallel.data(), 1, parallel.tensor(), parallel.pipeline());
+        Integer zero = stated.zero();
+        if (zero == null) {
+            zero = sharding(fw, task, parallel, from);
+        }
+        if (impl == OptimizerImpl.MEGATRON_DISTRIBUTED && zero == 0) {
+            zero = 1;
+        }
+        if (zero != parallel.zero()) {
+            layout = new Parallel(parallel.data(), zero, parallel.tensor(), parallel.pipeline());
         }
 
         boolean lora = finetune != FinetuneMethod.FULL;
@@ -230,11 +270,51 @@ public record FrameworkSettings(Framework framework, PrecisionPolicy precisionPo
                 note(from, fw, Semantic.REDUCE_BUCKET, bucket.toString(), null);
             }
         }
+        // FSDP1 flat gradients: only a full-sharded (FlatParameter) LoRA training run mixes frozen and trainable
+        // parameters in one wrapped block
+        boolean flatMix = task == Task.TRAIN && lora && layout.zero() == 3 && layout.data() > 1;
+        Boolean orig = stated.useOrigParams();
+        if (orig == null) {
+            orig = fw.useOrigParams().valueFor(data, tensor) && flatMix;
+            if (orig) {
+                note(from, fw, Semantic.USE_ORIG_PARAMS, "true", null);
+            }
+        } else if (orig && !flatMix) {
+            throw new BadInputException("use_orig_params: true changes a FSDP1 full-sharded LoRA training run "
+                    + "(task train, finetune lora or qlora, parallel.zero 3 with parallel.data > 1); this request is not");
+        }
         if (fw == Framework.HF) {
             from.clear();                   // hf's defaults are the estimator's own: nothing to explain
         }
-        return new Resolved(new FrameworkSettings(fw, policy, loss, impl, dropout, code, bucket, from), ckpt, adapter,
-                opts, layout);
+        return new Resolved(new FrameworkSettings(fw, policy, loss, impl, dropout, code, bucket, orig, from), ckpt,
+                adapter, opts, layout);
+    }
+
+    /**
+     * @return the framework's ZeRO stage for data-parallel ranks, or hf's 0 where the estimator cannot run its
+     *         sharding as the framework does (said in {@code from})
+     */
+    private static int sharding(Framework fw, Task task, Parallel parallel, Map<Semantic, String> from) {
+        int zero = fw.sharding().valueFor(parallel.data(), parallel.tensor());
+        if (parallel.data() == 1) {
+            return zero;                   // nothing to shard: no note
+        }
+        if (zero >= 2 && task != Task.TRAIN) {
+            note(from, fw, Semantic.SHARDING, "0", "default zero " + zero + " shards a training run; inference "
+                    + "ranks are counted as replicas");
+            return 0;
+        }
+        if (zero >= 2 && parallel.pipeline() > 1) {
+            note(from, fw, Semantic.SHARDING, "0", "default zero " + zero + " over pipeline stages is not "
+                    + "modelled: the estimator takes zero 2/3 only without pipeline parallelism (torchtitan's FSDP "
+                    + "keeps the gathered parameters from forward to backward with pp: distributed/fsdp.py "
+                    + "get_fsdp_reshard_after_forward_policy @114151a); state parallel.zero 1 for sharded optimizer "
+                    + "states");
+            return 0;
+        }
+        note(from, fw, Semantic.SHARDING, zero + (zero == 3 ? " (full sharding: parameters, gradients and "
+                + "optimizer states 1/" + parallel.data() + " per rank)" : " (replicas: no sharding)"), null);
+        return zero;
     }
 
     /** @return why {@code impl} does not apply to {@code optimizer}, or null when it does */

@@ -61,7 +61,8 @@ import java.util.TreeMap;
  * {@code master_weights} false, {@code optimizer} adamw (train) or none (inference), {@code batch} 1,
  * {@code seq} 2048, {@code grad_accum} 1, {@code checkpointing} none, {@code attention} sdpa, {@code finetune}
  * full (lora/qlora: rank 8, alpha 2·rank, targets q_proj and v_proj, qlora quant nf4), {@code parallel}
- * data 1 / zero 0 / tensor 1 / pipeline 1, {@code options} none, {@code inference} batch = {@code batch},
+ * data 1 / zero the framework's sharding (hf 0; torchtitan, torchtune, lit-gpt, fsdp1 3 when data > 1) / tensor 1 /
+ * pipeline 1, {@code options} none, {@code inference} batch = {@code batch},
  * context_tokens = {@code seq}, kv_cache_dtype = the precision's compute dtype, {@code gpu} none,
  * {@code compat} none. Only {@code model} is required.
  */
@@ -70,7 +71,7 @@ public final class RequestJson {
     public static final List<String> FIELDS = List.of("id", "model", "model_overrides", "task", "precision",
             "master_weights", "optimizer", "batch", "seq", "grad_accum", "checkpointing", "attention", "finetune",
             "parallel", "options", "inference", "gpu", "compat", "framework", "precision_policy", "loss",
-            "optimizer_impl", "model_code", "reduce_bucket_size");
+            "optimizer_impl", "model_code", "reduce_bucket_size", "use_orig_params");
     private static final List<String> FINETUNE_FIELDS = List.of("method", "rank", "alpha", "targets", "quant",
             "adapter_dtype", "lora_dropout");
     private static final List<DType> ADAPTER_DTYPES = List.of(DType.FP32, DType.BF16, DType.FP16);
@@ -215,8 +216,10 @@ public final class RequestJson {
                 wire(r, "precision_policy", PrecisionPolicy.class, null), checkpointing,
                 wire(r, "loss", LossImpl.class, null), wire(r, "optimizer_impl", OptimizerImpl.class, null),
                 finetune.adapterDtype(), loraDropout(r.get("finetune")), wire(r, "model_code", ModelCode.class, null),
-                r.has("reduce_bucket_size") ? reduceBucket(r.get("reduce_bucket_size")) : null);
-        FrameworkSettings.Resolved fw = FrameworkSettings.resolve(framework, stated, precision, optimizer,
+                r.has("reduce_bucket_size") ? reduceBucket(r.get("reduce_bucket_size")) : null,
+                statesZero(r.get("parallel")) ? parallel.zero() : null,
+                r.has("use_orig_params") ? bool(r, "use_orig_params", false) : null);
+        FrameworkSettings.Resolved fw = FrameworkSettings.resolve(framework, stated, task, precision, optimizer,
                 finetune.method(), parallel, options);
         Finetune ft = finetune.adapterDtype() == fw.adapterDtype() ? finetune : new Finetune(finetune.method(),
                 finetune.rank(), finetune.alpha(), finetune.targets(), finetune.quant(), fw.adapterDtype());
@@ -285,6 +288,7 @@ public final class RequestJson {
             o.put("optimizer_impl", fs.optimizerImpl().wire());
             o.put("model_code", fs.modelCode().wire());
             o.put("reduce_bucket_size", fs.reduceBucket());
+            o.put("use_orig_params", fs.useOrigParams());
             if (c.finetune().method() != FinetuneMethod.FULL) {
                 f.put("lora_dropout", fs.loraDropout());
             }
@@ -403,6 +407,11 @@ public final class RequestJson {
         DType adapter = f.has("adapter_dtype")
                 ? dtype(f.get("adapter_dtype"), "finetune.adapter_dtype", ADAPTER_DTYPES) : null;
         return new Finetune(method, rank, alpha, targets, quant, adapter);
+    }
+
+    /** @return whether the request states parallel.zero (absent: the framework's sharding applies) */
+    private static boolean statesZero(JsonNode parallel) {
+        return parallel != null && parallel.isObject() && parallel.has("zero");
     }
 
     private Parallel parallel(JsonNode n) {

@@ -34,9 +34,10 @@ class FrameworkSemanticsTest {
     static RunConfig request(String model, Precision precision, Optimizer optimizer, Checkpointing ckpt,
                              Finetune finetune, Parallel parallel, Framework fw,
                              FrameworkSettings.Stated stated, int batch, int seq) {
+        // these requests state parallel.zero (FrameworkShardingTest covers it absent)
         FrameworkSettings.Stated s = new FrameworkSettings.Stated(stated.precisionPolicy(), ckpt, stated.loss(),
                 stated.optimizerImpl(), finetune.adapterDtype(), stated.loraDropout(), stated.modelCode(),
-                stated.reduceBucket());
+                stated.reduceBucket(), parallel.zero());
         FrameworkSettings.Resolved r = FrameworkSettings.resolve(fw, s, precision, optimizer, finetune.method(),
                 parallel, Set.of());
         Finetune ft = finetune.method() == FinetuneMethod.FULL ? finetune : new Finetune(finetune.method(),

@@ -65,6 +65,33 @@ class RequestJsonFrameworkTest {
     }
 
     @Test
+    void anAbsentZeroTakesTheFrameworksShardingAndAStatedZeroWins() {
+        RunConfig absent = parse("{\"model\": \"gpt2\", \"framework\": \"torchtitan\", \"parallel\": {\"data\": 8}}");
+        assertEquals(3, absent.parallel().zero());
+        assertTrue(absent.framework().fromFramework().get(Framework.Semantic.SHARDING).contains("torchtitan's default"));
+        RunConfig zero = parse("{\"model\": \"gpt2\", \"framework\": \"torchtitan\", "
+                + "\"parallel\": {\"data\": 8, \"zero\": 0}}");
+        assertEquals(0, zero.parallel().zero());
+        assertNull(zero.framework().fromFramework().get(Framework.Semantic.SHARDING));
+        assertEquals(0, parse("{\"model\": \"gpt2\", \"parallel\": {\"data\": 8}}").parallel().zero());
+        assertEquals(0, parse("{\"model\": \"gpt2\", \"framework\": \"deepspeed\", "
+                + "\"parallel\": {\"data\": 8}}").parallel().zero());
+        // the tree writes the resolved stage out, so a round trip keeps it
+        assertEquals(3, json.fromTree(json.toTree(absent)).parallel().zero());
+    }
+
+    @Test
+    void useOrigParamsIsLitGptsDefaultForShardedLoraAndCanBeStatedOff() {
+        String lora = "\"model\": \"gpt2\", \"precision\": \"bf16\", \"framework\": \"lit-gpt\", "
+                + "\"finetune\": {\"method\": \"lora\", \"targets\": [\"c_attn\"]}, \"parallel\": {\"data\": 2}";
+        assertTrue(parse("{" + lora + "}").framework().useOrigParams());
+        assertTrue(!parse("{" + lora + ", \"use_orig_params\": false}").framework().useOrigParams());
+        var e = assertThrows(IllegalArgumentException.class, () -> parse("{\"model\": \"gpt2\", "
+                + "\"use_orig_params\": true}"));
+        assertTrue(e.getMessage().startsWith("use_orig_params: "), e.getMessage());
+    }
+
+    @Test
     void contradictionsAndUnknownValuesAreOneSentenceErrors() {
         var e1 = assertThrows(IllegalArgumentException.class, () -> parse("{\"model\": \"gpt2\", "
                 + "\"loss\": \"fp32_upcast\", \"options\": [\"chunked_loss\"]}"));

@@ -89,6 +89,8 @@ public final class ModelState {
         private final DType paramDtype;
         /** FSDP2 mixed precision: every parameter is cast to the compute dtype when gathered; no autocast */
         private final boolean fsdp2;
+        /** FSDP1 use_orig_params: a block's frozen parameters share the gradient of its FlatParameter */
+        private final boolean flatGrads;
         private final Map<String, ParamEntry> templates = new HashMap<>();
         private final ModelState m = new ModelState();
 
@@ -112,6 +114,8 @@ public final class ModelState {
                     cfg.options().contains(RunConfig.RunOption.FUSED_OPTIMIZER));
             this.paramDtype = cfg.masterWeights() ? p.computeDtype() : p.paramDtype();
             this.fsdp2 = cfg.framework().precisionPolicy() == RunConfig.PrecisionPolicy.FSDP2_MIXED;
+            this.flatGrads = cfg.framework().useOrigParams() && sharding.shardsParameters() && training
+                    && ft != FinetuneMethod.FULL;
         }
 
         ModelState build() {
@@ -196,8 +200,27 @@ public final class ModelState {
             TensorKind autocast = p.isAmp() && !fsdp2 && linearWeight && !quantized && gathered == null
                     ? param("weights.autocast_copy." + sym, Component.WEIGHTS, Source.PYTORCH_AUTOCAST, compute, sym,
                     tpN) : null;
-            return derived(where, t.layer(), part, trainable, weight, t.numel(), quantState, dequant, gathered,
-                    autocast, trainable ? new ParamShape(sym, t.shape(), tpN, false) : null, paramDtype);
+            ParamEntry e = derived(where, t.layer(), part, trainable, weight, t.numel(), quantState, dequant,
+                    gathered, autocast, trainable ? new ParamShape(sym, t.shape(), tpN, false) : null, paramDtype);
+            return flatGrads && !trainable && where == Where.BLOCK && t.isParameter() && !quantized
+                    ? flatGradient(e, sym, tpN, wd) : e;
+        }
+
+        /**
+         * FSDP1 with use_orig_params=True: a wrapped block (the FSDP unit) whose FlatParameter mixes frozen weights
+         * and LoRA adapters requires grad as a whole, so autograd produces the unsharded gradient of the whole flat
+         * parameter, frozen part included, and the reduce-scatter leaves each rank the shard of all of it, kept
+         * until zero_grad (pytorch/pytorch torch/distributed/fsdp/_wrap_utils.py @fff02e6 _validate_frozen_params:
+         * "the gradient memory usage will be higher than expected (total numel instead of nonfrozen numel before
+         * sharding via reduce-scatter)"; _runtime_utils.py _reduce_grad, flat_param._saved_grad_shard).
+         */
+        private ParamEntry flatGradient(ParamEntry e, String sym, long n, DType dtype) {
+            TensorKind full = param("temporary.full_grad.flat." + sym, Component.TEMPORARY, Source.FSDP_2023, dtype,
+                    sym, n);
+            TensorKind grad = param("gradients.flat." + sym, Component.GRADIENTS, Source.FSDP_2023, dtype, sym,
+                    sharding.partition(n));
+            return new ParamEntry(e.where(), e.layer(), e.part(), false, e.weight(), e.weightNumel(), e.quantState(),
+                    e.dequant(), e.gathered(), e.autocastCopy(), null, full, grad, null, List.of(), List.of());
         }
 
         private void adapter(int layer, Part part, String sym, List<Long> shape) {

@@ -497,7 +497,7 @@ public final class TrainingStep {
             if (part != null && e.part() != part) {
                 continue;
             }
-            if (e.trainable()) {
+            if (e.trainable() || e.grad() != null) {      // a frozen entry with a gradient: FSDP1 flat gradient
                 // tied: embedding_dense_backward's dense v·h gradient, beside the buffered head gradient
                 int tiedOwn = e == tied && m.tiedHeadGrad >= 0 ? tl.alloc(tiedGrad("temporary.tied_grad.embedding"))
                         : -1;
@@ -529,7 +529,7 @@ public final class TrainingStep {
                 if (full >= 0) {
                     tl.free(full);
                 }
-                if (inBackward) {
+                if (inBackward && e.trainable()) {
                     optimizer.updateOne(e);
                     // with ddp_bucket_view the gradient is a view of its DDP bucket (freed above as handed on):
                     // no .grad of its own to drop (pytorch/pytorch torch/distributed/algorithms/ddp_comm_hooks/
