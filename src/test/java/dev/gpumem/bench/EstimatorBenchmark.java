@@ -29,7 +29,8 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * JMH benchmarks of the estimate path (target: one estimate well under 100 µs). Not a test: run it with
+ * JMH benchmarks of the estimate path (issue 13's target: one exact llama-3.1-8b training estimate, {@link
+ * #estimateLlama31_8b}, at most 0.5 ms median; figures in docs/performance.md). Not a test: run it with
  * <pre>
  * mvn -B -q test-compile dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/test-classpath.txt
  * java -cp target/test-classes:target/classes:$(cat target/test-classpath.txt) org.openjdk.jmh.Main EstimatorBenchmark
@@ -108,6 +109,15 @@ public class EstimatorBenchmark {
     @Benchmark
     public String estimateAndWriteResultLine(Llama31 s) {
         return s.results.toJson(s.estimator.estimate(s.inventory, s.config), false);
+    }
+
+    /**
+     * The same with {@code --explain}: the line carries every term's formula and values, which the terms write only
+     * now (Term.lazy); the difference to {@link #estimateAndWriteResultLine} is what explaining costs.
+     */
+    @Benchmark
+    public String estimateAndWriteExplainedLine(Llama31 s) {
+        return s.results.toJson(s.estimator.estimate(s.inventory, s.config), true);
     }
 
     /** The result contract alone: one estimate written as its JSON line. */

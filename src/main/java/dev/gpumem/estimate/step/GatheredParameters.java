@@ -1,7 +1,6 @@
 package dev.gpumem.estimate.step;
 
 import dev.gpumem.estimate.timeline.Timeline;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +19,7 @@ final class GatheredParameters {
     private final Timeline tl;
     private final ModelState state;
     private final boolean shards;
-    private final Map<Integer, List<Integer>> gathered = new HashMap<>();
+    private final Map<Integer, IntList> gathered = new HashMap<>();
 
     GatheredParameters(Timeline tl, ModelState state, boolean shardsParameters) {
         this.tl = tl;
@@ -40,7 +39,7 @@ final class GatheredParameters {
         if (!shards || gathered.containsKey(key)) {
             return;
         }
-        List<Integer> ids = new ArrayList<>();
+        IntList ids = new IntList();
         for (ParamEntry e : entries) {
             if (e.gathered() != null) {
                 ids.add(tl.alloc(e.gathered()));
@@ -51,10 +50,10 @@ final class GatheredParameters {
 
     /** Frees the gathered copies under {@code key}, if any. */
     void release(int key) {
-        List<Integer> ids = gathered.remove(key);
+        IntList ids = gathered.remove(key);
         if (ids != null) {
-            for (int id : ids) {
-                tl.free(id);
+            for (int i = 0; i < ids.size(); i++) {
+                tl.free(ids.get(i));
             }
         }
     }

@@ -2,7 +2,6 @@ package dev.gpumem.estimate.step;
 
 import dev.gpumem.estimate.timeline.TensorKind;
 import dev.gpumem.estimate.timeline.Timeline;
-import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +16,8 @@ final class OptimizerUpdates {
     private final Timeline tl;
     private final boolean foreach;
     private final Map<ParamEntry, Boolean> hasStates;
+    /** the temporaries of the update in progress (reused: one list per step builder) */
+    private final IntList tmp = new IntList();
 
     OptimizerUpdates(Timeline tl, boolean foreach, int parameters) {
         this.tl = tl;
@@ -27,13 +28,11 @@ final class OptimizerUpdates {
     /** One parameter's update (optimizer in backward, or a per-parameter step): states, then temporaries. */
     void updateOne(ParamEntry e) {
         ensureStates(e);
-        List<Integer> tmp = new ArrayList<>();
+        tmp.clear();
         for (TensorKind t : e.temporaries()) {
             tmp.add(tl.alloc(t));
         }
-        for (int id : tmp) {
-            tl.free(id);
-        }
+        freeAll(tmp);
     }
 
     /** {@code optimizer.step()} over {@code trainable}: states on the first step, then the update temporaries. */
@@ -47,14 +46,19 @@ final class OptimizerUpdates {
             }
             return;
         }
-        List<Integer> tmp = new ArrayList<>();
+        tmp.clear();
         for (ParamEntry e : trainable) {
             for (TensorKind t : e.temporaries()) {
                 tmp.add(tl.alloc(t));
             }
         }
-        for (int id : tmp) {
-            tl.free(id);
+        freeAll(tmp);
+    }
+
+    /** Frees the ids in allocation order. */
+    private void freeAll(IntList ids) {
+        for (int i = 0; i < ids.size(); i++) {
+            tl.free(ids.get(i));
         }
     }
 

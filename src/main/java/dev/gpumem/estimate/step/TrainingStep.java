@@ -259,7 +259,7 @@ public final class TrainingStep {
     private final class Micro {
         final ProgramRun[] layers = new ProgramRun[spec.layers];
         final Map<ParamEntry, Integer> copies = new IdentityHashMap<>(paramCount);
-        final List<Integer> autocastCache = new ArrayList<>();
+        final IntList autocastCache = new IntList();
         final boolean[] offloadedInputs = new boolean[spec.layers];
         ProgramRun head;
         int inputIds;
@@ -348,8 +348,8 @@ public final class TrainingStep {
 
     private void loss(Micro m) {
         m.head.forward(head.loss(), true, false, -1, headHooks(m));
-        for (int id : m.autocastCache) {   // autocast exits: its cache of weight copies is cleared
-            tl.free(id);
+        for (int i = 0; i < m.autocastCache.size(); i++) {   // autocast exits: its cache of weight copies is cleared
+            tl.free(m.autocastCache.get(i));
         }
         m.autocastCache.clear();
         if (m.mask >= 0) {
@@ -370,8 +370,8 @@ public final class TrainingStep {
         } else {
             g = tl.alloc(TensorKind.of("grad.hidden_from_next_stage", Component.TEMPORARY, Source.PIPELINE_1F1B,
                     spec.residual, dims.b(), dims.s(), dims.h()));
-            for (int id : m.autocastCache) {
-                tl.free(id);
+            for (int i = 0; i < m.autocastCache.size(); i++) {
+                tl.free(m.autocastCache.get(i));
             }
             m.autocastCache.clear();
             if (m.mask >= 0) {

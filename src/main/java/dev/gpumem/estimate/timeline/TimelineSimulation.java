@@ -188,19 +188,36 @@ public final class TimelineSimulation {
         }
     }
 
-    /** @return {@code count} live tensors of one kind as a term: {@code L·b·s·h·2 B = 32·1·4096·4096·2} */
+    /**
+     * @return {@code count} live tensors of one kind as a term: {@code L·b·s·h·2 B = 32·1·4096·4096·2}; its
+     *         formula and values are written when read (see {@link KindCount})
+     */
     static Term term(TensorKind kind, int count, int layers) {
-        String f = kind.formula();
-        String v = kind.values();
-        if (kind.blockBytes() != kind.bytes()) {
-            f = "round512(" + f + ")";
-            v = "round512(" + v + ")";
+        return Term.lazy(kind.name(), kind.component(), kind.source(),
+                Math.multiplyExact((long) count, kind.blockBytes()), new KindCount(kind, count, layers));
+    }
+
+    /**
+     * The formula and values of {@code count} live tensors of one kind: the kind's own, inside {@code round512(..)}
+     * when the allocator rounds the tensor up, times the count ({@code L} when it is the number of blocks).
+     */
+    private record KindCount(TensorKind kind, int count, int layers) implements Term.Explanation {
+        @Override
+        public String formula() {
+            String f = kind.formula();
+            if (kind.blockBytes() != kind.bytes()) {
+                f = "round512(" + f + ")";
+            }
+            return count > 1 ? (count == layers && layers > 1 ? "L" : Integer.toString(count)) + "·" + f : f;
         }
-        if (count > 1) {
-            f = (count == layers && layers > 1 ? "L" : Integer.toString(count)) + "·" + f;
-            v = count + "·" + v;
+
+        @Override
+        public String values() {
+            String v = kind.values();
+            if (kind.blockBytes() != kind.bytes()) {
+                v = "round512(" + v + ")";
+            }
+            return count > 1 ? count + "·" + v : v;
         }
-        return new Term(kind.name(), kind.component(), kind.source(), f, v,
-                Math.multiplyExact((long) count, kind.blockBytes()));
     }
 }
