@@ -269,7 +269,7 @@ public final class ProfileJson {
                 f.count(n, "samples", at + ".samples"));
     }
 
-    private static ObjectNode runPeak(RunPeak r) {
+    static ObjectNode runPeak(RunPeak r) {
         ObjectNode n = F.objectNode();
         n.put("device", r.device());
         putNullable(n, "process", r.process());
@@ -285,7 +285,7 @@ public final class ProfileJson {
                 f.nonNegativeLongOrNull(n, "reserved", at + ".reserved"));
     }
 
-    private static ObjectNode rank(RankReading r) {
+    static ObjectNode rank(RankReading r) {
         ObjectNode n = F.objectNode();
         n.put("rank", r.rank());
         n.put("pid", r.pid());
@@ -310,7 +310,7 @@ public final class ProfileJson {
         return n;
     }
 
-    private static ObjectNode deviceReading(DeviceReading d) {
+    static ObjectNode deviceReading(DeviceReading d) {
         ObjectNode n = F.objectNode();
         n.put("index", d.index());
         if (d.uuid() == null) {

@@ -18,7 +18,8 @@
  * its own GPU, {@link dev.gpumem.measure.RankDiscovery} finds ranks by RANK in a child's environment
  * ({@link dev.gpumem.measure.RankEnvironment}) as markers with {@code rank=} do, the profile keeps per-GPU peaks
  * ({@link dev.gpumem.measure.DeviceReading}) and each rank's device, and
- * {@link dev.gpumem.measure.NonTorchMemory} is a rank's memory beyond torch's reserved (context, NCCL, libraries).
+ * {@link dev.gpumem.measure.NonTorchMemory} is a rank's memory beyond torch's reserved (context, NCCL, libraries);
+ * {@link dev.gpumem.measure.JobProfile} joins the per-node profiles of a multi-node job (nodes, ranks, GPUs).
  * {@link dev.gpumem.measure.ResultsAdmission} decides which profiles are real GPU measurements that may be kept
  * under results/.
  * Owns: device access (only {@code measure.nvml}, {@code measure.cuda} and {@code measure.djl} may import
