@@ -1,7 +1,8 @@
 /*
  * Stub libnvidia-ml.so.1: the NVML calls gpumem makes, with NVML's struct layouts (nvml.h, R580), over the fake
  * device of stub_common.h. When the stub libcudart.so.13 is loaded in the same process its allocations show up
- * in device and per-process use, as a real driver would show them.
+ * in device and per-process use, as a real driver would show them. With GPUMEM_STUB_STATE set, the devices and
+ * processes come from that file, re-read at every call (stub_common.h).
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>
@@ -42,6 +43,65 @@ typedef struct {
 static struct nvmlDevice_st devices[8] = {{0}, {1}, {2}, {3}, {4}, {5}, {6}, {7}};
 static int initialised;
 
+#define STATE_DEVICES 8
+#define STATE_PROCESSES 64
+typedef struct { unsigned long long total, used, reserved; } state_device;
+typedef struct { unsigned int device, pid; unsigned long long used; } state_process;
+typedef struct {
+    int active;
+    unsigned int count, processes;
+    state_device device[STATE_DEVICES];
+    state_process process[STATE_PROCESSES];
+} stub_state;
+
+/* the value of " key=N" in line; 0 when absent */
+static int field(const char *line, const char *key, unsigned long long *out) {
+    size_t n = strlen(key);
+    for (const char *p = line; (p = strstr(p, key)) != NULL; p += n) {
+        if ((p == line || p[-1] == ' ' || p[-1] == '\t') && p[n] == '=') {
+            *out = strtoull(p + n + 1, NULL, 10);
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* GPUMEM_STUB_STATE, read now; active = 0 when the variable is not set (then the environment configures) */
+static void read_state(stub_state *s) {
+    memset(s, 0, sizeof(*s));
+    const char *path = getenv("GPUMEM_STUB_STATE");
+    if (path == NULL || *path == '\0') return;
+    s->active = 1;
+    FILE *f = fopen(path, "r");
+    if (f == NULL) return;
+    char line[512];
+    while (fgets(line, sizeof(line), f) != NULL) {
+        unsigned long long dev, v;
+        if (strncmp(line, "process", 7) == 0) {
+            unsigned long long pid;
+            if (s->processes >= STATE_PROCESSES || !field(line, "device", &dev) || !field(line, "pid", &pid)
+                    || dev >= STATE_DEVICES) continue;
+            state_process *p = &s->process[s->processes++];
+            p->device = (unsigned int) dev;
+            p->pid = (unsigned int) pid;
+            p->used = field(line, "used", &v) ? v : 0;
+        } else if (strncmp(line, "device=", 7) == 0 && field(line, "device", &dev) && dev < STATE_DEVICES) {
+            state_device *d = &s->device[dev];
+            d->total = field(line, "total", &v) ? v : 80ULL << 30;
+            d->used = field(line, "used", &v) ? v : 0;
+            d->reserved = field(line, "reserved", &v) ? v : 0;
+            if (dev + 1 > s->count) s->count = (unsigned int) dev + 1;
+        }
+    }
+    fclose(f);
+}
+
+static unsigned int device_count(void) {
+    stub_state s;
+    read_state(&s);
+    return s.active ? s.count : STUB_DEVICES();
+}
+
 /* the stub cudart's state, when it is loaded in this process */
 static unsigned long long cudart_call(const char *name) {
     void *h = dlopen("libcudart.so.13", RTLD_LAZY | RTLD_NOLOAD);
@@ -63,7 +123,7 @@ static unsigned long long own_use(void) {
 
 static nvmlReturn_t check(nvmlDevice_t d) {
     if (!initialised) return NVML_ERROR_UNINITIALIZED;
-    if (d == NULL || d->index < 0 || (unsigned int) d->index >= STUB_DEVICES()) return NVML_ERROR_INVALID_ARGUMENT;
+    if (d == NULL || d->index < 0 || (unsigned int) d->index >= device_count()) return NVML_ERROR_INVALID_ARGUMENT;
     return NVML_SUCCESS;
 }
 
@@ -96,13 +156,13 @@ const char *nvmlErrorString(nvmlReturn_t r) {
 
 nvmlReturn_t nvmlDeviceGetCount_v2(unsigned int *count) {
     if (!initialised) return NVML_ERROR_UNINITIALIZED;
-    *count = STUB_DEVICES();
+    *count = device_count();
     return NVML_SUCCESS;
 }
 
 nvmlReturn_t nvmlDeviceGetHandleByIndex_v2(unsigned int index, nvmlDevice_t *device) {
     if (!initialised) return NVML_ERROR_UNINITIALIZED;
-    if (index >= STUB_DEVICES() || index >= 8) return NVML_ERROR_INVALID_ARGUMENT;
+    if (index >= device_count() || index >= 8) return NVML_ERROR_INVALID_ARGUMENT;
     *device = &devices[index];
     return NVML_SUCCESS;
 }
@@ -148,6 +208,15 @@ nvmlReturn_t nvmlDeviceGetMemoryInfo(nvmlDevice_t d, nvmlMemory_t *m) {
     nvmlReturn_t rc = check(d);
     if (rc != NVML_SUCCESS) return rc;
     if (stub_fail("memory")) return NVML_ERROR_GPU_IS_LOST;
+    stub_state s;
+    read_state(&s);
+    if (s.active) {
+        state_device *sd = &s.device[d->index];
+        m->total = sd->total;
+        m->used = sd->reserved + sd->used + (d->index == 0 ? own_use() : 0);
+        m->free = m->used >= m->total ? 0 : m->total - m->used;
+        return NVML_SUCCESS;
+    }
     unsigned long long used = STUB_RESERVED() + STUB_USED() + own_use() + stub_env_ull("GPUMEM_STUB_FOREIGN_BYTES", 0);
     m->total = STUB_TOTAL();
     m->used = used;
@@ -161,9 +230,18 @@ nvmlReturn_t nvmlDeviceGetMemoryInfo_v2(nvmlDevice_t d, nvmlMemory_v2_t *m) {
     if (stub_fail("memory")) return NVML_ERROR_GPU_IS_LOST;
     if (stub_fail("notsupported")) return NVML_ERROR_NOT_SUPPORTED;
     if (m->version != NVML_MEMORY_V2) return NVML_ERROR_INVALID_ARGUMENT;
-    m->total = STUB_TOTAL();
-    m->reserved = STUB_RESERVED();
-    m->used = STUB_USED() + own_use() + stub_env_ull("GPUMEM_STUB_FOREIGN_BYTES", 0);
+    stub_state s;
+    read_state(&s);
+    if (s.active) {
+        state_device *sd = &s.device[d->index];
+        m->total = sd->total;
+        m->reserved = sd->reserved;
+        m->used = sd->used + (d->index == 0 ? own_use() : 0);
+    } else {
+        m->total = STUB_TOTAL();
+        m->reserved = STUB_RESERVED();
+        m->used = STUB_USED() + own_use() + stub_env_ull("GPUMEM_STUB_FOREIGN_BYTES", 0);
+    }
     unsigned long long busy = m->used + m->reserved;
     m->free = busy >= m->total ? 0 : m->total - busy;
     return NVML_SUCCESS;
@@ -173,9 +251,19 @@ nvmlReturn_t nvmlDeviceGetComputeRunningProcesses_v3(nvmlDevice_t d, unsigned in
     nvmlReturn_t rc = check(d);
     if (rc != NVML_SUCCESS) return rc;
     if (stub_fail("notsupported")) return NVML_ERROR_NOT_SUPPORTED;
-    nvmlProcessInfo_t list[2];
+    nvmlProcessInfo_t list[STATE_PROCESSES + 2];
     unsigned int n = 0;
-    unsigned long long own = own_use();
+    stub_state s;
+    read_state(&s);
+    unsigned long long own = s.active && d->index != 0 ? 0 : own_use();
+    for (unsigned int i = 0; i < s.processes; i++) {
+        if (s.process[i].device != (unsigned int) d->index) continue;
+        list[n].pid = s.process[i].pid;
+        list[n].usedGpuMemory = s.process[i].used;
+        list[n].gpuInstanceId = 0xFFFFFFFF;
+        list[n].computeInstanceId = 0xFFFFFFFF;
+        n++;
+    }
     if (own > 0) {
         list[n].pid = (unsigned int) getpid();
         list[n].usedGpuMemory = own;
@@ -183,7 +271,7 @@ nvmlReturn_t nvmlDeviceGetComputeRunningProcesses_v3(nvmlDevice_t d, unsigned in
         list[n].computeInstanceId = 0xFFFFFFFF;
         n++;
     }
-    unsigned long long foreign = stub_env_ull("GPUMEM_STUB_FOREIGN_BYTES", 0);
+    unsigned long long foreign = s.active ? 0 : stub_env_ull("GPUMEM_STUB_FOREIGN_BYTES", 0);
     if (foreign > 0) {
         list[n].pid = 4242;
         list[n].usedGpuMemory = foreign;

@@ -9,6 +9,13 @@
  *   GPUMEM_STUB_FAIL      init | memory | notsupported | oom | driver | nopermission
  *   GPUMEM_STUB_ACCOUNTING=1         accounting mode reported enabled
  *   GPUMEM_STUB_FOREIGN_BYTES=N      one other process (pid 4242) holds N bytes
+ *   GPUMEM_STUB_STATE=FILE           the devices and processes NVML reports, re-read at every call so a test can
+ *                                    change them while a measurement runs (nvml_stub.c); lines:
+ *                                      device=I total=BYTES used=BYTES reserved=BYTES
+ *                                      process device=I pid=P used=BYTES
+ *                                    the device count is the highest device index + 1 (at most 8); when the file
+ *                                    is set, GPUMEM_STUB_DEVICES/TOTAL/USED/RESERVED/FOREIGN_BYTES are not used
+ *                                    by NVML (the stub cudart's own allocations still show on device 0)
  */
 #ifndef GPUMEM_STUB_COMMON_H
 #define GPUMEM_STUB_COMMON_H

@@ -28,7 +28,8 @@ public final class Main {
             Map.entry("measure", MeasureCommand::new), Map.entry("compare", CompareCommand::new),
             Map.entry("calibrate", CalibrateCommand::new), Map.entry("report", ReportCommand::new),
             Map.entry("validate", ValidateCommand::new), Map.entry("file-results", FileResultsCommand::new),
-            Map.entry("doctor", DoctorCommand::new), Map.entry("bench", BenchCommand::new));
+            Map.entry("doctor", DoctorCommand::new), Map.entry("bench", BenchCommand::new),
+            Map.entry("merge", MergeCommand::new));
 
     /** Runs the CLI with the given streams and returns the exit code. */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {

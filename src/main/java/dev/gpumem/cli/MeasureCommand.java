@@ -87,6 +87,11 @@ public final class MeasureCommand implements Callable<Integer> {
                     + "Default: GPU 0 if there is one, else the CPU")
     Integer device;
 
+    @Option(names = "--devices", paramLabel = "N,N,...", split = ",",
+            description = "an external command's job over several GPUs: sample these (NVML indices) per device and "
+                    + "per process, each rank on its own GPU. Default for a command: every GPU when there are several")
+    List<Integer> devices;
+
     @Option(names = "--cpu", description = "measure on the CPU twin (host memory, resident set) even with a GPU")
     boolean cpu;
 
@@ -169,7 +174,8 @@ public final class MeasureCommand implements Callable<Integer> {
         Path workDir = kind == RunnerKind.EXTERNAL ? runFolder(logs, kind) : logs;
         long hostLimit = hostLimitGib == null ? -1 : (long) (hostLimitGib * ByteFormat.GIB);
         MeasureSpec measureSpec = new MeasureSpec(kind, request, planner, GpuPresetsJson.load(),
-                PytorchCachingAllocator::new, command, device, cpu, hostLimit, sampleHz, limit, workDir);
+                PytorchCachingAllocator::new, command, device, cpu, hostLimit, sampleHz, limit, workDir,
+                checkedDevices(kind));
         // the profile records the request as filled with the device it ran on (Measurements)
         MeasurementSession.Setup setup = new MeasurementSession.Setup(VersionProvider.version(),
                 ToolInfo.gitCommit(), ToolInfo.host(), request, command.isEmpty() ? null : command, sampleHz,
@@ -308,6 +314,27 @@ public final class MeasureCommand implements Callable<Integer> {
     }
 
     /** @return the duration of "30", "30s", "10m", "1h", or null */
+    /** @return --devices, checked: only for an external command, not with --device or --cpu, no index twice */
+    private List<Integer> checkedDevices(RunnerKind kind) {
+        if (devices == null || devices.isEmpty()) {
+            return List.of();
+        }
+        if (kind != RunnerKind.EXTERNAL) {
+            throw UserError.badInput("devices: --devices is for a command after '--' (a job over several GPUs); "
+                    + "use --device N for the " + kind.name().toLowerCase(Locale.ROOT).replace('_', '-') + " backend");
+        }
+        if (device != null || cpu) {
+            throw UserError.badInput("devices: give --devices or " + (cpu ? "--cpu" : "--device") + ", not both");
+        }
+        if (devices.stream().anyMatch(d -> d == null || d < 0)) {
+            throw UserError.badInput("devices: GPU indices are whole numbers from 0, got " + devices);
+        }
+        if (devices.stream().distinct().count() != devices.size()) {
+            throw UserError.badInput("devices: an index is given twice in " + devices);
+        }
+        return List.copyOf(devices);
+    }
+
     static Duration parseTimeout(String text) {
         if (text == null) {
             return null;

@@ -181,7 +181,7 @@ public final class ProfileFiles {
         return new Profile(withoutSamples.schemaVersion(), withoutSamples.provenance(), withoutSamples.request(),
                 withoutSamples.command(), withoutSamples.baseline(), withoutSamples.markedBaseline(),
                 withoutSamples.phases(), samples, withoutSamples.sampleRateHz(), withoutSamples.events(),
-                withoutSamples.ranks());
+                withoutSamples.ranks(), withoutSamples.devices());
     }
 
     /** @return the samples CSV a profile JSON names ({@code samples_csv}), beside it; the conventional name if none */

@@ -13,6 +13,8 @@ import dev.gpumem.measure.DeviceInfo;
 import dev.gpumem.measure.PhaseReading;
 import dev.gpumem.measure.Profile;
 import dev.gpumem.measure.Provenance;
+import dev.gpumem.measure.DeviceReading;
+import dev.gpumem.measure.NonTorchMemory;
 import dev.gpumem.measure.RankReading;
 import dev.gpumem.measure.RunPeak;
 import dev.gpumem.measure.Reading;
@@ -61,6 +63,8 @@ public final class ProfileJson {
         for (RankReading r : p.ranks()) {
             ranks.add(rank(r));
         }
+        ArrayNode devices = root.putArray("devices");
+        p.devices().forEach(d -> devices.add(deviceReading(d)));
         root.put("sample_rate_hz", Math.round(p.sampleRateHz() * 10) / 10.0);
         root.put("sample_count", p.samples().size());
         if (samplesFile == null) {
@@ -156,10 +160,20 @@ public final class ProfileJson {
                 ranks.add(rank(f, n, "ranks[" + i++ + "]"));
             }
         }
+        // devices is newer still: absent = none
+        List<DeviceReading> devices = new ArrayList<>();
+        JsonNode deviceNodes = root.path("devices");
+        if (!deviceNodes.isMissingNode() && !deviceNodes.isNull()) {
+            i = 0;
+            for (JsonNode n : array(f, root, "devices")) {
+                devices.add(deviceReading(f, n, "devices[" + i++ + "]"));
+            }
+        }
         return new Profile((int) version, provenance(f, f.required(root, "provenance", "provenance")), request,
                 command, reading(f, f.required(root, "baseline", "baseline"), "baseline"),
                 marked.isMissingNode() || marked.isNull() ? null : reading(f, marked, "marked_baseline"),
-                phases, samples, f.nonNegativeNumber(root, "sample_rate_hz", "sample_rate_hz"), events, ranks);
+                phases, samples, f.nonNegativeNumber(root, "sample_rate_hz", "sample_rate_hz"), events, ranks,
+                devices);
     }
 
     private static JsonNode array(CheckedFields f, JsonNode o, String key) {
@@ -255,7 +269,7 @@ public final class ProfileJson {
                 f.count(n, "samples", at + ".samples"));
     }
 
-    private static ObjectNode runPeak(RunPeak r) {
+    static ObjectNode runPeak(RunPeak r) {
         ObjectNode n = F.objectNode();
         n.put("device", r.device());
         putNullable(n, "process", r.process());
@@ -271,7 +285,7 @@ public final class ProfileJson {
                 f.nonNegativeLongOrNull(n, "reserved", at + ".reserved"));
     }
 
-    private static ObjectNode rank(RankReading r) {
+    static ObjectNode rank(RankReading r) {
         ObjectNode n = F.objectNode();
         n.put("rank", r.rank());
         n.put("pid", r.pid());
@@ -281,7 +295,43 @@ public final class ProfileJson {
         r.phases().forEach(p -> phases.add(phase(p)));
         n.set("peak", runPeak(r.peak()));
         n.put("samples", r.samples());
+        if (r.device() == null) {
+            n.putNull("device");
+        } else {
+            n.put("device", r.device());
+        }
+        // derived (process used - torch reserved per phase end); written for readers, recomputed on reading
+        ArrayNode nonTorch = n.putArray("non_torch");
+        for (NonTorchMemory m : r.nonTorch()) {
+            ObjectNode e = nonTorch.addObject();
+            e.put("phase", m.phase());
+            e.put("bytes", m.bytes());
+        }
         return n;
+    }
+
+    static ObjectNode deviceReading(DeviceReading d) {
+        ObjectNode n = F.objectNode();
+        n.put("index", d.index());
+        if (d.uuid() == null) {
+            n.putNull("uuid");
+        } else {
+            n.put("uuid", d.uuid());
+        }
+        n.put("name", d.name());
+        n.put("total_bytes", d.totalBytes());
+        n.put("peak_used", d.peakUsed());
+        putNullable(n, "peak_reserved", d.peakReserved());
+        putNullable(n, "peak_watched", d.peakWatched());
+        return n;
+    }
+
+    private static DeviceReading deviceReading(CheckedFields f, JsonNode n, String at) {
+        return new DeviceReading(f.count(n, "index", at + ".index"), f.textOrNull(n, "uuid", at + ".uuid"),
+                f.text(n, "name", at + ".name"), f.nonNegativeLong(n, "total_bytes", at + ".total_bytes"),
+                f.nonNegativeLong(n, "peak_used", at + ".peak_used"),
+                f.nonNegativeLongOrNull(n, "peak_reserved", at + ".peak_reserved"),
+                f.nonNegativeLongOrNull(n, "peak_watched", at + ".peak_watched"));
     }
 
     private static RankReading rank(CheckedFields f, JsonNode n, String at) {
@@ -299,7 +349,9 @@ public final class ProfileJson {
                 reading(f, f.required(n, "baseline", at + ".baseline"), at + ".baseline"),
                 marked.isMissingNode() || marked.isNull() ? null : reading(f, marked, at + ".marked_baseline"),
                 phases, runPeak(f, f.required(n, "peak", at + ".peak"), at + ".peak"),
-                f.count(n, "samples", at + ".samples"));
+                f.count(n, "samples", at + ".samples"),
+                n.path("device").isMissingNode() || n.path("device").isNull() ? null
+                        : f.count(n, "device", at + ".device"));
     }
 
     /** The flat view: {@code {level}.{phase}.{stat}} for every figure a phase has. */

@@ -6,7 +6,9 @@
  * {@link dev.gpumem.input.BadInputException} naming the file and the field; the numbers of profiles, samples and
  * calibrations are checked (non-negative integers within range, finite rates). Also reads the archive
  * scripts/gpu-check.sh packs on a GPU machine ({@link dev.gpumem.io.GpuCheckArchive}, the only user of
- * commons-compress) and files its admitted profiles under results/ ({@link dev.gpumem.io.ResultsFiling}).
+ * commons-compress) and files its admitted profiles under results/ ({@link dev.gpumem.io.ResultsFiling}). Writes the
+ * job profile {@code gpumem merge} joins from a multi-node job's per-node profiles
+ * ({@link dev.gpumem.io.JobProfileJson}).
  * Must not: compute estimates or touch a device.
  */
 package dev.gpumem.io;

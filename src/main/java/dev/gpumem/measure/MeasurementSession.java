@@ -54,7 +54,8 @@ public final class MeasurementSession implements RunContext {
     }
 
     /** One rank's view: its processes, its own clock (same origin), phases and sampler. */
-    private record RankView(int rank, long pid, ProcessTree tree, PhaseBook book, Sampler sampler, Reading baseline) {
+    private record RankView(int rank, long pid, ProcessTree tree, Probe probe, PhaseBook book, Sampler sampler,
+                            Reading baseline) {
     }
 
     private final Probe probe;
@@ -102,6 +103,11 @@ public final class MeasurementSession implements RunContext {
         events.addAll(probe.foreignProcesses(watched));
         Sampler sampler = new Sampler(probe, clock, watched, setup.sampleHz());
         sampler.start();
+        // ranks found by RANK in a child's environment, as markers with rank= find them
+        RankDiscovery discovery = runner.inProcess() ? null : new RankDiscovery(watched, this::rank);
+        if (discovery != null) {
+            discovery.start();
+        }
         RunOutcome outcome;
         Sampler.Result sampled;
         String cutShort = null;
@@ -109,6 +115,9 @@ public final class MeasurementSession implements RunContext {
         try {
             outcome = runner.run(this);
         } finally {
+            if (discovery != null) {
+                discovery.stop();
+            }
             synchronized (this) {
                 cutShort = book.finish(baseline);
             }
@@ -131,7 +140,8 @@ public final class MeasurementSession implements RunContext {
             Provenance provenance = new Provenance(setup.toolVersion(), setup.gitCommit(), setup.host(), startedAt,
                     runner.name(), probe.device(), System.getProperty("java.version"));
             Profile profile = new Profile(Profile.SCHEMA_VERSION, provenance, setup.request(), setup.command(),
-                    baseline, book.markedBaseline(), phases, samples, sampled.achievedHz(), events, rankReadings);
+                    baseline, book.markedBaseline(), phases, samples, sampled.achievedHz(), events, rankReadings,
+                    probe.devicePeaks());
             return new Measurement(profile, outcome);
         }
     }
@@ -163,12 +173,13 @@ public final class MeasurementSession implements RunContext {
             }
             ProcessTree tree = ProcessTree.of(handle.get());
             PhaseClock rankClock = new PhaseClock(clock);
-            PhaseBook rankBook = new PhaseBook(probe, rankClock, tree, events::add);
+            Probe rankProbe = probe.forRank(tree);
+            PhaseBook rankBook = new PhaseBook(rankProbe, rankClock, tree, events::add);
             Reading first = rankBook.read();
             rankBook.start(first);
-            Sampler rankSampler = new Sampler(probe, rankClock, tree, setup.sampleHz());
+            Sampler rankSampler = new Sampler(rankProbe, rankClock, tree, setup.sampleHz());
             rankSampler.start();
-            view = new RankView(rank, pid, tree, rankBook, rankSampler, first);
+            view = new RankView(rank, pid, tree, rankProbe, rankBook, rankSampler, first);
             ranks.put(rank, view);
         } else if (view.pid() != pid) {
             events.add(new RunEvent(RunEvent.Kind.NOTE, null, "rank " + rank + " wrote markers from pid " + pid
@@ -229,7 +240,7 @@ public final class MeasurementSession implements RunContext {
                 List<Sample> samples = v.book().restamp(r.samples());
                 List<PhaseReading> phases = v.book().phases(samples);
                 out.add(new RankReading(v.rank(), v.pid(), v.baseline(), v.book().markedBaseline(), phases,
-                        RunPeak.of(v.baseline(), phases, samples), samples.size()));
+                        RunPeak.of(v.baseline(), phases, samples), samples.size(), v.probe().deviceIndex()));
             }
         }
         return out;

@@ -41,6 +41,24 @@ public interface Probe extends AutoCloseable {
         return List.of();
     }
 
+    /**
+     * The probe one rank of a multi-process job is read through: its device-wide figures are those of the rank's
+     * own GPU where the probe can tell which it is. This probe itself where there is one device.
+     */
+    default Probe forRank(ProcessTree rank) {
+        return this;
+    }
+
+    /** @return the NVML index of the device this probe's device-wide figures come from, or null (CPU, or several) */
+    default Integer deviceIndex() {
+        return null;
+    }
+
+    /** @return per-GPU peaks over every read so far, for a probe over several GPUs; empty otherwise */
+    default List<DeviceReading> devicePeaks() {
+        return List.of();
+    }
+
     /** Releases the probe's library handles. Never throws. */
     @Override
     default void close() {

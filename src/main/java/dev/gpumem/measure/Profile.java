@@ -19,11 +19,14 @@ import java.util.Objects;
  * @param samples        the sampler's readings (written as CSV beside the JSON)
  * @param sampleRateHz   sample rate achieved
  * @param events         OOMs, foreign processes, notes
- * @param ranks          per-rank readings of a multi-process job (markers with rank=), by rank; empty otherwise
+ * @param ranks          per-rank readings of a multi-process job (markers with rank=, or RANK in a child's
+ *                       environment), by rank; empty otherwise
+ * @param devices        per-GPU readings of a multi-GPU run, by index; empty for a single device or the CPU twin
  */
 public record Profile(int schemaVersion, Provenance provenance, RunConfig request, List<String> command,
                       Reading baseline, Reading markedBaseline, List<PhaseReading> phases, List<Sample> samples,
-                      double sampleRateHz, List<RunEvent> events, List<RankReading> ranks) {
+                      double sampleRateHz, List<RunEvent> events, List<RankReading> ranks,
+                      List<DeviceReading> devices) {
     public static final int SCHEMA_VERSION = 1;
 
     public Profile {
@@ -34,6 +37,15 @@ public record Profile(int schemaVersion, Provenance provenance, RunConfig reques
         samples = List.copyOf(samples);
         events = List.copyOf(events);
         ranks = ranks == null ? List.of() : List.copyOf(ranks);
+        devices = devices == null ? List.of() : List.copyOf(devices);
+    }
+
+    /** A profile without per-device readings. */
+    public Profile(int schemaVersion, Provenance provenance, RunConfig request, List<String> command,
+                   Reading baseline, Reading markedBaseline, List<PhaseReading> phases, List<Sample> samples,
+                   double sampleRateHz, List<RunEvent> events, List<RankReading> ranks) {
+        this(schemaVersion, provenance, request, command, baseline, markedBaseline, phases, samples, sampleRateHz,
+                events, ranks, List.of());
     }
 
     /** A single-process profile without a baseline mark. */

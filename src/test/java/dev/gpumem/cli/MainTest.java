@@ -34,7 +34,7 @@ class MainTest {
         PrintWriter quiet = new PrintWriter(new StringWriter());
         var all = Main.commandLine(quiet, quiet).getSubcommands();
         assertEquals(java.util.List.of("estimate", "fit", "suggest", "models", "gpus", "frameworks",
-                "measure", "compare", "calibrate", "report", "validate", "file-results", "doctor", "bench"), java.util.List.copyOf(all.keySet()));
+                "measure", "compare", "calibrate", "report", "validate", "file-results", "doctor", "bench", "merge"), java.util.List.copyOf(all.keySet()));
         for (var e : all.entrySet()) {
             // the name each verb is added under is the one its own @Command annotation gives
             assertEquals(e.getKey(), e.getValue().getCommandSpec().userObject().getClass()

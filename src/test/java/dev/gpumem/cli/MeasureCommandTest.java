@@ -80,6 +80,16 @@ class MeasureCommandTest {
     }
 
     @Test
+    void devicesIsOneLineBadInputWithTheCpuTwinOrAnIndexGivenTwice() {
+        Run both = run("measure", "--cpu", "--devices", "0,1", "--out", tmp.toString(), "--", "true");
+        assertEquals(2, both.exit());
+        assertEquals("gpumem: error: devices: give --devices or --cpu, not both", both.err().strip());
+        Run twice = run("measure", "--devices", "1,1", "--out", tmp.toString(), "--", "true");
+        assertEquals(2, twice.exit());
+        assertEquals("gpumem: error: devices: an index is given twice in [1, 1]", twice.err().strip());
+    }
+
+    @Test
     void aChildThatNeverEndsIsKilledAtTheTimeoutAndIsExit4() {
         Run r = run("measure", "--cpu", "--timeout", "0.5s", "--out", tmp.toString(), "--", "sleep", "600");
         assertEquals(4, r.exit());

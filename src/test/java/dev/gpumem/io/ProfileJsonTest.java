@@ -117,4 +117,38 @@ class ProfileJsonTest {
         assertNull(back.markedBaseline());
         assertTrue(back.ranks().isEmpty());
     }
+
+    @Test
+    void perDeviceReadingsAndEachRanksDeviceSurviveAWriteAndRead(@TempDir Path dir) throws Exception {
+        Profile p = profile(DeviceInfo.Kind.GPU);
+        dev.gpumem.measure.RankReading rank = new dev.gpumem.measure.RankReading(1, 4242, p.baseline(), null,
+                p.phases(), dev.gpumem.measure.RunPeak.of(p.baseline(), p.phases(), p.samples()), 7, 1);
+        List<dev.gpumem.measure.DeviceReading> devices = List.of(
+                new dev.gpumem.measure.DeviceReading(0, "GPU-a", "NVIDIA H100 80GB HBM3", 80L << 30, 5L << 30,
+                        512L << 20, 3L << 30),
+                new dev.gpumem.measure.DeviceReading(1, null, "NVIDIA H100 80GB HBM3", 80L << 30, 6L << 30, null,
+                        null));
+        Profile multi = new Profile(p.schemaVersion(), p.provenance(), p.request(), null, p.baseline(), null,
+                p.phases(), p.samples(), p.sampleRateHz(), p.events(), List.of(rank), devices);
+        Path json = ProfileFiles.write(multi, dir.resolve("results").resolve(p.provenance().device().slug()));
+        Profile back = ProfileFiles.read(json);
+        assertEquals(devices, back.devices());
+        assertEquals(Integer.valueOf(1), back.ranks().get(0).device());
+    }
+
+    @Test
+    void aProfileWrittenBeforePerDeviceReadingsReadsAsNoDevicesAndRanksWithoutADevice() {
+        Profile p = profile(DeviceInfo.Kind.GPU);
+        dev.gpumem.measure.RankReading rank = new dev.gpumem.measure.RankReading(0, 4242, p.baseline(), null,
+                p.phases(), dev.gpumem.measure.RunPeak.of(p.baseline(), p.phases(), p.samples()), 7);
+        Profile withRank = new Profile(p.schemaVersion(), p.provenance(), p.request(), null, p.baseline(), null,
+                p.phases(), p.samples(), p.sampleRateHz(), p.events(), List.of(rank));
+        String json = ProfileJson.toJson(withRank, null).replaceAll("(?s)\"devices\" : \\[ \\],", "")
+                .replaceAll("\"device\" : null,", "").replaceAll("(?s),\\s*\"non_torch\" : \\[.*?\\]", "");
+        assertFalse(json.contains("\"devices\""), json);
+        assertFalse(json.contains("non_torch"), json);
+        Profile back = ProfileJson.fromJson(json, List.of());
+        assertTrue(back.devices().isEmpty());
+        assertNull(back.ranks().get(0).device());
+    }
 }

@@ -38,12 +38,22 @@ public final class NvmlProbe implements Probe {
     public NvmlProbe(Nvml nvml, NvmlDevice device, String cudaRuntimeVersion) {
         this.nvml = nvml;
         this.device = device;
+        this.info = describe(nvml, device, cudaRuntimeVersion);
+        this.accounting = readAccountingMode(device);
+    }
+
+    /** @return the device's description: product, UUID, total, driver, CUDA and NVML versions; STUB for stubs */
+    static DeviceInfo describe(Nvml nvml, NvmlDevice device, String cudaRuntimeVersion) {
         String name = device.name();
         DeviceInfo.Kind kind = name.toUpperCase(Locale.ROOT).startsWith(STUB_NAME_PREFIX) ? DeviceInfo.Kind.STUB
                 : DeviceInfo.Kind.GPU;
-        this.info = new DeviceInfo(kind, name, device.uuid(), device.memoryV1().total(), nvml.driverVersion(),
+        return new DeviceInfo(kind, name, device.uuid(), device.memoryV1().total(), nvml.driverVersion(),
                 nvml.cudaDriverVersion(), cudaRuntimeVersion, nvml.nvmlVersion());
-        this.accounting = readAccountingMode(device);
+    }
+
+    @Override
+    public Integer deviceIndex() {
+        return device.index();
     }
 
     private static boolean readAccountingMode(NvmlDevice device) {

@@ -27,16 +27,29 @@ import java.util.function.Function;
  * @param sampleHz       requested sample rate
  * @param timeout        time limit for the workload, or null
  * @param workDir        folder for the child's stdout, stderr and markers files
+ * @param devices        GPU indices asked for with --devices (an external command's job over several GPUs), or
+ *                       empty: then an external command on a machine with several GPUs is measured on all of them
  */
 public record MeasureSpec(RunnerKind kind, RunConfig request, Function<RunConfig, AllocationPlan> planner,
                           GpuPresets presets,
                           Function<CachingAllocatorModel.SegmentSource, CachingAllocatorModel> allocatorModel,
                           List<String> command, Integer device, boolean forceCpu, long hostLimitBytes,
-                          double sampleHz, Duration timeout, Path workDir) {
+                          double sampleHz, Duration timeout, Path workDir, List<Integer> devices) {
     public MeasureSpec {
         Objects.requireNonNull(kind, "kind");
         Objects.requireNonNull(presets, "presets");
         command = List.copyOf(command);
         Objects.requireNonNull(workDir, "workDir");
+        devices = devices == null ? List.of() : List.copyOf(devices);
+    }
+
+    /** A spec without --devices. */
+    public MeasureSpec(RunnerKind kind, RunConfig request, Function<RunConfig, AllocationPlan> planner,
+                       GpuPresets presets,
+                       Function<CachingAllocatorModel.SegmentSource, CachingAllocatorModel> allocatorModel,
+                       List<String> command, Integer device, boolean forceCpu, long hostLimitBytes,
+                       double sampleHz, Duration timeout, Path workDir) {
+        this(kind, request, planner, presets, allocatorModel, command, device, forceCpu, hostLimitBytes, sampleHz,
+                timeout, workDir, List.of());
     }
 }

@@ -19,6 +19,7 @@ import dev.gpumem.measure.host.HostMemory;
 import dev.gpumem.measure.host.RssProbe;
 import dev.gpumem.measure.nvml.Nvml;
 import dev.gpumem.measure.nvml.NvmlDevice;
+import dev.gpumem.measure.nvml.MultiDeviceProbe;
 import dev.gpumem.measure.nvml.NvmlProbe;
 import dev.gpumem.measure.replay.ReplayRunner;
 import dev.gpumem.model.Inventory;
@@ -110,19 +111,19 @@ public final class Measurements {
 
     /** GPU {@code --device} (or 0); without --device a missing GPU means the CPU twin, with a notice. */
     private static Gpu openGpu(MeasureSpec spec, Consumer<String> notices) {
-        int index = spec.device() == null ? 0 : spec.device();
+        int index = spec.device() != null ? spec.device() : spec.devices().isEmpty() ? 0 : spec.devices().get(0);
         Nvml nvml;
         try {
             nvml = Nvml.open();
         } catch (DeviceUnavailableException e) {
-            if (spec.device() != null) {
+            if (spec.device() != null || !spec.devices().isEmpty()) {
                 throw e;
             }
             notices.accept("no GPU (" + e.getMessage() + "): measuring on the CPU");
             return null;
         }
         try {
-            if (spec.device() == null && nvml.deviceCount() == 0) {
+            if (spec.device() == null && spec.devices().isEmpty() && nvml.deviceCount() == 0) {
                 nvml.close();
                 notices.accept("no GPU (NVML sees no device): measuring on the CPU");
                 return null;
@@ -135,6 +136,12 @@ public final class Measurements {
     }
 
     private static Probe probeFor(Gpu gpu, MeasureSpec spec) {
+        // an external job over several GPUs (torchrun's workers): every GPU, or those --devices names
+        if (spec.kind() == RunnerKind.EXTERNAL && spec.device() == null
+                && (!spec.devices().isEmpty() || gpu.nvml().deviceCount() > 1)) {
+            return new MultiDeviceProbe(gpu.nvml(), spec.devices().isEmpty()
+                    ? MultiDeviceProbe.allDevices(gpu.nvml()) : spec.devices());
+        }
         String runtime = null;
         if (spec.kind() != RunnerKind.EXTERNAL) {
             CudaRuntime cuda = CudaRuntime.open();

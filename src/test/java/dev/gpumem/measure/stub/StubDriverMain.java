@@ -222,6 +222,19 @@ public final class StubDriverMain {
                     for (RunEvent e : prof.events()) {
                         p(prefix + "profileEvent." + e.kind(), e.message());
                     }
+                    for (dev.gpumem.measure.RankReading r : prof.ranks()) {
+                        String k = prefix + "profileRank." + r.rank() + ".";
+                        p(k + "device", r.device());
+                        p(k + "peakDevice", r.peak().device());
+                        p(k + "peakProcess", r.peak().process());
+                    }
+                    for (dev.gpumem.measure.DeviceReading d : prof.devices()) {
+                        String k = prefix + "profileDevice." + d.index() + ".";
+                        p(k + "uuid", d.uuid());
+                        p(k + "peakUsed", d.peakUsed());
+                        p(k + "peakReserved", d.peakReserved());
+                        p(k + "peakWatched", d.peakWatched());
+                    }
                 } catch (java.io.IOException e) {
                     p(prefix + "profileTestDouble", e);
                 }

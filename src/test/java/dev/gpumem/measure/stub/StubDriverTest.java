@@ -258,6 +258,40 @@ class StubDriverTest {
     }
 
     @Test
+    void twoRanksOnTwoStubGpusAreEachReadOnTheirOwnDeviceFromTheirRankEnvironment() throws Exception {
+        Path state = tmp.resolve("stub-state");
+        // what the driver says: device 0 has 4 GiB used and 300 MiB reserved, device 1 7 GiB and 400 MiB
+        Files.writeString(state, "device=0 total=" + TOTAL + " used=" + 4 * GIB + " reserved=" + 300 * MIB + "\n"
+                + "device=1 total=" + TOTAL + " used=" + 7 * GIB + " reserved=" + 400 * MIB + "\n");
+        // two "ranks" (RANK in their environment, as torchrun starts workers) that each, a moment after they start,
+        // appear in their own GPU's process list with a known size (rank 0: 3 GiB on GPU 0, rank 1: 5 GiB on GPU 1)
+        String rank = "sleep 0.4; echo \"process device=$1 pid=$$ used=$2\" >> \"$0\"; exec sleep 1.2";
+        String job = "RANK=0 LOCAL_RANK=0 WORLD_SIZE=2 sh -c '" + rank + "' \"$0\" 0 " + 3 * GIB + " & "
+                + "RANK=1 LOCAL_RANK=1 WORLD_SIZE=2 sh -c '" + rank + "' \"$0\" 1 " + 5 * GIB + " & wait";
+        List<String> out = child(stubs(), true, Map.of("GPUMEM_STUB_STATE", state.toString()), "cli", "measure",
+                "--out", tmp.resolve("o").toString(), "--", "sh", "-c", job, state.toString());
+        assertEquals("0", value(out, "0.exit"), String.join("\n", out));
+        assertEquals("0", value(out, "0.profileRank.0.device"), String.join("\n", out));
+        assertEquals("1", value(out, "0.profileRank.1.device"));
+        assertWithin5Percent(3 * GIB, value(out, "0.profileRank.0.peakProcess"), "rank 0's own process on GPU 0");
+        assertWithin5Percent(5 * GIB, value(out, "0.profileRank.1.peakProcess"), "rank 1's own process on GPU 1");
+        assertWithin5Percent(4 * GIB, value(out, "0.profileRank.0.peakDevice"), "GPU 0 device-wide, not the sum");
+        assertWithin5Percent(7 * GIB, value(out, "0.profileRank.1.peakDevice"), "GPU 1 device-wide, not the sum");
+        // the job-wide view: every device, with its own peaks and the job's processes on it
+        assertEquals("GPU-57ab0000-0000-0000-0000-000000000001", value(out, "0.profileDevice.1.uuid"));
+        assertEquals(Long.toString(4 * GIB), value(out, "0.profileDevice.0.peakUsed"));
+        assertEquals(Long.toString(400 * MIB), value(out, "0.profileDevice.1.peakReserved"));
+        assertEquals(Long.toString(3 * GIB), value(out, "0.profileDevice.0.peakWatched"));
+        assertEquals(Long.toString(5 * GIB), value(out, "0.profileDevice.1.peakWatched"));
+    }
+
+    private static void assertWithin5Percent(long expected, String actual, String what) {
+        assertTrue(actual != null && !actual.equals("null"), what + ": no value");
+        long v = Long.parseLong(actual);
+        assertTrue(Math.abs(v - expected) <= expected * 0.05, what + ": " + v + " is not within 5 % of " + expected);
+    }
+
+    @Test
     void whatNvmlDoesNotSupportIsAbsentNotZero() throws Exception {
         List<String> out = child(stubs(), true, Map.of("GPUMEM_STUB_FAIL", "notsupported"), "probe");
         assertEquals(Long.toString(RESERVED + USED), value(out, "deviceUsed"), "v1 used stands in for v2");
