@@ -280,7 +280,8 @@ public final class MeasureCommand implements Callable<Integer> {
     }
 
     /**
-     * The estimator's signed error against what was just measured (as {@code gpumem compare PROFILE} prints it).
+     * The estimator's signed error against what was just measured (as {@code gpumem compare PROFILE} prints it); for
+     * a replay, a plan check, and said so first.
      *
      * @return the comparison, or null without a request or an estimate
      */
@@ -291,6 +292,11 @@ public final class MeasureCommand implements Callable<Integer> {
         try {
             Comparison c = Comparison.of(label, profile, new Workbench().estimate(profile.request()));
             w.println();
+            if (dev.gpumem.compare.Evidence.replaysThePlan(profile)) {
+                // replay allocated the estimator's own plan: what follows checks the probe and the plan
+                w.println("plan check (replay of the estimator's own plan), not a validation of the estimate;"
+                        + " measure with --backend djl or a real script for the estimate's error");
+            }
             w.print(ComparisonTextWriter.render(List.of(c), ComparisonSummary.of(List.of(c))));
             return c;
         } catch (IllegalArgumentException e) {

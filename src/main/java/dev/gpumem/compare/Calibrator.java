@@ -32,6 +32,13 @@ import java.util.Map;
  *   <li>workspace = max(0, median of o over the other phases − context).</li>
  * </ol>
  * With no load phase measured, context is the median of every o and workspace is 0, and a note says so.
+ *
+ * <p>Replay profiles (replay, replay-cca: the estimator's own plan, {@link Evidence}) are used for what they really
+ * measure on a GPU, the device level over the plan's bytes: their framework counters are the runner's bookkeeping of
+ * the plan, so they never enter the slack factor; R' is what the device holds for the plan (replay-cca: the
+ * segments, MR; plain replay: one cudaMalloc per live tensor, MA, so its cudaMalloc granularity lands in the
+ * context); and since a replay runs no kernel (cudaMemset only, no library handle), every replay phase counts as a
+ * load phase (context only), never as a workspace point.
  * The residuals (D − calibrated device) are reported so a reader can judge the fit.
  */
 public final class Calibrator {
@@ -79,8 +86,13 @@ public final class Calibrator {
             workspace = computeOverheads.isEmpty() ? 0
                     : Math.max(0, Math.round(median(computeOverheads) - context));
             if (computeOverheads.isEmpty()) {
-                notes.add("only load phases measured: library memory not identifiable; workspace_bytes set to 0");
+                notes.add("only phases without kernels measured (load, or a replay): library memory not identifiable;"
+                        + " workspace_bytes set to 0");
             }
+        }
+        if (points.stream().anyMatch(p -> p.replay)) {
+            notes.add("replay profiles used for the context only: they run no kernel, and their counters are the"
+                    + " plan's own; a plain replay's per-tensor cudaMalloc granularity is counted in the context");
         }
         List<DeviceCalibration.Residual> residuals = new ArrayList<>();
         for (Point p : points) {
@@ -97,13 +109,13 @@ public final class Calibrator {
         List<Double> ratios = new ArrayList<>();
         for (Point p : points) {
             long modelledGap = p.estimatedReserved - p.estimatedAllocated;
-            if (p.measuredReserved != null && p.measuredAllocated != null && modelledGap > 0) {
+            if (!p.replay && p.measuredReserved != null && p.measuredAllocated != null && modelledGap > 0) {
                 ratios.add((double) (p.measuredReserved - p.measuredAllocated) / modelledGap);
             }
         }
         if (ratios.isEmpty()) {
             notes.add("allocator slack not identifiable: no phase measured both framework counters with a modelled"
-                    + " gap; factor kept at 1");
+                    + " gap (a replay's counters are its own plan's, not the framework's); factor kept at 1");
             return 1.0;
         }
         double fitted = median(ratios);
@@ -142,6 +154,7 @@ public final class Calibrator {
         List<Point> points = new ArrayList<>();
         for (Comparison c : comparisons) {
             Profile profile = c.profile();
+            boolean replay = Evidence.replaysThePlan(profile);
             for (PhaseReading reading : profile.phases()) {
                 PhaseEstimate estimate = c.estimateOf(reading.phase()).orElse(null);
                 Measured device = MeasuredLevels.of(profile, reading, Level.DEVICE);
@@ -150,21 +163,28 @@ public final class Calibrator {
                 }
                 points.add(new Point(c.label(), reading.phase(), device.bytes(), estimate.allocated(),
                         estimate.reserved(), MeasuredLevels.of(profile, reading, Level.ALLOCATED).bytes(),
-                        MeasuredLevels.of(profile, reading, Level.RESERVED).bytes()));
+                        MeasuredLevels.of(profile, reading, Level.RESERVED).bytes(), replay));
             }
         }
         return points;
     }
 
+    /** @param replay the profile replayed the estimator's own plan: no kernel ran, the counters are the plan's */
     private record Point(String profile, String phase, long measuredDevice, long estimatedAllocated,
-                         long estimatedReserved, Long measuredAllocated, Long measuredReserved) {
+                         long estimatedReserved, Long measuredAllocated, Long measuredReserved, boolean replay) {
         boolean runsKernels() {
-            return !Phase.LOAD.wire().equals(phase);
+            return !replay && !Phase.LOAD.wire().equals(phase);
         }
 
+        /** @return what the caching allocator (or, for a plain replay, the plan's own cudaMallocs) held */
         double referenceReserved(double factor) {
-            return measuredReserved != null ? measuredReserved
-                    : estimatedAllocated + factor * (estimatedReserved - estimatedAllocated);
+            if (measuredReserved != null) {
+                return measuredReserved;
+            }
+            if (replay && measuredAllocated != null) {
+                return measuredAllocated;
+            }
+            return estimatedAllocated + factor * (estimatedReserved - estimatedAllocated);
         }
     }
 

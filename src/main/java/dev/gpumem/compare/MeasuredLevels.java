@@ -6,6 +6,7 @@ import dev.gpumem.measure.PhaseReading;
 import dev.gpumem.measure.Profile;
 import dev.gpumem.measure.RankReading;
 import dev.gpumem.measure.RunPeak;
+import dev.gpumem.measure.RunnerKind;
 import dev.gpumem.measure.Reading;
 
 /**
@@ -25,9 +26,11 @@ import dev.gpumem.measure.Reading;
  *       runners (replay, djl) create their context before the baseline, so for them the difference would leave the
  *       context out: the level is then absent, not a wrong number.</li>
  * </ul>
- * CPU profiles (the host twin, {@link DeviceInfo.Kind#CPU}): only the allocated level is compared, with the resident
- * set's peak in the phase minus the baseline's resident set (the JVM or interpreter itself). The reserved and
- * device levels have no CPU counterpart and are absent.
+ * CPU profiles (the host twin, {@link DeviceInfo.Kind#CPU}): one level is compared, with the resident set's peak in
+ * the phase minus the baseline's resident set (the JVM or interpreter itself); which one depends on what the host
+ * holds ({@link #hostLevel(Profile)}): allocated for replay, djl and external (live tensors, one host allocation
+ * each), reserved for replay-cca (its resident memory is the caching-allocator model's segments, which is what the
+ * reserved level estimates). The other two levels have no CPU counterpart and are absent.
  *
  * <p>Known limitation: a polled peak ({@link PhaseReading.PeakKind#POLLED_LOWER_BOUND}) is a lower bound, so a
  * device-level over-estimate may partly be a missed peak; the basis says which kind it was.
@@ -40,19 +43,28 @@ public final class MeasuredLevels {
     }
 
     /**
+     * @return the level a CPU profile's resident memory is compared with: reserved for replay-cca (the host holds
+     *         the allocator model's segments), allocated for every other runner
+     */
+    public static Level hostLevel(Profile profile) {
+        return RunnerKind.REPLAY_CCA.wire().equals(profile.provenance().runner()) ? Level.RESERVED : Level.ALLOCATED;
+    }
+
+    /**
      * @return what {@code phase} of {@code profile} measured at {@code level}; on the CPU twin counted from the
      *         workload's baseline mark where it made one (its interpreter and imports are not the model's)
      */
     public static Measured of(Profile profile, PhaseReading phase, Level level) {
         DeviceInfo.Kind kind = profile.provenance().device().kind();
-        return kind == DeviceInfo.Kind.CPU ? cpu(profile.effectiveBaseline(), phase, level)
+        return kind == DeviceInfo.Kind.CPU ? cpu(profile, profile.effectiveBaseline(), phase, level)
                 : gpu(profile, phase, level);
     }
 
     /** @return what {@code phase} of one rank measured at {@code level}, counted from that rank's own baseline */
     public static Measured of(Profile profile, RankReading rank, PhaseReading phase, Level level) {
         DeviceInfo.Kind kind = profile.provenance().device().kind();
-        return kind == DeviceInfo.Kind.CPU ? cpu(rank.effectiveBaseline(), phase, level) : gpu(profile, phase, level);
+        return kind == DeviceInfo.Kind.CPU ? cpu(profile, rank.effectiveBaseline(), phase, level)
+                : gpu(profile, phase, level);
     }
 
     /**
@@ -62,12 +74,12 @@ public final class MeasuredLevels {
      */
     public static Measured ofRunPeak(Profile profile, RunPeak peak, Reading baseline, Level level) {
         if (profile.provenance().device().kind() == DeviceInfo.Kind.CPU) {
-            if (level != Level.ALLOCATED) {
-                return Measured.absent("CPU profile: no " + level.wire() + " level on the host");
+            if (level != hostLevel(profile)) {
+                return Measured.absent(noHostLevel(profile, level));
             }
             long top = peak.process() != null ? peak.process() : peak.device();
             long base = baseline.processUsed() != null ? baseline.processUsed() : baseline.deviceUsed();
-            return Measured.of(top - base, "run-wide RSS peak − baseline RSS");
+            return Measured.of(top - base, "run-wide RSS peak − baseline RSS" + hostBasis(profile));
         }
         return switch (level) {
             case ALLOCATED -> peak.allocated() != null
@@ -85,13 +97,24 @@ public final class MeasuredLevels {
         };
     }
 
-    private static Measured cpu(Reading baseline, PhaseReading phase, Level level) {
-        if (level != Level.ALLOCATED) {
-            return Measured.absent("CPU profile: no " + level.wire() + " level on the host");
+    private static Measured cpu(Profile profile, Reading baseline, PhaseReading phase, Level level) {
+        if (level != hostLevel(profile)) {
+            return Measured.absent(noHostLevel(profile, level));
         }
         long peak = phase.peakProcess() != null ? phase.peakProcess() : phase.peakDevice();
         long base = baseline.processUsed() != null ? baseline.processUsed() : baseline.deviceUsed();
-        return Measured.of(peak - base, "RSS peak − baseline RSS");
+        return Measured.of(peak - base, "RSS peak − baseline RSS" + hostBasis(profile));
+    }
+
+    /** @return the sentence of a CPU profile's level that has no host counterpart */
+    private static String noHostLevel(Profile profile, Level level) {
+        return "CPU profile: no " + level.wire() + " level on the host (its resident memory is compared with "
+                + hostLevel(profile).wire() + ")";
+    }
+
+    private static String hostBasis(Profile profile) {
+        return hostLevel(profile) == Level.RESERVED ? " (the allocator model's segments: compared with reserved)"
+                : "";
     }
 
     private static Measured gpu(Profile profile, PhaseReading phase, Level level) {

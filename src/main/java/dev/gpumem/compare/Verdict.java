@@ -18,7 +18,9 @@ import java.util.Objects;
  * The CI verdict over measured profiles (and, where they have one, their estimates): one {@link VerdictCase} per
  * profile × rank × phase × level that was measured, each with the limits of {@link Limits} it breached.
  *
- * <p>Checks: {@code maxError} on every scored per-phase and run-wide error of the comparisons; {@code maxPeak} on
+ * <p>Checks: {@code maxError} on every scored per-phase and run-wide error of the comparisons (a replay's rows are
+ * plan checks, {@link Evidence}: their failures say so, and a note says --max-error checked the plan there, not the
+ * estimate; a phase that ran out of memory fails --max-error, since it could not be checked); {@code maxPeak} on
  * every measured number (the one the estimate is compared with, {@link MeasuredLevels}); the budget on every measured
  * number whose rank, phase (the n-th phase of that name) and level the budget profile measured too:
  * measured ≤ budget × (1 + rtol), as Megatron-LM's golden-value tests keep per-GPU memory with rtol 0.05.
@@ -85,24 +87,38 @@ public record Verdict(List<VerdictCase> cases, Limits limits, List<String> notes
             List<LevelError> all = new ArrayList<>(in.comparison().errors());
             all.addAll(in.comparison().runPeakErrors());
             List<String> names = caseNames(all);
+            java.util.Set<String> oomFlagged = new java.util.HashSet<>();
             for (int i = 0; i < all.size(); i++) {
                 LevelError e = all.get(i);
                 String phaseName = names.get(i);
                 if (!e.measured().present()) {
-                    continue; // not measured (a CPU profile's reserved and device levels): no case
+                    continue; // not measured (a CPU profile's other levels, a phase never run): no case
                 }
                 Builder b = cases.computeIfAbsent(new Key(in.label(), e.rank(), phaseName, e.level()),
                         k -> new Builder(e.measured().bytes()));
                 b.estimated = e.estimated();
+                if (limits.maxError() != null && e.state() == LevelError.State.OUT_OF_MEMORY
+                        && !Comparison.WHOLE_RUN.equals(e.phase()) && oomFlagged.add(e.rank() + "/" + phaseName)) {
+                    b.checks++;
+                    b.failures.add("out of memory here: the phase did not run to its end, so --max-error could"
+                            + " not be checked (measured " + ByteFormat.mib(e.measured().bytes())
+                            + " at the failure)");
+                }
                 if (limits.maxError() != null && e.scored()) {
                     b.checks++;
                     double limit = limits.maxError() / 100;
                     if (Math.abs(e.relativeError()) > limit) {
-                        b.failures.add(String.format(Locale.ROOT, "error %+.2f%% above --max-error %.2f%% "
-                                + "(estimate %s, measured %s)", 100 * e.relativeError(), limits.maxError(),
-                                ByteFormat.mib(e.estimated()), ByteFormat.mib(e.measured().bytes())));
+                        b.failures.add(String.format(Locale.ROOT, "%s %+.2f%% above --max-error %.2f%% "
+                                + "(estimate %s, measured %s)", errorName(e.evidence()), 100 * e.relativeError(),
+                                limits.maxError(), ByteFormat.mib(e.estimated()),
+                                ByteFormat.mib(e.measured().bytes())));
                     }
                 }
+            }
+            if (limits.maxError() != null && Evidence.replaysThePlan(in.profile())) {
+                notes.add(in.label() + ": runner " + in.profile().provenance().runner() + " replays the estimator's"
+                        + " own plan, so --max-error checked the probe and the plan there (a plan check), not the"
+                        + " estimate");
             }
         }
         List<VerdictCase> out = new ArrayList<>();
@@ -112,6 +128,16 @@ public record Verdict(List<VerdictCase> cases, Limits limits, List<String> notes
             notes.addAll(budgetNotes(inputs, limits.budget()));
         }
         return new Verdict(out, limits, notes);
+    }
+
+    /** @return how a failure names the deviation: an estimate error, or a replay's plan check */
+    private static String errorName(Evidence evidence) {
+        return switch (evidence) {
+            case ESTIMATE_ERROR -> "estimate error";
+            case PLAN_CHECK -> "plan check (replay of the estimator's own plan) off by";
+            case DEVICE_OVERHEAD_CHECK -> "plan check, device level (CUDA context + cudaMalloc granularity over the"
+                    + " plan) off by";
+        };
     }
 
     private static void measuredCase(Map<Key, Builder> cases, Input in, View v, String phase, Level level,

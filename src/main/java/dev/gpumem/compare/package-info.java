@@ -5,7 +5,9 @@
  * the fit of device-level constants from real GPU profiles ({@link Calibrator}), and the CI verdict: limits on
  * error, peak and a baseline profile's budget per rank, phase and level ({@link Limits}, {@link Verdict}).
  * Owns: which measured number each level is compared with, and which baseline it subtracts
- * ({@link MeasuredLevels}).
+ * ({@link MeasuredLevels}); what each row can tell about the estimate ({@link Evidence}: a replay's rows are plan
+ * checks, kept out of the estimate-error statistics); that a phase cut short by out of memory, or never reached, is
+ * not compared ({@link LevelError.State}).
  * Must not: run the estimator or a device, read or write files, print, or import JSON libraries.
  */
 package dev.gpumem.compare;

@@ -17,8 +17,11 @@ import java.util.List;
  * {@code "measured_bytes": null} with the reason in {@code "measured_as"}, never 0.
  * <pre>
  * { "comparisons": [ { "profile", "device", "runner", "rows": [ { "phase", "level", "estimate_bytes",
- *     "measured_bytes", "error_bytes", "error_rel", "measured_as" } ], "notes": [] } ],
- *   "summary": { "absent": N, "overall": STATS, "by_level": { "allocated": STATS, ... } } }
+ *     "measured_bytes", "error_bytes", "error_rel", "measured_as", "check", "state" } ], "notes": [] } ],
+ *   "summary": { "absent": N, "overall": STATS, "by_level": { "allocated": STATS, ... },
+ *                "plan_checks": { "plan_check": STATS, "device_overhead_check": STATS }, "out_of_memory": [] } }
+ * check: estimate_error, or a replay's plan_check / device_overhead_check (compare.Evidence), which overall and
+ * by_level leave out; state: measured, out_of_memory (the state at the failure: no error) or not_run.
  * STATS = { "n", "median_abs_rel_err", "p90_abs_rel_err", "share_under", "worst5": [ { "id", "rel_err" } ] }
  * </pre>
  * The statistics use score.py's names.
@@ -51,6 +54,8 @@ public final class ComparisonJson {
                 r.put("error_bytes", e.errorBytes());
                 r.put("error_rel", e.relativeError());
                 r.put("measured_as", e.measured().basis());
+                r.put("check", e.evidence().wire());
+                r.put("state", e.state().name().toLowerCase(java.util.Locale.ROOT));
             }
             ArrayNode notes = o.putArray("notes");
             c.notes().forEach(notes::add);
@@ -62,6 +67,10 @@ public final class ComparisonJson {
         for (Level l : Level.values()) {
             by.set(l.wire(), stats(summary.byLevel().get(l)));
         }
+        ObjectNode plan = s.putObject("plan_checks");
+        summary.planChecks().forEach((k, st) -> plan.set(k.wire(), stats(st)));
+        ArrayNode oom = s.putArray("out_of_memory");
+        summary.outOfMemory().forEach(oom::add);
         return write(root);
     }
 

@@ -1,6 +1,9 @@
 package dev.gpumem.report;
 
+import dev.gpumem.compare.ComparisonSummary;
 import dev.gpumem.compare.ErrorStats;
+import dev.gpumem.compare.Evidence;
+import dev.gpumem.estimate.Level;
 import dev.gpumem.compare.LevelError;
 import dev.gpumem.units.ByteFormat;
 import java.util.Locale;
@@ -33,16 +36,60 @@ final class Cells {
         return fraction == null ? "-" : String.format(Locale.ROOT, "%.0f%%", 100 * fraction);
     }
 
-    /** @return profile, phase, level, estimate MiB, measured MiB, error MiB, error %, basis */
+    /** @return profile, phase, level, estimate MiB, measured MiB, error MiB, error %, measured as, check */
     static String[] row(String label, LevelError e) {
-        return new String[] {label, e.where(), e.level().wire(), mib(e.estimated()),
-            e.measured().present() ? mib(e.measured().bytes()) : ABSENT,
-            e.errorBytes() == null ? "-" : signedMib(e.errorBytes()), percent(e.relativeError()),
-            e.measured().basis()};
+        String measured = e.state() == LevelError.State.NOT_RUN ? NOT_RUN
+                : e.measured().present() ? mib(e.measured().bytes()) : ABSENT;
+        String errorMib = e.state() == LevelError.State.OUT_OF_MEMORY ? OOM
+                : e.errorBytes() == null ? "-" : signedMib(e.errorBytes());
+        String errorPercent = e.state() == LevelError.State.OUT_OF_MEMORY ? OOM : percent(e.relativeError());
+        String basis = e.state() == LevelError.State.OUT_OF_MEMORY
+                ? "at the failure, not the phase's peak: " + e.measured().basis() : e.measured().basis();
+        return new String[] {label, e.where(), e.level().wire(), mib(e.estimated()), measured, errorMib,
+            errorPercent, basis, check(e.evidence())};
     }
 
     static final String[] ROW_HEADER = {"profile", "phase", "level", "estimate MiB", "measured MiB", "error MiB",
-        "error %", "measured as"};
+        "error %", "measured as", "check"};
+
+    static final String OOM = "OOM";
+    static final String NOT_RUN = "not run";
+
+    /** @return the short name of what a row checks, for the last column */
+    static String check(Evidence evidence) {
+        return switch (evidence) {
+            case ESTIMATE_ERROR -> "estimate";
+            case PLAN_CHECK -> "plan check";
+            case DEVICE_OVERHEAD_CHECK -> "plan check: device overhead";
+        };
+    }
+
+    /** The line under a table that explains its last column, when a replay's rows are in it. */
+    static final String PLAN_CHECK_LEGEND = "check: 'plan check' rows replay the estimator's own allocation plan"
+            + " (replay, replay-cca): they check the probe and the plan, not the estimate, and are kept out of the"
+            + " error statistics; 'plan check: device overhead' is a replay's device level on a GPU, a real reading"
+            + " of the CUDA context + cudaMalloc granularity over the plan, summarised in its own statistics row.";
+
+    /** @return the statistics rows: the estimate errors, all and per level, then each plan check that has rows */
+    static java.util.List<String[]> statsRows(ComparisonSummary summary) {
+        java.util.List<String[]> rows = new java.util.ArrayList<>();
+        rows.add(stats("estimate errors, all levels", summary.overall()));
+        for (Level l : Level.values()) {
+            rows.add(stats(l.wire(), summary.byLevel().get(l)));
+        }
+        for (Evidence k : Evidence.values()) {
+            ErrorStats s = summary.planChecks().get(k);
+            if (s != null && s.n() > 0) {
+                rows.add(stats(check(k) + " (not an estimate error)", s));
+            }
+        }
+        return rows;
+    }
+
+    /** @return true when any row of the comparisons is a replay's plan check */
+    static boolean anyPlanCheck(java.util.List<dev.gpumem.compare.Comparison> comparisons) {
+        return comparisons.stream().anyMatch(c -> c.errors().stream().anyMatch(e -> !e.evidence().checksTheEstimate()));
+    }
 
     /** @return name, n, median |err|, p90 |err|, share under, worst */
     static String[] stats(String name, ErrorStats s) {

@@ -13,6 +13,9 @@ final class ChartStyle {
     static final Color DEVICE = new Color(0x2ca02c);
     static final Color MEASURED = new Color(0x222222);
     static final Color GRID = new Color(0xdddddd);
+    /** out of memory, and a replay's plan-check points */
+    static final Color OOM = new Color(0xb00020);
+    static final Color PLAN_CHECK = new Color(0x888888);
     static final BasicStroke DASHED = new BasicStroke(2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f,
             new float[] {6f, 4f}, 0f);
     static final Color[] BANDS = {new Color(0xeef3fb), new Color(0xfbf3e6)};

@@ -5,7 +5,6 @@ import dev.gpumem.compare.ComparisonSummary;
 import dev.gpumem.compare.LevelError;
 import dev.gpumem.compare.Verdict;
 import dev.gpumem.compare.VerdictCase;
-import dev.gpumem.estimate.Level;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -35,11 +34,14 @@ public final class ComparisonMarkdownWriter {
         sb.append("Signed error = estimate − measured, in MiB (2^20 bytes) and % of measured. ")
                 .append("Absent measurements are not counted (").append(summary.absent()).append(").\n\n");
         table(sb, Cells.STATS_HEADER, new boolean[] {true, false, false, false, false, true});
-        row(sb, Cells.stats("all levels", summary.overall()));
-        for (Level l : Level.values()) {
-            row(sb, Cells.stats(l.wire(), summary.byLevel().get(l)));
-        }
+        Cells.statsRows(summary).forEach(r -> row(sb, r));
         sb.append('\n');
+        for (String line : summary.outOfMemory()) {
+            sb.append("**OUT OF MEMORY**: ").append(escape(line)).append("\n\n");
+        }
+        if (Cells.anyPlanCheck(comparisons)) {
+            sb.append(escape(Cells.PLAN_CHECK_LEGEND)).append("\n\n");
+        }
         String[] header = withVerdict(Cells.ROW_HEADER, verdict);
         boolean[] text = textColumns(verdict);
         table(sb, header, text);
@@ -123,9 +125,9 @@ public final class ComparisonMarkdownWriter {
         return verdict == null ? header : append(header, "verdict");
     }
 
-    /** profile, phase, level, estimate, measured, error MiB, error %, measured as [, verdict] */
+    /** profile, phase, level, estimate, measured, error MiB, error %, measured as, check [, verdict] */
     private static boolean[] textColumns(Verdict verdict) {
-        boolean[] t = {true, true, true, false, false, false, false, true};
+        boolean[] t = {true, true, true, false, false, false, false, true, true};
         if (verdict == null) {
             return t;
         }

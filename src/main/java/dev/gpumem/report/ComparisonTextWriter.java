@@ -3,7 +3,6 @@ package dev.gpumem.report;
 import dev.gpumem.compare.Comparison;
 import dev.gpumem.compare.ComparisonSummary;
 import dev.gpumem.compare.LevelError;
-import dev.gpumem.estimate.Level;
 
 /** The terminal table of `gpumem compare`: one row per profile, phase and level, then the summary. */
 public final class ComparisonTextWriter {
@@ -39,12 +38,15 @@ public final class ComparisonTextWriter {
             }
         }
         TextTable stats = new TextTable(Cells.STATS_HEADER);
-        stats.add(Cells.stats("all levels", summary.overall()));
-        for (Level l : Level.values()) {
-            stats.add(Cells.stats(l.wire(), summary.byLevel().get(l)));
+        Cells.statsRows(summary).forEach(stats::add);
+        StringBuilder oom = new StringBuilder();
+        for (String line : summary.outOfMemory()) {
+            oom.append("OUT OF MEMORY: ").append(line).append('\n');
         }
-        return "Signed error = estimate − measured (MiB = 2^20 bytes); % of measured.\n" + rows.render() + notes
+        String legend = Cells.anyPlanCheck(comparisons) ? Cells.PLAN_CHECK_LEGEND + "\n" : "";
+        return "Signed error = estimate − measured (MiB = 2^20 bytes); % of measured.\n" + rows.render() + legend
+                + notes
                 + "\nRun-wide peak (inside a phase or not) against the estimate's peak:\n" + peaks.render()
-                + "\n" + stats.render() + "absent measurements (not counted): " + summary.absent() + "\n";
+                + "\n" + stats.render() + "absent measurements (not counted): " + summary.absent() + "\n" + oom;
     }
 }

@@ -1,7 +1,9 @@
 package dev.gpumem.report;
 
 import dev.gpumem.compare.Comparison;
+import dev.gpumem.compare.MeasuredLevels;
 import dev.gpumem.estimate.Component;
+import dev.gpumem.estimate.Level;
 import dev.gpumem.estimate.PhaseEstimate;
 import dev.gpumem.measure.DeviceInfo;
 import java.util.Map;
@@ -32,12 +34,14 @@ final class ComponentBarChart {
     static JFreeChart create(Comparison c) {
         // the CPU twin has no caching allocator and no CUDA context: only the allocated level's components apply
         boolean cpu = c.profile().provenance().device().kind() == DeviceInfo.Kind.CPU;
+        // on the CPU twin replay-cca's resident memory is the allocator model's segments: the reserved level
+        boolean hostReserved = cpu && MeasuredLevels.hostLevel(c.profile()) == Level.RESERVED;
         long max = 1;
         Set<Component> used = new java.util.TreeSet<>(java.util.Comparator.comparingInt(ComponentBarChart::stackOrder));
         for (PhaseEstimate e : c.estimate().phases()) {
-            max = Math.max(max, cpu ? e.allocated() : e.device());
+            max = Math.max(max, cpu ? (hostReserved ? e.reserved() : e.allocated()) : e.device());
             e.components().forEach((k, v) -> {
-                if (v > 0 && !(cpu && (k == Component.CONTEXT || k == Component.ALLOCATOR_SLACK))) {
+                if (v > 0 && !(cpu && (k == Component.CONTEXT || (k == Component.ALLOCATOR_SLACK && !hostReserved)))) {
                     used.add(k);
                 }
             });
@@ -50,7 +54,8 @@ final class ComponentBarChart {
                 data.addValue(unit.of(m.getOrDefault(k, 0L)), k.wire(), e.phase().wire());
             }
         }
-        String level = cpu ? " (allocated level: CPU profile)" : "";
+        String level = !cpu ? "" : hostReserved ? " (reserved level: CPU profile, replay-cca)"
+                : " (allocated level: CPU profile)";
         JFreeChart chart = ChartFactory.createStackedBarChart("Estimated components per phase — " + c.label() + level,
                 "phase", unit.label, data, PlotOrientation.VERTICAL, true, false, false);
         CategoryPlot plot = chart.getCategoryPlot();

@@ -3,7 +3,6 @@ package dev.gpumem.report;
 import dev.gpumem.compare.Comparison;
 import dev.gpumem.compare.ComparisonSummary;
 import dev.gpumem.compare.LevelError;
-import dev.gpumem.estimate.Level;
 import dev.gpumem.estimate.RunConfig;
 import dev.gpumem.measure.Provenance;
 import java.util.List;
@@ -30,7 +29,13 @@ final class HtmlReportWriter {
                 .append("absent measurements are shown as absent and not counted (")
                 .append(summary.absent()).append(").</p>\n");
         h.append("<h2>Summary</h2>\n");
-        table(h, Cells.STATS_HEADER, statsRows(summary));
+        table(h, Cells.STATS_HEADER, Cells.statsRows(summary));
+        for (String line : summary.outOfMemory()) {
+            h.append("<p class=\"oom\">Out of memory: ").append(esc(line)).append("</p>\n");
+        }
+        if (Cells.anyPlanCheck(sections.stream().map(Section::comparison).toList())) {
+            h.append("<p class=\"meta\">").append(esc(Cells.PLAN_CHECK_LEGEND)).append("</p>\n");
+        }
         h.append("<figure><img src=\"").append(esc(scatterPng))
                 .append("\" alt=\"estimated vs measured, all profiles\" width=\"720\"></figure>\n");
         h.append("<nav><h2>Profiles</h2><ol>\n");
@@ -45,15 +50,6 @@ final class HtmlReportWriter {
         return h.append("</body>\n</html>\n").toString();
     }
 
-    private static List<String[]> statsRows(ComparisonSummary summary) {
-        List<String[]> rows = new java.util.ArrayList<>();
-        rows.add(Cells.stats("all levels", summary.overall()));
-        for (Level l : Level.values()) {
-            rows.add(Cells.stats(l.wire(), summary.byLevel().get(l)));
-        }
-        return rows;
-    }
-
     private static void section(StringBuilder h, int i, Section s) {
         Comparison c = s.comparison();
         Provenance pv = c.profile().provenance();
@@ -66,6 +62,8 @@ final class HtmlReportWriter {
             h.append(" · ").append(esc(pv.startedAt()));
         }
         h.append("</p>\n");
+        c.outOfMemory().ifPresent(e -> h.append("<p class=\"oom\">Out of memory: ").append(esc(e.message()))
+                .append("</p>\n"));
         RunConfig r = c.estimate().config();
         h.append("<p class=\"req\">").append(esc(r.model())).append(" · ").append(r.task().wire()).append(" · ")
                 .append(r.precision().wire()).append(" · optimizer ").append(r.optimizer().wire())
@@ -101,7 +99,8 @@ final class HtmlReportWriter {
         for (String[] row : rows) {
             h.append("<tr>");
             for (String c : row) {
-                String cls = c.equals(Cells.ABSENT) ? "absent" : c.matches("[+-]0\\.00%?") ? "num"
+                String cls = c.equals(Cells.ABSENT) || c.equals(Cells.NOT_RUN) ? "absent"
+                        : c.equals(Cells.OOM) ? "oom" : c.matches("[+-]0\\.00%?") ? "num"
                         : c.startsWith("+") ? "num over"
                         : c.startsWith("-") && c.length() > 1 ? "num under" : c.matches("[0-9.]+%?") ? "num" : "";
                 h.append(cls.isEmpty() ? "<td>" : "<td class=\"" + cls + "\">").append(esc(c)).append("</td>");
@@ -146,5 +145,6 @@ final class HtmlReportWriter {
             .figs { display: grid; grid-template-columns: 1fr; gap: 8px; }
             nav ol { columns: 2; }
             ul.notes { color: #555; }
+            .oom, td.oom { color: #b00020; font-weight: bold; }
             """;
 }

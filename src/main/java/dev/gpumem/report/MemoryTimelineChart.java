@@ -1,11 +1,13 @@
 package dev.gpumem.report;
 
 import dev.gpumem.compare.Comparison;
+import dev.gpumem.compare.MeasuredLevels;
 import dev.gpumem.estimate.Level;
 import dev.gpumem.estimate.PhaseEstimate;
 import dev.gpumem.measure.DeviceInfo;
 import dev.gpumem.measure.PhaseReading;
 import dev.gpumem.measure.Profile;
+import dev.gpumem.measure.RunEvent;
 import dev.gpumem.measure.Sample;
 import java.awt.Color;
 import java.awt.Font;
@@ -14,6 +16,7 @@ import java.util.Optional;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.plot.IntervalMarker;
+import org.jfree.chart.plot.ValueMarker;
 import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
 import org.jfree.chart.ui.Layer;
@@ -26,7 +29,9 @@ import org.jfree.data.xy.XYSeriesCollection;
  * Memory over time for one profile: the measured series, the phases as shaded bands, and the estimate of each phase
  * drawn as a horizontal line across its band. On a GPU the measured series is the process's NVML use (or the device
  * use, said in the legend) and the lines are the device, reserved and allocated estimates; on the CPU twin it is the
- * resident set over the baseline and the line is the allocated estimate, as {@code MeasuredLevels} compares them.
+ * resident set over the baseline and the line is the estimate of the level it is compared with (allocated; reserved
+ * for replay-cca), as {@code MeasuredLevels} compares them. A run that ran out of memory has a red line where it
+ * failed, and says so in the title.
  */
 final class MemoryTimelineChart {
     private MemoryTimelineChart() {
@@ -44,8 +49,9 @@ final class MemoryTimelineChart {
         for (Sample s : p.samples()) {
             max = Math.max(max, value(s, perProcess) - base);
         }
+        Level hostLevel = MeasuredLevels.hostLevel(p);
         for (PhaseEstimate e : c.estimate().phases()) {
-            max = Math.max(max, cpu ? e.allocated() : e.device());
+            max = Math.max(max, cpu ? e.level(hostLevel) : e.device());
         }
         DisplayUnit unit = DisplayUnit.forMax(max);
 
@@ -61,7 +67,7 @@ final class MemoryTimelineChart {
             }
         }
         data.addSeries(measured);
-        List<Level> levels = cpu ? List.of(Level.ALLOCATED) : List.of(Level.DEVICE, Level.RESERVED, Level.ALLOCATED);
+        List<Level> levels = cpu ? List.of(hostLevel) : List.of(Level.DEVICE, Level.RESERVED, Level.ALLOCATED);
         for (Level level : levels) {
             XYSeries line = new XYSeries("estimate: " + level.wire(), false, true);
             for (PhaseReading r : p.phases()) {
@@ -82,7 +88,7 @@ final class MemoryTimelineChart {
         XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, false);
         renderer.setSeriesPaint(0, ChartStyle.MEASURED);
         renderer.setSeriesStroke(0, new java.awt.BasicStroke(1.5f));
-        Color[] colors = cpu ? new Color[] {ChartStyle.ALLOCATED}
+        Color[] colors = cpu ? new Color[] {hostLevel == Level.RESERVED ? ChartStyle.RESERVED : ChartStyle.ALLOCATED}
                 : new Color[] {ChartStyle.DEVICE, ChartStyle.RESERVED, ChartStyle.ALLOCATED};
         for (int i = 0; i < colors.length; i++) {
             renderer.setSeriesPaint(i + 1, colors[i]);
@@ -101,8 +107,24 @@ final class MemoryTimelineChart {
             band.setLabelTextAnchor(TextAnchor.TOP_CENTER);
             plot.addDomainMarker(band, Layer.BACKGROUND);
         }
-        String title = c.label() + " — " + p.provenance().device().name() + " (" + p.provenance().runner() + ")";
+        c.outOfMemory().ifPresent(oom -> plot.addDomainMarker(oomMarker(p, oom), Layer.FOREGROUND));
+        String title = c.label() + " — " + p.provenance().device().name() + " (" + p.provenance().runner() + ")"
+                + (c.outOfMemory().isPresent() ? " — OUT OF MEMORY" : "");
         return ChartStyle.apply(new JFreeChart(title, JFreeChart.DEFAULT_TITLE_FONT, plot, true));
+    }
+
+    /** A red line where the run ran out of memory: the end of the phase it failed in (else the last sample). */
+    private static ValueMarker oomMarker(Profile p, RunEvent oom) {
+        long t = p.phases().stream().filter(r -> r.phase().equals(oom.phase())).reduce((a, b) -> b)
+                .map(r -> r.end().tNanos())
+                .orElse(p.samples().isEmpty() ? 0 : p.samples().get(p.samples().size() - 1).tNanos());
+        ValueMarker m = new ValueMarker(t / 1e9, ChartStyle.OOM, new java.awt.BasicStroke(2f));
+        m.setLabel("out of memory" + (oom.phase() == null ? "" : " in " + oom.phase()));
+        m.setLabelFont(new Font(Font.SANS_SERIF, Font.BOLD, 11));
+        m.setLabelPaint(ChartStyle.OOM);
+        m.setLabelAnchor(RectangleAnchor.TOP_LEFT);
+        m.setLabelTextAnchor(TextAnchor.TOP_RIGHT);
+        return m;
     }
 
     private static long value(Sample s, boolean perProcess) {

@@ -139,4 +139,55 @@ class CalibratorTest {
         assertEquals(1600, cal.device(800, 1000, false));
         assertEquals(1610, cal.device(800, 1000, true));
     }
+
+    /**
+     * A replay-cca profile on the same card: its counters are the plan's own (allocated A, reserved R exactly as
+     * estimated, a slack ratio of 1 by construction) and, running no kernel, its device is R + context in every
+     * phase. Used as a torch run would be, it would pull the slack factor of the real run (1.25) to the median of
+     * 1.25 and 1, and the workspace towards 0; used for what it measures, it only confirms the context.
+     */
+    private static Comparison replayCca(String label, long scale) {
+        Phase[] phases = {Phase.LOAD, Phase.FORWARD, Phase.BACKWARD, Phase.OPTIMIZER_STEP};
+        long[] estReserved = {1000 * MIB, 3000 * MIB, 4000 * MIB, 5000 * MIB};
+        List<PhaseEstimate> est = new ArrayList<>();
+        List<PhaseReading> meas = new ArrayList<>();
+        for (int i = 0; i < phases.length; i++) {
+            long r = estReserved[i] * scale;
+            est.add(Fixtures.phase(phases[i], r / 2, r, r + 100 * MIB));
+            meas.add(Fixtures.measured(phases[i].wire(), i * 10L, i * 10L + 10, r + CONTEXT + 7 * MIB, r + CONTEXT,
+                    r / 2, r));
+        }
+        Profile p = Fixtures.profile(Fixtures.H100, "replay-cca", Fixtures.reading(0, 7 * MIB, null),
+                meas.toArray(PhaseReading[]::new));
+        return Comparison.of(label, p, Fixtures.estimate(est.toArray(PhaseEstimate[]::new)));
+    }
+
+    @Test
+    void aReplayInformsTheContextButNeitherTheSlackFactorNorTheWorkspace() {
+        DeviceCalibration cal = calibrator.fit(List.of(synthetic("torch.json", Fixtures.H100, 1, 1.25, true),
+                replayCca("replay-a.json", 2), replayCca("replay-b.json", 3)));
+        assertEquals(1.25, cal.allocatorSlackFactor(), 1e-9, "the replay's counters are the plan's, not torch's");
+        assertEquals(CONTEXT, cal.contextBytes());
+        assertEquals(WORKSPACE, cal.workspaceBytes(), "a replay runs no kernel: no workspace point");
+        for (DeviceCalibration.Residual r : cal.residuals()) {
+            assertTrue(Math.abs(r.residualBytes()) <= 1, r.toString());
+        }
+        assertTrue(cal.notes().stream().anyMatch(n -> n.startsWith("replay profiles used for the context only")),
+                cal.notes().toString());
+    }
+
+    @Test
+    void aPlainReplaysDeviceIsCountedFromThePlansOwnAllocations() {
+        // plain replay: no reserved counter; the device holds context + one cudaMalloc per live tensor (A)
+        Profile p = Fixtures.profile(Fixtures.H100, "replay", Fixtures.reading(0, 7 * MIB, null),
+                Fixtures.measured("load", 0, 10, 1600 * MIB, 500 * MIB + CONTEXT, 500 * MIB, null),
+                Fixtures.measured("forward", 10, 20, 2600 * MIB, 1500 * MIB + CONTEXT, 1500 * MIB, null));
+        Comparison c = Comparison.of("plain.json", p, Fixtures.estimate(
+                Fixtures.phase(Phase.LOAD, 500 * MIB, 1000 * MIB, 2000 * MIB),
+                Fixtures.phase(Phase.FORWARD, 1500 * MIB, 3000 * MIB, 4000 * MIB)));
+        DeviceCalibration cal = calibrator.fit(List.of(c));
+        // against the estimate's reserved (1000, 3000) the context would come out as 17 or −983 MiB
+        assertEquals(CONTEXT, cal.contextBytes());
+        assertEquals(0, cal.workspaceBytes());
+    }
 }

@@ -12,6 +12,7 @@ import dev.gpumem.measure.PhaseReading;
 import dev.gpumem.measure.Profile;
 import dev.gpumem.measure.Provenance;
 import dev.gpumem.measure.Reading;
+import dev.gpumem.measure.RunEvent;
 import dev.gpumem.measure.Sample;
 import dev.gpumem.units.ByteFormat;
 import java.util.ArrayList;
@@ -56,6 +57,18 @@ public final class Fixtures {
                                         Long peakAllocated, Long peakReserved) {
         return new PhaseReading(phase, reading(t0, peakDevice, peakProcess), reading(t1, peakDevice, peakProcess),
                 peakDevice, peakProcess, PhaseReading.PeakKind.POLLED_LOWER_BOUND, peakAllocated, peakReserved, 2);
+    }
+
+    /** @return the profile with these events (e.g. an out-of-memory event) instead of its own */
+    public static Profile withEvents(Profile p, RunEvent... events) {
+        return new Profile(p.schemaVersion(), p.provenance(), p.request(), p.command(), p.baseline(),
+                p.markedBaseline(), p.phases(), p.samples(), p.sampleRateHz(), List.of(events), p.ranks());
+    }
+
+    /** @return an out-of-memory event in {@code phase}, as MeasurementSession writes it */
+    public static RunEvent outOfMemory(String phase, long requested) {
+        return new RunEvent(RunEvent.Kind.OUT_OF_MEMORY, phase, "out of memory in phase " + phase + ": "
+                + ByteFormat.mib(requested) + " requested, 0.00 MiB free", requested);
     }
 
     public static Profile profile(DeviceInfo device, String runner, Reading baseline, PhaseReading... phases) {

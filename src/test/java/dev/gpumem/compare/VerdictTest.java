@@ -63,7 +63,7 @@ class VerdictTest {
         // rank 1: (100 − 150) / 150 = −33.3 % at load and at its run-wide peak; rank 0 exact
         assertEquals(List.of("rank 1/load/allocated", "rank 1/whole_run/allocated"),
                 v.failures().stream().map(VerdictCase::name).toList());
-        assertTrue(v.line().contains("rank 1/load/allocated: error -33.33% above --max-error 5.00%"), v.line());
+        assertTrue(v.line().contains("rank 1/load/allocated: estimate error -33.33% above --max-error 5.00%"), v.line());
         assertFalse(v.caseOf("p.json", 0, "load", Level.ALLOCATED).orElseThrow().failed());
     }
 

@@ -93,4 +93,18 @@ class ReportWriterTest {
         assertEquals("run-2", ReportWriter.uniqueStem("RUN.json", taken));
         assertEquals("profile", ReportWriter.uniqueStem("###", taken));
     }
+
+    @Test
+    void aPageWithAnOutOfMemoryProfileShowsTheEvent(@TempDir Path dir) throws IOException {
+        List<Path> written = new ReportWriter("gpumem test").write(ComparisonTablesTest.planCheckAndOutOfMemory(),
+                dir);
+        String html = Files.readString(dir.resolve("index.html"));
+        assertTrue(html.contains("Out of memory: oom.json: out of memory in phase forward"), html);
+        assertTrue(html.contains("<td class=\"oom\">OOM</td>"), html);
+        for (Path f : written) {
+            if (f.toString().endsWith(".png")) {
+                assertNotNull(ImageIO.read(f.toFile()), f + " does not decode");
+            }
+        }
+    }
 }

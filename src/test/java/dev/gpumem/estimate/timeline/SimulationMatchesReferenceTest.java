@@ -25,10 +25,14 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The estimator's simulation (the fast {@code PytorchCachingAllocator}, the refuse-once segment limit) against the
- * same timeline replayed through the plain {@link ReferenceCachingAllocator}: every phase's allocated and reserved
- * bytes and every term are identical, over a matrix of models, tasks, precisions, checkpointing, attention kernels,
- * fine-tuning methods, ZeRO stages, gradient accumulation, options and GPUs (tight ones make the allocator release
- * cached segments).
+ * same timeline replayed through the plain {@link ReferenceCachingAllocator}: every phase's reserved bytes are
+ * identical, over a matrix of models, tasks, precisions, checkpointing, attention kernels, fine-tuning methods, ZeRO
+ * stages, gradient accumulation, options and GPUs (tight ones make the allocator release cached segments); and the
+ * reference allocator's reserved bytes hold every phase's live tensors (reserved ≥ allocated).
+ *
+ * <p>The allocated level and the terms are not compared between the two runs: {@code TimelineSimulation} counts
+ * them from the timeline's own live bytes, not from the allocator, so both runs get them from the same code and
+ * comparing them could not fail. They are checked against hand arithmetic in the step tests.
  */
 class SimulationMatchesReferenceTest {
     private final RequestJson requests = new RequestJson(GpuPresetsJson.load());
@@ -53,9 +57,10 @@ class SimulationMatchesReferenceTest {
             PhasePeak f = fast.get(i);
             String where = r.phase() + " of " + request;
             assertEquals(r.phase(), f.phase(), where);
-            assertEquals(r.allocated(), f.allocated(), () -> "allocated, " + where);
             assertEquals(r.reserved(), f.reserved(), () -> "reserved, " + where);
-            assertEquals(r.terms(), f.terms(), () -> "terms, " + where);
+            // independent of the fast allocator: the reference's segments must hold the live tensors
+            assertTrue(r.reserved() >= r.allocated(), () -> "reference reserved " + r.reserved()
+                    + " below the live tensors " + r.allocated() + ", " + where);
         }
         assertTrue(!fast.isEmpty());
         return fast;

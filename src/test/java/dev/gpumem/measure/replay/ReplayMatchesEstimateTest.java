@@ -31,9 +31,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The contract between the estimator and the replay: replaying the estimator's allocation plan on real (host)
- * memory through the caching-allocator model reproduces the estimate's allocated and reserved levels phase by phase,
- * and the plain replay reproduces allocated up to torch's 512-byte block rounding.
+ * The contract between the estimator and the replay. A replay allocates the estimator's own plan, so nothing here
+ * validates the estimate; what can fail is:
+ * <ul>
+ *   <li>the plan replayed on real (host) memory through the independent {@link ReferenceCachingAllocator} (not the
+ *       estimator's fast allocator) reserves what the estimate says, phase by phase: the plan the runner receives
+ *       is the one the estimate was computed from, and the fast allocator agrees with the reference on it;</li>
+ *   <li>a measurement on the CPU twin plans the request filled with the CPU card, once, and records that request;</li>
+ *   <li>the plain replay's live-byte counter (the runner's bookkeeping: the plan's requested bytes) stays within
+ *       torch's 512-byte block rounding below the estimate's allocated level.</li>
+ * </ul>
  */
 class ReplayMatchesEstimateTest {
     private static final long BLOCK = 512;
@@ -58,12 +65,12 @@ class ReplayMatchesEstimateTest {
     }
 
     @Test
-    void cachingReplayReproducesTheEstimatesAllocatedAndReservedPerPhase() throws Exception {
-        Profile p = replay(ReplayRunner.caching(plan, new HostMemory(-1), PytorchCachingAllocator::new));
+    void thePlanReplayedThroughTheReferenceAllocatorReservesWhatTheEstimateSays() throws Exception {
+        Profile p = replay(ReplayRunner.caching(plan, new HostMemory(-1),
+                dev.gpumem.estimate.alloc.ReferenceCachingAllocator::new));
         List<PhaseReading> phases = p.phases();
         assertTrue(phases.size() >= 5, phases.toString());
         for (PhaseReading r : phases) {
-            assertEquals(estimated(r.phase()).allocated(), r.peakAllocated(), r.phase() + " allocated");
             assertEquals(estimated(r.phase()).reserved(), r.peakReserved(), r.phase() + " reserved");
         }
     }
@@ -83,19 +90,16 @@ class ReplayMatchesEstimateTest {
         GpuSpec cpu = new GpuSpec(host.name(), host.totalBytes(), GpuArch.CPU);
         assertEquals(List.of(request.withGpu(cpu)), planned, "planned once, with the CPU twin as the card");
         assertEquals(request.withGpu(cpu), p.request(), "the profile records the filled request");
+        assertTrue(p.phases().size() >= 5, p.phases().toString());
         Estimate filled = new Estimator().estimate(inventory, p.request());
-        for (PhaseReading r : p.phases()) {
-            PhaseEstimate e = filled.phases().stream().filter(x -> x.phase().wire().equals(r.phase())).findFirst()
-                    .orElseThrow();
-            assertEquals(e.allocated(), r.peakAllocated(), r.phase() + " allocated");
-            assertEquals(e.reserved(), r.peakReserved(), r.phase() + " reserved");
+        for (PhaseEstimate e : filled.phases()) {
             // the CPU twin has no CUDA context and no cuBLAS workspace (DeviceDefaults): device = reserved
-            assertEquals(e.reserved(), e.device(), r.phase() + " device");
+            assertEquals(e.reserved(), e.device(), e.phase().wire() + " device");
         }
     }
 
     @Test
-    void plainReplayReproducesAllocatedUpToBlockRounding() throws Exception {
+    void plainReplaysLiveByteCounterStaysWithinBlockRoundingOfTheEstimate() throws Exception {
         Profile p = replay(ReplayRunner.direct(plan, new HostMemory(-1)));
         for (PhaseReading r : p.phases()) {
             long est = estimated(r.phase()).allocated();
