@@ -28,6 +28,7 @@
 #      sdpa attention: allocated/reserved from torch's counters, device from NVML per process
 #      then, when transformers imports, three Hugging Face models through torch_step.py --hf (gelu_new GPT-2,
 #      Qwen3's q/k norms, Gemma 2's norms and softcapping)
+#      3d: every GPU of the machine as the ranks of one job (one torch_step.py per GPU, measure --devices)
 #   4. DJL: only when scripts/djl-gate.py finds its libtorch loadable (it most likely is not: DJL 0.36 wants 2.7.1)
 #   5. gpumem compare (text, JSON, Markdown), gpumem calibrate over the GPU profiles, and compare again with that
 #      calibration (in-sample: the profiles it was fitted on)
@@ -250,6 +251,31 @@ if [[ "${GPU_CHECK_ALLOW_CPU:-0}" != 1 && -n "$python" && -f "$here/scripts/torc
   done
 else
   say "SKIP Hugging Face steps (python=${python:-none}; transformers not importable, or a CPU run)"
+fi
+
+# 3d. every GPU of the machine as the ranks of one job: one torch_step.py per GPU with RANK / LOCAL_RANK /
+#     WORLD_SIZE set as torchrun sets them, measured with --devices (each rank read on its own GPU); on a one-GPU
+#     machine this is one rank, which still exercises the multi-device probe and the rank markers
+ngpu="$(nvidia-smi -L 2>/dev/null | grep -c '^GPU ' || true)"
+if [[ "${GPU_CHECK_ALLOW_CPU:-0}" != 1 && -n "$python" && -f "$here/scripts/torch_step.py" ]] && (( ngpu >= 1 )) \
+   && "$python" -c "import torch" 2>/dev/null; then
+  req="$(request_file llama8b-l4-bf16-s512 sdpa)"
+  ranks="$run/requests/ranks-$ngpu.sh"
+  cat > "$ranks" <<RANKS
+#!/usr/bin/env bash
+pids=()
+for i in \$(seq 0 $((ngpu - 1))); do
+  RANK=\$i LOCAL_RANK=\$i WORLD_SIZE=$ngpu CUDA_VISIBLE_DEVICES=\$i "$python" "$here/scripts/torch_step.py" --request "$req" &
+  pids+=(\$!)
+done
+rc=0
+for p in "\${pids[@]}"; do wait "\$p" || rc=1; done
+exit \$rc
+RANKS
+  step "ranks-$ngpu-gpus" 120 "${gpumem[@]}" measure --backend external --devices "$(seq -s, 0 $((ngpu - 1)))" \
+    --request "$req" --timeout 110 --out "$run/profiles" -- bash "$ranks"
+else
+  say "SKIP every-GPU ranks step (gpus=${ngpu:-0}, python=${python:-none}; a CPU run or no torch)"
 fi
 
 # 4. DJL, only if its cu128 JNI resolves against this machine's libtorch

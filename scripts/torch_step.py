@@ -180,6 +180,9 @@ class Markers:
 
     def __init__(self, path):
         self.file = open(path, "a", encoding="utf-8") if path else None
+        # one of several ranks (torchrun, or gpu-check.sh's every-GPU step): each line says whose it is
+        rank = os.environ.get("RANK", "")
+        self.rank = rank if rank.isdigit() else None
 
     def write(self, phase, at, counters=None):
         if self.file is None:
@@ -190,6 +193,8 @@ class Markers:
         for key, value in (counters or {}).items():
             parts.append("%s=%d" % (key, value))
         parts.append("t=%.6f" % time.time())
+        if self.rank is not None:
+            parts.append("rank=%s pid=%d" % (self.rank, os.getpid()))
         self.file.write(" ".join(parts) + "\n")
         self.file.flush()
 
