@@ -97,11 +97,12 @@ class ExternalCommandRunnerSurvivorsTest {
         assertNoProcessCarries(dir.resolve("run.id"));
         List<RunEvent> killed = killed(m);
         assertEquals(2, killed.size(), killed.toString());
-        assertTrue(killed.stream().anyMatch(e -> e.message().equals("process " + orphan
-                + " (sleep 600) outlived the command and was ended with SIGTERM")), killed.toString());
-        // read before or after setsid exec'd sleep, its command line is either
-        assertTrue(killed.stream().anyMatch(e -> e.message().matches("process " + ownSession
-                + " \\((setsid )?sleep 601\\) outlived the command and was ended with SIGTERM")), killed.toString());
+        // a process's command line is read when it is ended: just after a fork it may still be the parent's
+        // ("sh -c ..."), just before setsid's exec "setsid sleep 601"; the pid and what happened are what count
+        assertTrue(killed.stream().anyMatch(e -> e.message().startsWith("process " + orphan + " (")
+                && e.message().endsWith(") outlived the command and was ended with SIGTERM")), killed.toString());
+        assertTrue(killed.stream().anyMatch(e -> e.message().startsWith("process " + ownSession + " (")
+                && e.message().endsWith(") outlived the command and was ended with SIGTERM")), killed.toString());
         assertEquals(List.of("load"), m.profile().phases().stream().map(PhaseReading::phase).toList());
     }
 
