@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds a self-contained gpumem folder for a GPU machine with no Java and no network (the lent GPU machine, a GPU
 # CI runner): a jlink'd Java runtime, the project jar, the jars it needs there, and the scripts. Prints its size,
-# which must stay under the 64 MiB a device call may carry (../shared/notes/java-gpu-stack.md §4).
+# which must stay under the 64 MiB a device call may carry (the device tool's documented limit).
 #
 #   scripts/device-bundle.sh [OUT_DIR]        default OUT_DIR: target/device-bundle
 #   then, on the machine:  OUT_DIR/scripts/gpumem doctor     (or OUT_DIR/bin/gpumem)

@@ -1,4 +1,4 @@
-"""Cheap gate before any DJL-on-GPU attempt (../shared/notes/java-gpu-stack.md §5b).
+"""Cheap gate before any DJL-on-GPU attempt (DJL 0.36's JNI is built against libtorch 2.7.1 only).
 
 Extracts DJL's cu128 JNI library (libdjl_torch.so) from the pytorch-jni jar and loads it with RTLD_NOW after
 `import torch`, so that every symbol must resolve against this machine's libtorch. Prints one line:

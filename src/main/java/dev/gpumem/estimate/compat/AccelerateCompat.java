@@ -19,7 +19,7 @@ import java.util.Map;
  * of the inventory. Source: huggingface/accelerate {@code src/accelerate/commands/estimate.py}
  * ({@code estimate_training_usage}, {@code gather_data}) and {@code src/accelerate/utils/modeling.py}
  * ({@code calculate_maximum_sizes}, {@code compute_module_sizes}, {@code get_max_layer_size}); the arithmetic is
- * written out in ../shared/notes/estimators-and-measurement.md §1.1 and §1.3.
+ * written out in AccelerateCompatTest.
  *
  * <p>What accelerate counts:
  * <ul>

@@ -18,7 +18,7 @@ import java.nio.file.StandardOpenOption;
  * field, in pages). Both {@link Reading#deviceUsed()} and {@link Reading#processUsed()} carry that sum; the host's
  * other processes are not the workload's and are left out. A process that ended counts 0.
  *
- * <p>Resident memory follows large tensors to about 1 MiB (../shared/notes/cpu-rss-probe.md). Small freed
+ * <p>Resident memory follows large tensors to about 1 MiB (ReplayRunnerTest and the DJL agreement tests rely on it). Small freed
  * allocations can stay in malloc arenas unless glibc's mmap threshold is pinned (MALLOC_MMAP_THRESHOLD_=65536).
  */
 public final class RssProbe implements Probe {

@@ -9,7 +9,7 @@ import org.bytedeco.javacpp.Loader;
 
 /**
  * Loads JavaCPP's NVML binding. The preset inherits cudart's, so the normal load also needs the CUDA runtime and
- * the driver's libcuda (../shared/notes/java-gpu-stack.md section 1.5). Where that fails (a driver-only machine),
+ * the driver's libcuda (the cuda preset's @Platform links cudart). Where that fails (a driver-only machine),
  * the fallback loads only what NVML needs: with {@code org.bytedeco.javacpp.loadlibraries=false} set for the
  * moment of class initialisation, it {@code System.load}s libjnijavacpp.so and libjninvml.so as JavaCPP extracted
  * them from the jars, then initialises the NVML classes gpumem uses.

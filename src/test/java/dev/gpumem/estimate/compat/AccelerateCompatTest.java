@@ -23,7 +23,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * Expected numbers are the hand arithmetic of ../shared/notes/estimators-and-measurement.md §1.3 for
+ * Expected numbers are the hand arithmetic of accelerate's estimate_training_usage (written out in AccelerateCompat) for
  * meta-llama/Llama-2-7b as the hf-accelerate/model-memory-usage Space printed it (transformers 4.31–4.37).
  */
 class AccelerateCompatTest {
