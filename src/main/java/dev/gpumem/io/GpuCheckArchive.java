@@ -18,6 +18,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.GZIPInputStream;
@@ -77,7 +78,9 @@ public record GpuCheckArchive(String name, List<Path> parts, String sha256) {
             }
         }
         List<GpuCheckArchive> found = new ArrayList<>();
-        for (String name : union(whole.keySet(), split.keySet())) {
+        TreeSet<String> names = new TreeSet<>(whole.keySet());
+        names.addAll(split.keySet());
+        for (String name : names) {
             List<Path> parts;
             if (whole.containsKey(name)) {
                 if (split.containsKey(name)) {
@@ -103,12 +106,6 @@ public record GpuCheckArchive(String name, List<Path> parts, String sha256) {
                     + "leaves one in its OUT folder");
         }
         return List.copyOf(found);
-    }
-
-    private static List<String> union(java.util.Set<String> a, java.util.Set<String> b) {
-        java.util.TreeSet<String> all = new java.util.TreeSet<>(a);
-        all.addAll(b);
-        return new ArrayList<>(all);
     }
 
     private static String readChecksum(Path file, String name) throws IOException, Problem {

@@ -177,9 +177,14 @@ public final class ProfileJson {
     }
 
     private static JsonNode array(CheckedFields f, JsonNode o, String key) {
-        JsonNode v = f.required(o, key, key);
+        return array(f, o, key, key);
+    }
+
+    /** @param path where {@code key} sits in the file, for the message ({@code ranks[0].phases}) */
+    private static JsonNode array(CheckedFields f, JsonNode o, String key, String path) {
+        JsonNode v = f.required(o, key, path);
         if (!v.isArray()) {
-            throw f.bad(key, "must be an array");
+            throw f.bad(path, "must be an array");
         }
         return v;
     }
@@ -336,12 +341,8 @@ public final class ProfileJson {
 
     private static RankReading rank(CheckedFields f, JsonNode n, String at) {
         List<PhaseReading> phases = new ArrayList<>();
-        JsonNode ps = f.required(n, "phases", at + ".phases");
-        if (!ps.isArray()) {
-            throw f.bad(at + ".phases", "must be an array");
-        }
         int i = 0;
-        for (JsonNode p : ps) {
+        for (JsonNode p : array(f, n, "phases", at + ".phases")) {
             phases.add(phase(f, p, at + ".phases[" + i++ + "]"));
         }
         JsonNode marked = n.path("marked_baseline");
