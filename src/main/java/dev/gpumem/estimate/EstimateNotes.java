@@ -7,8 +7,14 @@ import dev.gpumem.estimate.RunConfig.Optimizer;
 import dev.gpumem.estimate.RunConfig.RunOption;
 import dev.gpumem.estimate.RunConfig.Task;
 import dev.gpumem.estimate.device.Calibration;
-import dev.gpumem.model.Architecture;
 import dev.gpumem.model.Architecture.StackKind;
+import dev.gpumem.model.Architecture;
+import dev.gpumem.model.Traits.AttentionKind;
+import dev.gpumem.model.Traits.NormPlacement;
+import dev.gpumem.model.Traits.NormWeight;
+import dev.gpumem.model.Traits.QkNorm;
+import dev.gpumem.model.Traits.Softcapping;
+import dev.gpumem.model.Traits;
 import dev.gpumem.units.ByteFormat;
 import java.util.ArrayList;
 import java.util.List;
@@ -60,7 +66,7 @@ final class EstimateNotes {
         if (cfg.task() == Task.TRAIN) {
             n.add("activations follow Hugging Face transformers' module code op by op, keeping what PyTorch autograd "
                     + "saves for backward; residual adds keep nothing; dropout with p = 0 is the identity");
-            String norms = normsNote(arch.modelType());
+            String norms = normsNote(arch);
             if (norms != null) {
                 n.add(norms);
             }
@@ -214,23 +220,46 @@ final class EstimateNotes {
         return n;
     }
 
-    /** @return what the model family's own norms keep, or null for Llama-style blocks */
-    private static String normsNote(String modelType) {
+    /** @return what the model's own norms (and softcapping, and latent attention) keep, or null for Llama-style blocks */
+    private static String normsNote(Architecture arch) {
+        Traits t = arch.traits();
+        String type = arch.modelType();
         String qk = "q_norm/k_norm before RoPE keep an fp32 copy of q and k, the rstd and the normalised input";
-        return switch (modelType) {
-            case "qwen3", "qwen3_moe" -> modelType + ": " + qk;
-            case "olmo2" -> "olmo2: " + qk + " (over the full q/k widths); the post-norm-only blocks are counted "
-                    + "as pre-norm blocks with the same two norms";
-            case "gemma" -> "gemma: RMSNorm keeps its normalised input in fp32 (x * (1 + w.float()))";
-            case "gemma2" -> "gemma2: four RMSNorms a block (sandwich), each keeping its normalised input in fp32; "
-                    + "tanh softcapping of the logits (and of eager attention scores) keeps its output";
-            case "gemma3", "gemma3_text" -> modelType + ": four RMSNorms a block (sandwich) and " + qk
-                    + ", normalised inputs in fp32";
-            case "deepseek_v2", "deepseek_v3" -> modelType + ": multi-head latent attention is counted as plain "
-                    + "attention with the model's head dimensions; the low-rank q/kv intermediates and their norms "
-                    + "are not counted (an under-estimate of the attention activations)";
-            default -> null;
-        };
+        boolean gemma = t.normWeight() == NormWeight.ONE_PLUS_W_FP32;
+        boolean sandwich = t.normPlacement() == NormPlacement.SANDWICH;
+        if (t.attention() == AttentionKind.MULTI_HEAD_LATENT) {
+            return type + ": multi-head latent attention is counted as plain attention with the model's head "
+                    + "dimensions; the low-rank q/kv intermediates and their norms are not counted (an "
+                    + "under-estimate of the attention activations)";
+        }
+        if (t.qkNorm() == QkNorm.RMS_FULL_WIDTH) {
+            return type + ": " + qk + " (over the full q/k widths)" + (t.normPlacement() == NormPlacement.POST
+                    ? "; the post-norm-only blocks are counted as pre-norm blocks with the same two norms" : "");
+        }
+        if (sandwich && t.qkNorm() != QkNorm.NONE) {
+            return type + ": four RMSNorms a block (sandwich) and " + qk + (gemma ? ", normalised inputs in fp32" : "")
+                    + softcapNote(t);
+        }
+        if (sandwich) {
+            return type + ": four RMSNorms a block (sandwich)" + (gemma ? ", each keeping its normalised input in fp32"
+                    : "") + softcapNote(t);
+        }
+        if (t.qkNorm() == QkNorm.RMS_PER_HEAD) {
+            return type + ": " + qk + softcapNote(t);
+        }
+        if (gemma) {
+            return type + ": RMSNorm keeps its normalised input in fp32 (x * (1 + w.float()))" + softcapNote(t);
+        }
+        return null;
+    }
+
+    private static String softcapNote(Traits t) {
+        Softcapping cap = t.softcapping();
+        if (cap.onLogits() && cap.onAttention()) {
+            return "; tanh softcapping of the logits (and of eager attention scores) keeps its output";
+        }
+        return cap.onLogits() ? "; tanh softcapping of the logits keeps its output"
+                : cap.onAttention() ? "; tanh softcapping of eager attention scores keeps its output" : "";
     }
 
     private static String optimizerNote(Optimizer o) {

@@ -19,14 +19,10 @@ import java.util.Objects;
  * @param intermediateSize   MLP inner size (per expert for MoE: see {@link Moe})
  * @param vocabSize          v
  * @param maxPositions       max_position_embeddings (or n_positions)
- * @param norm               RMSNorm or LayerNorm
- * @param mlp                gated (gate/up/down: SwiGLU, GeGLU) or plain (fc1, activation, fc2)
- * @param activation         MLP activation
- * @param positions          how positions enter: RoPE, learned absolute, ALiBi, relative bias
+ * @param traits             what the blocks are built of: norm kind and placement, q/k norms, MLP kind and
+ *                           activation, fused projections, positions, softcapping, tied embeddings, parallel block
  * @param attentionBias      q/k/v/o projections have biases
  * @param mlpBias            MLP projections have biases
- * @param tiedEmbeddings     LM head shares the input embedding matrix
- * @param parallelBlock      attention and MLP read the same normalised input (GPT-J, NeoX, Falcon, Phi)
  * @param attentionDropout   dropout probability on attention probabilities (0 = no dropout mask kept)
  * @param hiddenDropout      dropout probability on residual branches / embeddings
  * @param moe                mixture-of-experts settings, {@link Moe#NONE} for dense models
@@ -46,14 +42,9 @@ public record Architecture(
         int intermediateSize,
         int vocabSize,
         int maxPositions,
-        NormKind norm,
-        MlpKind mlp,
-        Activation activation,
-        PositionKind positions,
+        Traits traits,
         boolean attentionBias,
         boolean mlpBias,
-        boolean tiedEmbeddings,
-        boolean parallelBlock,
         double attentionDropout,
         double hiddenDropout,
         Moe moe,
@@ -64,10 +55,7 @@ public record Architecture(
     public Architecture {
         Objects.requireNonNull(modelType, "modelType");
         Objects.requireNonNull(stack, "stack");
-        Objects.requireNonNull(norm, "norm");
-        Objects.requireNonNull(mlp, "mlp");
-        Objects.requireNonNull(activation, "activation");
-        Objects.requireNonNull(positions, "positions");
+        Objects.requireNonNull(traits, "traits");
         Objects.requireNonNull(moe, "moe");
         Objects.requireNonNull(head, "head");
         Objects.requireNonNull(quantization, "quantization");
@@ -86,6 +74,56 @@ public record Architecture(
             throw new BadInputException("num_attention_heads (" + numHeads
                     + ") must be a multiple of num_key_value_heads (" + numKvHeads + ")");
         }
+    }
+
+    /** An architecture whose blocks have no family-specific traits beyond these basics ({@link Traits#plain}). */
+    public Architecture(String modelType, StackKind stack, int hiddenSize, int numLayers, int numEncoderLayers,
+                        int numHeads, int numKvHeads, int headDim, int intermediateSize, int vocabSize,
+                        int maxPositions, NormKind norm, MlpKind mlp, Activation activation, PositionKind positions,
+                        boolean attentionBias, boolean mlpBias, boolean tiedEmbeddings, boolean parallelBlock,
+                        double attentionDropout, double hiddenDropout, Moe moe, Head head, Quantization quantization,
+                        DType checkpointDtype) {
+        this(modelType, stack, hiddenSize, numLayers, numEncoderLayers, numHeads, numKvHeads, headDim,
+                intermediateSize, vocabSize, maxPositions,
+                Traits.plain(norm, mlp, activation, positions, tiedEmbeddings, parallelBlock), attentionBias, mlpBias,
+                attentionDropout, hiddenDropout, moe, head, quantization, checkpointDtype);
+    }
+
+    /** @return {@link Traits#norm} */
+    public NormKind norm() {
+        return traits.norm();
+    }
+
+    /** @return {@link Traits#mlp} */
+    public MlpKind mlp() {
+        return traits.mlp();
+    }
+
+    /** @return {@link Traits#activation} */
+    public Activation activation() {
+        return traits.activation();
+    }
+
+    /** @return {@link Traits#positions} */
+    public PositionKind positions() {
+        return traits.positions();
+    }
+
+    /** @return {@link Traits#tiedEmbeddings} */
+    public boolean tiedEmbeddings() {
+        return traits.tiedEmbeddings();
+    }
+
+    /** @return {@link Traits#parallelBlock} */
+    public boolean parallelBlock() {
+        return traits.parallelBlock();
+    }
+
+    /** A copy with other traits (tests and the DJL runner's checks build variants this way). */
+    public Architecture withTraits(Traits t) {
+        return new Architecture(modelType, stack, hiddenSize, numLayers, numEncoderLayers, numHeads, numKvHeads,
+                headDim, intermediateSize, vocabSize, maxPositions, t, attentionBias, mlpBias, attentionDropout,
+                hiddenDropout, moe, head, quantization, checkpointDtype);
     }
 
     private static void requirePositive(String field, int value) {
@@ -112,9 +150,8 @@ public record Architecture(
     /** A copy with another number of (decoder) blocks, for truncated runs. */
     public Architecture withNumLayers(int layers) {
         return new Architecture(modelType, stack, hiddenSize, layers, numEncoderLayers, numHeads, numKvHeads, headDim,
-                intermediateSize, vocabSize, maxPositions, norm, mlp, activation, positions, attentionBias, mlpBias,
-                tiedEmbeddings, parallelBlock, attentionDropout, hiddenDropout, moe, head, quantization,
-                checkpointDtype);
+                intermediateSize, vocabSize, maxPositions, traits, attentionBias, mlpBias, attentionDropout,
+                hiddenDropout, moe, head, quantization, checkpointDtype);
     }
 
     public enum StackKind { DECODER_ONLY, ENCODER_ONLY, ENCODER_DECODER }

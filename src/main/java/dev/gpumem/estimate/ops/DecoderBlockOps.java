@@ -11,11 +11,12 @@ import dev.gpumem.estimate.ops.BlockProgram.Instr;
 import dev.gpumem.estimate.ops.BlockProgram.Op;
 import dev.gpumem.estimate.timeline.Dim;
 import dev.gpumem.estimate.timeline.TensorKind;
-import dev.gpumem.model.Architecture;
 import dev.gpumem.model.Architecture.Activation;
 import dev.gpumem.model.Architecture.MlpKind;
 import dev.gpumem.model.Architecture.NormKind;
 import dev.gpumem.model.Architecture.PositionKind;
+import dev.gpumem.model.Architecture;
+import dev.gpumem.model.Traits.QkNorm;
 import dev.gpumem.units.DType;
 import java.util.ArrayList;
 import java.util.List;
@@ -202,7 +203,7 @@ public final class DecoderBlockOps extends ProgramWriter {
         int scores = opSaved(alloc(act("attn.scores", c, d.b(), d.a(), d.s(), d.keys())));   // bmm
         int scaled = alloc(act("attn.scores_scaled", c, d.b(), d.a(), d.s(), d.keys()));
         free(scores);
-        if (spec.softcapping()) {   // Gemma 2: scores = tanh(scores / cap) * cap; tanh keeps its output
+        if (spec.traits().softcapping().onAttention()) {   // Gemma 2: scores = tanh(scores / cap) * cap; tanh keeps its output
             int divided = alloc(act("attn.scores_softcap_div", c, d.b(), d.a(), d.s(), d.keys()));
             free(scaled);
             int tanh = alloc(saved("attn.scores_softcap_tanh", c, d.b(), d.a(), d.s(), d.keys()));

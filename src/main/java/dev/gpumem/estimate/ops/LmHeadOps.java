@@ -93,7 +93,7 @@ public final class LmHeadOps extends ProgramWriter {
             Dim width = vocab ? d.v() : labels;
             int logits = alloc(TensorKind.of("logits", Component.LOGITS, Source.HF_LOSS, c, concat(tok, width)));
             done(x, spec.linearSavesInput());
-            boolean softcap = vocab && spec.softcapping() && !fused;
+            boolean softcap = vocab && spec.traits().softcapping().onLogits() && !fused;
             int tanh = -1;
             if (softcap) {   // Gemma 2: logits = tanh(logits / cap) * cap; tanh keeps its output
                 int divided = alloc(TensorKind.of("logits.softcap_div", Component.LOGITS, Source.HF_MODELING, c,

@@ -9,14 +9,13 @@ import dev.gpumem.estimate.Source;
 import dev.gpumem.estimate.device.Calibration;
 import dev.gpumem.estimate.ops.BlockSpec;
 import dev.gpumem.estimate.ops.Dims;
-import dev.gpumem.estimate.ops.QkNorm;
+import dev.gpumem.estimate.ops.BlockSpec.BaseWeights;
 import dev.gpumem.estimate.parallel.Sharding;
 import dev.gpumem.estimate.timeline.Dim;
 import dev.gpumem.estimate.timeline.TensorKind;
 import dev.gpumem.model.Architecture;
 import dev.gpumem.model.Architecture.PositionKind;
 import dev.gpumem.model.Inventory;
-import dev.gpumem.model.TensorSpec;
 import dev.gpumem.units.DType;
 import java.util.Set;
 
@@ -35,14 +34,6 @@ final class StepSpec {
     /** module names carrying LoRA adapters, and their block-program roles */
     final Set<String> loraModules;
     final Set<String> loraRoles;
-    /** the norm on queries and keys before RoPE (Qwen3, Gemma 3, OLMo 2, Phi qk_layernorm) */
-    final QkNorm qkNorm;
-    /** Gemma 2/3: norms on the attention and MLP outputs as well (read from the inventory's tensor names) */
-    final boolean sandwichNorms;
-    /** Gemma's RMSNorm keeps its normalised input in fp32 */
-    final boolean gemmaNorms;
-    /** q, k and v are views of one fused projection (read from the inventory's tensor names) */
-    final boolean fusedQkv;
 
     StepSpec(Inventory inv, RunConfig cfg, Calibration calibration) {
         this.cfg = cfg;
@@ -59,37 +50,17 @@ final class StepSpec {
         boolean lora = cfg.finetune().method() != FinetuneMethod.FULL;
         this.loraModules = lora ? LoraTargets.modules(inv, cfg.finetune().targets()) : Set.of();
         this.loraRoles = lora ? LoraTargets.roles(inv, loraModules) : Set.of();
-        this.qkNorm = qkNorm(inv);
-        this.sandwichNorms = inv.tensors().stream().anyMatch(t -> t.name().endsWith("pre_feedforward_layernorm.weight"));
-        this.gemmaNorms = arch.modelType().startsWith("gemma");
-        this.fusedQkv = inv.tensors().stream().anyMatch(t -> t.name().endsWith("qkv_proj.weight")
-                || t.name().endsWith("query_key_value.weight"));
-    }
-
-    /** @return the query/key norm the inventory's first block carries (HF tensor names), or none */
-    static QkNorm qkNorm(Inventory inv) {
-        for (TensorSpec t : inv.tensors()) {
-            String n = t.name();
-            if (n.endsWith("self_attn.q_layernorm.weight")) {
-                return QkNorm.LAYER_PER_HEAD;
-            }
-            if (n.endsWith("self_attn.q_norm.weight")) {
-                return t.shape().get(0) == inv.architecture().headDim() ? QkNorm.RMS_PER_HEAD
-                        : QkNorm.RMS_FULL_WIDTH;
-            }
-        }
-        return QkNorm.NONE;
     }
 
     BlockSpec blockSpec(boolean training) {
         boolean full = cfg.finetune().method() == FinetuneMethod.FULL;
         boolean qlora = cfg.finetune().method() == FinetuneMethod.QLORA;
-        return new BlockSpec(arch, compute, residual, amp, cfg.attention(), training && (full || qlora),
-                training && full, training ? loraRoles : Set.of(),
+        BaseWeights weights = !training ? BaseWeights.FROZEN : full ? BaseWeights.TRAINED
+                : qlora ? BaseWeights.FROZEN_4BIT : BaseWeights.FROZEN;
+        return new BlockSpec(arch, compute, residual, amp, cfg.attention(), weights, training ? loraRoles : Set.of(),
                 Math.max(1, cfg.finetune().rank()), ModelState.adapterDtype(cfg),
-                cfg.attention() == AttentionKernel.EAGER, cfg.options().contains(RunOption.COMPILE), qkNorm,
-                sandwichNorms, gemmaNorms, arch.modelType().equals("gemma2"), fusedQkv,
-                cfg.framework().modelCode(), training ? cfg.framework().loraDropout() : 0.0);
+                cfg.options().contains(RunOption.COMPILE), cfg.framework().modelCode(),
+                training ? cfg.framework().loraDropout() : 0.0);
     }
 
     Dims dims(long batch, long seq) {

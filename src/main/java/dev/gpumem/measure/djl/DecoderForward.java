@@ -276,8 +276,8 @@ final class DecoderForward {
         q.close();
         NDArray scaled = scores.mul((float) (1.0 / Math.sqrt(d)));
         scores.close();
-        if (DecoderWeights.sandwich(arch)) {
-            scaled = softcap(scaled, 50f);   // Gemma 2 attn_logit_softcapping
+        if (arch.traits().softcapping().onAttention()) {   // Gemma 2 attn_logit_softcapping
+            scaled = softcap(scaled, (float) arch.traits().softcapping().attention());
         }
         NDArray masked = scaled.add(c.mask);
         scaled.close();
@@ -472,8 +472,8 @@ final class DecoderForward {
     NDArray loss(NDArray hidden, NDArray labels) {
         NDArray logits = Linear.linear(hidden, w.lmHead()).singletonOrThrow();
         hidden.close();
-        if (DecoderWeights.sandwich(arch)) {
-            logits = softcap(logits, 30f);   // Gemma 2 final_logit_softcapping
+        if (arch.traits().softcapping().onLogits()) {   // Gemma 2 final_logit_softcapping
+            logits = softcap(logits, (float) arch.traits().softcapping().finalLogits());
         }
         if (dtype != DataType.FLOAT32) {
             NDArray up = logits.toType(DataType.FLOAT32, false);

@@ -8,6 +8,11 @@ import dev.gpumem.model.Architecture;
 import dev.gpumem.model.Architecture.MlpKind;
 import dev.gpumem.model.Architecture.NormKind;
 import dev.gpumem.model.Architecture.PositionKind;
+import dev.gpumem.model.Traits.EmbeddingScale;
+import dev.gpumem.model.Traits.NormPlacement;
+import dev.gpumem.model.Traits.NormWeight;
+import dev.gpumem.model.Traits.Projections;
+import dev.gpumem.model.Traits.QkNorm;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -116,26 +121,27 @@ final class DecoderWeights implements AutoCloseable {
 
     /** @return Phi-3's fused projections: {@code qkv_proj} and {@code gate_up_proj}, sliced into views */
     static boolean fusedProjections(Architecture a) {
-        return a.modelType().equals("phi3");
+        return a.traits().projections() == Projections.FUSED_QKV_AND_GATE_UP;
     }
 
     /** @return Gemma's RMSNorm ({@code x * (1 + w)}) and embedding scale ({@code × √h}) */
     static boolean gemma(Architecture a) {
-        return a.modelType().equals("gemma") || a.modelType().equals("gemma2");
+        return a.traits().normWeight() == NormWeight.ONE_PLUS_W_FP32
+                && a.traits().embeddingScale() == EmbeddingScale.SQRT_HIDDEN;
     }
 
     /**
      * @return Gemma 2's block: post-norms on the attention and MLP outputs ({@code post_attention_layernorm},
      *         {@code post_feedforward_layernorm}) besides the pre-norms ({@code input_layernorm},
-     *         {@code pre_feedforward_layernorm}), and tanh softcapping of the eager scores (50) and the logits (30)
+     *         {@code pre_feedforward_layernorm})
      */
     static boolean sandwich(Architecture a) {
-        return a.modelType().equals("gemma2");
+        return a.traits().normPlacement() == NormPlacement.SANDWICH;
     }
 
     /** @return whether the block norms q and k per head before RoPE (Qwen3's q_norm / k_norm, RMSNorm over head_dim) */
     static boolean qkNorm(Architecture a) {
-        return a.modelType().equals("qwen3");
+        return a.traits().qkNorm() == QkNorm.RMS_PER_HEAD;
     }
 
     private static void norm(List<Spec> out, Architecture a, String name) {

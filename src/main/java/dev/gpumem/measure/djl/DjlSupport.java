@@ -12,6 +12,7 @@ import dev.gpumem.model.Architecture;
 import dev.gpumem.model.Architecture.HeadKind;
 import dev.gpumem.model.Architecture.PositionKind;
 import dev.gpumem.model.Architecture.StackKind;
+import dev.gpumem.model.Traits;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
@@ -91,7 +92,15 @@ public final class DjlSupport {
         if (arch.quantization().enabled()) {
             refuse("model: the djl backend cannot run quantized weights (" + arch.quantization().method() + ")");
         }
-        if (Set.of("gemma3", "gemma3_text", "olmo2").contains(arch.modelType())) {
+        Traits t = arch.traits();
+        boolean builtNorms = switch (t.qkNorm()) {
+            // Qwen3's per-head q/k RMSNorm in pre-norm blocks; Gemma's (1 + w) norm and Gemma 2's sandwich without it
+            case NONE -> t.normPlacement() != Traits.NormPlacement.POST;
+            case RMS_PER_HEAD -> t.normPlacement() == Traits.NormPlacement.PRE
+                    && t.normWeight() == Traits.NormWeight.PLAIN;
+            case RMS_FULL_WIDTH, LAYER_PER_HEAD -> false;
+        };
+        if (!builtNorms || t.attention() != Traits.AttentionKind.STANDARD) {
             refuse("model: the djl backend builds Llama-style blocks without " + arch.modelType()
                     + "'s own norms (q/k norms, Gemma's (1 + w) RMSNorm, sandwich norms), which the estimate counts");
         }

@@ -1,6 +1,5 @@
 package dev.gpumem.model.hf;
 
-import dev.gpumem.model.Architecture;
 import dev.gpumem.model.Architecture.Activation;
 import dev.gpumem.model.Architecture.Head;
 import dev.gpumem.model.Architecture.MlpKind;
@@ -9,12 +8,22 @@ import dev.gpumem.model.Architecture.NormKind;
 import dev.gpumem.model.Architecture.PositionKind;
 import dev.gpumem.model.Architecture.Quantization;
 import dev.gpumem.model.Architecture.StackKind;
+import dev.gpumem.model.Architecture;
+import dev.gpumem.model.Traits.AttentionKind;
+import dev.gpumem.model.Traits.EmbeddingScale;
+import dev.gpumem.model.Traits.NormPlacement;
+import dev.gpumem.model.Traits.NormWeight;
+import dev.gpumem.model.Traits.Projections;
+import dev.gpumem.model.Traits.QkNorm;
+import dev.gpumem.model.Traits.Softcapping;
+import dev.gpumem.model.Traits;
 import dev.gpumem.units.DType;
 
 /**
  * A mutable draft of an {@link Architecture} that a family mapper fills in field by field, so that no mapper has to
  * call the 25-argument constructor. Defaults are the neutral values: decoder-only, RMSNorm, gated SiLU MLP, RoPE,
- * no biases, untied, sequential block, no dropout, dense, no quantization.
+ * no biases, untied, sequential block, no dropout, dense, no quantization; pre-norms with a plain weight, no q/k norms,
+ * separate projections, no softcapping, unscaled embeddings, standard attention.
  * Local to one {@link FamilyMapper#map} call; never shared.
  */
 final class ArchitectureDraft {
@@ -33,6 +42,13 @@ final class ArchitectureDraft {
     MlpKind mlp = MlpKind.GATED;
     Activation activation = Activation.SILU;
     PositionKind positions = PositionKind.ROPE;
+    NormPlacement normPlacement = NormPlacement.PRE;
+    NormWeight normWeight = NormWeight.PLAIN;
+    QkNorm qkNorm = QkNorm.NONE;
+    Projections projections = Projections.SEPARATE;
+    Softcapping softcapping = Softcapping.NONE;
+    EmbeddingScale embeddingScale = EmbeddingScale.NONE;
+    AttentionKind attention = AttentionKind.STANDARD;
     boolean attentionBias;
     boolean mlpBias;
     boolean tiedEmbeddings;
@@ -54,8 +70,9 @@ final class ArchitectureDraft {
 
     Architecture build() {
         return new Architecture(modelType, stack, hiddenSize, numLayers, numEncoderLayers, numHeads, numKvHeads,
-                headDim, intermediateSize, vocabSize, maxPositions, norm, mlp, activation, positions, attentionBias,
-                mlpBias, tiedEmbeddings, parallelBlock, attentionDropout, hiddenDropout, moe, head, quantization,
+                headDim, intermediateSize, vocabSize, maxPositions, new Traits(norm, normPlacement, normWeight, qkNorm,
+                mlp, activation, projections, positions, softcapping, embeddingScale, attention, tiedEmbeddings,
+                parallelBlock), attentionBias, mlpBias, attentionDropout, hiddenDropout, moe, head, quantization,
                 checkpointDtype);
     }
 }

@@ -5,6 +5,7 @@ import dev.gpumem.model.Architecture.MlpKind;
 import dev.gpumem.model.Architecture.NormKind;
 import dev.gpumem.model.Architecture.PositionKind;
 import dev.gpumem.model.ParamGroup;
+import dev.gpumem.model.Traits;
 
 /**
  * BLOOM (transformers models/bloom/modeling_bloom.py): {@code word_embeddings} followed by
@@ -17,6 +18,7 @@ final class BloomMapper implements FamilyMapper {
     public MappedModel map(HfConfig c, MapperContext ctx) {
         DecoderDims d = DecoderDims.read(c);
         ArchitectureDraft a = new ArchitectureDraft("bloom", ctx);
+        a.projections = Traits.Projections.FUSED_QKV;
         d.fill(a);
         long h = d.hidden();
         int ff = Math.multiplyExact(4, d.hidden());

@@ -3,6 +3,7 @@ package dev.gpumem.model.hf;
 import dev.gpumem.model.Architecture.Activation;
 import dev.gpumem.model.Architecture.Moe;
 import dev.gpumem.model.ParamGroup;
+import dev.gpumem.model.Traits;
 import java.util.List;
 
 /**
@@ -38,6 +39,7 @@ final class DeepseekMapper implements FamilyMapper {
         DecoderDims d = new DecoderDims(h, c.positive(DecoderDims.LAYERS), heads, heads, qkDim,
                 c.positive("vocab_size"), c.nonNegativeOr(0, DecoderDims.POSITIONS));
         ArchitectureDraft a = new ArchitectureDraft(v3 ? "deepseek_v3" : "deepseek_v2", ctx);
+        a.attention = Traits.AttentionKind.MULTI_HEAD_LATENT;
         d.fill(a);
         int dense = c.positive("intermediate_size");
         int experts = c.positive("n_routed_experts");

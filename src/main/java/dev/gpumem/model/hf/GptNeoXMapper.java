@@ -4,6 +4,7 @@ import dev.gpumem.model.Architecture.Activation;
 import dev.gpumem.model.Architecture.MlpKind;
 import dev.gpumem.model.Architecture.NormKind;
 import dev.gpumem.model.ParamGroup;
+import dev.gpumem.model.Traits;
 
 /**
  * GPT-NeoX / Pythia / StableLM-alpha (transformers models/gpt_neox/modeling_gpt_neox.py): {@code embed_in}, blocks
@@ -17,6 +18,7 @@ final class GptNeoXMapper implements FamilyMapper {
     public MappedModel map(HfConfig c, MapperContext ctx) {
         DecoderDims d = DecoderDims.read(c);
         ArchitectureDraft a = new ArchitectureDraft("gpt_neox", ctx);
+        a.projections = Traits.Projections.FUSED_QKV;
         d.fill(a);
         int ff = c.positive("intermediate_size");
         long h = d.hidden();

@@ -146,6 +146,25 @@ final class HfConfig {
         return d.doubleValue();
     }
 
+    /**
+     * @return the softcapping cap under {@code key}: {@code fallback} when the key is absent, 0 (none) when it is
+     *         null, else the positive number
+     */
+    double capOr(double fallback, String key) {
+        if (!values.containsKey(key)) {
+            return fallback;
+        }
+        Object o = values.get(key);
+        if (o == null) {
+            return 0;
+        }
+        BigDecimal d = decimalValue(o);
+        if (d == null || d.signum() <= 0) {
+            throw invalid(key, "must be a positive number or null, got " + describe(o));
+        }
+        return d.doubleValue();
+    }
+
     /** @return the boolean under {@code key}, or {@code fallback} when absent */
     boolean flag(String key, boolean fallback) {
         Object o = values.get(key);

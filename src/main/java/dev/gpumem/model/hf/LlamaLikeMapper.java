@@ -3,6 +3,11 @@ package dev.gpumem.model.hf;
 import dev.gpumem.model.Architecture.Activation;
 import dev.gpumem.model.Architecture.NormKind;
 import dev.gpumem.model.ParamGroup;
+import dev.gpumem.model.Traits.EmbeddingScale;
+import dev.gpumem.model.Traits.NormPlacement;
+import dev.gpumem.model.Traits.NormWeight;
+import dev.gpumem.model.Traits.QkNorm;
+import dev.gpumem.model.Traits.Softcapping;
 import java.util.List;
 
 /**
@@ -54,6 +59,7 @@ final class LlamaLikeMapper implements FamilyMapper {
         a.tiedEmbeddings = c.flag("tie_word_embeddings", gemma);
         a.attentionDropout = c.probabilityOr(0.0, "attention_dropout");
         a.norm = flavour == Flavour.OLMO ? NormKind.LAYER_NORM : NormKind.RMS_NORM;
+        traits(c, a, gemma);
         boolean qkvBias = switch (flavour) {
             case QWEN2 -> true;
             case MISTRAL -> false;
@@ -78,6 +84,31 @@ final class LlamaLikeMapper implements FamilyMapper {
                         + " model")
                 : List.of();
         return new MappedModel(a.build(), t.toList(), warnings);
+    }
+
+    /** The block traits each flavour's modeling file fixes, and the softcapping caps its config.json sets. */
+    private void traits(HfConfig c, ArchitectureDraft a, boolean gemma) {
+        if (gemma) {
+            a.normWeight = NormWeight.ONE_PLUS_W_FP32;
+            a.embeddingScale = EmbeddingScale.SQRT_HIDDEN;
+        }
+        a.normPlacement = switch (flavour) {
+            case GEMMA2, GEMMA3_TEXT -> NormPlacement.SANDWICH;
+            case OLMO2 -> NormPlacement.POST;
+            default -> NormPlacement.PRE;
+        };
+        a.qkNorm = switch (flavour) {
+            case QWEN3, GEMMA3_TEXT -> QkNorm.RMS_PER_HEAD;
+            case OLMO2 -> QkNorm.RMS_FULL_WIDTH;
+            default -> QkNorm.NONE;
+        };
+        // transformers models/gemma2/configuration_gemma2.py: attn_logit_softcapping 50.0, final_logit_softcapping
+        // 30.0 by default; models/gemma3/configuration_gemma3.py (Gemma3TextConfig): both None by default
+        if (flavour == Flavour.GEMMA2 || flavour == Flavour.GEMMA3_TEXT) {
+            boolean two = flavour == Flavour.GEMMA2;
+            a.softcapping = new Softcapping(c.capOr(two ? 50.0 : 0, "attn_logit_softcapping"),
+                    c.capOr(two ? 30.0 : 0, "final_logit_softcapping"));
+        }
     }
 
     private void block(TensorList t, int i, DecoderDims d, ArchitectureDraft a, boolean qkvBias, boolean oBias) {

@@ -2,6 +2,7 @@ package dev.gpumem.model.hf;
 
 import dev.gpumem.model.Architecture.Activation;
 import dev.gpumem.model.ParamGroup;
+import dev.gpumem.model.Traits;
 
 /**
  * Phi-3 (transformers models/phi3/modeling_phi3.py): Llama-style block with fused projections
@@ -12,6 +13,7 @@ final class Phi3Mapper implements FamilyMapper {
     public MappedModel map(HfConfig c, MapperContext ctx) {
         DecoderDims d = DecoderDims.read(c);
         ArchitectureDraft a = new ArchitectureDraft("phi3", ctx);
+        a.projections = Traits.Projections.FUSED_QKV_AND_GATE_UP;
         d.fill(a);
         long h = d.hidden();
         int ff = c.positive("intermediate_size");

@@ -4,6 +4,7 @@ import dev.gpumem.model.Architecture.Activation;
 import dev.gpumem.model.Architecture.MlpKind;
 import dev.gpumem.model.Architecture.NormKind;
 import dev.gpumem.model.ParamGroup;
+import dev.gpumem.model.Traits;
 
 /**
  * Phi-1/1.5/2 (transformers models/phi/modeling_phi.py): one LayerNorm per block feeding attention and MLP in
@@ -30,6 +31,7 @@ final class PhiMapper implements FamilyMapper {
         a.attentionDropout = c.probabilityOr(0.0, "attention_dropout");
         a.hiddenDropout = c.probabilityOr(0.0, "resid_pdrop");
         boolean qkNorm = c.flag("qk_layernorm", false);
+        a.qkNorm = qkNorm ? Traits.QkNorm.LAYER_PER_HEAD : Traits.QkNorm.NONE;
 
         TensorList t = new TensorList(ctx.checkpointDtype());
         t.add("model.embed_tokens.weight", ParamGroup.EMBEDDING, -1, d.vocab(), h);

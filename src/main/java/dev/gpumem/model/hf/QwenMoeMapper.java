@@ -3,6 +3,7 @@ package dev.gpumem.model.hf;
 import dev.gpumem.model.Architecture.Activation;
 import dev.gpumem.model.Architecture.Moe;
 import dev.gpumem.model.ParamGroup;
+import dev.gpumem.model.Traits;
 import java.util.List;
 
 /**
@@ -26,6 +27,7 @@ final class QwenMoeMapper implements FamilyMapper {
     public MappedModel map(HfConfig c, MapperContext ctx) {
         DecoderDims d = DecoderDims.read(c);
         ArchitectureDraft a = new ArchitectureDraft(qwen3 ? "qwen3_moe" : "qwen2_moe", ctx);
+        a.qkNorm = qwen3 ? Traits.QkNorm.RMS_PER_HEAD : Traits.QkNorm.NONE;
         d.fill(a);
         int dense = c.positive("intermediate_size");
         int experts = c.positive("num_experts");

@@ -19,9 +19,9 @@ class LmHeadOpsTest {
     private static final Dims DIMS = Dims.of(ARCH, 2, 64, 1);
 
     private static HeadProgram head(boolean compiled) {
-        BlockSpec spec = new BlockSpec(ARCH, DType.BF16, DType.BF16, false, AttentionKernel.SDPA, true, true,
-                Set.of(), 1, DType.BF16, false, compiled, dev.gpumem.estimate.ops.QkNorm.NONE, false, false,
-                false, false, dev.gpumem.estimate.RunConfig.ModelCode.HF, 0.0);
+        BlockSpec spec = new BlockSpec(ARCH, DType.BF16, DType.BF16, false, AttentionKernel.SDPA,
+                BlockSpec.BaseWeights.TRAINED, Set.of(), 1, DType.BF16, compiled,
+                dev.gpumem.estimate.RunConfig.ModelCode.HF, 0.0);
         return LmHeadOps.program(spec, DIMS, HeadKind.CAUSAL_LM, 0, true, compiled);
     }
 

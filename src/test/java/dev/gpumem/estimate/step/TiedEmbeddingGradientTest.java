@@ -14,6 +14,7 @@ import dev.gpumem.estimate.RunConfig.Precision;
 import dev.gpumem.estimate.Term;
 import dev.gpumem.estimate.TinyModels;
 import dev.gpumem.model.Architecture;
+import dev.gpumem.model.Traits;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,11 +29,10 @@ class TiedEmbeddingGradientTest {
 
     static Architecture tiny(boolean tied) {
         Architecture a = TinyModels.llama(64, 1, 4, 2, 16, 128, 32000);
-        return new Architecture(a.modelType(), a.stack(), a.hiddenSize(), a.numLayers(), a.numEncoderLayers(),
-                a.numHeads(), a.numKvHeads(), a.headDim(), a.intermediateSize(), a.vocabSize(), a.maxPositions(),
-                a.norm(), a.mlp(), a.activation(), a.positions(), a.attentionBias(), a.mlpBias(), tied,
-                a.parallelBlock(), a.attentionDropout(), a.hiddenDropout(), a.moe(), a.head(), a.quantization(),
-                a.checkpointDtype());
+        Traits t = a.traits();
+        return a.withTraits(new Traits(t.norm(), t.normPlacement(), t.normWeight(), t.qkNorm(), t.mlp(),
+                t.activation(), t.projections(), t.positions(), t.softcapping(), t.embeddingScale(), t.attention(),
+                tied, t.parallelBlock()));
     }
 
     static Estimate estimate(boolean tied) {

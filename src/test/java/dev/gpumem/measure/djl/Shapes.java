@@ -10,6 +10,13 @@ import dev.gpumem.model.Inventory;
 import dev.gpumem.model.InventoryBuilder;
 import dev.gpumem.model.ParamGroup;
 import dev.gpumem.model.TensorSpec;
+import dev.gpumem.model.Traits;
+import dev.gpumem.model.Traits.EmbeddingScale;
+import dev.gpumem.model.Traits.NormPlacement;
+import dev.gpumem.model.Traits.NormWeight;
+import dev.gpumem.model.Traits.Projections;
+import dev.gpumem.model.Traits.QkNorm;
+import dev.gpumem.model.Traits.Softcapping;
 import dev.gpumem.units.DType;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,6 +27,29 @@ import java.util.List;
  */
 final class Shapes {
     private Shapes() {
+    }
+
+    /**
+     * The traits the model loader's family mappers give {@code modelType} (qwen3, olmo2, gemma2, phi3); any other
+     * name keeps the plain Llama-style block.
+     */
+    private static Architecture family(Architecture a) {
+        Traits t = a.traits();
+        return switch (a.modelType()) {
+            case "qwen3" -> a.withTraits(new Traits(t.norm(), NormPlacement.PRE, NormWeight.PLAIN, QkNorm.RMS_PER_HEAD,
+                    t.mlp(), t.activation(), t.projections(), t.positions(), t.softcapping(), t.embeddingScale(),
+                    t.attention(), t.tiedEmbeddings(), t.parallelBlock()));
+            case "olmo2" -> a.withTraits(new Traits(t.norm(), NormPlacement.POST, NormWeight.PLAIN,
+                    QkNorm.RMS_FULL_WIDTH, t.mlp(), t.activation(), t.projections(), t.positions(), t.softcapping(),
+                    t.embeddingScale(), t.attention(), t.tiedEmbeddings(), t.parallelBlock()));
+            case "gemma2" -> a.withTraits(new Traits(t.norm(), NormPlacement.SANDWICH, NormWeight.ONE_PLUS_W_FP32,
+                    QkNorm.NONE, t.mlp(), t.activation(), t.projections(), t.positions(), new Softcapping(50, 30),
+                    EmbeddingScale.SQRT_HIDDEN, t.attention(), t.tiedEmbeddings(), t.parallelBlock()));
+            case "phi3" -> a.withTraits(new Traits(t.norm(), t.normPlacement(), t.normWeight(), t.qkNorm(), t.mlp(),
+                    t.activation(), Projections.FUSED_QKV_AND_GATE_UP, t.positions(), t.softcapping(),
+                    t.embeddingScale(), t.attention(), t.tiedEmbeddings(), t.parallelBlock()));
+            default -> a;
+        };
     }
 
     /** Llama-3.2-1B: h 2048, 32 heads, 8 KV heads, head_dim 64, i 8192, v 128256, tied, RMSNorm, SwiGLU, RoPE. */
@@ -47,10 +77,10 @@ final class Shapes {
      * dimensions without the q/k norms.
      */
     static Architecture qwen3_06b(int layers, String modelType) {
-        return new Architecture(modelType, StackKind.DECODER_ONLY, 1024, layers, 0, 16, 8, 128, 3072, 151936, 40960,
+        return family(new Architecture(modelType, StackKind.DECODER_ONLY, 1024, layers, 0, 16, 8, 128, 3072, 151936, 40960,
                 NormKind.RMS_NORM, MlpKind.GATED, Activation.SILU, PositionKind.ROPE, false, false, true, false, 0.0,
                 0.0, Architecture.Moe.NONE, Architecture.Head.causalLm(), Architecture.Quantization.NONE,
-                DType.BF16);
+                DType.BF16));
     }
 
     /**
@@ -59,10 +89,10 @@ final class Shapes {
      * test can run it small. {@code modelType} "llama" builds the same dimensions as a Llama block.
      */
     static Architecture gemma2_2b(int layers, String modelType, int vocab) {
-        return new Architecture(modelType, StackKind.DECODER_ONLY, 2304, layers, 0, 8, 4, 256, 9216, vocab, 8192,
+        return family(new Architecture(modelType, StackKind.DECODER_ONLY, 2304, layers, 0, 8, 4, 256, 9216, vocab, 8192,
                 NormKind.RMS_NORM, MlpKind.GATED, Activation.GELU_TANH, PositionKind.ROPE, false, false, true, false,
                 0.0, 0.0, Architecture.Moe.NONE, Architecture.Head.causalLm(), Architecture.Quantization.NONE,
-                DType.FP32);
+                DType.FP32));
     }
 
     /**
@@ -71,10 +101,10 @@ final class Shapes {
      * {@code modelType} "llama" builds the same dimensions with separate projections.
      */
     static Architecture phi3Mini(int layers, String modelType) {
-        return new Architecture(modelType, StackKind.DECODER_ONLY, 3072, layers, 0, 32, 32, 96, 8192, 32064, 4096,
+        return family(new Architecture(modelType, StackKind.DECODER_ONLY, 3072, layers, 0, 32, 32, 96, 8192, 32064, 4096,
                 NormKind.RMS_NORM, MlpKind.GATED, Activation.SILU, PositionKind.ROPE, false, false, false, false, 0.0,
                 0.0, Architecture.Moe.NONE, Architecture.Head.causalLm(), Architecture.Quantization.NONE,
-                DType.BF16);
+                DType.BF16));
     }
 
     /** GPT-2 (124M): h 768, 12 heads, i 3072, v 50257, 1024 learned positions, LayerNorm, gelu_new, biases, tied. */
