@@ -1,7 +1,6 @@
 package dev.gpumem.cli;
 
 import dev.gpumem.estimate.Estimate;
-import dev.gpumem.estimate.Estimator;
 import dev.gpumem.estimate.RunConfig;
 import dev.gpumem.estimate.device.Calibration;
 import dev.gpumem.io.GpuPresetsJson;
@@ -10,7 +9,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import dev.gpumem.io.RequestJson;
 import dev.gpumem.measure.Profile;
-import dev.gpumem.model.hf.ModelLoader;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -56,8 +54,7 @@ class Workbench {
 
     Estimate estimate(RunConfig request) {
         if (estimation == null) {
-            estimation = calibrations.isEmpty() ? new EstimationService()
-                    : new EstimationService(new ModelLoader()::load, new Estimator(calibrations)::estimate);
+            estimation = new EstimationService(calibrations);
         }
         return estimation.estimate(request);
     }

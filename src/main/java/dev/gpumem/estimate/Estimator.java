@@ -5,6 +5,7 @@ import dev.gpumem.estimate.RunConfig.FinetuneMethod;
 import dev.gpumem.estimate.RunConfig.Precision;
 import dev.gpumem.estimate.RunConfig.RunOption;
 import dev.gpumem.estimate.RunConfig.Task;
+import dev.gpumem.estimate.compat.AccelerateCompat;
 import dev.gpumem.estimate.device.Calibration;
 import dev.gpumem.estimate.device.DeviceDefaults;
 import dev.gpumem.estimate.plan.AllocationPlan;
@@ -86,8 +87,22 @@ public final class Estimator {
             fit = new Estimate.FitVerdict(config.gpu(), peak, config.gpu().totalBytes() - peak,
                     peak <= config.gpu().totalBytes());
         }
-        return new Estimate(config, st.params(), st.trainableParams(), phases, fit, null,
-                EstimateNotes.of(inventory.architecture(), config, cal));
+        Estimate.AccelerateNumbers accelerate = config.compat() == RunConfig.Compat.ACCELERATE
+                ? AccelerateCompat.estimate(inventory, config) : null;
+        return new Estimate(config, st.params(), st.trainableParams(), phases, fit, accelerate,
+                notes(inventory, config, cal, accelerate != null));
+    }
+
+    /** @return the model reader's warnings first, then the estimate's notes, then accelerate's buffer note if asked */
+    private static List<String> notes(Inventory inventory, RunConfig config, Calibration cal, boolean accelerate) {
+        List<String> estimate = EstimateNotes.of(inventory.architecture(), config, cal);
+        List<String> notes = new ArrayList<>(inventory.warnings().stream().filter(w -> !estimate.contains(w)).toList());
+        notes.addAll(estimate);
+        if (accelerate) {
+            AccelerateCompat.bufferNote(inventory, AccelerateCompat.AccelerateDtype.of(config.precision()))
+                    .ifPresent(notes::add);
+        }
+        return List.copyOf(notes);
     }
 
     /**

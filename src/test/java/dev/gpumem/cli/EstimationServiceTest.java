@@ -48,40 +48,7 @@ class EstimationServiceTest {
     }
 
     @Test
-    void addsTheFitVerdictWhenTheEstimatorLeftItOut() {
-        EstimationService s = new EstimationService((m, o) -> FakeEstimates.tinyInventory(m), FakeEstimates::estimate);
-        Estimate e = s.estimate(requests.parse("{\"model\":\"a\",\"batch\":1,\"seq\":1024,\"gpu\":\"t4-16gb\"}"));
-        long peak = FakeEstimates.GIB + 1024L * 1024 + 512 * FakeEstimates.MIB;
-        assertEquals(peak, e.fit().peakDevice());
-        assertEquals(15360 * FakeEstimates.MIB - peak, e.fit().headroomBytes());
-        assertTrue(e.fit().fits());
-        assertNull(s.estimate(requests.parse("{\"model\":\"a\"}")).fit());
-    }
-
-    @Test
-    void addsAccelerateNumbersOnlyWhenAsked() {
-        Inventory inv = FakeEstimates.tinyInventory("a");
-        EstimationService s = new EstimationService((m, o) -> inv, FakeEstimates::estimate);
-        RunConfig c = requests.parse("{\"model\":\"a\",\"compat\":\"accelerate\",\"precision\":\"fp16\"}");
-        Estimate e = s.estimate(c);
-        assertEquals(AccelerateCompat.estimate(inv, c), e.accelerate());
-        assertTrue(e.notes().get(e.notes().size() - 1).startsWith("accelerate numbers use the transformers 4.31-4.37"));
-        assertNull(s.estimate(requests.parse("{\"model\":\"a\"}")).accelerate());
-    }
-
-    @Test
-    void theModelReadersWarningsComeFirstAmongTheNotes() {
-        Inventory plain = FakeEstimates.tinyInventory("a");
-        Inventory warned = new Inventory("a", plain.architecture(), plain.tensors(),
-                java.util.List.of("model_type 'foo' is unknown; read as a generic decoder"));
-        EstimationService s = new EstimationService((m, o) -> warned, FakeEstimates::estimate);
-        Estimate e = s.estimate(requests.parse("{\"model\":\"a\"}"));
-        assertEquals(java.util.List.of("model_type 'foo' is unknown; read as a generic decoder", "fake estimate for tests"),
-                e.notes());
-    }
-
-    @Test
-    void keepsWhatTheEstimatorAlreadyFilledIn() {
+    void returnsTheEstimatorsEstimateAsItIs() {
         Estimate[] made = new Estimate[1];
         EstimationService s = new EstimationService((m, o) -> FakeEstimates.tinyInventory(m), (i, c) -> {
             made[0] = FakeEstimates.estimate(i, c);

@@ -41,7 +41,11 @@ final class FakeEstimates {
         PhaseEstimate load = new PhaseEstimate(Phase.LOAD, weights, weights, weights + 512 * MIB, List.of(w));
         PhaseEstimate fwd = new PhaseEstimate(Phase.FORWARD, weights + act, weights + act, weights + act + 512 * MIB,
                 List.of(w, a));
-        return new Estimate(c, inv.parameterCount(), inv.parameterCount(), List.of(load, fwd), null, null,
+        // complete, as the Estimator's: the fit verdict when the request names a GPU
+        long peak = fwd.device();
+        Estimate.FitVerdict fit = c.gpu() == null ? null
+                : new Estimate.FitVerdict(c.gpu(), peak, c.gpu().totalBytes() - peak, peak <= c.gpu().totalBytes());
+        return new Estimate(c, inv.parameterCount(), inv.parameterCount(), List.of(load, fwd), fit, null,
                 List.of("fake estimate for tests"));
     }
 }
