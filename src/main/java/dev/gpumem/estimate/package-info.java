@@ -1,6 +1,8 @@
 /**
  * Predicts memory per phase and per level (allocated, reserved, device) from an
- * {@link dev.gpumem.model.Inventory} and a {@link dev.gpumem.estimate.RunConfig}.
+ * {@link dev.gpumem.model.Inventory} and a {@link dev.gpumem.estimate.RunConfig}; the
+ * {@link dev.gpumem.estimate.Estimator} returns the complete {@link dev.gpumem.estimate.Estimate} (phases, fit
+ * verdict, notes with the model reader's warnings first, accelerate's numbers when asked).
  * Owns: the run configuration vocabulary, every formula and its citation ({@link dev.gpumem.estimate.Term},
  * {@link dev.gpumem.estimate.Source}), the allocator and device-overhead models, GPU presets and calibration data,
  * and the searches built on estimates: the largest size that fits ({@link dev.gpumem.estimate.FitSearch}) and the
