@@ -29,6 +29,7 @@ import java.util.Objects;
  * @param head               which head sits on top (causal LM, sequence classification, masked LM, none)
  * @param quantization       quantization of the stored weights, {@link Quantization#NONE} if none
  * @param checkpointDtype    the config's torch_dtype (dtype the checkpoint is stored in)
+ * @param configKeys         the config.json keys the activation and dropouts were read from
  */
 public record Architecture(
         String modelType,
@@ -50,7 +51,8 @@ public record Architecture(
         Moe moe,
         Head head,
         Quantization quantization,
-        DType checkpointDtype) {
+        DType checkpointDtype,
+        ConfigKeys configKeys) {
 
     public Architecture {
         Objects.requireNonNull(modelType, "modelType");
@@ -60,6 +62,7 @@ public record Architecture(
         Objects.requireNonNull(head, "head");
         Objects.requireNonNull(quantization, "quantization");
         Objects.requireNonNull(checkpointDtype, "checkpointDtype");
+        Objects.requireNonNull(configKeys, "configKeys");
         requirePositive("hidden_size", hiddenSize);
         requirePositive("num_hidden_layers", numLayers);
         requirePositive("num_attention_heads", numHeads);
@@ -76,7 +79,8 @@ public record Architecture(
         }
     }
 
-    /** An architecture whose blocks have no family-specific traits beyond these basics ({@link Traits#plain}). */
+    /** An architecture whose blocks have no family-specific traits beyond these basics ({@link Traits#plain}),
+     *  read from Llama-style config keys. */
     public Architecture(String modelType, StackKind stack, int hiddenSize, int numLayers, int numEncoderLayers,
                         int numHeads, int numKvHeads, int headDim, int intermediateSize, int vocabSize,
                         int maxPositions, NormKind norm, MlpKind mlp, Activation activation, PositionKind positions,
@@ -86,7 +90,7 @@ public record Architecture(
         this(modelType, stack, hiddenSize, numLayers, numEncoderLayers, numHeads, numKvHeads, headDim,
                 intermediateSize, vocabSize, maxPositions,
                 Traits.plain(norm, mlp, activation, positions, tiedEmbeddings, parallelBlock), attentionBias, mlpBias,
-                attentionDropout, hiddenDropout, moe, head, quantization, checkpointDtype);
+                attentionDropout, hiddenDropout, moe, head, quantization, checkpointDtype, ConfigKeys.LLAMA);
     }
 
     /** @return {@link Traits#norm} */
@@ -123,7 +127,7 @@ public record Architecture(
     public Architecture withTraits(Traits t) {
         return new Architecture(modelType, stack, hiddenSize, numLayers, numEncoderLayers, numHeads, numKvHeads,
                 headDim, intermediateSize, vocabSize, maxPositions, t, attentionBias, mlpBias, attentionDropout,
-                hiddenDropout, moe, head, quantization, checkpointDtype);
+                hiddenDropout, moe, head, quantization, checkpointDtype, configKeys);
     }
 
     private static void requirePositive(String field, int value) {
@@ -151,7 +155,7 @@ public record Architecture(
     public Architecture withNumLayers(int layers) {
         return new Architecture(modelType, stack, hiddenSize, layers, numEncoderLayers, numHeads, numKvHeads, headDim,
                 intermediateSize, vocabSize, maxPositions, traits, attentionBias, mlpBias, attentionDropout,
-                hiddenDropout, moe, head, quantization, checkpointDtype);
+                hiddenDropout, moe, head, quantization, checkpointDtype, configKeys);
     }
 
     public enum StackKind { DECODER_ONLY, ENCODER_ONLY, ENCODER_DECODER }

@@ -131,10 +131,10 @@ public final class DjlSupport {
         overrides.put(NUM_HIDDEN_LAYERS, arch.numLayers());
         if (arch.activation() == Architecture.Activation.GELU_NEW) {
             // the runner computes gelu_new as one fused tanh GELU (keeps x only, not the composite's four tensors)
-            overrides.put(activationKey(arch.modelType()), "gelu_pytorch_tanh");
+            overrides.put(arch.configKeys().activation(), "gelu_pytorch_tanh");
         }
         if (arch.attentionDropout() > 0 || arch.hiddenDropout() > 0) {
-            for (String key : dropoutKeys(arch.modelType())) {
+            for (String key : arch.configKeys().dropouts()) {
                 overrides.put(key, 0.0);
             }
         }
@@ -149,25 +149,6 @@ public final class DjlSupport {
         Map<String, Object> overrides = new HashMap<>(config.modelOverrides());
         overrides.put(NUM_HIDDEN_LAYERS, layers);
         return config.withModelOverrides(overrides);
-    }
-
-    /** HF config key of the MLP activation, per family (the families whose default is gelu_new). */
-    static String activationKey(String modelType) {
-        return switch (modelType) {
-            case "gpt2", "gptj", "gpt_neo", "codegen" -> "activation_function";
-            case "t5" -> "feed_forward_proj";
-            default -> "hidden_act";
-        };
-    }
-
-    /** HF config keys of the dropout probabilities, per family (what HF would have to be told to match). */
-    static Set<String> dropoutKeys(String modelType) {
-        return switch (modelType) {
-            case "gpt2" -> Set.of("attn_pdrop", "resid_pdrop", "embd_pdrop");
-            case "gpt_neox" -> Set.of("attention_dropout", "hidden_dropout");
-            case "phi" -> Set.of("attention_dropout", "resid_pdrop", "embd_pdrop");
-            default -> Set.of("attention_dropout", "hidden_dropout");
-        };
     }
 
     private static void refuse(String message) {

@@ -8,6 +8,7 @@ import dev.gpumem.model.Architecture.NormKind;
 import dev.gpumem.model.Architecture.PositionKind;
 import dev.gpumem.model.Architecture.Quantization;
 import dev.gpumem.model.Architecture.StackKind;
+import dev.gpumem.model.ConfigKeys;
 import dev.gpumem.model.Architecture;
 import dev.gpumem.model.Traits.AttentionKind;
 import dev.gpumem.model.Traits.EmbeddingScale;
@@ -49,6 +50,7 @@ final class ArchitectureDraft {
     Softcapping softcapping = Softcapping.NONE;
     EmbeddingScale embeddingScale = EmbeddingScale.NONE;
     AttentionKind attention = AttentionKind.STANDARD;
+    ConfigKeys configKeys = ConfigKeys.LLAMA;
     boolean attentionBias;
     boolean mlpBias;
     boolean tiedEmbeddings;
@@ -73,6 +75,6 @@ final class ArchitectureDraft {
                 headDim, intermediateSize, vocabSize, maxPositions, new Traits(norm, normPlacement, normWeight, qkNorm,
                 mlp, activation, projections, positions, softcapping, embeddingScale, attention, tiedEmbeddings,
                 parallelBlock), attentionBias, mlpBias, attentionDropout, hiddenDropout, moe, head, quantization,
-                checkpointDtype);
+                checkpointDtype, configKeys);
     }
 }

@@ -7,7 +7,9 @@ import dev.gpumem.model.Architecture.MlpKind;
 import dev.gpumem.model.Architecture.NormKind;
 import dev.gpumem.model.Architecture.PositionKind;
 import dev.gpumem.model.Architecture.StackKind;
+import dev.gpumem.model.ConfigKeys;
 import dev.gpumem.model.ParamGroup;
+import java.util.Set;
 
 /**
  * BERT and RoBERTa encoders (transformers models/bert/modeling_bert.py, models/roberta/modeling_roberta.py).
@@ -30,6 +32,7 @@ final class BertMapper implements FamilyMapper {
     public MappedModel map(HfConfig c, MapperContext ctx) {
         DecoderDims d = DecoderDims.read(c);
         ArchitectureDraft a = new ArchitectureDraft(roberta ? "roberta" : "bert", ctx);
+        a.configKeys = new ConfigKeys("hidden_act", Set.of("attention_probs_dropout_prob", "hidden_dropout_prob"));
         d.fill(a);
         a.maxPositions = c.positiveOr(512, "max_position_embeddings");
         long h = d.hidden();

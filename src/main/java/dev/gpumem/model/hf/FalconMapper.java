@@ -4,8 +4,10 @@ import dev.gpumem.model.Architecture.Activation;
 import dev.gpumem.model.Architecture.MlpKind;
 import dev.gpumem.model.Architecture.NormKind;
 import dev.gpumem.model.Architecture.PositionKind;
+import dev.gpumem.model.ConfigKeys;
 import dev.gpumem.model.ParamGroup;
 import dev.gpumem.model.Traits;
+import java.util.Set;
 
 /**
  * Falcon (transformers models/falcon/modeling_falcon.py): {@code word_embeddings}; fused
@@ -27,6 +29,7 @@ final class FalconMapper implements FamilyMapper {
         DecoderDims d = new DecoderDims(h, c.positive(DecoderDims.LAYERS), heads, kv, DecoderDims.divide(c, h, heads),
                 c.positive("vocab_size"), c.nonNegativeOr(2048, DecoderDims.POSITIONS));
         ArchitectureDraft a = new ArchitectureDraft("falcon", ctx);
+        a.configKeys = new ConfigKeys("activation", Set.of("attention_dropout", "hidden_dropout"));
         a.projections = Traits.Projections.FUSED_QKV;
         d.fill(a);
         int ff = c.positiveOr(Math.multiplyExact(4, h), "ffn_hidden_size");

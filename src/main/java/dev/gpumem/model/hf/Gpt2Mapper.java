@@ -4,7 +4,9 @@ import dev.gpumem.model.Architecture.Activation;
 import dev.gpumem.model.Architecture.MlpKind;
 import dev.gpumem.model.Architecture.NormKind;
 import dev.gpumem.model.Architecture.PositionKind;
+import dev.gpumem.model.ConfigKeys;
 import dev.gpumem.model.ParamGroup;
+import java.util.Set;
 
 /**
  * GPT-2 (transformers models/gpt2/modeling_gpt2.py): token {@code wte} and learned position {@code wpe} embeddings,
@@ -17,6 +19,7 @@ final class Gpt2Mapper implements FamilyMapper {
     public MappedModel map(HfConfig c, MapperContext ctx) {
         DecoderDims d = DecoderDims.read(c);
         ArchitectureDraft a = new ArchitectureDraft("gpt2", ctx);
+        a.configKeys = new ConfigKeys("activation_function", Set.of("attn_pdrop", "resid_pdrop", "embd_pdrop"));
         d.fill(a);
         a.maxPositions = c.positiveOr(1024, "n_positions", "max_position_embeddings");
         int ff = gpt2Block(c, a, d.hidden());

@@ -3,7 +3,9 @@ package dev.gpumem.model.hf;
 import dev.gpumem.model.Architecture.Activation;
 import dev.gpumem.model.Architecture.MlpKind;
 import dev.gpumem.model.Architecture.NormKind;
+import dev.gpumem.model.ConfigKeys;
 import dev.gpumem.model.ParamGroup;
+import java.util.Set;
 
 /**
  * GPT-J (transformers models/gptj/modeling_gptj.py): {@code wte}, one LayerNorm {@code ln_1} per block feeding
@@ -15,6 +17,7 @@ final class GptjMapper implements FamilyMapper {
     public MappedModel map(HfConfig c, MapperContext ctx) {
         DecoderDims d = DecoderDims.read(c);
         ArchitectureDraft a = new ArchitectureDraft("gptj", ctx);
+        a.configKeys = new ConfigKeys("activation_function", Set.of("attn_pdrop", "resid_pdrop", "embd_pdrop"));
         d.fill(a);
         long h = d.hidden();
         int ff = c.positiveOr(Math.multiplyExact(4, d.hidden()), "n_inner");

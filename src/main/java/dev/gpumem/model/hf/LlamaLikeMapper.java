@@ -2,6 +2,7 @@ package dev.gpumem.model.hf;
 
 import dev.gpumem.model.Architecture.Activation;
 import dev.gpumem.model.Architecture.NormKind;
+import dev.gpumem.model.ConfigKeys;
 import dev.gpumem.model.ParamGroup;
 import dev.gpumem.model.Traits.EmbeddingScale;
 import dev.gpumem.model.Traits.NormPlacement;
@@ -56,6 +57,7 @@ final class LlamaLikeMapper implements FamilyMapper {
         boolean gemma = flavour == Flavour.GEMMA || flavour == Flavour.GEMMA2 || flavour == Flavour.GEMMA3_TEXT;
         a.activation = gemma ? Activations.read(c, Activation.GELU_TANH, "hidden_activation")
                 : Activations.read(c, Activation.SILU, "hidden_act");
+        a.configKeys = gemma ? new ConfigKeys("hidden_activation", ConfigKeys.LLAMA.dropouts()) : ConfigKeys.LLAMA;
         a.tiedEmbeddings = c.flag("tie_word_embeddings", gemma);
         a.attentionDropout = c.probabilityOr(0.0, "attention_dropout");
         a.norm = flavour == Flavour.OLMO ? NormKind.LAYER_NORM : NormKind.RMS_NORM;

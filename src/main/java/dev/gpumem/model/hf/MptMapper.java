@@ -4,7 +4,9 @@ import dev.gpumem.model.Architecture.Activation;
 import dev.gpumem.model.Architecture.MlpKind;
 import dev.gpumem.model.Architecture.NormKind;
 import dev.gpumem.model.Architecture.PositionKind;
+import dev.gpumem.model.ConfigKeys;
 import dev.gpumem.model.ParamGroup;
+import java.util.Set;
 
 /**
  * MPT (transformers models/mpt/modeling_mpt.py): {@code wte}, blocks {@code norm_1}, {@code attn.Wqkv [3h, h]},
@@ -20,6 +22,7 @@ final class MptMapper implements FamilyMapper {
         DecoderDims d = new DecoderDims(h, c.positive("n_layers"), heads, heads, DecoderDims.divide(c, h, heads),
                 c.positive("vocab_size"), c.positiveOr(2048, "max_seq_len"));
         ArchitectureDraft a = new ArchitectureDraft("mpt", ctx);
+        a.configKeys = new ConfigKeys("hidden_act", Set.of("resid_pdrop", "emb_pdrop"));
         d.fill(a);
         int ff = Math.multiplyExact(c.positiveOr(4, "expansion_ratio"), h);
         boolean bias = !c.flag("no_bias", true);

@@ -4,7 +4,9 @@ import dev.gpumem.model.Architecture.Activation;
 import dev.gpumem.model.Architecture.MlpKind;
 import dev.gpumem.model.Architecture.NormKind;
 import dev.gpumem.model.Architecture.PositionKind;
+import dev.gpumem.model.ConfigKeys;
 import dev.gpumem.model.ParamGroup;
+import java.util.Set;
 
 /**
  * OPT (transformers models/opt/modeling_opt.py): token embeddings of width {@code word_embed_proj_dim} (with
@@ -22,6 +24,7 @@ final class OptMapper implements FamilyMapper {
     public MappedModel map(HfConfig c, MapperContext ctx) {
         DecoderDims d = DecoderDims.read(c);
         ArchitectureDraft a = new ArchitectureDraft("opt", ctx);
+        a.configKeys = new ConfigKeys("activation_function", Set.of("attention_dropout", "dropout"));
         d.fill(a);
         long h = d.hidden();
         int ff = c.positive("ffn_dim");

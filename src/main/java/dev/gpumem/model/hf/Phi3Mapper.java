@@ -1,8 +1,10 @@
 package dev.gpumem.model.hf;
 
 import dev.gpumem.model.Architecture.Activation;
+import dev.gpumem.model.ConfigKeys;
 import dev.gpumem.model.ParamGroup;
 import dev.gpumem.model.Traits;
+import java.util.Set;
 
 /**
  * Phi-3 (transformers models/phi3/modeling_phi3.py): Llama-style block with fused projections
@@ -13,6 +15,7 @@ final class Phi3Mapper implements FamilyMapper {
     public MappedModel map(HfConfig c, MapperContext ctx) {
         DecoderDims d = DecoderDims.read(c);
         ArchitectureDraft a = new ArchitectureDraft("phi3", ctx);
+        a.configKeys = new ConfigKeys("hidden_act", Set.of("attention_dropout", "resid_pdrop", "embd_pdrop"));
         a.projections = Traits.Projections.FUSED_QKV_AND_GATE_UP;
         d.fill(a);
         long h = d.hidden();

@@ -3,8 +3,10 @@ package dev.gpumem.model.hf;
 import dev.gpumem.model.Architecture.Activation;
 import dev.gpumem.model.Architecture.MlpKind;
 import dev.gpumem.model.Architecture.NormKind;
+import dev.gpumem.model.ConfigKeys;
 import dev.gpumem.model.ParamGroup;
 import dev.gpumem.model.Traits;
+import java.util.Set;
 
 /**
  * Phi-1/1.5/2 (transformers models/phi/modeling_phi.py): one LayerNorm per block feeding attention and MLP in
@@ -17,6 +19,7 @@ final class PhiMapper implements FamilyMapper {
     public MappedModel map(HfConfig c, MapperContext ctx) {
         DecoderDims d = DecoderDims.read(c);
         ArchitectureDraft a = new ArchitectureDraft("phi", ctx);
+        a.configKeys = new ConfigKeys("hidden_act", Set.of("attention_dropout", "resid_pdrop", "embd_pdrop"));
         d.fill(a);
         long h = d.hidden();
         int ff = c.positive("intermediate_size");

@@ -3,7 +3,9 @@ package dev.gpumem.model.hf;
 import dev.gpumem.model.Architecture.Activation;
 import dev.gpumem.model.Architecture.MlpKind;
 import dev.gpumem.model.Architecture.NormKind;
+import dev.gpumem.model.ConfigKeys;
 import dev.gpumem.model.ParamGroup;
+import java.util.Set;
 
 /**
  * StarCoder2 (transformers models/starcoder2/modeling_starcoder2.py): Llama-style attention with GQA and
@@ -15,6 +17,7 @@ final class Starcoder2Mapper implements FamilyMapper {
     public MappedModel map(HfConfig c, MapperContext ctx) {
         DecoderDims d = DecoderDims.read(c);
         ArchitectureDraft a = new ArchitectureDraft("starcoder2", ctx);
+        a.configKeys = new ConfigKeys("hidden_act", Set.of("attention_dropout", "residual_dropout", "embedding_dropout"));
         d.fill(a);
         long h = d.hidden();
         int ff = c.positive("intermediate_size");

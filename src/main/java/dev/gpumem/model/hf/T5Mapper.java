@@ -6,7 +6,9 @@ import dev.gpumem.model.Architecture.HeadKind;
 import dev.gpumem.model.Architecture.MlpKind;
 import dev.gpumem.model.Architecture.PositionKind;
 import dev.gpumem.model.Architecture.StackKind;
+import dev.gpumem.model.ConfigKeys;
 import dev.gpumem.model.ParamGroup;
+import java.util.Set;
 
 /**
  * T5 (transformers models/t5/modeling_t5.py). One {@code shared} embedding (the encoder's and decoder's
@@ -33,6 +35,7 @@ final class T5Mapper implements FamilyMapper {
         DecoderDims d = new DecoderDims(dModel, encoderOnly ? encLayers : decLayers, heads, heads, dkv,
                 c.positive("vocab_size"), c.nonNegativeOr(0, "n_positions"));
         ArchitectureDraft a = new ArchitectureDraft(c.has("model_type") ? c.string("model_type") : "t5", ctx);
+        a.configKeys = new ConfigKeys("feed_forward_proj", Set.of("dropout_rate"));
         d.fill(a);
         a.stack = encoderOnly ? StackKind.ENCODER_ONLY : StackKind.ENCODER_DECODER;
         a.numEncoderLayers = encoderOnly ? 0 : encLayers;

@@ -6,6 +6,7 @@ import dev.gpumem.model.Architecture.MlpKind;
 import dev.gpumem.model.Architecture.NormKind;
 import dev.gpumem.model.Architecture.PositionKind;
 import dev.gpumem.model.Architecture.StackKind;
+import dev.gpumem.model.ConfigKeys;
 import dev.gpumem.model.Inventory;
 import dev.gpumem.model.InventoryBuilder;
 import dev.gpumem.model.ParamGroup;
@@ -20,6 +21,7 @@ import dev.gpumem.model.Traits.Softcapping;
 import dev.gpumem.units.DType;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The test models, written out from their published Hugging Face config.json files (meta-llama/Llama-3.2-1B and
@@ -109,10 +111,12 @@ final class Shapes {
 
     /** GPT-2 (124M): h 768, 12 heads, i 3072, v 50257, 1024 learned positions, LayerNorm, gelu_new, biases, tied. */
     static Architecture gpt2(int layers) {
+        // GPT2Config's keys: activation_function, attn_pdrop, resid_pdrop, embd_pdrop
         return new Architecture("gpt2", StackKind.DECODER_ONLY, 768, layers, 0, 12, 12, 64, 3072, 50257, 1024,
-                NormKind.LAYER_NORM, MlpKind.PLAIN, Activation.GELU_NEW, PositionKind.LEARNED, true, true, true,
-                false, 0.1, 0.1, Architecture.Moe.NONE, Architecture.Head.causalLm(),
-                Architecture.Quantization.NONE, DType.FP32);
+                Traits.plain(NormKind.LAYER_NORM, MlpKind.PLAIN, Activation.GELU_NEW, PositionKind.LEARNED, true,
+                        false), true, true, 0.1, 0.1, Architecture.Moe.NONE, Architecture.Head.causalLm(),
+                Architecture.Quantization.NONE, DType.FP32,
+                new ConfigKeys("activation_function", Set.of("attn_pdrop", "resid_pdrop", "embd_pdrop")));
     }
 
     /** The inventory of {@code a}: the Llama-style layout plus GPT-2's position table where it has one. */

@@ -77,6 +77,31 @@ class BlockTraitsTest {
                 () -> softcapping("gemma2-2b", Map.of("final_logit_softcapping", -1)));
     }
 
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"gemma2-2b", "qwen3-0.6b", "phi3-mini", "pythia-160m", "falcon-7b", "bloom-560m", "opt-125m",
+        "gpt-j-6b", "starcoder2-3b", "t5-small", "roberta-base", "bert-base-uncased", "mpt-7b", "deepseek-v3",
+        "qwen1.5-moe-a2.7b"})
+    void theConfigKeysAreTheOnesTheMapperReadDropoutFrom(String fixture) {
+        Map<String, Object> off = new HashMap<>();
+        for (String key : Fixtures.load(fixture).architecture().configKeys().dropouts()) {
+            off.put(key, 0.0);
+        }
+        var a = Fixtures.load(fixture, off).architecture();
+        assertEquals(0.0, a.attentionDropout(), "attention dropout off through " + off.keySet());
+        assertEquals(0.0, a.hiddenDropout(), "hidden dropout off through " + off.keySet());
+    }
+
+    @Test
+    void theActivationKeyIsTheFamilysOwn() {
+        assertEquals("hidden_activation", Fixtures.load("gemma-2b").architecture().configKeys().activation());
+        assertEquals("activation_function", Fixtures.load("gpt-j-6b").architecture().configKeys().activation());
+        assertEquals("feed_forward_proj", Fixtures.load("t5-small").architecture().configKeys().activation());
+        assertEquals("hidden_act", Fixtures.load("qwen3-0.6b").architecture().configKeys().activation());
+        // reading the key back changes the activation: gelu_new through GPT-J's own key
+        assertEquals(dev.gpumem.model.Architecture.Activation.GELU_TANH, Fixtures.load("gpt-j-6b",
+                Map.of("activation_function", "gelu_pytorch_tanh")).architecture().activation());
+    }
+
     private static Softcapping softcapping(String fixture, Map<String, Object> overrides) {
         return Fixtures.load(fixture, overrides).architecture().traits().softcapping();
     }
