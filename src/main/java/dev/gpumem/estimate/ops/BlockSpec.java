@@ -19,7 +19,7 @@ import java.util.Set;
  * @param compute            dtype activations are computed in (c)
  * @param residual           dtype of the residual stream (r): fp32 under amp (embedding output and residual adds stay
  *                           fp32 because only matmuls autocast), else c
- * @param amp                autocast is on: fp32 tensors are cast to c at every linear, per call (only leaf weights
+ * @param autocast           ON: autocast is on: fp32 tensors are cast to c at every linear, per call (only leaf weights
  *                           are cached)
  * @param kernel             eager or SDPA attention
  * @param weights            how the base weights train: a linear keeps its input for backward when its weight is
@@ -30,16 +30,22 @@ import java.util.Set;
  * @param loraRank           r
  * @param adapterDtype       dtype of the adapters (finetune.adapter_dtype, else fp32: PEFT upcasts float16/bfloat16
  *                           adapters to fp32 by default)
- * @param fused              torch.compile: elementwise chains fuse into one kernel and the min-cut partitioner
+ * @param execution          COMPILED, torch.compile: elementwise chains fuse into one kernel and the min-cut partitioner
  *                           recomputes their cheap intermediates in backward (RMSNorm keeps input and rstd; a gated
  *                           MLP keeps gate and up outputs)
  * @param modelCode          whose module code runs the block: lit-gpt's MLP calls the fused
  *                           {@code F.gelu(x, approximate="tanh")} where HF's gelu_new runs separate Python ops
  * @param loraDropout        LoRA dropout on the adapter input: p &gt; 0 keeps the dropped input and a bool mask
  */
-public record BlockSpec(Architecture arch, DType compute, DType residual, boolean amp, AttentionKernel kernel,
-                        BaseWeights weights, Set<String> loraTargets, int loraRank, DType adapterDtype, boolean fused,
-                        ModelCode modelCode, double loraDropout) {
+public record BlockSpec(Architecture arch, DType compute, DType residual, Autocast autocast, AttentionKernel kernel,
+                        BaseWeights weights, Set<String> loraTargets, int loraRank, DType adapterDtype,
+                        Execution execution, ModelCode modelCode, double loraDropout) {
+
+    /** Whether torch.autocast runs the forward (amp precisions). */
+    public enum Autocast { OFF, ON }
+
+    /** EAGER: each op its own kernel; COMPILED: torch.compile fuses elementwise chains. */
+    public enum Execution { EAGER, COMPILED }
 
     /** TRAINED: full fine-tuning; FROZEN_4BIT: QLoRA training (bitsandbytes linears save their input); FROZEN. */
     public enum BaseWeights { TRAINED, FROZEN_4BIT, FROZEN }
@@ -49,10 +55,22 @@ public record BlockSpec(Architecture arch, DType compute, DType residual, boolea
         Objects.requireNonNull(compute, "compute");
         Objects.requireNonNull(residual, "residual");
         Objects.requireNonNull(kernel, "kernel");
+        Objects.requireNonNull(autocast, "autocast");
         Objects.requireNonNull(weights, "weights");
+        Objects.requireNonNull(execution, "execution");
         loraTargets = Set.copyOf(loraTargets);
         Objects.requireNonNull(adapterDtype, "adapterDtype");
         Objects.requireNonNull(modelCode, "modelCode");
+    }
+
+    /** @return autocast is on: fp32 tensors are cast to c at every linear */
+    boolean amp() {
+        return autocast == Autocast.ON;
+    }
+
+    /** @return torch.compile fuses elementwise chains and recomputes their cheap intermediates */
+    boolean fused() {
+        return execution == Execution.COMPILED;
     }
 
     /** @return the traits of the model's blocks */
@@ -97,7 +115,7 @@ public record BlockSpec(Architecture arch, DType compute, DType residual, boolea
 
     /** @return the MLP's GELU is one fused op keeping only its input (torch.compile, or lit-gpt's F.gelu) */
     boolean fusedGelu() {
-        return fused || modelCode == ModelCode.LITGPT;
+        return fused() || modelCode == ModelCode.LITGPT;
     }
 
     boolean lora(String module) {

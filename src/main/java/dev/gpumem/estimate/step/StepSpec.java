@@ -9,7 +9,9 @@ import dev.gpumem.estimate.Source;
 import dev.gpumem.estimate.device.Calibration;
 import dev.gpumem.estimate.ops.BlockSpec;
 import dev.gpumem.estimate.ops.Dims;
+import dev.gpumem.estimate.ops.BlockSpec.Autocast;
 import dev.gpumem.estimate.ops.BlockSpec.BaseWeights;
+import dev.gpumem.estimate.ops.BlockSpec.Execution;
 import dev.gpumem.estimate.parallel.Sharding;
 import dev.gpumem.estimate.timeline.Dim;
 import dev.gpumem.estimate.timeline.TensorKind;
@@ -57,10 +59,10 @@ final class StepSpec {
         boolean qlora = cfg.finetune().method() == FinetuneMethod.QLORA;
         BaseWeights weights = !training ? BaseWeights.FROZEN : full ? BaseWeights.TRAINED
                 : qlora ? BaseWeights.FROZEN_4BIT : BaseWeights.FROZEN;
-        return new BlockSpec(arch, compute, residual, amp, cfg.attention(), weights, training ? loraRoles : Set.of(),
-                Math.max(1, cfg.finetune().rank()), ModelState.adapterDtype(cfg),
-                cfg.options().contains(RunOption.COMPILE), cfg.framework().modelCode(),
-                training ? cfg.framework().loraDropout() : 0.0);
+        return new BlockSpec(arch, compute, residual, amp ? Autocast.ON : Autocast.OFF, cfg.attention(), weights,
+                training ? loraRoles : Set.of(), Math.max(1, cfg.finetune().rank()), ModelState.adapterDtype(cfg),
+                cfg.options().contains(RunOption.COMPILE) ? Execution.COMPILED : Execution.EAGER,
+                cfg.framework().modelCode(), training ? cfg.framework().loraDropout() : 0.0);
     }
 
     Dims dims(long batch, long seq) {

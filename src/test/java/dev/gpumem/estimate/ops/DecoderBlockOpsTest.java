@@ -48,8 +48,8 @@ class DecoderBlockOpsTest {
 
     /** @return name → bytes of what one block holds when its forward ends (its input and output not counted) */
     static Map<String, Long> held(Architecture a, AttentionKernel kernel, BaseWeights w) {
-        BlockSpec spec = new BlockSpec(a, DType.FP32, DType.FP32, false, kernel, w, Set.of(), 1, DType.FP32, false,
-                ModelCode.HF, 0.0);
+        BlockSpec spec = new BlockSpec(a, DType.FP32, DType.FP32, BlockSpec.Autocast.OFF, kernel, w, Set.of(), 1,
+                DType.FP32, BlockSpec.Execution.EAGER, ModelCode.HF, 0.0);
         BlockProgram p = DecoderBlockOps.program(spec, Dims.of(a, 1, 8, 1));
         Map<Integer, Boolean> live = new LinkedHashMap<>();
         for (Instr i : p.forward()) {

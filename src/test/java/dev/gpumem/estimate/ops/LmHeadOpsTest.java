@@ -19,8 +19,9 @@ class LmHeadOpsTest {
     private static final Dims DIMS = Dims.of(ARCH, 2, 64, 1);
 
     private static HeadProgram head(boolean compiled) {
-        BlockSpec spec = new BlockSpec(ARCH, DType.BF16, DType.BF16, false, AttentionKernel.SDPA,
-                BlockSpec.BaseWeights.TRAINED, Set.of(), 1, DType.BF16, compiled,
+        BlockSpec spec = new BlockSpec(ARCH, DType.BF16, DType.BF16, BlockSpec.Autocast.OFF, AttentionKernel.SDPA,
+                BlockSpec.BaseWeights.TRAINED, Set.of(), 1, DType.BF16,
+                compiled ? BlockSpec.Execution.COMPILED : BlockSpec.Execution.EAGER,
                 dev.gpumem.estimate.RunConfig.ModelCode.HF, 0.0);
         return LmHeadOps.program(spec, DIMS, HeadKind.CAUSAL_LM, 0, true, compiled);
     }
