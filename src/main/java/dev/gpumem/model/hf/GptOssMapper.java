@@ -2,6 +2,7 @@ package dev.gpumem.model.hf;
 
 import dev.gpumem.model.Architecture.Activation;
 import dev.gpumem.model.Architecture.Moe;
+import dev.gpumem.model.Architecture.QuantMethod;
 import dev.gpumem.model.ParamGroup;
 import java.util.ArrayList;
 import java.util.List;
@@ -60,6 +61,12 @@ final class GptOssMapper implements FamilyMapper {
             notes.add("gpt_oss: " + sliding + " of " + d.layers() + " blocks use sliding-window attention over "
                     + c.positiveOr(128, "sliding_window") + " tokens; their activations are counted as full"
                     + " attention (the window masks scores, it does not shrink what the kernels keep)");
+        }
+        if (ctx.quantization().method() == QuantMethod.MXFP4) {
+            notes.add("gpt_oss: the experts stay MXFP4 (4.25 bits a weight) as transformers keeps them on GPUs of"
+                    + " compute capability >= 7.5 with triton >= 3.4 and the kernels package (quantizers/"
+                    + "quantizer_mxfp4.py); elsewhere, or with quantization_config.dequantize = true, it loads them"
+                    + " as bf16");
         }
         return new MappedModel(a.build(), t.toList(), notes);
     }

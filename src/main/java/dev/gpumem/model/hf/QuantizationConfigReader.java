@@ -51,7 +51,9 @@ final class QuantizationConfigReader {
                     intType(q), DType.FP16, false);
             case "fp8" -> new Quantization(QuantMethod.FP8, 8, fp8Block(q), DType.FP8, checkpointDtype, false);
             case "fbgemm_fp8" -> new Quantization(QuantMethod.FP8, 8, -1, DType.FP8, checkpointDtype, false);
-            case "mxfp4" -> new Quantization(QuantMethod.MXFP4, 4, MXFP4_BLOCK, DType.FP4, DType.BF16, false);
+            // Mxfp4Config(dequantize=True), the setting for training, loads the experts as bf16
+            case "mxfp4" -> q.flag("dequantize", false) ? Quantization.NONE
+                    : new Quantization(QuantMethod.MXFP4, 4, MXFP4_BLOCK, DType.FP4, DType.BF16, false);
             case "compressed-tensors", "compressed_tensors" -> compressedTensors(q, checkpointDtype);
             case "torchao" -> torchao(q, checkpointDtype);
             case "hqq" -> hqq(q, checkpointDtype);

@@ -50,6 +50,15 @@ class QuantizationFormatsTest {
     }
 
     @Test
+    void mxfp4DequantizeLoadsTheExpertsInTheCheckpointDtype() {
+        Inventory inv = Fixtures.load("gpt-oss-20b", Map.of("quantization_config",
+                Map.of("quant_method", "mxfp4", "dequantize", true)));
+        assertFalse(inv.architecture().quantization().enabled());
+        assertEquals(DType.BF16, tensor(inv, "model.layers.0.mlp.experts.gate_up_proj").dtype());
+        assertEquals(20_914_757_184L * 2, storedBytes(inv));
+    }
+
+    @Test
     void compressedTensorsW4a16GroupKeepsPackedWeightsAndBf16GroupScales() {
         Inventory inv = llama7b(Map.of("quant_method", "compressed-tensors", "format", "pack-quantized",
                 "config_groups", Map.of("group_0", Map.of("targets", List.of("Linear"),
