@@ -177,4 +177,22 @@ class PublishedFamilyCountsTest {
         assertEquals(10_777, rounded(inv.parameterCount(), 10_000_000L));
         assertEquals(0, inv.architecture().moe().denseLayers());
     }
+
+    @org.junit.jupiter.params.ParameterizedTest(name = "preset {0} via {1} is the fixture {2}")
+    @org.junit.jupiter.params.provider.CsvSource({
+        "qwen-7b, Qwen/Qwen-7B, qwen-7b",
+        "granite-3.0-8b, ibm-granite/granite-3.0-8b-base, granite-3.0-8b",
+        "command-r, CohereForAI/c4ai-command-r-v01, command-r-v01",
+        "internlm2-7b, internlm/internlm2-7b, internlm2-7b",
+        "olmoe-1b-7b, allenai/OLMoE-1B-7B-0924, olmoe-1b-7b-0924",
+        "gpt-oss-20b, openai/gpt-oss-20b, gpt-oss-20b",
+        "mt5-small, google/mt5-small, mt5-small",
+    })
+    void newPresetsAndTheirHubAliasesCountAsTheirFixtures(String preset, String alias, String fixture) {
+        ModelLoader loader = new ModelLoader(HfCache.locate(java.util.Map.of("HF_HUB_CACHE", "/nonexistent/hub"),
+                java.nio.file.Path.of("/nonexistent")));
+        long expected = Fixtures.load(fixture).parameterCount();
+        assertEquals(expected, loader.load(preset, java.util.Map.of()).parameterCount());
+        assertEquals(expected, loader.load(alias, java.util.Map.of()).parameterCount());
+    }
 }
