@@ -19,8 +19,8 @@ final class FamilyCatalog {
     static final List<String> MODEL_TYPES = List.of("bert", "bloom", "cohere", "cohere2", "deepseek_v2",
             "deepseek_v3", "falcon", "gemma", "gemma2", "gemma3_text", "gpt2", "gpt_bigcode", "gpt_neox", "gpt_oss",
             "gptj", "granite", "internlm2", "llama", "llama4_text", "mistral", "mixtral", "mpt", "mt5", "olmo",
-            "olmo2", "olmoe", "opt", "phi", "phi3", "qwen", "qwen2", "qwen2_moe", "qwen3", "qwen3_moe", "roberta",
-            "starcoder2", "t5", "umt5", "xlm-roberta");
+            "olmo2", "olmoe", "opt", "phi", "phi3", "qwen", "qwen2", "qwen2_5_vl", "qwen2_moe", "qwen2_vl", "qwen3",
+            "qwen3_moe", "roberta", "starcoder2", "t5", "umt5", "xlm-roberta");
 
     /** The keys an unknown model_type needs to be read as a generic Llama-style decoder. */
     static final List<String> GENERIC_KEYS = List.of("hidden_size", "num_hidden_layers", "num_attention_heads",
@@ -41,6 +41,8 @@ final class FamilyCatalog {
             case "olmo2" -> new LlamaLikeMapper(Flavour.OLMO2);
             case "granite" -> new LlamaLikeMapper(Flavour.GRANITE);
             case "qwen" -> new QwenMapper();
+            case "qwen2_vl" -> new Qwen2VlMapper(false);
+            case "qwen2_5_vl" -> new Qwen2VlMapper(true);
             case "internlm2" -> new InternLm2Mapper();
             case "cohere", "cohere2" -> new CohereMapper();
             case "olmoe" -> new OlmoeMapper();

@@ -178,6 +178,31 @@ class PublishedFamilyCountsTest {
         assertEquals(0, inv.architecture().moe().denseLayers());
     }
 
+    @Test
+    void qwen25Vl7bIsTheQwen25LanguageModelPlusItsVisionTower() {
+        // Qwen/Qwen2.5-VL-7B-Instruct config.json; model page: 8.29B params
+        long e = 1280, ff = 3420, merged = 4 * e;
+        long block = 2 * e + (3 * e * e + 3 * e) + (e * e + e) + 2 * (ff * e + ff) + (e * ff + e);
+        long vision = e * 3 * 2 * 14 * 14 + 32 * block + e + (merged * merged + merged) + (3584 * merged + 3584);
+        long text = 7_615_616_512L;                                  // Qwen2.5-7B, asserted in PresetParameterCountsTest
+        Inventory inv = Fixtures.load("qwen2.5-vl-7b");
+        assertEquals(text + vision, inv.parameterCount());
+        assertEquals(829, rounded(inv.parameterCount(), 10_000_000L));
+        assertEquals(Architecture.HeadKind.CAUSAL_LM, inv.architecture().head().kind());
+        assertTrue(inv.warnings().stream().anyMatch(w -> w.contains(vision + " parameters")), inv.warnings().toString());
+    }
+
+    @Test
+    void qwen2Vl7bHasALayerNormPlainMlpVisionTower() {
+        // Qwen/Qwen2-VL-7B-Instruct config.json; model page: 8.29B params
+        long e = 1280, ff = 4 * e, merged = 4 * e;
+        long block = 4 * e + (3 * e * e + 3 * e) + (e * e + e) + (ff * e + ff) + (e * ff + e);
+        long vision = e * 3 * 2 * 14 * 14 + 32 * block + 2 * e + (merged * merged + merged) + (3584 * merged + 3584);
+        Inventory inv = Fixtures.load("qwen2-vl-7b");
+        assertEquals(7_615_616_512L + vision, inv.parameterCount());
+        assertEquals(829, rounded(inv.parameterCount(), 10_000_000L));
+    }
+
     @org.junit.jupiter.params.ParameterizedTest(name = "preset {0} via {1} is the fixture {2}")
     @org.junit.jupiter.params.provider.CsvSource({
         "qwen-7b, Qwen/Qwen-7B, qwen-7b",
