@@ -17,7 +17,7 @@ final class FamilyCatalog {
 
     /** Every model_type read natively, sorted. */
     static final List<String> MODEL_TYPES = List.of("bert", "bloom", "cohere", "cohere2", "deepseek_v2",
-            "deepseek_v3", "falcon", "gemma", "gemma2", "gemma3_text", "gpt2", "gpt_bigcode", "gpt_neox", "gpt_oss",
+            "deepseek_v3", "falcon", "gemma", "gemma2", "gemma3", "gemma3_text", "gpt2", "gpt_bigcode", "gpt_neox", "gpt_oss",
             "gptj", "granite", "internlm2", "llama", "llama4_text", "mistral", "mixtral", "mpt", "mt5", "olmo",
             "olmo2", "olmoe", "opt", "phi", "phi3", "qwen", "qwen2", "qwen2_5_vl", "qwen2_moe", "qwen2_vl", "qwen3",
             "qwen3_moe", "roberta", "starcoder2", "t5", "umt5", "xlm-roberta");
@@ -37,6 +37,7 @@ final class FamilyCatalog {
             case "gemma" -> new LlamaLikeMapper(Flavour.GEMMA);
             case "gemma2" -> new LlamaLikeMapper(Flavour.GEMMA2);
             case "gemma3_text" -> new LlamaLikeMapper(Flavour.GEMMA3_TEXT);
+            case "gemma3" -> new Gemma3VlMapper();
             case "olmo" -> new LlamaLikeMapper(Flavour.OLMO);
             case "olmo2" -> new LlamaLikeMapper(Flavour.OLMO2);
             case "granite" -> new LlamaLikeMapper(Flavour.GRANITE);

@@ -218,6 +218,11 @@ final class HfConfig {
         throw invalid(key, "must be a JSON object, got " + describe(o));
     }
 
+    /** @return this object's entries (read-only) */
+    Map<String, Object> asMap() {
+        return values;
+    }
+
     /** @return the keys of this object, in file order */
     List<String> keys() {
         return List.copyOf(values.keySet());

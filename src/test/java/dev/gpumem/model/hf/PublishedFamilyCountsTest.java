@@ -203,6 +203,23 @@ class PublishedFamilyCountsTest {
         assertEquals(829, rounded(inv.parameterCount(), 10_000_000L));
     }
 
+    @Test
+    void gemma3FourBIsTheTextModelPlusSiglipAndTheProjector() {
+        // google/gemma-3-4b-it config.json (text_config over Gemma3TextConfig defaults); model page: 4.3B params
+        long h = 2560, v = 262_208, ff = 10_240;
+        long textBlock = h * 2048 + 2 * h * 1024 + 2048 * h + 2 * 256 + 3 * h * ff + 4 * h;
+        long text = 34 * textBlock + v * h + h;                              // tied
+        long e = 1152, vff = 4304;
+        long visionLayer = 4 * (e * e + e) + 4 * e + (vff * e + vff) + (e * vff + e);
+        long vision = e * 3 * 14 * 14 + e + 64 * 64 * e + 27 * visionLayer + 2 * e;
+        long projector = e * h + e;
+        Inventory inv = Fixtures.load("gemma-3-4b");
+        assertEquals(text + vision + projector, inv.parameterCount());
+        assertEquals(43, rounded(inv.parameterCount(), 100_000_000L));
+        assertEquals("gemma3_text", inv.architecture().modelType());
+        assertEquals(256, inv.architecture().headDim());
+    }
+
     @org.junit.jupiter.params.ParameterizedTest(name = "preset {0} via {1} is the fixture {2}")
     @org.junit.jupiter.params.provider.CsvSource({
         "qwen-7b, Qwen/Qwen-7B, qwen-7b",
