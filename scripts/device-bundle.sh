@@ -48,6 +48,8 @@ cp scripts/gpumem "$out.tmp/scripts/"
 for f in scripts/gpu-check.sh scripts/torch_step.py scripts/djl-gate.py; do
   [[ -f "$f" ]] && cp "$f" "$out.tmp/scripts/"
 done
+# the Python marker helper (gpu-check.sh's helper-driven torch step, and users' scripts on the machine)
+mkdir -p "$out.tmp/python" && cp python/gpumem_markers.py "$out.tmp/python/"
 # model configs: the validation models by path, and the presets where scripts/torch_step.py looks for them
 mkdir -p "$out.tmp/validation" "$out.tmp/src/main/resources/dev/gpumem"
 cp -r validation/models validation/requests.jsonl validation/truth.jsonl "$out.tmp/validation/"

@@ -29,6 +29,7 @@
 #      then, when transformers imports, three Hugging Face models through torch_step.py --hf (gelu_new GPT-2,
 #      Qwen3's q/k norms, Gemma 2's norms and softcapping)
 #      3d: every GPU of the machine as the ranks of one job (one torch_step.py per GPU, measure --devices)
+#      3e: the helper-driven torch step (torch_step.py --markers helper: python/gpumem_markers.py marks the phases)
 #   4. DJL: only when scripts/djl-gate.py finds its libtorch loadable (it most likely is not: DJL 0.36 wants 2.7.1)
 #   5. gpumem compare (text, JSON, Markdown), gpumem calibrate over the GPU profiles, and compare again with that
 #      calibration (in-sample: the profiles it was fitted on)
@@ -276,6 +277,18 @@ RANKS
     --request "$req" --timeout 110 --out "$run/profiles" -- bash "$ranks"
 else
   say "SKIP every-GPU ranks step (gpus=${ngpu:-0}, python=${python:-none}; a CPU run or no torch)"
+fi
+
+# 3e. the helper-driven torch step: the same torch step with python/gpumem_markers.py writing every phase boundary
+#     and the baseline (torch_step.py --markers helper), the path a user's own script takes
+if [[ "${GPU_CHECK_ALLOW_CPU:-0}" != 1 && -n "$python" && -f "$here/scripts/torch_step.py" \
+      && -f "$here/python/gpumem_markers.py" ]] && "$python" -c "import torch" 2>/dev/null; then
+  req="$(request_file llama8b-l4-bf16-s512 sdpa)"
+  step "torch-helper-llama8b-l4-bf16-s512" 90 "${gpumem[@]}" measure --backend external "${cpu_args[@]}" \
+    --request "$req" --timeout 80 --out "$run/profiles" -- "$python" "$here/scripts/torch_step.py" --markers helper \
+    --request "$req"
+else
+  say "SKIP helper-driven torch step (python=${python:-none}; a CPU run, no torch, or python/gpumem_markers.py absent)"
 fi
 
 # 4. DJL, only if its cu128 JNI resolves against this machine's libtorch

@@ -330,11 +330,27 @@ def build_hf_model(cfg, attention):
     return transformers.AutoModelForCausalLM.from_config(config)
 
 
+def load_marker_helper(torch, device):
+    """python/gpumem_markers.py (beside scripts/ in the repository and in the device bundle), reading torch's counters
+    of the current CUDA device: so only the default device (CUDA_VISIBLE_DEVICES picks the GPU) is accepted."""
+    if device.type == "cuda" and device.index not in (None, 0):
+        raise BadRequest("--markers helper reads the current CUDA device: select the GPU with CUDA_VISIBLE_DEVICES, "
+                         "not --device %s" % device)
+    here = os.path.dirname(os.path.abspath(__file__))
+    sys.path.insert(0, os.path.join(here, "..", "python"))
+    try:
+        import gpumem_markers
+    except ImportError:
+        raise BadRequest("--markers helper: python/gpumem_markers.py is not beside scripts/ (%s)" % here)
+    return gpumem_markers.Markers(torch=torch)
+
+
 def run(args, req, r, cfg, dims):
     import torch
 
     device = torch.device(args.device or ("cuda" if torch.cuda.is_available() else "cpu"))
     on_gpu = device.type == "cuda"
+    helper = load_marker_helper(torch, device) if args.markers == "helper" else None
     markers = Markers(os.environ.get("GPUMEM_MARKERS"))
     half = {"fp16": torch.float16, "bf16": torch.bfloat16}
     precision = r["precision"]
@@ -343,7 +359,10 @@ def run(args, req, r, cfg, dims):
     torch.manual_seed(0)
     # the interpreter and `import torch` are not the model's memory: gpumem's CPU baseline moves here
     # (docs/markers.md); on a GPU the device level keeps the context, which is created later
-    markers.write("baseline", "end")
+    if helper is not None:
+        helper.baseline()
+    else:
+        markers.write("baseline", "end")
 
     def sync():
         if on_gpu:
@@ -352,6 +371,10 @@ def run(args, req, r, cfg, dims):
     state = {"phase": None}
 
     def begin(phase):
+        if helper is not None:  # python/gpumem_markers.py synchronises and resets the peaks itself
+            state["phase"] = phase
+            helper.begin(phase)
+            return
         sync()
         state["phase"] = phase
         if on_gpu:
@@ -359,6 +382,9 @@ def run(args, req, r, cfg, dims):
         markers.write(phase, "start")
 
     def end(phase):
+        if helper is not None:
+            helper.end(phase)
+            return
         sync()
         counters = None
         if on_gpu:
@@ -529,6 +555,9 @@ def main(argv=None):
     ap.add_argument("--config", help="HF config.json to use instead of resolving the request's model")
     ap.add_argument("--hf", action="store_true", help="build the transformers model class from the config")
     ap.add_argument("--device", help="cuda, cuda:N or cpu (default: cuda when available)")
+    ap.add_argument("--markers", choices=("own", "helper"), default="own",
+                    help="who writes the phase markers: this script (own, default) or the repository's helper "
+                         "python/gpumem_markers.py (helper: the path a user's own script takes)")
     ap.add_argument("--dry-run", action="store_true", help="print the model that would be built; no torch needed")
     args = ap.parse_args(argv)
     if not args.request:

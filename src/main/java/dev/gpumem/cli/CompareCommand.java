@@ -83,13 +83,13 @@ public final class CompareCommand implements Callable<Integer> {
         ComparisonSummary summary = ComparisonSummary.of(comparisons);
         boolean lineShown = false;
         if (format.json) {
-            out.print(ComparisonJson.toJson(comparisons, summary));
+            out.print(ComparisonJson.toJson(comparisons, loaded.jobs(), summary));
         } else if (format.markdown) {
             out.print(comparisons.isEmpty() && v != null ? ComparisonMarkdownWriter.renderVerdict(v)
-                    : ComparisonMarkdownWriter.render(comparisons, summary, v));
+                    : ComparisonMarkdownWriter.render(comparisons, loaded.jobs(), summary, v));
             lineShown = v != null;
         } else if (!comparisons.isEmpty()) {
-            out.print(ComparisonTextWriter.render(comparisons, summary));
+            out.print(ComparisonTextWriter.render(comparisons, loaded.jobs(), summary));
         }
         out.flush();
         return v == null ? ExitCode.OK.code() : verdict.report(v, out, err, !lineShown);

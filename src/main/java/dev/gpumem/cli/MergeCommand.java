@@ -47,9 +47,12 @@ public final class MergeCommand implements Callable<Integer> {
         }
         Path target = out != null ? out : dir.resolve("job.json");
         List<JobProfile.NodeProfile> parts = new ArrayList<>();
+        // node files are named relative to the job file's folder, where `compare job.json` looks for them
+        Path jobFolder = target.toAbsolutePath().normalize().getParent();
         for (Path file : profiles(dir, target)) {
             try {
-                parts.add(new JobProfile.NodeProfile(dir.relativize(file).toString(), ProfileFiles.read(file)));
+                parts.add(new JobProfile.NodeProfile(
+                        jobFolder.relativize(file.toAbsolutePath().normalize()).toString(), ProfileFiles.read(file)));
             } catch (IOException | RuntimeException e) {
                 throw UserError.badInput("merge: " + file + ": " + e.getMessage());
             }

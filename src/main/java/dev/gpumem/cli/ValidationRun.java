@@ -61,7 +61,12 @@ final class ValidationRun {
 
     /** A relative model path that names a file under the project root is resolved against that root. */
     static RunConfig rooted(RunConfig r, Path root) {
-        Path model = Path.of(r.model());
+        Path model;
+        try {
+            model = Path.of(r.model());
+        } catch (java.nio.file.InvalidPathException e) {
+            return r; // not a path (a NUL byte, say): the model resolver refuses it by name, as for any request
+        }
         if (model.isAbsolute() || root == null || !Files.exists(root.resolve(model))) {
             return r;
         }

@@ -69,6 +69,13 @@ public final class Calibrator {
         }
         List<String> notes = new ArrayList<>();
         double factor = slackFactor(points, notes);
+        if (!(factor >= 0 && factor < 100)) {
+            // valid numbers, but no caching allocator reserves that: the profiles' counters do not describe one run
+            throw new BadInputException("calibrate: the profiles give an allocator slack factor of " + factor
+                    + ", outside [0, 100): their reserved and allocated counters cannot come from one caching "
+                    + "allocator; check the profiles (" + String.join(", ", comparisons.stream()
+                            .map(Comparison::label).distinct().toList()) + ")");
+        }
         List<Double> loadOverheads = new ArrayList<>();
         List<Double> computeOverheads = new ArrayList<>();
         for (Point p : points) {

@@ -179,6 +179,11 @@ public record Comparison(String label, Profile profile, Estimate estimate, List<
         return estimatedPhase(estimate, phaseWire);
     }
 
+    /** @return each rank's memory outside torch's allocator per phase against the estimate's device − reserved */
+    public List<NonTorchRow> nonTorchRows() {
+        return NonTorchRow.of(profile, estimate.phases());
+    }
+
     /** @return the errors at {@code level} that have a relative error (estimate errors and plan checks alike) */
     public List<LevelError> scored(Level level) {
         return errors.stream().filter(e -> e.level() == level && e.scored()).toList();

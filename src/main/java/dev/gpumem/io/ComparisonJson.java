@@ -8,7 +8,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gpumem.compare.Comparison;
 import dev.gpumem.compare.ComparisonSummary;
 import dev.gpumem.compare.ErrorStats;
+import dev.gpumem.compare.JobComparison;
 import dev.gpumem.compare.LevelError;
+import dev.gpumem.compare.NonTorchRow;
 import dev.gpumem.estimate.Level;
 import java.util.List;
 
@@ -17,7 +19,10 @@ import java.util.List;
  * {@code "measured_bytes": null} with the reason in {@code "measured_as"}, never 0.
  * <pre>
  * { "comparisons": [ { "profile", "device", "runner", "rows": [ { "phase", "level", "estimate_bytes",
- *     "measured_bytes", "error_bytes", "error_rel", "measured_as", "check", "state" } ], "notes": [] } ],
+ *     "measured_bytes", "error_bytes", "error_rel", "measured_as", "check", "state" } ],
+ *     "non_torch": [ { "rank", "phase", "estimate_bytes", "measured_bytes", "error_bytes" } ], "notes": [] } ],
+ *   "jobs": [ { "job", "profiles": [], "ranks", "worst": { "rank", "phase", "level", "error_rel" },
+ *               "run_peak_spread_bytes": { LEVEL: { "bytes", "max_rank", "min_rank" } } } ],
  *   "summary": { "absent": N, "overall": STATS, "by_level": { "allocated": STATS, ... },
  *                "plan_checks": { "plan_check": STATS, "device_overhead_check": STATS }, "out_of_memory": [] } }
  * check: estimate_error, or a replay's plan_check / device_overhead_check (compare.Evidence), which overall and
@@ -33,6 +38,11 @@ public final class ComparisonJson {
     }
 
     public static String toJson(List<Comparison> comparisons, ComparisonSummary summary) {
+        return toJson(comparisons, List.of(), summary);
+    }
+
+    /** @param jobs the job profiles among the comparisons (their nodes are in {@code comparisons} too) */
+    public static String toJson(List<Comparison> comparisons, List<JobComparison> jobs, ComparisonSummary summary) {
         ObjectNode root = MAPPER.createObjectNode();
         ArrayNode list = root.putArray("comparisons");
         for (Comparison c : comparisons) {
@@ -57,8 +67,30 @@ public final class ComparisonJson {
                 r.put("check", e.evidence().wire());
                 r.put("state", e.state().name().toLowerCase(java.util.Locale.ROOT));
             }
+            ArrayNode nonTorch = o.putArray("non_torch");
+            for (NonTorchRow n : c.nonTorchRows()) {
+                nonTorch.addObject().put("rank", n.rank()).put("phase", n.phase()).put("estimate_bytes", n.estimated())
+                        .put("measured_bytes", n.measured()).put("error_bytes", n.errorBytes());
+            }
             ArrayNode notes = o.putArray("notes");
             c.notes().forEach(notes::add);
+        }
+        ArrayNode jobList = root.putArray("jobs");
+        for (JobComparison j : jobs) {
+            ObjectNode o = jobList.addObject();
+            o.put("job", j.label());
+            ArrayNode nodes = o.putArray("profiles");
+            j.nodes().forEach(c -> nodes.add(c.label()));
+            j.spread().ifPresent(r -> {
+                o.put("ranks", r.ranks());
+                if (r.worst() != null) {
+                    o.putObject("worst").put("rank", r.worst().rank()).put("phase", r.worst().phase())
+                            .put("level", r.worst().level().wire()).put("error_rel", r.worst().relativeError());
+                }
+                ObjectNode spread = o.putObject("run_peak_spread_bytes");
+                r.spreads().forEach((level, sp) -> spread.putObject(level.wire()).put("bytes", sp.bytes())
+                        .put("max_rank", sp.maxRank()).put("min_rank", sp.minRank()));
+            });
         }
         ObjectNode s = root.putObject("summary");
         s.put("absent", summary.absent());

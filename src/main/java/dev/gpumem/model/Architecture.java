@@ -214,15 +214,22 @@ public record Architecture(
         }
     }
 
-    public enum QuantMethod { NONE, BNB_4BIT, BNB_8BIT, GPTQ, AWQ, FP8 }
+    /**
+     * Stored-weight formats read from {@code quantization_config}: bitsandbytes 4/8-bit, GPTQ, AWQ, fp8 (block-wise
+     * or per row), MXFP4 (gpt-oss experts), compressed-tensors (llm-compressor), torchao and HQQ.
+     */
+    public enum QuantMethod { NONE, BNB_4BIT, BNB_8BIT, GPTQ, AWQ, FP8, MXFP4, COMPRESSED_TENSORS, TORCHAO, HQQ }
 
     /**
      * @param method        quantization scheme
      * @param bits          bits per quantized weight
-     * @param groupSize     elements per scale group (bnb 4-bit blocksize 64; GPTQ/AWQ group_size, -1 = per column)
+     * @param groupSize     elements per scale group (bnb 4-bit blocksize 64; GPTQ/AWQ group_size, -1 = per column;
+     *                      MXFP4 32; compressed-tensors / torchao: the group size, -1 one scale per output row,
+     *                      0 one scale per tensor; HQQ group_size)
      * @param storageDtype  dtype of the quantized weights (nf4, int4, int8, fp8)
      * @param computeDtype  dtype matmuls run in (bnb_4bit_compute_dtype)
-     * @param doubleQuant   bnb nested quantization of the absmax constants
+     * @param doubleQuant   bnb nested quantization of the absmax constants; for compressed-tensors and torchao
+     *                      integer weights: zero points are stored beside the scales
      */
     public record Quantization(QuantMethod method, int bits, int groupSize, DType storageDtype, DType computeDtype,
                                boolean doubleQuant) {

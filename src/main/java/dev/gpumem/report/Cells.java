@@ -98,6 +98,17 @@ final class Cells {
             unsignedPercent(s.p90Abs()), share(s.shareUnder()), worst};
     }
 
+    static final String NON_TORCH_TITLE = "Non-torch memory per rank at each phase's end (process used on its GPU − "
+            + "torch reserved at the mark: CUDA context, NCCL, cuBLAS, other libraries) against the estimate's "
+            + "device − reserved:";
+
+    static final String[] NON_TORCH_HEADER = {"profile", "rank/phase", "estimate MiB", "measured MiB", "error MiB"};
+
+    static String[] nonTorchRow(String label, dev.gpumem.compare.NonTorchRow r) {
+        return new String[] {label, "rank " + r.rank() + "/" + r.phase(), mib(r.estimated()), mib(r.measured()),
+            mib(r.errorBytes())};
+    }
+
     static final String[] STATS_HEADER = {"errors", "n", "median |error|", "p90 |error|", "under-estimates",
         "worst"};
 

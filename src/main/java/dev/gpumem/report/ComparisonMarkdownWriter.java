@@ -2,6 +2,7 @@ package dev.gpumem.report;
 
 import dev.gpumem.compare.Comparison;
 import dev.gpumem.compare.ComparisonSummary;
+import dev.gpumem.compare.JobComparison;
 import dev.gpumem.compare.LevelError;
 import dev.gpumem.compare.Verdict;
 import dev.gpumem.compare.VerdictCase;
@@ -26,6 +27,15 @@ public final class ComparisonMarkdownWriter {
 
     /** @param verdict the CI verdict, or null when no limit was given */
     public static String render(List<Comparison> comparisons, ComparisonSummary summary, Verdict verdict) {
+        return render(comparisons, List.of(), summary, verdict);
+    }
+
+    /**
+     * @param jobs    the job profiles among the comparisons (their nodes are in {@code comparisons} too)
+     * @param verdict the CI verdict, or null when no limit was given
+     */
+    public static String render(List<Comparison> comparisons, List<JobComparison> jobs, ComparisonSummary summary,
+                                Verdict verdict) {
         StringBuilder sb = new StringBuilder();
         if (verdict != null) {
             sb.append(verdict.passed() ? "**PASS** " : "**FAIL** ").append(escape(verdict.line())).append("\n\n");
@@ -52,6 +62,18 @@ public final class ComparisonMarkdownWriter {
         table(sb, header, text);
         for (Comparison c : comparisons) {
             rows(sb, c, c.runPeakErrors(), verdict, AbsentLevels.of(c));
+        }
+        boolean anyNonTorch = comparisons.stream().anyMatch(c -> !c.nonTorchRows().isEmpty());
+        if (anyNonTorch) {
+            sb.append('\n').append(escape(Cells.NON_TORCH_TITLE)).append("\n\n");
+            table(sb, Cells.NON_TORCH_HEADER, new boolean[] {true, true, false, false, false});
+            for (Comparison c : comparisons) {
+                c.nonTorchRows().forEach(r -> row(sb, Cells.nonTorchRow(c.label(), r)));
+            }
+        }
+        for (JobComparison j : jobs) {
+            j.spread().ifPresent(r -> sb.append("\n- job ").append(escape(j.label())).append(" (")
+                    .append(j.nodes().size()).append(" node(s)): ").append(escape(Cells.rankSpread(r))));
         }
         for (Comparison c : comparisons) {
             dev.gpumem.compare.RankSpread.of(c).ifPresent(r -> sb.append("\n- ").append(escape(c.label()))

@@ -2,14 +2,21 @@ package dev.gpumem.report;
 
 import dev.gpumem.compare.Comparison;
 import dev.gpumem.compare.ComparisonSummary;
+import dev.gpumem.compare.JobComparison;
 import dev.gpumem.compare.LevelError;
+import java.util.List;
 
 /** The terminal table of `gpumem compare`: one row per profile, phase and level, then the summary. */
 public final class ComparisonTextWriter {
     private ComparisonTextWriter() {
     }
 
-    public static String render(java.util.List<Comparison> comparisons, ComparisonSummary summary) {
+    public static String render(List<Comparison> comparisons, ComparisonSummary summary) {
+        return render(comparisons, List.of(), summary);
+    }
+
+    /** @param jobs the job profiles among the comparisons (their nodes are in {@code comparisons} too) */
+    public static String render(List<Comparison> comparisons, List<JobComparison> jobs, ComparisonSummary summary) {
         TextTable rows = new TextTable(Cells.ROW_HEADER);
         StringBuilder notes = new StringBuilder();
         for (Comparison c : comparisons) {
@@ -37,6 +44,15 @@ public final class ComparisonTextWriter {
                 }
             }
         }
+        for (JobComparison j : jobs) {
+            j.spread().ifPresent(r -> notes.append("job: ").append(j.label()).append(" (").append(j.nodes().size())
+                    .append(" node(s)): ").append(Cells.rankSpread(r)).append('\n'));
+        }
+        TextTable nonTorch = new TextTable(Cells.NON_TORCH_HEADER);
+        for (Comparison c : comparisons) {
+            c.nonTorchRows().forEach(r -> nonTorch.add(Cells.nonTorchRow(c.label(), r)));
+        }
+        String nonTorchPart = nonTorch.isEmpty() ? "" : "\n" + Cells.NON_TORCH_TITLE + "\n" + nonTorch.render();
         TextTable stats = new TextTable(Cells.STATS_HEADER);
         Cells.statsRows(summary).forEach(stats::add);
         StringBuilder oom = new StringBuilder();
@@ -47,6 +63,6 @@ public final class ComparisonTextWriter {
         return "Signed error = estimate − measured (MiB = 2^20 bytes); % of measured.\n" + rows.render() + legend
                 + notes
                 + "\nRun-wide peak (inside a phase or not) against the estimate's peak:\n" + peaks.render()
-                + "\n" + stats.render() + "absent measurements (not counted): " + summary.absent() + "\n" + oom;
+                + nonTorchPart + "\n" + stats.render() + "absent measurements (not counted): " + summary.absent() + "\n" + oom;
     }
 }

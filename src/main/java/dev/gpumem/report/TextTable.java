@@ -23,6 +23,10 @@ final class TextTable {
         return this;
     }
 
+    boolean isEmpty() {
+        return rows.isEmpty();
+    }
+
     String render() {
         int[] w = new int[header.length];
         for (int i = 0; i < header.length; i++) {

@@ -19,6 +19,8 @@ public enum DType {
     UINT8("uint8", 8),
     INT4("int4", 4),
     NF4("nf4", 4),
+    /** OCP microscaling fp4 (e2m1) values, as MXFP4 stores them two per byte */
+    FP4("float4_e2m1", 4),
     BOOL("bool", 8);
 
     private final String wireName;
@@ -69,6 +71,7 @@ public enum DType {
             case "uint8": case "u8": return UINT8;
             case "int4": case "i4": return INT4;
             case "nf4": case "fp4": return NF4;
+            case "float4_e2m1": case "mxfp4": return FP4;
             case "bool": case "boolean": return BOOL;
             default:
                 throw new BadInputException("unknown dtype '" + name + "'; accepted: "

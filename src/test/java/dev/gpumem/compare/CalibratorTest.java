@@ -72,6 +72,15 @@ class CalibratorTest {
     }
 
     @Test
+    void aSlackFactorNoAllocatorCouldHaveIsBadInputNamingTheProfiles() {
+        // reserved − allocated measured 150x the modelled gap: valid numbers, not one caching allocator's
+        var e = assertThrows(dev.gpumem.input.BadInputException.class,
+                () -> calibrator.fit(List.of(synthetic("odd.json", Fixtures.H100, 1, 150, true))));
+        assertTrue(e.getMessage().contains("150.0, outside [0, 100)"), e.getMessage());
+        assertTrue(e.getMessage().contains("odd.json"), e.getMessage());
+    }
+
+    @Test
     void slackFactorBelowOneIsKeptAtOneWithANote() {
         DeviceCalibration cal = calibrator.fit(List.of(synthetic("a.json", Fixtures.H100, 1, 0.5, true)));
         assertEquals(1.0, cal.allocatorSlackFactor());

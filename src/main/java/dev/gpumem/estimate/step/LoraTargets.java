@@ -14,14 +14,14 @@ import java.util.TreeSet;
  * program knows (q_proj, k_proj, v_proj, o_proj, gate_proj, up_proj, down_proj, fc1, fc2).
  *
  * <p>A target that names no module but one of q/k/v ({@code q_proj, k_proj, v_proj, query, key, value}) in a model
- * with a fused q/k/v projection ({@code query_key_value, c_attn, qkv_proj, Wqkv, W_pack}) selects the fused module,
- * as lit-gpt's "query and value" LoRA does on GPT-NeoX/StableLM; the adapter then spans the fused projection.
+ * with a fused q/k/v projection ({@code query_key_value, c_attn, qkv_proj, Wqkv, wqkv, W_pack}) selects the fused
+ * module, as lit-gpt's "query and value" LoRA does on GPT-NeoX/StableLM; the adapter then spans the fused projection.
  */
 public final class LoraTargets {
     private static final Set<String> QKV_NAMES = Set.of("q_proj", "k_proj", "v_proj", "query", "key", "value", "q",
             "k", "v");
-    private static final Set<String> FUSED_QKV = Set.of("query_key_value", "c_attn", "qkv_proj", "Wqkv", "W_pack",
-            "qkv");
+    private static final Set<String> FUSED_QKV = Set.of("query_key_value", "c_attn", "qkv_proj", "Wqkv",
+            "wqkv", "W_pack", "qkv");
 
     private LoraTargets() {
     }

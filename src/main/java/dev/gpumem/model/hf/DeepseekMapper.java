@@ -93,10 +93,17 @@ final class DeepseekMapper implements FamilyMapper {
         }
         t.rmsNorm("model.norm", -1, h);
         DecoderHead.write(t, ctx.head(), a.tiedEmbeddings, "lm_head", d.vocab(), h, false);
-        String note = a.modelType + ": multi-head latent attention is described with head_dim " + qkDim
-                + " (qk_nope + qk_rope) for queries and keys and " + vDim + " for values; a KV cache that keeps the"
-                + " compressed latent holds kv_lora_rank + qk_rope_head_dim = " + (kvRank + rope)
-                + " values per token and layer";
+        // transformers models/deepseek_v3/modular_deepseek_v3.py (commit 000c33fdfde12e1ffafbfcdb3c926df5727a00b6)
+        // DeepseekV3Attention.forward: keys are cat(k_pass, k_rot expanded to every head), values the v split of
+        // kv_b_proj; past_key_values.update caches both decompressed; flash_attention_2 pads v to the qk width.
+        long hfCache = (long) heads * (qkDim + vDim);
+        String note = a.modelType + ": multi-head latent attention is estimated as " + heads + " heads of head_dim "
+                + qkDim + " (qk_nope + qk_rope) for queries, keys, values and the attention output; transformers"
+                + " runs values and output at v_head_dim " + vDim + " (flash_attention_2 pads them to " + qkDim
+                + ") and keeps the latents (" + (qRank > 0 ? "q_lora_rank " + qRank + ", " : "")
+                + "kv_lora_rank " + kvRank + ") as linear inputs. Its KV cache holds the decompressed keys and values, " + hfCache + " values per token"
+                + " and layer; engines that cache the compressed latent (vLLM, SGLang) hold kv_lora_rank +"
+                + " qk_rope_head_dim = " + (kvRank + rope);
         return new MappedModel(a.build(), t.toList(), List.of(note));
     }
 }

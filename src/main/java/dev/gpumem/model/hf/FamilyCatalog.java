@@ -16,10 +16,11 @@ final class FamilyCatalog {
     }
 
     /** Every model_type read natively, sorted. */
-    static final List<String> MODEL_TYPES = List.of("bert", "bloom", "deepseek_v2", "deepseek_v3", "falcon",
-            "gemma", "gemma2", "gemma3_text", "gpt2", "gpt_bigcode", "gpt_neox", "gptj", "llama", "mistral",
-            "mixtral", "mpt", "olmo", "olmo2", "opt",
-            "phi", "phi3", "qwen2", "qwen2_moe", "qwen3", "qwen3_moe", "roberta", "starcoder2", "t5", "xlm-roberta");
+    static final List<String> MODEL_TYPES = List.of("bert", "bloom", "cohere", "cohere2", "deepseek_v2",
+            "deepseek_v3", "falcon", "gemma", "gemma2", "gemma3", "gemma3_text", "gpt2", "gpt_bigcode", "gpt_neox", "gpt_oss",
+            "gptj", "granite", "internlm2", "llama", "llama4_text", "mistral", "mixtral", "mpt", "mt5", "olmo",
+            "olmo2", "olmoe", "opt", "phi", "phi3", "qwen", "qwen2", "qwen2_5_vl", "qwen2_moe", "qwen2_vl", "qwen3",
+            "qwen3_moe", "roberta", "starcoder2", "t5", "umt5", "xlm-roberta");
 
     /** The keys an unknown model_type needs to be read as a generic Llama-style decoder. */
     static final List<String> GENERIC_KEYS = List.of("hidden_size", "num_hidden_layers", "num_attention_heads",
@@ -36,8 +37,18 @@ final class FamilyCatalog {
             case "gemma" -> new LlamaLikeMapper(Flavour.GEMMA);
             case "gemma2" -> new LlamaLikeMapper(Flavour.GEMMA2);
             case "gemma3_text" -> new LlamaLikeMapper(Flavour.GEMMA3_TEXT);
+            case "gemma3" -> new Gemma3VlMapper();
             case "olmo" -> new LlamaLikeMapper(Flavour.OLMO);
             case "olmo2" -> new LlamaLikeMapper(Flavour.OLMO2);
+            case "granite" -> new LlamaLikeMapper(Flavour.GRANITE);
+            case "qwen" -> new QwenMapper();
+            case "qwen2_vl" -> new Qwen2VlMapper(false);
+            case "qwen2_5_vl" -> new Qwen2VlMapper(true);
+            case "internlm2" -> new InternLm2Mapper();
+            case "cohere", "cohere2" -> new CohereMapper();
+            case "olmoe" -> new OlmoeMapper();
+            case "gpt_oss" -> new GptOssMapper();
+            case "llama4_text" -> new Llama4TextMapper();
             case "mixtral" -> new MixtralMapper();
             case "qwen2_moe" -> new QwenMoeMapper(false);
             case "qwen3_moe" -> new QwenMoeMapper(true);
@@ -54,7 +65,9 @@ final class FamilyCatalog {
             case "starcoder2" -> new Starcoder2Mapper();
             case "bert" -> new BertMapper(false);
             case "roberta", "xlm-roberta" -> new BertMapper(true);
-            case "t5" -> new T5Mapper();
+            case "t5" -> new T5Mapper(T5Mapper.Variant.T5);
+            case "mt5" -> new T5Mapper(T5Mapper.Variant.MT5);
+            case "umt5" -> new T5Mapper(T5Mapper.Variant.UMT5);
             case "deepseek_v2" -> new DeepseekMapper(false);
             case "deepseek_v3" -> new DeepseekMapper(true);
             default -> null;
@@ -64,7 +77,7 @@ final class FamilyCatalog {
         }
         HeadKind head = switch (t) {
             case "bert", "roberta", "xlm-roberta" -> HeadKind.MASKED_LM;
-            case "t5" -> HeadKind.SEQ2SEQ_LM;
+            case "t5", "mt5", "umt5" -> HeadKind.SEQ2SEQ_LM;
             default -> HeadKind.CAUSAL_LM;
         };
         return Optional.of(new Family(m, head));

@@ -237,6 +237,21 @@ final class HfConfig {
         throw invalid(key, "must be a JSON object, got " + describe(o));
     }
 
+    /** @return this object's entries (read-only) */
+    Map<String, Object> asMap() {
+        return values;
+    }
+
+    /** @return the keys of this object, in file order */
+    List<String> keys() {
+        return List.copyOf(values.keySet());
+    }
+
+    /** @return true when the value under {@code key} is a JSON object */
+    boolean isObject(String key) {
+        return values.get(key) instanceof Map<?, ?>;
+    }
+
     /** @return the number of entries of the object under {@code key}, or -1 when absent */
     int objectSize(String key) {
         HfConfig n = nested(key);

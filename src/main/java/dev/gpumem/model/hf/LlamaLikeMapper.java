@@ -37,6 +37,11 @@ final class LlamaLikeMapper implements FamilyMapper {
         OLMO,
         /** models/olmo2/modeling_olmo2.py: post-norms only, q_norm/k_norm over the full q/k widths. */
         OLMO2,
+        /**
+         * models/granite/modeling_granite.py: Llama's modules and names (attention_bias, mlp_bias); its
+         * embedding/residual/attention/logits multipliers are scalars, not parameters.
+         */
+        GRANITE,
         /** An unknown model_type read as Llama. */
         GENERIC
     }
@@ -69,7 +74,8 @@ final class LlamaLikeMapper implements FamilyMapper {
         };
         boolean oBias = flavour != Flavour.QWEN2 && qkvBias;
         a.attentionBias = qkvBias;
-        a.mlpBias = flavour == Flavour.LLAMA || flavour == Flavour.GENERIC ? c.flag("mlp_bias", false) : false;
+        boolean llamaMlp = flavour == Flavour.LLAMA || flavour == Flavour.GRANITE || flavour == Flavour.GENERIC;
+        a.mlpBias = llamaMlp && c.flag("mlp_bias", false);
 
         TensorList t = new TensorList(ctx.checkpointDtype());
         t.add("model.embed_tokens.weight", ParamGroup.EMBEDDING, -1, dims.vocab(), dims.hidden());

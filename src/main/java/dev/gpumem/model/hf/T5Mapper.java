@@ -18,8 +18,27 @@ import java.util.Set;
  * {@code relative_attention_bias [num_buckets, num_heads]}. MLP: {@code wi}/{@code wo} for "relu", or
  * {@code wi_0}/{@code wi_1}/{@code wo} for "gated-gelu" (T5 v1.1, gelu_new). The LM head is tied to {@code shared}
  * unless {@code tie_word_embeddings} is false (v1.1). Layers are numbered encoder first, then decoder.
+ * mT5 (models/mt5/modeling_mt5.py) is the same module tree, with MT5Config defaulting tie_word_embeddings to false;
+ * UMT5 (models/umt5/modeling_umt5.py) gives every self-attention its own {@code relative_attention_bias}
+ * (UMT5LayerSelfAttention builds UMT5Attention with has_relative_attention_bias=True in each block).
  */
 final class T5Mapper implements FamilyMapper {
+    /** The members of the T5 module tree. */
+    enum Variant {
+        /** models/t5: bias table in block 0 only, tied by default */
+        T5,
+        /** models/mt5: as T5, untied by default */
+        MT5,
+        /** models/umt5: a bias table in every block's self-attention */
+        UMT5
+    }
+
+    private final Variant variant;
+
+    T5Mapper(Variant variant) {
+        this.variant = variant;
+    }
+
     @Override
     public MappedModel map(HfConfig c, MapperContext ctx) {
         int dModel = c.positive("d_model");
@@ -43,7 +62,7 @@ final class T5Mapper implements FamilyMapper {
         a.mlp = gated ? MlpKind.GATED : MlpKind.PLAIN;
         a.activation = Activations.read(c, Activation.RELU, "feed_forward_proj");
         a.positions = PositionKind.RELATIVE_BIAS;
-        a.tiedEmbeddings = c.flag("tie_word_embeddings", true);
+        a.tiedEmbeddings = c.flag("tie_word_embeddings", variant != Variant.MT5);
         a.attentionDropout = c.probabilityOr(0.1, "dropout_rate");
         a.hiddenDropout = a.attentionDropout;
         HeadKind head = ctx.head().kind();
@@ -57,7 +76,7 @@ final class T5Mapper implements FamilyMapper {
         t.add("shared.weight", ParamGroup.EMBEDDING, -1, d.vocab(), dModel);
         for (int i = 0; i < encLayers; i++) {
             String p = "encoder.block." + i + ".layer.";
-            attention(t, p + "0.SelfAttention.", i, d, i == 0 ? buckets : 0);
+            attention(t, p + "0.SelfAttention.", i, d, i == 0 || variant == Variant.UMT5 ? buckets : 0);
             t.rmsNorm(p + "0.layer_norm", i, dModel);
             mlp(t, p + "1.DenseReluDense.", i, dModel, ff, gated);
             t.rmsNorm(p + "1.layer_norm", i, dModel);
@@ -67,7 +86,7 @@ final class T5Mapper implements FamilyMapper {
             for (int i = 0; i < decLayers; i++) {
                 int layer = encLayers + i;
                 String p = "decoder.block." + i + ".layer.";
-                attention(t, p + "0.SelfAttention.", layer, d, i == 0 ? buckets : 0);
+                attention(t, p + "0.SelfAttention.", layer, d, i == 0 || variant == Variant.UMT5 ? buckets : 0);
                 t.rmsNorm(p + "0.layer_norm", layer, dModel);
                 attention(t, p + "1.EncDecAttention.", layer, d, 0);
                 t.rmsNorm(p + "1.layer_norm", layer, dModel);

@@ -25,6 +25,21 @@ import java.util.List;
  *   <li>AWQ (AutoAWQ WQLinear_GEMM): {@code qzeros} and {@code scales} as GPTQ, no g_idx.</li>
  *   <li>FP8 block-wise (transformers integrations/finegrained_fp8.py FP8Linear): {@code weight_scale_inv} fp32
  *       [ceil(out/b), ceil(in/b)]; per-row fp8 (integrations/fbgemm_fp8.py): {@code weight_scale} fp32 [out, 1].</li>
+ *   <li>MXFP4 (transformers integrations/mxfp4.py, quantizers/quantizer_mxfp4.py): only the fused expert weights
+ *       of gpt-oss ({@code gate_up_proj}, {@code down_proj}) are quantized, as {@code *_blocks} uint8
+ *       [E, out, in/32, 16] (two fp4 e2m1 values a byte) and {@code *_scales} uint8 [E, out, in/32] (one e8m0
+ *       exponent per 32 values): 4.25 bits a weight. Attention, router, embeddings and LM head stay bf16.</li>
+ *   <li>compressed-tensors (neuralmagic/compressed-tensors compressors/quantized_compressors: float-quantized,
+ *       int-quantized, pack-quantized): {@code weight_scale} in the checkpoint dtype, [1] per tensor, [out, 1] per
+ *       channel, [out, ceil(in/g)] per group; asymmetric weights add {@code weight_zero_point} (int8, or packed
+ *       int32 [ceil(out·bits/32), groups] for 4-bit); 4-bit weights are packed eight to an int32
+ *       ({@code weight_packed}) with a {@code weight_shape} int64 [2].</li>
+ *   <li>torchao (pytorch/ao torchao/quantization/quant_api.py): int4 weight-only in the tensor-core-tiled layout
+ *       keeps {@code scale_and_zero} bf16 [ceil(in/g), out, 2]; int8 weight-only and int8 dynamic keep a scale
+ *       [out] in the checkpoint dtype and an int64 zero point [out]; float8 weight-only an fp32 scale [out]
+ *       (per row), float8 dynamic an fp32 scale [1] (per tensor).</li>
+ *   <li>HQQ (mobiusml/hqq hqq/core/quantize.py HQQLinear, meta kept unquantized): {@code scale} and {@code zero}
+ *       in the compute dtype, one each per group of {@code group_size} weights.</li>
  * </ul>
  */
 final class WeightQuantizer {
@@ -42,7 +57,8 @@ final class WeightQuantizer {
         }
         List<TensorSpec> out = new ArrayList<>(tensors.size() * 2);
         for (TensorSpec t : tensors) {
-            if (!quantizable(t, skipModules)) {
+            boolean mx = q.method() == QuantMethod.MXFP4;
+            if (mx ? !mxfp4Expert(t) : !quantizable(t, skipModules)) {
                 out.add(t);
                 continue;
             }
@@ -50,6 +66,11 @@ final class WeightQuantizer {
             constants(out, t, q);
         }
         return out;
+    }
+
+    /** gpt-oss's fused expert weights {@code mlp.experts.gate_up_proj} / {@code down_proj} [E, in, out]. */
+    static boolean mxfp4Expert(TensorSpec t) {
+        return t.group() == ParamGroup.EXPERT && t.shape().size() == 3 && t.name().endsWith("_proj");
     }
 
     /** 2-D linear weights inside a block; not embeddings (T5's relative bias table is an nn.Embedding). */
@@ -69,7 +90,7 @@ final class WeightQuantizer {
     }
 
     private static void constants(List<TensorSpec> out, TensorSpec w, Quantization q) {
-        String base = w.name().substring(0, w.name().length() - ".weight".length());
+        String base = w.name().endsWith(".weight") ? w.name().substring(0, w.name().length() - 7) : w.name();
         long rows = w.shape().get(0);
         long cols = w.shape().get(1);
         long n = w.numel();
@@ -101,6 +122,43 @@ final class WeightQuantizer {
                     long side = Math.round(Math.sqrt(q.groupSize()));
                     state(out, w, base + ".weight_scale_inv", DType.FP32, ceilDiv(rows, side), ceilDiv(cols, side));
                 }
+            }
+            case MXFP4 -> {
+                long experts = w.shape().get(0);
+                long in = w.shape().get(1);
+                long outWidth = w.shape().get(2);
+                state(out, w, w.name() + "_scales", DType.UINT8, experts, outWidth, ceilDiv(in, q.groupSize()));
+            }
+            case COMPRESSED_TENSORS -> {
+                long[] scale = q.groupSize() == 0 ? new long[] {1}
+                        : q.groupSize() < 0 ? new long[] {rows, 1} : new long[] {rows, ceilDiv(cols, q.groupSize())};
+                state(out, w, base + ".weight_scale", q.computeDtype(), scale);
+                if (q.doubleQuant()) {
+                    if (q.bits() == 4) {
+                        state(out, w, base + ".weight_zero_point", DType.INT32, ceilDiv(rows * 4, 32),
+                                scale.length == 2 ? scale[1] : 1);
+                    } else {
+                        state(out, w, base + ".weight_zero_point", DType.INT8, scale);
+                    }
+                }
+                if (q.bits() == 4) {
+                    state(out, w, base + ".weight_shape", DType.INT64, 2);
+                }
+            }
+            case TORCHAO -> {
+                if (q.bits() == 4) {
+                    state(out, w, base + ".weight.scale_and_zero", DType.BF16, ceilDiv(cols, q.groupSize()), rows, 2);
+                } else if (q.storageDtype() == DType.INT8) {
+                    state(out, w, base + ".weight.scale", q.computeDtype(), rows);
+                    state(out, w, base + ".weight.zero_point", DType.INT64, rows);
+                } else {
+                    state(out, w, base + ".weight.scale", DType.FP32, q.groupSize() == 0 ? 1 : rows);
+                }
+            }
+            case HQQ -> {
+                long groups = ceilDiv(n, q.groupSize());
+                state(out, w, base + ".scale", q.computeDtype(), groups);
+                state(out, w, base + ".zero", q.computeDtype(), groups);
             }
             default -> throw new IllegalStateException("unhandled quantization " + q.method());
         }

@@ -126,7 +126,9 @@ class ConfigPropertiesTest {
         for (String f : List.of("gemma-2b", "gemma2-2b", "qwen3-0.6b", "phi3-mini", "pythia-160m", "opt-125m",
                 "bloom-560m", "falcon-7b", "falcon-40b", "bert-base-uncased", "roberta-base", "t5-small",
                 "t5-v1_1-small", "qwen1.5-moe-a2.7b", "mpt-7b", "gpt-j-6b", "starcoder2-3b", "olmo-1b",
-                "deepseek-v3", "deepseek-v2-lite")) {
+                "deepseek-v3", "deepseek-v2-lite", "qwen-7b", "granite-3.0-8b", "command-r-v01", "command-r-plus",
+                "internlm2-7b", "olmoe-1b-7b-0924", "gpt-oss-20b", "llama4-scout-text", "llama4-maverick-text",
+                "mt5-small", "umt5-small")) {
             Inventory inv = Fixtures.load(f);
             Architecture a = inv.architecture();
             assertTrue(a.headDim() * a.numHeads() > 0, f);

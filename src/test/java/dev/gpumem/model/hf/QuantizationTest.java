@@ -138,7 +138,7 @@ class QuantizationTest {
     @Test
     void unknownQuantMethodIsRefusedWithTheAcceptedOnes() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> llama7b(Map.of("quant_method", "hqq")));
+                () -> llama7b(Map.of("quant_method", "quanto")));
         assertTrue(e.getMessage().contains("quant_method"), e.getMessage());
         assertTrue(e.getMessage().contains("gptq"), e.getMessage());
     }
