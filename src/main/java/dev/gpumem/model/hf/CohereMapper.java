@@ -3,6 +3,7 @@ package dev.gpumem.model.hf;
 import dev.gpumem.model.Architecture.Activation;
 import dev.gpumem.model.Architecture.NormKind;
 import dev.gpumem.model.ParamGroup;
+import dev.gpumem.model.Traits.QkNorm;
 
 /**
  * Cohere Command-R / Command-R+ and Command-R7B (transformers models/cohere/modeling_cohere.py and
@@ -29,6 +30,8 @@ final class CohereMapper implements FamilyMapper {
         a.attentionDropout = c.probabilityOr(0.0, "attention_dropout");
         boolean bias = c.flag("attention_bias", false);
         boolean qkNorm = c.flag("use_qk_norm", false);
+        // CohereLayerNorm over head_dim per head (models/cohere/modeling_cohere.py)
+        a.qkNorm = qkNorm ? QkNorm.LAYER_PER_HEAD : QkNorm.NONE;
         a.attentionBias = bias;
 
         long h = d.hidden();

@@ -3,6 +3,7 @@ package dev.gpumem.model.hf;
 import dev.gpumem.model.Architecture.Activation;
 import dev.gpumem.model.Architecture.Moe;
 import dev.gpumem.model.ParamGroup;
+import dev.gpumem.model.Traits.QkNorm;
 
 /**
  * OLMoE (transformers models/olmoe/modeling_olmoe.py). Pre-norm blocks: {@code input_layernorm},
@@ -17,6 +18,7 @@ final class OlmoeMapper implements FamilyMapper {
     public MappedModel map(HfConfig c, MapperContext ctx) {
         DecoderDims d = DecoderDims.read(c);
         ArchitectureDraft a = new ArchitectureDraft("olmoe", ctx);
+        a.qkNorm = QkNorm.RMS_FULL_WIDTH;   // q_norm / k_norm over the whole projections, as OLMo 2
         d.fill(a);
         int ff = c.positive("intermediate_size");
         int experts = c.positive("num_experts");

@@ -1,7 +1,9 @@
 package dev.gpumem.model.hf;
 
 import dev.gpumem.model.Architecture.Activation;
+import dev.gpumem.model.ConfigKeys;
 import dev.gpumem.model.ParamGroup;
+import java.util.Set;
 
 /**
  * The original Qwen (model_type "qwen", remote code: the Qwen/Qwen-7B repository's modeling_qwen.py; a copy is in
@@ -22,6 +24,7 @@ final class QwenMapper implements FamilyMapper {
         DecoderDims d = new DecoderDims(h, c.positive(DecoderDims.LAYERS), heads, heads, kvChannels,
                 c.positive("vocab_size"), c.nonNegativeOr(0, DecoderDims.POSITIONS));
         ArchitectureDraft a = new ArchitectureDraft("qwen", ctx);
+        a.configKeys = new ConfigKeys("hidden_act", Set.of("attn_dropout_prob", "emb_dropout_prob"));
         d.fill(a);
         int ff = c.positive("intermediate_size") / 2;
         boolean bias = !c.flag("no_bias", true);

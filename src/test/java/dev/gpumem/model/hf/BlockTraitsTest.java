@@ -34,7 +34,11 @@ class BlockTraitsTest {
         "qwen3-0.6b,        ,           PRE,       PLAIN,           RMS_PER_HEAD,   SEPARATE,              NONE,        STANDARD",
         "qwen3-0.6b,        gemma3_text, SANDWICH, ONE_PLUS_W_FP32, RMS_PER_HEAD,   SEPARATE,              SQRT_HIDDEN, STANDARD",
         "qwen3-0.6b,        olmo2,      POST,      PLAIN,           RMS_FULL_WIDTH, SEPARATE,              NONE,        STANDARD",
-        "qwen3-0.6b,        gemma3,     PRE,       PLAIN,           NONE,           SEPARATE,              NONE,        STANDARD",
+        "qwen3-0.6b,        gemma_x,    PRE,       PLAIN,           NONE,           SEPARATE,              NONE,        STANDARD",
+        "gemma-3-4b,        ,           SANDWICH,  ONE_PLUS_W_FP32, RMS_PER_HEAD,   SEPARATE,              SQRT_HIDDEN, STANDARD",
+        "olmoe-1b-7b-0924,  ,           PRE,       PLAIN,           RMS_FULL_WIDTH, SEPARATE,              NONE,        STANDARD",
+        "command-r-plus,    ,           PRE,       PLAIN,           LAYER_PER_HEAD, SEPARATE,              NONE,        STANDARD",
+        "command-r-v01,     ,           PRE,       PLAIN,           NONE,           SEPARATE,              NONE,        STANDARD",
         "phi3-mini,         ,           PRE,       PLAIN,           NONE,           FUSED_QKV_AND_GATE_UP, NONE,        STANDARD",
         "pythia-160m,       ,           PRE,       PLAIN,           NONE,           FUSED_QKV,             NONE,        STANDARD",
         "falcon-7b,         ,           PRE,       PLAIN,           NONE,           FUSED_QKV,             NONE,        STANDARD",
@@ -80,7 +84,8 @@ class BlockTraitsTest {
     @ParameterizedTest(name = "{0}")
     @CsvSource({"gemma2-2b", "qwen3-0.6b", "phi3-mini", "pythia-160m", "falcon-7b", "bloom-560m", "opt-125m",
         "gpt-j-6b", "starcoder2-3b", "t5-small", "roberta-base", "bert-base-uncased", "mpt-7b", "deepseek-v3",
-        "qwen1.5-moe-a2.7b"})
+        "qwen1.5-moe-a2.7b", "qwen-7b", "olmoe-1b-7b-0924", "command-r-v01", "internlm2-7b", "gpt-oss-20b",
+        "llama4-scout-text", "granite-3.0-8b"})
     void theConfigKeysAreTheOnesTheMapperReadDropoutFrom(String fixture) {
         Map<String, Object> off = new HashMap<>();
         for (String key : Fixtures.load(fixture).architecture().configKeys().dropouts()) {
