@@ -42,8 +42,9 @@ final class EstimateNotes {
                     + "the rest of the block is counted as HF's modules (lit-gpt's fused qkv and its shared LoRA "
                     + "dropout are not modelled)");
         }
-        n.add("allocated counts every live tensor rounded up to 512 B; torch also counts the unsplit remainder "
-                + "(up to 1 MiB) of a large block as allocated, which this estimate shows as allocator slack");
+        n.add("allocated is torch.cuda.max_memory_allocated as torch counts it: every live tensor rounded up to "
+                + "512 B, plus the whole of each large block whose remainder (at most 1 MiB) was not split off "
+                + "(term allocator.unsplit_remainders)");
         n.add("reserved comes from a model of the PyTorch caching allocator (2 MiB / 20 MiB / 2 MiB-rounded "
                 + "segments, best fit, splitting, no empty_cache), one stream, default PYTORCH_CUDA_ALLOC_CONF");
         n.add("device = reserved + " + ByteFormat.mib(cal.contextBytes()) + " of CUDA context (" + cal.provenance()
