@@ -38,9 +38,11 @@ final class EstimateNotes {
                     + "prefetch, max_live_parameters) are not modelled");
         }
         if (cfg.framework().modelCode() == RunConfig.ModelCode.LITGPT) {
-            n.add("model_code litgpt: gelu_new runs as lit-gpt's fused F.gelu(approximate=\"tanh\") (keeps x only); "
-                    + "the rest of the block is counted as HF's modules (lit-gpt's fused qkv and its shared LoRA "
-                    + "dropout are not modelled)");
+            n.add("model_code litgpt: lit-gpt's own block (lit_gpt/model.py @8641822): RMSNorm in the input dtype "
+                    + "keeping x and its rsqrt, one fused qkv whose q/k/v are views with as many kv heads as heads "
+                    + "(SDPA's v keeps the whole output), one LoRA dropout for the fused qkv, fused "
+                    + "F.gelu(approximate=\"tanh\") for gelu_new; its chunked loss is counted as torchtune's "
+                    + "(8 chunks, fp32 log-softmax), not as chunked_cross_entropy's 128-token bf16 chunks");
         }
         n.add("allocated is torch.cuda.max_memory_allocated as torch counts it: every live tensor rounded up to "
                 + "512 B, plus the whole of each large block whose remainder (at most 1 MiB) was not split off "

@@ -271,4 +271,39 @@ class FrameworkSemanticsTest {
         assertEquals(3L * 2 * 1 * 8 * 8192 * 2, prefixed(hf, "mlp.gelu_new."));
         assertEquals(0, prefixed(lit, "mlp.gelu_new."));
     }
+
+    @Test
+    void litGptsRmsNormKeepsItsInputAndRsqrtInTheInputDtypeWithoutAnFp32Copy() {
+        // tiny, LoRA q/v, bf16: 2·L + 1 = 5 norms keep a b·s rsqrt (2·16·2 B = 64 B, one 512-B block each) and
+        // their bf16 input (the residual stream, kept anyway); HF's Python RMSNorm keeps an fp32 copy b·s·h·4 B
+        Finetune lora = new Finetune(FinetuneMethod.LORA, 8, 16, List.of("q_proj", "v_proj"), null, DType.BF16);
+        PhaseEstimate lit = estimator.estimate(TinyModels.tiny(), request("tiny", Precision.BF16, Optimizer.ADAMW,
+                Checkpointing.NONE, lora, Parallel.SINGLE, Framework.LIT_GPT, FrameworkSettings.Stated.NOTHING, 2, 16))
+                .phase(Phase.LOSS);
+        assertEquals(5 * 512, terms(lit, "norm.rsqrt"));
+        assertEquals(0, terms(lit, "norm.input_fp32", "norm.rstd", "norm.normalized"));
+        FrameworkSettings.Stated hfCode = new FrameworkSettings.Stated(null, null, null, null, null, null,
+                ModelCode.HF);
+        PhaseEstimate hf = estimator.estimate(TinyModels.tiny(), request("tiny", Precision.BF16, Optimizer.ADAMW,
+                Checkpointing.NONE, lora, Parallel.SINGLE, Framework.LIT_GPT, hfCode, 2, 16)).phase(Phase.LOSS);
+        assertEquals(5L * 2 * 16 * 64 * 4, terms(hf, "norm.input_fp32"));
+    }
+
+    @Test
+    void litGptsFusedQkvViewsKeepThePreRopeQueriesAndKeysWithMultiHeadAttention() {
+        // llama-2-7b (32/32 heads), 2 layers, b 1, s 8: q and k are views of the fused qkv output, which the v that
+        // SDPA keeps holds: L·b·s·a·d·2 B = 2·8·4096·2 each; HF's separate q_proj/k_proj outputs die after RoPE
+        Inventory llama = new ModelLoader().load("llama-2-7b", Map.of("num_hidden_layers", 2));
+        Finetune lora = new Finetune(FinetuneMethod.LORA, 8, 16, List.of("q_proj", "v_proj"), null, DType.BF16);
+        FrameworkSettings.Stated hfCode = new FrameworkSettings.Stated(null, null, null, null, null, null,
+                ModelCode.HF);
+        PhaseEstimate lit = estimator.estimate(llama, request("llama-2-7b", Precision.BF16, Optimizer.ADAMW,
+                Checkpointing.NONE, lora, Parallel.SINGLE, Framework.LIT_GPT, FrameworkSettings.Stated.NOTHING, 1, 8))
+                .phase(Phase.LOSS);
+        PhaseEstimate hf = estimator.estimate(llama, request("llama-2-7b", Precision.BF16, Optimizer.ADAMW,
+                Checkpointing.NONE, lora, Parallel.SINGLE, Framework.LIT_GPT, hfCode, 1, 8)).phase(Phase.LOSS);
+        assertEquals(2L * 8 * 4096 * 2, terms(lit, "attn.q"));
+        assertEquals(2L * 8 * 4096 * 2, terms(lit, "attn.k"));
+        assertEquals(0, terms(hf, "attn.q", "attn.k"));
+    }
 }

@@ -41,7 +41,8 @@ import java.util.Set;
  *                           {@code query_key_value}): they are views of one tensor, so the v that attention keeps
  *                           keeps q's and k's pre-RoPE storage alive too
  * @param modelCode          whose module code runs the block: lit-gpt's MLP calls the fused
- *                           {@code F.gelu(x, approximate="tanh")} where HF's gelu_new runs separate Python ops
+ *                           {@code F.gelu(x, approximate="tanh")} where HF's gelu_new runs separate Python ops, and
+ *                           its RMSNorm keeps x and rsqrt in x's dtype (no fp32 copy)
  * @param loraDropout        LoRA dropout on the adapter input: p &gt; 0 keeps the dropped input and a bool mask
  */
 public record BlockSpec(Architecture arch, DType compute, DType residual, boolean amp, AttentionKernel kernel,

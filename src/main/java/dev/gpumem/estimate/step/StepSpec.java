@@ -62,7 +62,13 @@ final class StepSpec {
         this.qkNorm = qkNorm(inv);
         this.sandwichNorms = inv.tensors().stream().anyMatch(t -> t.name().endsWith("pre_feedforward_layernorm.weight"));
         this.gemmaNorms = arch.modelType().startsWith("gemma");
-        this.fusedQkv = inv.tensors().stream().anyMatch(t -> t.name().endsWith("qkv_proj.weight")
+        // lit-gpt builds one fused qkv Linear for every model (Lightning-AI/litgpt lit_gpt/model.py @8641822
+        // CausalSelfAttention: qkv.view(B, T, groups, q_per_kv + 2, hs).permute(0, 2, 3, 1, 4).split); with as many
+        // kv heads as heads its q, k and v reshapes are views of that one output, so the v that SDPA keeps keeps
+        // the pre-RoPE q and k with it (with fewer kv heads the reshapes of the expanded k and v copy instead)
+        boolean litGptViews = cfg.framework().modelCode() == RunConfig.ModelCode.LITGPT
+                && arch.numKvHeads() == arch.numHeads();
+        this.fusedQkv = litGptViews || inv.tensors().stream().anyMatch(t -> t.name().endsWith("qkv_proj.weight")
                 || t.name().endsWith("query_key_value.weight"));
     }
 
