@@ -40,7 +40,7 @@ final class EstimateNotes {
         if (cfg.framework().modelCode() == RunConfig.ModelCode.LITGPT) {
             n.add("model_code litgpt: lit-gpt's own block (lit_gpt/model.py @8641822): RMSNorm in the input dtype "
                     + "keeping x and its rsqrt, one fused qkv whose q/k/v are views with as many kv heads as heads "
-                    + "(SDPA's v keeps the whole output), one LoRA dropout for the fused qkv, fused "
+                    + "(SDPA's v keeps the whole output; with fewer kv heads k and v are copied to every head), one LoRA dropout for the fused qkv, fused "
                     + "F.gelu(approximate=\"tanh\") for gelu_new; its chunked loss is counted as torchtune's "
                     + "(8 chunks, fp32 log-softmax), not as chunked_cross_entropy's 128-token bf16 chunks");
         }

@@ -306,4 +306,23 @@ class FrameworkSemanticsTest {
         assertEquals(2L * 8 * 4096 * 2, terms(lit, "attn.k"));
         assertEquals(0, terms(hf, "attn.q", "attn.k"));
     }
+
+    @Test
+    void litGptCopiesKeysAndValuesToEveryHeadWithFewerKvHeads() {
+        // tiny (a 4, kv 2, d 16), b 2, s 16, L 2: lit-gpt's reshape of the expanded k and v copies them to a heads,
+        // which SDPA keeps: L·b·s·a·d·2 B = 2·2·16·4·16·2 = 8,192 each; HF's SDPA (enable_gqa) keeps v at kv heads
+        Finetune lora = new Finetune(FinetuneMethod.LORA, 8, 16, List.of("q_proj", "v_proj"), null, DType.BF16);
+        FrameworkSettings.Stated hfCode = new FrameworkSettings.Stated(null, null, null, null, null, null,
+                ModelCode.HF);
+        PhaseEstimate lit = estimator.estimate(TinyModels.tiny(), request("tiny", Precision.BF16, Optimizer.ADAMW,
+                Checkpointing.NONE, lora, Parallel.SINGLE, Framework.LIT_GPT, FrameworkSettings.Stated.NOTHING, 2, 16))
+                .phase(Phase.LOSS);
+        PhaseEstimate hf = estimator.estimate(TinyModels.tiny(), request("tiny", Precision.BF16, Optimizer.ADAMW,
+                Checkpointing.NONE, lora, Parallel.SINGLE, Framework.LIT_GPT, hfCode, 2, 16)).phase(Phase.LOSS);
+        assertEquals(8_192, terms(lit, "attn.v_repeated"));
+        assertEquals(8_192, terms(lit, "attn.k_rope"));
+        assertEquals(0, terms(lit, "attn.v", "attn.k_repeated"));
+        assertEquals(4_096, terms(hf, "attn.v"));
+        assertEquals(4_096, terms(hf, "attn.k_rope"));
+    }
 }
