@@ -41,8 +41,7 @@ final class EstimateNotes {
             n.add("model_code litgpt: lit-gpt's own block (lit_gpt/model.py @8641822): RMSNorm in the input dtype "
                     + "keeping x and its rsqrt, one fused qkv whose q/k/v are views with as many kv heads as heads "
                     + "(SDPA's v keeps the whole output; with fewer kv heads k and v are copied to every head), one LoRA dropout for the fused qkv, fused "
-                    + "F.gelu(approximate=\"tanh\") for gelu_new; its chunked loss is counted as torchtune's "
-                    + "(8 chunks, fp32 log-softmax), not as chunked_cross_entropy's 128-token bf16 chunks");
+                    + "F.gelu(approximate=\"tanh\") for gelu_new");
         }
         n.add("allocated is torch.cuda.max_memory_allocated as torch counts it: every live tensor rounded up to "
                 + "512 B, plus the whole of each large block whose remainder (at most 1 MiB) was not split off "
@@ -138,9 +137,16 @@ final class EstimateNotes {
                         + "new gradient and adds it in place");
             }
             if (cfg.options().contains(RunOption.CHUNKED_LOSS)) {
-                n.add("chunked_loss: torchtune CEWithChunkedOutputLoss / lit-gpt chunked cross-entropy with 8 "
-                        + "chunks: one chunk's fp32 upcast at a time, every chunk's fp32 log-softmax output kept for "
-                        + "backward (not Liger's fused linear cross-entropy, which keeps less)");
+                if (cfg.framework().modelCode() == RunConfig.ModelCode.LITGPT && !cfg.options().contains(
+                        RunOption.COMPILE)) {
+                    n.add("chunked_loss: lit-gpt's lm_head_chunk_size=128 and chunked_cross_entropy: 128-token "
+                            + "chunks, cross-entropy on each compute-dtype chunk (no upcast), every chunk's logits "
+                            + "(the train loop's list) and log-softmax output kept into backward");
+                } else {
+                    n.add("chunked_loss: torchtune CEWithChunkedOutputLoss with 8 chunks: one chunk's fp32 upcast "
+                            + "at a time, every chunk's fp32 log-softmax output kept for backward (not Liger's fused "
+                            + "linear cross-entropy, which keeps less)");
+                }
                 if (cfg.options().contains(RunOption.COMPILE)) {
                     n.add("chunked_loss + compile: each chunk's upcast and cross-entropy are one compiled graph "
                             + "(torchtune compiles compute_cross_entropy); the min-cut partitioner saves only the "

@@ -325,4 +325,17 @@ class FrameworkSemanticsTest {
         assertEquals(4_096, terms(hf, "attn.v"));
         assertEquals(4_096, terms(hf, "attn.k_rope"));
     }
+
+    @Test
+    void litGptsChunkedCrossEntropyKeepsComputeDtypeChunksOf128Tokens() {
+        // tiny (v 100), b 1, s 300, bf16: lm_head_chunk_size 128 -> chunks of 128, 128 and 44 tokens; each chunk's
+        // logits and its log-softmax output in bf16: 1·128·100·2 B = 25,600 twice, 1·44·100·2 B = 8,800 -> 9,216
+        Finetune lora = new Finetune(FinetuneMethod.LORA, 8, 16, List.of("q_proj", "v_proj"), null, DType.BF16);
+        PhaseEstimate lit = estimator.estimate(TinyModels.tiny(), request("tiny", Precision.BF16, Optimizer.ADAMW,
+                Checkpointing.NONE, lora, Parallel.SINGLE, Framework.LIT_GPT, FrameworkSettings.Stated.NOTHING, 1,
+                300)).phase(Phase.LOSS);
+        assertEquals(2 * 25_600 + 9_216, terms(lit, "logits.chunk"));
+        assertEquals(2 * 25_600 + 9_216, terms(lit, "loss.chunk_log_softmax_out"));
+        assertEquals(0, terms(lit, "logits.chunk_fp32_upcast"));
+    }
 }
