@@ -338,4 +338,25 @@ class FrameworkSemanticsTest {
         assertEquals(2 * 25_600 + 9_216, terms(lit, "loss.chunk_log_softmax_out"));
         assertEquals(0, terms(lit, "logits.chunk_fp32_upcast"));
     }
+
+    @Test
+    void litGptsZeroPaddedQkvLoraKeepsIndexCopysSourceWhenNotAllOfQkvAreAdapted() {
+        // tiny (a·d 64, kv·d 32), b 2, s 16, L 2, bf16, LoRA on q and v: index_copy keeps B's output at the adapted
+        // widths, b·s·64·2 B = 4,096 (q) + b·s·32·2 B = 2,048 (v) per layer; none with q, k and v all adapted
+        Finetune qv = new Finetune(FinetuneMethod.LORA, 8, 16, List.of("q_proj", "v_proj"), null, DType.BF16);
+        Finetune qkv = new Finetune(FinetuneMethod.LORA, 8, 16, List.of("q_proj", "k_proj", "v_proj"), null,
+                DType.BF16);
+        PhaseEstimate padded = estimator.estimate(TinyModels.tiny(), request("tiny", Precision.BF16,
+                Optimizer.ADAMW, Checkpointing.NONE, qv, Parallel.SINGLE, Framework.LIT_GPT,
+                FrameworkSettings.Stated.NOTHING, 2, 16)).phase(Phase.LOSS);
+        PhaseEstimate all = estimator.estimate(TinyModels.tiny(), request("tiny", Precision.BF16, Optimizer.ADAMW,
+                Checkpointing.NONE, qkv, Parallel.SINGLE, Framework.LIT_GPT, FrameworkSettings.Stated.NOTHING, 2, 16))
+                .phase(Phase.LOSS);
+        PhaseEstimate peft = estimator.estimate(TinyModels.tiny(), request("tiny", Precision.BF16, Optimizer.ADAMW,
+                Checkpointing.NONE, qv, Parallel.SINGLE, Framework.HF, FrameworkSettings.Stated.NOTHING, 2, 16))
+                .phase(Phase.LOSS);
+        assertEquals(2 * (4_096 + 2_048), terms(padded, "lora.qkv_zero_pad_source"));
+        assertEquals(0, terms(all, "lora.qkv_zero_pad_source"));
+        assertEquals(0, terms(peft, "lora.qkv_zero_pad_source"));
+    }
 }

@@ -598,6 +598,15 @@ public final class DecoderBlockOps extends ProgramWriter {
                 d.b(), d.s(), out));
         free(b);
         free(scaled);
+        if (litGptZeroPad(module)) {
+            // lit-gpt's LoRAQKVLinear.zero_pad (lit_gpt/lora.py @8641822), used when not all of q, k, v are adapted:
+            // result.index_copy(1, lora_ind, x.reshape(-1, sum(qkv_shapes))) copies B's output, and index_copy's
+            // backward keeps that source (derivatives.yaml: grad.index_select(dim, index).expand_as(source));
+            // torch 1.13 shows IndexCopyBackward0 _saved_source at b·s·(adapted widths)
+            int source = alloc(kind("lora.qkv_zero_pad_source", Component.ACTIVATIONS, Source.LITGPT_MODEL, ad,
+                    d.b(), d.s(), out));
+            done(source, true);
+        }
         if (copy) {
             done(x, true);
         }
@@ -609,6 +618,13 @@ public final class DecoderBlockOps extends ProgramWriter {
             normOutSaved = true;
         }
         return !copy;
+    }
+
+    /** @return lit-gpt's fused qkv LoRA pads this module's update with zeros (some of q, k, v not adapted) */
+    private boolean litGptZeroPad(String module) {
+        boolean qkv = module.equals("q_proj") || module.equals("k_proj") || module.equals("v_proj");
+        return spec.modelCode() == ModelCode.LITGPT && qkv
+                && !(spec.lora("q_proj") && spec.lora("k_proj") && spec.lora("v_proj"));
     }
 
     // ---------------------------------------------------------------- backward
