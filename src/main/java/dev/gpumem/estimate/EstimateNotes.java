@@ -40,8 +40,9 @@ final class EstimateNotes {
         if (cfg.framework().modelCode() == RunConfig.ModelCode.LITGPT) {
             n.add("model_code litgpt: lit-gpt's own block (lit_gpt/model.py @8641822): RMSNorm in the input dtype "
                     + "keeping x and its rsqrt, one fused qkv whose q/k/v are views with as many kv heads as heads "
-                    + "(SDPA's v keeps the whole output; with fewer kv heads k and v are copied to every head), one LoRA dropout for the fused qkv, fused "
-                    + "F.gelu(approximate=\"tanh\") for gelu_new");
+                    + "(SDPA's v keeps the whole output; with fewer kv heads k and v are copied to every head), one "
+                    + "LoRA dropout for the fused qkv, zero_pad's index_copy source kept when not all of q, k, v are "
+                    + "adapted, fused F.gelu(approximate=\"tanh\") for gelu_new");
         }
         n.add("allocated is torch.cuda.max_memory_allocated as torch counts it: every live tensor rounded up to "
                 + "512 B, plus the whole of each large block whose remainder (at most 1 MiB) was not split off "
