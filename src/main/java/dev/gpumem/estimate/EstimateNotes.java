@@ -44,12 +44,15 @@ final class EstimateNotes {
                     + "prefetch, max_live_parameters) are not modelled");
         }
         if (cfg.framework().modelCode() == RunConfig.ModelCode.LITGPT) {
-            n.add("model_code litgpt: gelu_new runs as lit-gpt's fused F.gelu(approximate=\"tanh\") (keeps x only); "
-                    + "the rest of the block is counted as HF's modules (lit-gpt's fused qkv and its shared LoRA "
-                    + "dropout are not modelled)");
+            n.add("model_code litgpt: lit-gpt's own block (lit_gpt/model.py @8641822): RMSNorm in the input dtype "
+                    + "keeping x and its rsqrt, one fused qkv whose q/k/v are views with as many kv heads as heads "
+                    + "(SDPA's v keeps the whole output; with fewer kv heads k and v are copied to every head), one "
+                    + "LoRA dropout for the fused qkv, zero_pad's index_copy source kept when not all of q, k, v are "
+                    + "adapted, fused F.gelu(approximate=\"tanh\") for gelu_new");
         }
-        n.add("allocated counts every live tensor rounded up to 512 B; torch also counts the unsplit remainder "
-                + "(up to 1 MiB) of a large block as allocated, which this estimate shows as allocator slack");
+        n.add("allocated is torch.cuda.max_memory_allocated as torch counts it: every live tensor rounded up to "
+                + "512 B, plus the whole of each large block whose remainder (at most 1 MiB) was not split off "
+                + "(term allocator.unsplit_remainders)");
         n.add("reserved comes from a model of the PyTorch caching allocator (2 MiB / 20 MiB / 2 MiB-rounded "
                 + "segments, best fit, splitting, no empty_cache), one stream, default PYTORCH_CUDA_ALLOC_CONF");
         n.add("device = reserved + " + ByteFormat.mib(cal.contextBytes()) + " of CUDA context (" + cal.provenance()
@@ -141,9 +144,16 @@ final class EstimateNotes {
                         + "new gradient and adds it in place");
             }
             if (cfg.options().contains(RunOption.CHUNKED_LOSS)) {
-                n.add("chunked_loss: torchtune CEWithChunkedOutputLoss / lit-gpt chunked cross-entropy with 8 "
-                        + "chunks: one chunk's fp32 upcast at a time, every chunk's fp32 log-softmax output kept for "
-                        + "backward (not Liger's fused linear cross-entropy, which keeps less)");
+                if (cfg.framework().modelCode() == RunConfig.ModelCode.LITGPT && !cfg.options().contains(
+                        RunOption.COMPILE)) {
+                    n.add("chunked_loss: lit-gpt's lm_head_chunk_size=128 and chunked_cross_entropy: 128-token "
+                            + "chunks, cross-entropy on each compute-dtype chunk (no upcast), every chunk's logits "
+                            + "(the train loop's list) and log-softmax output kept into backward");
+                } else {
+                    n.add("chunked_loss: torchtune CEWithChunkedOutputLoss with 8 chunks: one chunk's fp32 upcast "
+                            + "at a time, every chunk's fp32 log-softmax output kept for backward (not Liger's fused "
+                            + "linear cross-entropy, which keeps less)");
+                }
                 if (cfg.options().contains(RunOption.COMPILE)) {
                     n.add("chunked_loss + compile: each chunk's upcast and cross-entropy are one compiled graph "
                             + "(torchtune compiles compute_cross_entropy); the min-cut partitioner saves only the "

@@ -10,7 +10,8 @@ import java.util.Objects;
  * The identities allocated = Σ terms, allocated ≤ reserved ≤ device are checked where the numbers are made.
  *
  * @param phase     the phase
- * @param allocated live tensor bytes at the phase's peak (each block rounded as the caching allocator rounds)
+ * @param allocated torch.cuda.max_memory_allocated of the phase: the blocks handed out at its peak (live tensors
+ *                  rounded to 512 B, plus unsplit remainders of large blocks, term allocator.unsplit_remainders)
  * @param reserved  caching-allocator segment bytes at that moment (reserve follows the running peak)
  * @param device    reserved + CUDA context + memory outside the allocator, as NVML would show for the process
  * @param terms     the live tensors at the peak moment, one named addend each (their sum is {@code allocated})

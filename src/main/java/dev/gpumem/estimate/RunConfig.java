@@ -317,7 +317,10 @@ public record RunConfig(
         public boolean inPlace() { return this == FUSED || this == DEEPSPEED_FUSED || this == MEGATRON_DISTRIBUTED; }
     }
 
-    /** Whose module code runs the model: Hugging Face transformers' or lit-gpt's own (fused GELU). */
+    /**
+     * Whose module code runs the model: Hugging Face transformers' or lit-gpt's own (fused GELU, its RMSNorm, fused
+     * qkv views).
+     */
     public enum ModelCode implements WireEnum {
         HF("hf"), LITGPT("litgpt");
         private final String wire;

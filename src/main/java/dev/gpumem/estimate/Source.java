@@ -22,6 +22,8 @@ public enum Source {
     /** a tensor used twice (tied embeddings): its first gradient waits in the AccumulateGrad node's input buffer, the second is added out of place (torch/csrc/autograd/input_buffer.cpp InputBuffer::add) */
     AUTOGRAD_INPUT_BUFFER("pytorch/pytorch torch/csrc/autograd/input_buffer.cpp InputBuffer::add (buffered gradient, out-of-place sum)"),
     /** Hugging Face transformers model code: the order of ops and which tensors exist (modeling_llama.py and siblings, v4.48-4.57) */
+    /** lit-gpt's own model code at the commit of its resource tables */
+    LITGPT_MODEL("Lightning-AI/litgpt lit_gpt/model.py, lit_gpt/rmsnorm.py, lit_gpt/lora.py, lit_gpt/utils.py @8641822"),
     HF_MODELING("huggingface/transformers src/transformers/models/*/modeling_*.py (v4.48-4.57): op order and dtypes"),
     /** Hugging Face transformers loss: logits upcast to fp32 before cross-entropy (loss/loss_utils.py ForCausalLMLoss) */
     HF_LOSS("huggingface/transformers src/transformers/loss/loss_utils.py ForCausalLMLoss: logits.float() then cross_entropy"),

@@ -23,7 +23,11 @@ import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-/** Replaying a plan through an empty allocator reproduces every phase's allocated level. */
+/**
+ * Replaying a plan through an empty allocator reproduces every phase's allocated level (torch's figure: the blocks
+ * handed out, unsplit remainders included). A coalesced plan keeps the live bytes: its live peak lies between the
+ * estimate's live tensors at the peak (allocated less the unsplit remainders) and its allocated level.
+ */
 class AllocationPlanReplayTest {
     private final Estimator estimator = new Estimator();
 
@@ -55,14 +59,55 @@ class AllocationPlanReplayTest {
         return peaks;
     }
 
+    /** Per phase, the highest allocated figure of the plan replayed through the caching-allocator model. */
+    static Map<Phase, Long> countedPeaks(AllocationPlan plan) {
+        Map<Phase, Long> peaks = new EnumMap<>(Phase.class);
+        Map<Integer, Long> blocks = new HashMap<>();
+        PytorchCachingAllocator allocator = PytorchCachingAllocator.unbounded();
+        Phase phase = null;
+        for (PlanEvent e : plan.events()) {
+            if (e instanceof PlanEvent.PhaseStart ps) {
+                phase = ps.phase();
+                peaks.merge(phase, allocator.allocated(), Math::max);
+            } else if (e instanceof PlanEvent.Alloc a) {
+                blocks.put(a.id(), allocator.malloc(a.bytes()));
+                peaks.merge(phase, allocator.allocated(), Math::max);
+            } else if (e instanceof PlanEvent.Free f) {
+                allocator.free(blocks.remove(f.id()));
+            }
+        }
+        return peaks;
+    }
+
+    private static long unsplit(PhaseEstimate p) {
+        return p.terms().stream().filter(t -> t.name().equals("allocator.unsplit_remainders"))
+                .mapToLong(dev.gpumem.estimate.Term::bytes).sum();
+    }
+
+    /** Whether the plan is the simulated timeline event for event, or coalesced (same live bytes, other blocks). */
+    private enum PlanKind { AS_SIMULATED, COALESCED }
+
     private void assertReplayMatches(Inventory inv, RunConfig cfg) {
+        assertReplayMatches(inv, cfg, PlanKind.AS_SIMULATED);
+    }
+
+    private void assertReplayMatches(Inventory inv, RunConfig cfg, PlanKind kind) {
         Estimate est = estimator.estimate(inv, cfg);
-        Map<Phase, Long> peaks = replayPeaks(estimator.plan(inv, cfg));
-        assertEquals(est.phases().size(), peaks.size());
+        AllocationPlan plan = estimator.plan(inv, cfg);
+        Map<Phase, Long> live = replayPeaks(plan);
+        Map<Phase, Long> counted = countedPeaks(plan);
+        assertEquals(est.phases().size(), live.size());
         for (PhaseEstimate p : est.phases()) {
-            assertEquals(p.allocated(), peaks.get(p.phase()), p.phase().wire());
+            String w = p.phase().wire();
+            long l = live.get(p.phase());
+            assertTrue(p.allocated() - unsplit(p) <= l && l <= p.allocated(), w + ": live peak " + l
+                    + " outside [" + (p.allocated() - unsplit(p)) + ", " + p.allocated() + "]");
+            if (kind == PlanKind.AS_SIMULATED) {
+                assertEquals(p.allocated(), counted.get(p.phase()), w);
+            }
         }
     }
+
 
     @Test
     void replayOfATrainingPlanReproducesEveryPhase() {
@@ -92,7 +137,7 @@ class AllocationPlanReplayTest {
         AllocationPlan plan = estimator.plan(inv, cfg);
         long allocs = plan.events().stream().filter(e -> e instanceof PlanEvent.Alloc).count();
         assertTrue(allocs < 5000, "allocations in the plan: " + allocs);
-        assertReplayMatches(inv, cfg);
+        assertReplayMatches(inv, cfg, PlanKind.COALESCED);
     }
 
     @Test

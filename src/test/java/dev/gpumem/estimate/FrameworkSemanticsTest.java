@@ -271,4 +271,92 @@ class FrameworkSemanticsTest {
         assertEquals(3L * 2 * 1 * 8 * 8192 * 2, prefixed(hf, "mlp.gelu_new."));
         assertEquals(0, prefixed(lit, "mlp.gelu_new."));
     }
+
+    @Test
+    void litGptsRmsNormKeepsItsInputAndRsqrtInTheInputDtypeWithoutAnFp32Copy() {
+        // tiny, LoRA q/v, bf16: 2·L + 1 = 5 norms keep a b·s rsqrt (2·16·2 B = 64 B, one 512-B block each) and
+        // their bf16 input (the residual stream, kept anyway); HF's Python RMSNorm keeps an fp32 copy b·s·h·4 B
+        Finetune lora = new Finetune(FinetuneMethod.LORA, 8, 16, List.of("q_proj", "v_proj"), null, DType.BF16);
+        PhaseEstimate lit = estimator.estimate(TinyModels.tiny(), request("tiny", Precision.BF16, Optimizer.ADAMW,
+                Checkpointing.NONE, lora, Parallel.SINGLE, Framework.LIT_GPT, FrameworkSettings.Stated.NOTHING, 2, 16))
+                .phase(Phase.LOSS);
+        assertEquals(5 * 512, terms(lit, "norm.rsqrt"));
+        assertEquals(0, terms(lit, "norm.input_fp32", "norm.rstd", "norm.normalized"));
+        FrameworkSettings.Stated hfCode = new FrameworkSettings.Stated(null, null, null, null, null, null,
+                ModelCode.HF);
+        PhaseEstimate hf = estimator.estimate(TinyModels.tiny(), request("tiny", Precision.BF16, Optimizer.ADAMW,
+                Checkpointing.NONE, lora, Parallel.SINGLE, Framework.LIT_GPT, hfCode, 2, 16)).phase(Phase.LOSS);
+        assertEquals(5L * 2 * 16 * 64 * 4, terms(hf, "norm.input_fp32"));
+    }
+
+    @Test
+    void litGptsFusedQkvViewsKeepThePreRopeQueriesAndKeysWithMultiHeadAttention() {
+        // llama-2-7b (32/32 heads), 2 layers, b 1, s 8: q and k are views of the fused qkv output, which the v that
+        // SDPA keeps holds: L·b·s·a·d·2 B = 2·8·4096·2 each; HF's separate q_proj/k_proj outputs die after RoPE
+        Inventory llama = new ModelLoader().load("llama-2-7b", Map.of("num_hidden_layers", 2));
+        Finetune lora = new Finetune(FinetuneMethod.LORA, 8, 16, List.of("q_proj", "v_proj"), null, DType.BF16);
+        FrameworkSettings.Stated hfCode = new FrameworkSettings.Stated(null, null, null, null, null, null,
+                ModelCode.HF);
+        PhaseEstimate lit = estimator.estimate(llama, request("llama-2-7b", Precision.BF16, Optimizer.ADAMW,
+                Checkpointing.NONE, lora, Parallel.SINGLE, Framework.LIT_GPT, FrameworkSettings.Stated.NOTHING, 1, 8))
+                .phase(Phase.LOSS);
+        PhaseEstimate hf = estimator.estimate(llama, request("llama-2-7b", Precision.BF16, Optimizer.ADAMW,
+                Checkpointing.NONE, lora, Parallel.SINGLE, Framework.LIT_GPT, hfCode, 1, 8)).phase(Phase.LOSS);
+        assertEquals(2L * 8 * 4096 * 2, terms(lit, "attn.q"));
+        assertEquals(2L * 8 * 4096 * 2, terms(lit, "attn.k"));
+        assertEquals(0, terms(hf, "attn.q", "attn.k"));
+    }
+
+    @Test
+    void litGptCopiesKeysAndValuesToEveryHeadWithFewerKvHeads() {
+        // tiny (a 4, kv 2, d 16), b 2, s 16, L 2: lit-gpt's reshape of the expanded k and v copies them to a heads,
+        // which SDPA keeps: L·b·s·a·d·2 B = 2·2·16·4·16·2 = 8,192 each; HF's SDPA (enable_gqa) keeps v at kv heads
+        Finetune lora = new Finetune(FinetuneMethod.LORA, 8, 16, List.of("q_proj", "v_proj"), null, DType.BF16);
+        FrameworkSettings.Stated hfCode = new FrameworkSettings.Stated(null, null, null, null, null, null,
+                ModelCode.HF);
+        PhaseEstimate lit = estimator.estimate(TinyModels.tiny(), request("tiny", Precision.BF16, Optimizer.ADAMW,
+                Checkpointing.NONE, lora, Parallel.SINGLE, Framework.LIT_GPT, FrameworkSettings.Stated.NOTHING, 2, 16))
+                .phase(Phase.LOSS);
+        PhaseEstimate hf = estimator.estimate(TinyModels.tiny(), request("tiny", Precision.BF16, Optimizer.ADAMW,
+                Checkpointing.NONE, lora, Parallel.SINGLE, Framework.LIT_GPT, hfCode, 2, 16)).phase(Phase.LOSS);
+        assertEquals(8_192, terms(lit, "attn.v_repeated"));
+        assertEquals(8_192, terms(lit, "attn.k_rope"));
+        assertEquals(0, terms(lit, "attn.v", "attn.k_repeated"));
+        assertEquals(4_096, terms(hf, "attn.v"));
+        assertEquals(4_096, terms(hf, "attn.k_rope"));
+    }
+
+    @Test
+    void litGptsChunkedCrossEntropyKeepsComputeDtypeChunksOf128Tokens() {
+        // tiny (v 100), b 1, s 300, bf16: lm_head_chunk_size 128 -> chunks of 128, 128 and 44 tokens; each chunk's
+        // logits and its log-softmax output in bf16: 1·128·100·2 B = 25,600 twice, 1·44·100·2 B = 8,800 -> 9,216
+        Finetune lora = new Finetune(FinetuneMethod.LORA, 8, 16, List.of("q_proj", "v_proj"), null, DType.BF16);
+        PhaseEstimate lit = estimator.estimate(TinyModels.tiny(), request("tiny", Precision.BF16, Optimizer.ADAMW,
+                Checkpointing.NONE, lora, Parallel.SINGLE, Framework.LIT_GPT, FrameworkSettings.Stated.NOTHING, 1,
+                300)).phase(Phase.LOSS);
+        assertEquals(2 * 25_600 + 9_216, terms(lit, "logits.chunk"));
+        assertEquals(2 * 25_600 + 9_216, terms(lit, "loss.chunk_log_softmax_out"));
+        assertEquals(0, terms(lit, "logits.chunk_fp32_upcast"));
+    }
+
+    @Test
+    void litGptsZeroPaddedQkvLoraKeepsIndexCopysSourceWhenNotAllOfQkvAreAdapted() {
+        // tiny (a·d 64, kv·d 32), b 2, s 16, L 2, bf16, LoRA on q and v: index_copy keeps B's output at the adapted
+        // widths, b·s·64·2 B = 4,096 (q) + b·s·32·2 B = 2,048 (v) per layer; none with q, k and v all adapted
+        Finetune qv = new Finetune(FinetuneMethod.LORA, 8, 16, List.of("q_proj", "v_proj"), null, DType.BF16);
+        Finetune qkv = new Finetune(FinetuneMethod.LORA, 8, 16, List.of("q_proj", "k_proj", "v_proj"), null,
+                DType.BF16);
+        PhaseEstimate padded = estimator.estimate(TinyModels.tiny(), request("tiny", Precision.BF16,
+                Optimizer.ADAMW, Checkpointing.NONE, qv, Parallel.SINGLE, Framework.LIT_GPT,
+                FrameworkSettings.Stated.NOTHING, 2, 16)).phase(Phase.LOSS);
+        PhaseEstimate all = estimator.estimate(TinyModels.tiny(), request("tiny", Precision.BF16, Optimizer.ADAMW,
+                Checkpointing.NONE, qkv, Parallel.SINGLE, Framework.LIT_GPT, FrameworkSettings.Stated.NOTHING, 2, 16))
+                .phase(Phase.LOSS);
+        PhaseEstimate peft = estimator.estimate(TinyModels.tiny(), request("tiny", Precision.BF16, Optimizer.ADAMW,
+                Checkpointing.NONE, qv, Parallel.SINGLE, Framework.HF, FrameworkSettings.Stated.NOTHING, 2, 16))
+                .phase(Phase.LOSS);
+        assertEquals(2 * (4_096 + 2_048), terms(padded, "lora.qkv_zero_pad_source"));
+        assertEquals(0, terms(all, "lora.qkv_zero_pad_source"));
+        assertEquals(0, terms(peft, "lora.qkv_zero_pad_source"));
+    }
 }

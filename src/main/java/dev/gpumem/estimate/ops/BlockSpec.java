@@ -34,7 +34,8 @@ import java.util.Set;
  *                           recomputes their cheap intermediates in backward (RMSNorm keeps input and rstd; a gated
  *                           MLP keeps gate and up outputs)
  * @param modelCode          whose module code runs the block: lit-gpt's MLP calls the fused
- *                           {@code F.gelu(x, approximate="tanh")} where HF's gelu_new runs separate Python ops
+ *                           {@code F.gelu(x, approximate="tanh")} where HF's gelu_new runs separate Python ops, and
+ *                           its RMSNorm keeps x and rsqrt in x's dtype (no fp32 copy)
  * @param loraDropout        LoRA dropout on the adapter input: p &gt; 0 keeps the dropped input and a bool mask
  */
 public record BlockSpec(Architecture arch, DType compute, DType residual, Autocast autocast, AttentionKernel kernel,
@@ -108,9 +109,16 @@ public record BlockSpec(Architecture arch, DType compute, DType residual, Autoca
         return arch.traits().normWeight() == NormWeight.ONE_PLUS_W_FP32;
     }
 
-    /** @return q, k and v are views of one projection, so the v attention keeps keeps q's and k's storage alive */
+    /**
+     * @return q, k and v are views of one projection, so the v attention keeps keeps q's and k's storage alive: the
+     *         model's own fused projection, or lit-gpt's, which builds one fused qkv Linear for every model
+     *         (Lightning-AI/litgpt lit_gpt/model.py @8641822 CausalSelfAttention: qkv.view(B, T, groups,
+     *         q_per_kv + 2, hs).permute(0, 2, 3, 1, 4).split); with as many kv heads as heads its q, k and v reshapes
+     *         are views of that one output (with fewer kv heads the reshapes of the expanded k and v copy instead)
+     */
     boolean fusedQkv() {
-        return arch.traits().projections().fusedQkv();
+        return arch.traits().projections().fusedQkv()
+                || (modelCode == ModelCode.LITGPT && arch.numKvHeads() == arch.numHeads());
     }
 
     /** @return the MLP's GELU is one fused op keeping only its input (torch.compile, or lit-gpt's F.gelu) */

@@ -166,14 +166,30 @@ public final class DecoderBlockOps extends ProgramWriter {
         } else if (!arch.parallelBlock()) {
             done(y, spec.linearSavesInput() || normOutSaved);
         }
+        Dim kHeads = d.kv();
+        if (spec.modelCode() == ModelCode.LITGPT && d.kv().value() < d.a().value()) {
+            // lit-gpt with fewer kv heads (lit_gpt/model.py @8641822 CausalSelfAttention): k and v are expanded to
+            // (B, groups, q_per_kv, T, hs) and reshaped to a heads, which copies them; RoPE and SDPA then work on
+            // a heads, and SDPA keeps the copies (the fused qkv output dies with the reshapes)
+            k = repeatKv(k, "attn.k_repeated");
+            v = repeatKv(v, "attn.v_repeated");
+            kHeads = d.a();
+        }
         int qe = rope(q, d.a(), "attn.q_rope", qkNormOut());
-        int ke = rope(k, d.kv(), "attn.k_rope", qkNormOut());
+        int ke = rope(k, kHeads, "attn.k_rope", qkNormOut());
         int ctx = spec.kernel() == AttentionKernel.SDPA ? sdpa(qe, ke, v) : eager(qe, ke, v);
         int o = mm(alloc(act("attn.o_proj_out", c, d.b(), d.s(), d.h())));
         boolean ctxSaved = lora("o_proj", ctx, mul(d.a(), d.d()), d.h());
         // the SDPA output is kept by SDPA itself as well as by o_proj
         done(ctx, spec.linearSavesInput() || ctxSaved || spec.kernel() == AttentionKernel.SDPA);
         return residualDropout(o, "attn");
+    }
+
+    /** @return a copy of {@code x} (b·s·kv·d) at a heads, {@code x} freed */
+    private int repeatKv(int x, String name) {
+        int r = alloc(kind(name, Component.ACTIVATIONS, Source.LITGPT_MODEL, c, d.b(), d.s(), d.a(), d.d()));
+        free(x);
+        return r;
     }
 
     private int sdpa(int qe, int ke, int v) {
@@ -583,6 +599,15 @@ public final class DecoderBlockOps extends ProgramWriter {
                 d.b(), d.s(), out));
         free(b);
         free(scaled);
+        if (litGptZeroPad(module)) {
+            // lit-gpt's LoRAQKVLinear.zero_pad (lit_gpt/lora.py @8641822), used when not all of q, k, v are adapted:
+            // result.index_copy(1, lora_ind, x.reshape(-1, sum(qkv_shapes))) copies B's output, and index_copy's
+            // backward keeps that source (derivatives.yaml: grad.index_select(dim, index).expand_as(source));
+            // torch 1.13 shows IndexCopyBackward0 _saved_source at b·s·(adapted widths)
+            int source = alloc(kind("lora.qkv_zero_pad_source", Component.ACTIVATIONS, Source.LITGPT_MODEL, ad,
+                    d.b(), d.s(), out));
+            done(source, true);
+        }
         if (copy) {
             done(x, true);
         }
@@ -594,6 +619,13 @@ public final class DecoderBlockOps extends ProgramWriter {
             normOutSaved = true;
         }
         return !copy;
+    }
+
+    /** @return lit-gpt's fused qkv LoRA pads this module's update with zeros (some of q, k, v not adapted) */
+    private boolean litGptZeroPad(String module) {
+        boolean qkv = module.equals("q_proj") || module.equals("k_proj") || module.equals("v_proj");
+        return spec.modelCode() == ModelCode.LITGPT && qkv
+                && !(spec.lora("q_proj") && spec.lora("k_proj") && spec.lora("v_proj"));
     }
 
     // ---------------------------------------------------------------- backward

@@ -3,6 +3,7 @@ package dev.gpumem.estimate.ops;
 import static dev.gpumem.estimate.ops.BlockProgram.INPUT;
 
 import dev.gpumem.estimate.Component;
+import dev.gpumem.estimate.RunConfig.ModelCode;
 import dev.gpumem.estimate.Source;
 import dev.gpumem.estimate.ops.BlockProgram.Instr;
 import dev.gpumem.estimate.ops.BlockProgram.Op;
@@ -31,7 +32,8 @@ import java.util.List;
  * Phases: the head, the upcast and the cross-entropy forward are phase loss (what exists when
  * {@code loss.backward()} is called); the loss's backward, from nll_loss's gradient on, runs inside
  * {@code backward()} and is phase backward.
- * chunked_loss: torchtune's CEWithChunkedOutputLoss / lit-gpt's chunked cross-entropy, 8 chunks of the sequence:
+ * chunked_loss: torchtune's CEWithChunkedOutputLoss, 8 chunks of the sequence (lit-gpt's: 128-token chunks in the
+ * compute dtype, see {@code litGptChunkedLoss}):
  * one chunk's fp32 upcast at a time, every chunk's fp32 log-softmax output kept (see {@code chunkedLoss}); with
  * compile the per-chunk loss is one compiled graph that keeps only its compute-dtype input and two fp32 row
  * reductions (see {@code compiledChunkedLoss}).
@@ -45,6 +47,8 @@ public final class LmHeadOps extends ProgramWriter {
     private final List<Instr> loss = new ArrayList<>();
     /** chunks of the chunked cross-entropy (torchtune num_output_chunks default) */
     static final int CHUNKS = 8;
+    /** lit-gpt's lm_head_chunk_size (finetune/lora.py @8641822) */
+    static final long LITGPT_CHUNK_TOKENS = 128;
 
     private LmHeadOps(BlockSpec spec, Dims dims, HeadKind headKind, int numLabels, boolean chunked, boolean fused) {
         super(spec, dims);
@@ -151,12 +155,17 @@ public final class LmHeadOps extends ProgramWriter {
      * @return the slot of the logits' gradient (freed by the head's backward)
      */
     private int lossBackward(int lsm, Dim[] shape) {
-        int gNll = alloc(TensorKind.of("grad.nll_loss", Component.LOGITS, Source.AUTOGRAD_SAVED, DType.FP32, shape));
-        int gLsm = alloc(TensorKind.of("grad.log_softmax", Component.LOGITS, Source.AUTOGRAD_SAVED, DType.FP32,
+        return lossBackward(lsm, shape, DType.FP32);
+    }
+
+    /** The same for a cross-entropy computed in {@code lossDtype} (fp32 after an upcast, else the compute dtype). */
+    private int lossBackward(int lsm, Dim[] shape, DType lossDtype) {
+        int gNll = alloc(TensorKind.of("grad.nll_loss", Component.LOGITS, Source.AUTOGRAD_SAVED, lossDtype, shape));
+        int gLsm = alloc(TensorKind.of("grad.log_softmax", Component.LOGITS, Source.AUTOGRAD_SAVED, lossDtype,
                 shape));
         free(gNll);
         free(lsm);
-        if (c == DType.FP32) {
+        if (c == lossDtype) {
             return gLsm;
         }
         int gLogits = alloc(TensorKind.of("grad.logits", Component.LOGITS, Source.AUTOGRAD_SAVED, c, shape));
@@ -187,6 +196,10 @@ public final class LmHeadOps extends ProgramWriter {
      * the loss's backward runs chunk by chunk.
      */
     private void chunkedLoss(int x, List<Integer> gradLogits, List<Runnable> lossBackwards) {
+        if (spec.modelCode() == ModelCode.LITGPT && !fused) {
+            litGptChunkedLoss(x, gradLogits, lossBackwards);
+            return;
+        }
         Dim chunk = new Dim("s/" + CHUNKS, (d.s().value() + CHUNKS - 1) / CHUNKS);
         Dim[] shape = {d.b(), chunk, d.v()};
         int[] logits = new int[CHUNKS];
@@ -217,6 +230,41 @@ public final class LmHeadOps extends ProgramWriter {
         for (int k = CHUNKS - 1; k >= 0; k--) {
             int saved = lsm[k];
             lossBackwards.add(() -> gradLogits.add(lossBackward(saved, shape)));
+        }
+    }
+
+    /**
+     * lit-gpt's chunked loss (Lightning-AI/litgpt finetune/lora.py and lit_gpt/utils.py @8641822): the model returns
+     * {@code [lm_head(x_i) for x_i in x.split(128, dim=1)]} (lm_head_chunk_size 128), and {@code
+     * chunked_cross_entropy} runs {@code F.cross_entropy(logit_chunk, target_chunk, reduction="none")} on each
+     * compute-dtype chunk, with no upcast: each chunk's log-softmax output is kept in the compute dtype. The train
+     * loop's {@code logits} list keeps every chunk alive through backward (counted until the head's backward). The
+     * loss's backward runs chunk by chunk in the compute dtype.
+     */
+    private void litGptChunkedLoss(int x, List<Integer> gradLogits, List<Runnable> lossBackwards) {
+        long s = d.s().value();
+        int n = (int) ((s + LITGPT_CHUNK_TOKENS - 1) / LITGPT_CHUNK_TOKENS);
+        Dim[][] shapes = new Dim[n][];
+        int[] logits = new int[n];
+        for (int k = 0; k < n; k++) {
+            long tokens = Math.min(LITGPT_CHUNK_TOKENS, s - (long) k * LITGPT_CHUNK_TOKENS);
+            Dim chunk = tokens == LITGPT_CHUNK_TOKENS ? new Dim("128", tokens) : new Dim("s mod 128", tokens);
+            shapes[k] = new Dim[] {d.b(), chunk, d.v()};
+            logits[k] = alloc(TensorKind.of("logits.chunk", Component.LOGITS, Source.LITGPT_MODEL, c, shapes[k]));
+        }
+        done(x, spec.linearSavesInput());
+        int[] lsm = new int[n];
+        for (int k = 0; k < n; k++) {
+            lsm[k] = alloc(TensorKind.of("loss.chunk_log_softmax_out", Component.LOGITS, Source.AUTOGRAD_SAVED, c,
+                    shapes[k]));
+        }
+        for (int k = 0; k < n; k++) {
+            gradLogits.add(logits[k]);              // the train loop's list: alive until the head's backward
+        }
+        for (int k = n - 1; k >= 0; k--) {
+            int saved = lsm[k];
+            Dim[] shape = shapes[k];
+            lossBackwards.add(() -> gradLogits.add(lossBackward(saved, shape, c)));
         }
     }
 

@@ -1,5 +1,7 @@
 package dev.gpumem.estimate.ops;
 
+import dev.gpumem.estimate.RunConfig.ModelCode;
+
 import dev.gpumem.estimate.Component;
 import dev.gpumem.estimate.Source;
 import dev.gpumem.estimate.ops.BlockProgram.Instr;
@@ -62,6 +64,9 @@ abstract class ProgramWriter {
             done(rstd, true);
             return new int[] {y, 1};
         }
+        if (spec.modelCode() == ModelCode.LITGPT) {
+            return litGptRmsNorm(xDtype);
+        }
         boolean inputIsFp32 = xDtype == DType.FP32;
         int xf = inputIsFp32 ? x : alloc(saved("norm.input_fp32", DType.FP32, d.b(), d.s(), d.h()));
         // variance = x.pow(2).mean(-1): the squares are a transient b·s·h fp32 tensor
@@ -88,6 +93,26 @@ abstract class ProgramWriter {
         done(rstd, true);
         done(hs, spec.normSavesNormalized());
         return new int[] {y, inputIsFp32 ? 1 : 0};
+    }
+
+    /**
+     * lit-gpt's RMSNorm (Lightning-AI/litgpt lit_gpt/rmsnorm.py @8641822: {@code norm_x = torch.mean(x * x, dim,
+     * keepdim=True); x_normed = x * torch.rsqrt(norm_x + eps); return self.weight * x_normed}), all in x's dtype (no
+     * fp32 upcast; autocast leaves mul, mean and rsqrt alone). Autograd keeps x itself (for {@code x * x} and
+     * {@code x * rsqrt}), the rsqrt output (b·s), and {@code x_normed} only when the weight is trained (the weight's
+     * gradient needs it); {@code x * x} and {@code x_normed} are otherwise transients.
+     *
+     * @return the output's slot and 1 (the input is kept)
+     */
+    private int[] litGptRmsNorm(DType xDtype) {
+        free(alloc(kind("norm.squared", Component.ACTIVATIONS, Source.LITGPT_MODEL, xDtype, d.b(), d.s(), d.h())));
+        int rstd = alloc(kind("norm.rsqrt", Component.ACTIVATIONS, Source.LITGPT_MODEL, xDtype, d.b(), d.s()));
+        int normed = alloc(kind("norm.normalized", Component.ACTIVATIONS, Source.LITGPT_MODEL, xDtype,
+                d.b(), d.s(), d.h()));
+        int y = alloc(act("norm.out", xDtype, d.b(), d.s(), d.h()));
+        done(rstd, true);
+        done(normed, spec.normSavesNormalized());
+        return new int[] {y, 1};
     }
 
     // ---------------------------------------------------------------- helpers

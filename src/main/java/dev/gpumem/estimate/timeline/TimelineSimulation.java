@@ -1,6 +1,8 @@
 package dev.gpumem.estimate.timeline;
 
+import dev.gpumem.estimate.Component;
 import dev.gpumem.estimate.Phase;
+import dev.gpumem.estimate.Source;
 import dev.gpumem.estimate.Term;
 import dev.gpumem.estimate.alloc.CachingAllocatorModel;
 import dev.gpumem.estimate.alloc.PytorchCachingAllocator;
@@ -10,8 +12,12 @@ import java.util.List;
 import java.util.function.Function;
 
 /**
- * Runs a {@link Timeline} through the caching-allocator model and finds, per phase, the moment of highest live
- * tensor bytes (the allocated level), the segment bytes (the reserved level) and the live tensors at that moment.
+ * Runs a {@link Timeline} through the caching-allocator model and finds, per phase, the moment of the highest
+ * allocated figure as torch counts it (the allocated level, {@code torch.cuda.max_memory_allocated}), the segment
+ * bytes (the reserved level) and the live tensors at that moment. Torch's figure is the sum of the blocks handed out:
+ * each tensor rounded up to 512 B, and a large-pool block whose remainder is at most 1 MiB is not split and counts
+ * whole (c10/cuda/CUDACachingAllocator.cpp {@code should_split}; {@code malloc} adds {@code block->size} to
+ * {@code allocated_bytes}). The difference to the live tensors is one term, {@code allocator.unsplit_remainders}.
  * A phase with several windows (micro-steps) takes the highest window.
  */
 public final class TimelineSimulation {
@@ -47,6 +53,7 @@ public final class TimelineSimulation {
                                       Function<CachingAllocatorModel.SegmentSource, CachingAllocatorModel> allocators) {
         int phases = Phase.values().length;
         long[] peak = new long[phases];
+        long[] peakLive = new long[phases];
         int[] peakEvent = new int[phases];
         long[] reserved = new long[phases];
         boolean[] seen = new boolean[phases];
@@ -74,9 +81,11 @@ public final class TimelineSimulation {
                     }
                     current = a;
                     allocator.resetPeaks();
-                    if (!seen[current] || live > peak[current]) {
+                    long counted = allocator.allocated();
+                    if (!seen[current] || counted > peak[current]) {
                         seen[current] = true;
-                        peak[current] = live;
+                        peak[current] = counted;
+                        peakLive[current] = live;
                         peakEvent[current] = e;
                     }
                 }
@@ -90,8 +99,10 @@ public final class TimelineSimulation {
                         segments.overflow = false;
                     }
                     block[a] = b;
-                    if (current >= 0 && live > peak[current]) {
-                        peak[current] = live;
+                    long counted = allocator.allocated();
+                    if (current >= 0 && counted > peak[current]) {
+                        peak[current] = counted;
+                        peakLive[current] = live;
                         peakEvent[current] = e;
                     }
                 }
@@ -105,11 +116,11 @@ public final class TimelineSimulation {
         if (current >= 0) {
             reserved[current] = Math.max(reserved[current], allocator.peakReserved());
         }
-        return collectTerms(timeline, layers, peak, peakEvent, reserved, seen);
+        return collectTerms(timeline, layers, peak, peakLive, peakEvent, reserved, seen);
     }
 
-    private static List<PhasePeak> collectTerms(Timeline timeline, int layers, long[] peak, int[] peakEvent,
-                                                long[] reserved, boolean[] seen) {
+    private static List<PhasePeak> collectTerms(Timeline timeline, int layers, long[] peak, long[] peakLive,
+                                                int[] peakEvent, long[] reserved, boolean[] seen) {
         int phases = peak.length;
         int[][] countsAtPeak = new int[phases][];
         int[] counts = new int[timeline.kindCount()];
@@ -147,6 +158,9 @@ public final class TimelineSimulation {
                 if (c[k] > 0) {
                     terms.add(term(timeline.kind(k), c[k], layers));
                 }
+            }
+            if (peak[p] > peakLive[p]) {
+                terms.add(unsplitRemainders(peak[p] - peakLive[p]));
             }
             out.add(new PhasePeak(phase, peak[p], reserved[p], terms));
         }
@@ -186,6 +200,25 @@ public final class TimelineSimulation {
         public void freeSegment(long handle, long bytes) {
             inUse -= bytes;
         }
+    }
+
+    /**
+     * The large-pool blocks handed out whole because their remainder was at most 1 MiB (torch counts them in
+     * allocated_bytes; they are no tensor's bytes).
+     */
+    static Term unsplitRemainders(long bytes) {
+        return Term.lazy("allocator.unsplit_remainders", Component.ALLOCATOR_SLACK, Source.PYTORCH_CCA, bytes,
+                new Term.Explanation() {
+                    @Override
+                    public String formula() {
+                        return "sum over live large blocks of (block size - rounded request), each at most 1 MiB";
+                    }
+
+                    @Override
+                    public String values() {
+                        return Long.toString(bytes);
+                    }
+                });
     }
 
     /**
