@@ -21,9 +21,9 @@ JSON
 printf '{"model":"%s","task":"train","precision":"fp32","optimizer":"adamw","batch":1,"seq":64,"gpu":"h100-80gb"}\n' \
   "$out/config.json" > "$out/req.json"
 
-# what each rank allocates per phase: the estimate's allocated level (sizes.txt: "phase bytes" lines)
+# what each rank allocates per phase: the estimate's live tensors (the CPU twin is compared with them) (sizes.txt: "phase bytes" lines)
 "$gpumem" estimate --input "$out/req.json" \
-  | python3 -c 'import json,sys; [print(p["name"], p["allocated_bytes"]) for p in json.loads(sys.stdin.readline())["phases"]]' \
+  | python3 -c 'import json,sys; [print(p["name"], p["live_tensor_bytes"]) for p in json.loads(sys.stdin.readline())["phases"]]' \
   > "$out/sizes.txt"
 
 rank="DEMO_SIZES=$out/sizes.txt DEMO_SKEW=$skew WORLD_SIZE=2 python3 $root/python/examples/cpu_ranks.py"

@@ -113,7 +113,7 @@ public record Comparison(String label, Profile profile, Estimate estimate, List<
             for (Level level : Level.values()) {
                 Measured m = rank == null ? MeasuredLevels.of(profile, reading, level)
                         : MeasuredLevels.of(profile, rank, reading, level);
-                errors.add(new LevelError(reading.phase(), level, predicted.get().level(level), m, r,
+                errors.add(new LevelError(reading.phase(), level, predicted(profile, predicted.get(), level), m, r,
                         Evidence.of(profile, level), state));
             }
         }
@@ -123,7 +123,8 @@ public record Comparison(String label, Profile profile, Estimate estimate, List<
                 String wire = never.phase().wire();
                 if (phases.stream().noneMatch(p -> p.phase().equals(wire))) {
                     for (Level level : Level.values()) {
-                        errors.add(new LevelError(wire, level, never.level(level), Measured.absent(why), r,
+                        errors.add(new LevelError(wire, level, predicted(profile, never, level),
+                                Measured.absent(why), r,
                                 Evidence.of(profile, level), LevelError.State.NOT_RUN));
                     }
                 }
@@ -155,7 +156,7 @@ public record Comparison(String label, Profile profile, Estimate estimate, List<
         LevelError.State runState = outOfMemory().isPresent() ? LevelError.State.OUT_OF_MEMORY
                 : LevelError.State.MEASURED;
         for (Level level : Level.values()) {
-            long predicted = estimate.peak(level).level(level);
+            long predicted = predicted(profile, estimate.peak(level), level);
             if (profile.ranks().isEmpty()) {
                 out.add(new LevelError(WHOLE_RUN, level, predicted, MeasuredLevels.ofRunPeak(profile,
                         profile.runPeak(), profile.effectiveBaseline(), level), null, Evidence.of(profile, level),
@@ -168,6 +169,16 @@ public record Comparison(String label, Profile profile, Estimate estimate, List<
         }
         out.sort(java.util.Comparator.comparing((LevelError e) -> e.rank() == null ? -1 : e.rank()));
         return out;
+    }
+
+    /**
+     * @return what the estimate predicts at {@code level} for this profile: on the CPU twin the allocated level is
+     *         the live tensors alone (each tensor is its own host allocation, so no caching-allocator block
+     *         remainder exists there), on a GPU torch's allocated figure
+     */
+    static long predicted(Profile profile, PhaseEstimate phase, Level level) {
+        return level == Level.ALLOCATED && profile.provenance().device().kind() == DeviceInfo.Kind.CPU
+                ? phase.liveTensors() : phase.level(level);
     }
 
     private static Optional<PhaseEstimate> estimatedPhase(Estimate estimate, String wire) {

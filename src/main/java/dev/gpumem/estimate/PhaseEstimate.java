@@ -43,6 +43,21 @@ public record PhaseEstimate(Phase phase, long allocated, long reserved, long dev
     }
 
     /**
+     * @return the live tensors at the phase's peak (each rounded to 512 B): {@link #allocated} without the caching
+     *         allocator's unsplit block remainders, which is what a host holds where every tensor is its own
+     *         allocation (the CPU twin)
+     */
+    public long liveTensors() {
+        long slack = 0;
+        for (Term t : terms) {
+            if (t.component() == Component.ALLOCATOR_SLACK) {
+                slack += t.bytes();
+            }
+        }
+        return allocated - slack;
+    }
+
+    /**
      * @return bytes per component: the terms grouped, plus {@code allocator_slack} = reserved − allocated and
      *         {@code context} = device − reserved
      */

@@ -20,7 +20,7 @@ import java.util.Map;
  * <pre>
  * { "id", "params", "trainable_params",
  *   "peak":   { "allocated_bytes", "reserved_bytes", "device_bytes" },      each the max over phases at that level
- *   "phases": [ { "name", "allocated_bytes", "reserved_bytes", "device_bytes",
+ *   "phases": [ { "name", "allocated_bytes", "reserved_bytes", "device_bytes", "live_tensor_bytes",
  *                 "components": { one key per Component wire name, 0 when absent } } ],
  *   "gpu": { "name", "total_bytes", "fits", "headroom_bytes" }             only when the request named a gpu
  *   "accelerate": { "largest_layer_bytes", "total_bytes", "training_peak_bytes",   only with compat accelerate;
@@ -51,6 +51,7 @@ public final class ResultJson {
             ph.put("allocated_bytes", p.allocated());
             ph.put("reserved_bytes", p.reserved());
             ph.put("device_bytes", p.device());
+            ph.put("live_tensor_bytes", p.liveTensors());
             ObjectNode comps = ph.putObject("components");
             Map<Component, Long> m = p.components();
             for (Component c : Component.values()) {

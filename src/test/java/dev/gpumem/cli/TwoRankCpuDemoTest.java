@@ -31,7 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The CPU demonstration of issue 12 (docs/training-scripts.md): python/examples/cpu_ranks.py, using the marker helper,
  * runs as two "ranks" (two processes with RANK set, no torch.distributed) under {@code gpumem measure --request}.
- * Each rank allocates, phase by phase, the estimator's allocated bytes for the request, rank 1 × 1.5. The profile
+ * Each rank allocates, phase by phase, the estimate's live tensors for the request (what the CPU twin is compared
+ * with), rank 1 × 1.5. The profile
  * must hold both ranks with their own phases, each reading within 5 % of what that rank allocated; {@code compare}
  * then passes rank 0 and fails rank 1 under --max-error 5, naming it, in Markdown and JUnit XML.
  */
@@ -69,8 +70,8 @@ class TwoRankCpuDemoTest {
         Map<String, Long> sizes = new LinkedHashMap<>();
         StringBuilder lines = new StringBuilder();
         for (PhaseEstimate p : estimate.phases()) {
-            sizes.put(p.phase().wire(), p.level(Level.ALLOCATED));
-            lines.append(p.phase().wire()).append(' ').append(p.level(Level.ALLOCATED)).append('\n');
+            sizes.put(p.phase().wire(), p.liveTensors());
+            lines.append(p.phase().wire()).append(' ').append(p.liveTensors()).append('\n');
         }
         Path sizesFile = tmp.resolve("sizes.txt");
         Files.writeString(sizesFile, lines);
