@@ -238,9 +238,10 @@ final class EstimateNotes {
         boolean gemma = t.normWeight() == NormWeight.ONE_PLUS_W_FP32;
         boolean sandwich = t.normPlacement() == NormPlacement.SANDWICH;
         if (t.attention() == AttentionKind.MULTI_HEAD_LATENT) {
-            return type + ": multi-head latent attention is counted as plain attention with the model's head "
-                    + "dimensions; the low-rank q/kv intermediates and their norms are not counted (an "
-                    + "under-estimate of the attention activations)";
+            return type + ": multi-head latent attention as transformers' DeepseekV3Attention runs it: the q/kv "
+                    + "latents and their RMSNorms, the concatenated query and key, the kv_b_proj output (the values "
+                    + "are a view of it) and the output at v_head_dim; the KV cache holds keys at qk_nope + qk_rope "
+                    + "and values at v_head_dim";
         }
         if (t.qkNorm() == QkNorm.RMS_FULL_WIDTH) {
             return type + ": " + qk + " (over the full q/k widths)" + (t.normPlacement() == NormPlacement.POST

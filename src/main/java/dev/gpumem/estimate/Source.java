@@ -25,6 +25,8 @@ public enum Source {
     /** lit-gpt's own model code at the commit of its resource tables */
     LITGPT_MODEL("Lightning-AI/litgpt lit_gpt/model.py, lit_gpt/rmsnorm.py, lit_gpt/lora.py, lit_gpt/utils.py @8641822"),
     HF_MODELING("huggingface/transformers src/transformers/models/*/modeling_*.py (v4.48-4.57): op order and dtypes"),
+    /** transformers' DeepSeek-V3 multi-head latent attention, read at that commit */
+    HF_DEEPSEEK_MLA("huggingface/transformers src/transformers/models/deepseek_v3/modeling_deepseek_v3.py @00b676f DeepseekV3Attention.forward"),
     /** Hugging Face transformers loss: logits upcast to fp32 before cross-entropy (loss/loss_utils.py ForCausalLMLoss) */
     HF_LOSS("huggingface/transformers src/transformers/loss/loss_utils.py ForCausalLMLoss: logits.float() then cross_entropy"),
     /** PyTorch autocast: lower-precision copies of fp32 weights, cached per forward (aten/src/ATen/autocast_mode.cpp cached_cast) */

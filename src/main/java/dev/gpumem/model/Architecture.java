@@ -30,6 +30,8 @@ import java.util.Objects;
  * @param quantization       quantization of the stored weights, {@link Quantization#NONE} if none
  * @param checkpointDtype    the config's torch_dtype (dtype the checkpoint is stored in)
  * @param configKeys         the config.json keys the activation and dropouts were read from
+ * @param latentAttention    the widths of DeepSeek's multi-head latent attention ({@link LatentAttention#NONE}
+ *                           unless {@link Traits#attention} is {@code MULTI_HEAD_LATENT})
  */
 public record Architecture(
         String modelType,
@@ -52,7 +54,8 @@ public record Architecture(
         Head head,
         Quantization quantization,
         DType checkpointDtype,
-        ConfigKeys configKeys) {
+        ConfigKeys configKeys,
+        LatentAttention latentAttention) {
 
     public Architecture {
         Objects.requireNonNull(modelType, "modelType");
@@ -63,6 +66,11 @@ public record Architecture(
         Objects.requireNonNull(quantization, "quantization");
         Objects.requireNonNull(checkpointDtype, "checkpointDtype");
         Objects.requireNonNull(configKeys, "configKeys");
+        Objects.requireNonNull(latentAttention, "latentAttention");
+        if (latentAttention.enabled() != (traits.attention() == Traits.AttentionKind.MULTI_HEAD_LATENT)) {
+            throw new IllegalArgumentException("latent attention widths " + latentAttention + " with attention "
+                    + traits.attention());
+        }
         requirePositive("hidden_size", hiddenSize);
         requirePositive("num_hidden_layers", numLayers);
         requirePositive("num_attention_heads", numHeads);
@@ -77,6 +85,17 @@ public record Architecture(
             throw new BadInputException("num_attention_heads (" + numHeads
                     + ") must be a multiple of num_key_value_heads (" + numKvHeads + ")");
         }
+    }
+
+    /** An architecture with standard attention ({@link LatentAttention#NONE}). */
+    public Architecture(String modelType, StackKind stack, int hiddenSize, int numLayers, int numEncoderLayers,
+                        int numHeads, int numKvHeads, int headDim, int intermediateSize, int vocabSize,
+                        int maxPositions, Traits traits, boolean attentionBias, boolean mlpBias,
+                        double attentionDropout, double hiddenDropout, Moe moe, Head head, Quantization quantization,
+                        DType checkpointDtype, ConfigKeys configKeys) {
+        this(modelType, stack, hiddenSize, numLayers, numEncoderLayers, numHeads, numKvHeads, headDim,
+                intermediateSize, vocabSize, maxPositions, traits, attentionBias, mlpBias, attentionDropout,
+                hiddenDropout, moe, head, quantization, checkpointDtype, configKeys, LatentAttention.NONE);
     }
 
     /** An architecture whose blocks have no family-specific traits beyond these basics ({@link Traits#plain}),
@@ -127,7 +146,7 @@ public record Architecture(
     public Architecture withTraits(Traits t) {
         return new Architecture(modelType, stack, hiddenSize, numLayers, numEncoderLayers, numHeads, numKvHeads,
                 headDim, intermediateSize, vocabSize, maxPositions, t, attentionBias, mlpBias, attentionDropout,
-                hiddenDropout, moe, head, quantization, checkpointDtype, configKeys);
+                hiddenDropout, moe, head, quantization, checkpointDtype, configKeys, latentAttention);
     }
 
     private static void requirePositive(String field, int value) {
@@ -155,7 +174,7 @@ public record Architecture(
     public Architecture withNumLayers(int layers) {
         return new Architecture(modelType, stack, hiddenSize, layers, numEncoderLayers, numHeads, numKvHeads, headDim,
                 intermediateSize, vocabSize, maxPositions, traits, attentionBias, mlpBias, attentionDropout,
-                hiddenDropout, moe, head, quantization, checkpointDtype, configKeys);
+                hiddenDropout, moe, head, quantization, checkpointDtype, configKeys, latentAttention);
     }
 
     public enum StackKind { DECODER_ONLY, ENCODER_ONLY, ENCODER_DECODER }

@@ -92,7 +92,7 @@ public record Traits(NormKind norm, NormPlacement normPlacement, NormWeight norm
 
     /**
      * STANDARD: q, k, v projections at the model's head dimensions. MULTI_HEAD_LATENT: DeepSeek V2/V3's low-rank
-     * q/kv projections with their own norms (counted as standard attention with the model's head dimensions).
+     * q/kv projections with their own norms; their widths are {@link Architecture#latentAttention}.
      */
     public enum AttentionKind { STANDARD, MULTI_HEAD_LATENT }
 

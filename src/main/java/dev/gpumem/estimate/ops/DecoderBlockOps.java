@@ -52,6 +52,8 @@ import java.util.List;
  *       HF loops over experts with one tensor per expert; they are counted as one tensor of all b·s·k rows.</li>
  *   <li>dropout with p &gt; 0: a bool mask (1 B per element); p = 0 is the identity in ATen and keeps nothing.</li>
  *   <li>residual adds keep nothing.</li>
+ *   <li>DeepSeek's multi-head latent attention: see {@code latentAttention} (the q/kv latents and their norms, the
+ *       concatenated query and key, the kv_b_proj output the values are a view of, the output at v_head_dim).</li>
  *   <li>LoRA on a target linear: the input cast to the adapter dtype (kept by A), A's output b·s·r (kept by B),
  *       B's output b·s·out and its scaled copy as transients.</li>
  * </ul>
@@ -139,6 +141,9 @@ public final class DecoderBlockOps extends ProgramWriter {
     private int attentionKeepInput(int y, DType yDtype) {
         mark(Op.WEIGHT_COPIES);
         mark(Op.DEQUANT);
+        if (arch.latentAttention().enabled()) {
+            return latentAttention(y, yDtype);
+        }
         boolean cast = spec.amp() && yDtype != c;
         normOutSaved = false;
         int qIn = linearInput(y, cast, "attn.q_in");
@@ -177,12 +182,181 @@ public final class DecoderBlockOps extends ProgramWriter {
         }
         int qe = rope(q, d.a(), "attn.q_rope", qkNormOut());
         int ke = rope(k, kHeads, "attn.k_rope", qkNormOut());
-        int ctx = spec.kernel() == AttentionKernel.SDPA ? sdpa(qe, ke, v) : eager(qe, ke, v);
+        int ctx = spec.kernel() == AttentionKernel.SDPA ? sdpa(qe, ke, v) : eager(qe, ke, v, d.d());
         int o = mm(alloc(act("attn.o_proj_out", c, d.b(), d.s(), d.h())));
         boolean ctxSaved = lora("o_proj", ctx, mul(d.a(), d.d()), d.h());
         // the SDPA output is kept by SDPA itself as well as by o_proj
         done(ctx, spec.linearSavesInput() || ctxSaved || spec.kernel() == AttentionKernel.SDPA);
         return residualDropout(o, "attn");
+    }
+
+    /**
+     * DeepSeek-V2/V3's multi-head latent attention as transformers runs it (modeling_deepseek_v3.py @00b676f
+     * {@code DeepseekV3Attention.forward}), on the norm output {@code y}; qr = q_lora_rank, kr = kv_lora_rank,
+     * dn/dr = qk_nope/qk_rope head dims, dv = v_head_dim, d = dn + dr:
+     * <ul>
+     *   <li>queries: {@code q_b_proj(q_a_layernorm(q_a_proj(y)))} (b·s·qr latent, its RMSNorm keeping what a block
+     *       norm keeps, the norm output kept by q_b_proj) or one {@code q_proj}; the b·s·a·d output is viewed,
+     *       split into q_pass/q_rot, RoPE makes a new b·a·s·dr q_rot, and {@code torch.cat} a new b·a·s·d query
+     *       (cat keeps nothing; the projection output dies there).</li>
+     *   <li>keys/values: {@code kv_a_proj_with_mqa(y)} (b·s·(kr + dr)) split into the latent (its RMSNorm:
+     *       {@code .to(float32)} copies it unless it already is fp32, when the norm keeps the view and so the whole
+     *       projection output) and the one shared RoPE key b·1·s·dr; {@code kv_b_proj} (input kept) makes
+     *       b·s·a·(dn + dv), split into k_pass and the values: attention keeps the values, a view, so it keeps the
+     *       whole kv_b_proj output; {@code torch.cat(k_pass, k_rot.expand(..))} makes a new b·a·s·d key.</li>
+     *   <li>attention on d-wide queries and keys and dv-wide values (SDPA: memory-efficient kernel, as flash needs
+     *       equal head dims; output b·s·a·dv and logsumexp), o_proj keeps its b·s·a·dv input.</li>
+     * </ul>
+     * Not counted: the transient copies of {@code apply_rotary_pos_emb_interleave}'s reshape (b·a·s·dr).
+     */
+    private int latentAttention(int y, DType yDtype) {
+        var la = arch.latentAttention();
+        Dim dn = new Dim("dn", la.qkNopeHeadDim());
+        Dim dr = new Dim("dr", la.qkRopeHeadDim());
+        Dim dv = new Dim("dv", la.vHeadDim());
+        Dim kr = new Dim("kr", la.kvLoraRank());
+        Dim krr = new Dim("(kr+dr)", (long) la.kvLoraRank() + la.qkRopeHeadDim());
+        Dim dnv = new Dim("(dn+dv)", (long) la.qkNopeHeadDim() + la.vHeadDim());
+        Dim one = d.one();
+        boolean cast = spec.amp() && yDtype != c;
+        normOutSaved = false;
+        // queries
+        int qIn = linearInput(y, cast, "attn.q_in");
+        int q;
+        if (la.qLoraRank() > 0) {
+            Dim qr = new Dim("qr", la.qLoraRank());
+            int qa = mm(alloc(mla("attn.q_a_out", c, d.b(), d.s(), qr)));
+            lora("q_a_proj", qIn, d.h(), qr);
+            int[] qn = latentNorm(qa, qr, "attn.q_a_norm");
+            done(qa, qn[1] == 1);
+            int qbIn = latentLinearInput(qn[0], qr, "attn.q_b_in");
+            q = mm(alloc(mla("attn.q", c, d.b(), d.s(), d.a(), d.d())));
+            boolean kept = lora("q_b_proj", qbIn, qr, mul(d.a(), d.d()));
+            done(qbIn, spec.linearSavesInput() || kept);
+            if (qbIn != qn[0]) {
+                free(qn[0]);
+            }
+        } else {
+            q = mm(alloc(mla("attn.q", c, d.b(), d.s(), d.a(), d.d())));
+            lora("q_proj", qIn, d.h(), mul(d.a(), d.d()));
+        }
+        int kvIn = cast ? linearInput(y, true, "attn.kv_a_in") : qIn;
+        if (cast) {
+            doneLinearInput(qIn);
+        }
+        // the compressed latent and the shared RoPE key
+        int ckv = mm(alloc(mla("attn.kv_a_out", c, d.b(), d.s(), krr)));
+        lora("kv_a_proj_with_mqa", kvIn, d.h(), krr);
+        if (cast) {
+            doneLinearInput(kvIn);
+            free(y);
+        } else {
+            done(y, spec.linearSavesInput() || normOutSaved);
+        }
+        int[] kn = latentNorm(ckv, kr, "attn.kv_a_norm");
+        int kbIn = latentLinearInput(kn[0], kr, "attn.kv_b_in");
+        int kvb = mm(alloc(mla("attn.kv_b_out", c, d.b(), d.s(), d.a(), dnv)));
+        boolean kbKept = lora("kv_b_proj", kbIn, kr, mul(d.a(), dnv));
+        done(kbIn, spec.linearSavesInput() || kbKept);
+        if (kbIn != kn[0]) {
+            free(kn[0]);
+        }
+        int qRot = ropeOver(d.a(), dr, "attn.q_rot");
+        int kRot = ropeOver(one, dr, "attn.k_rot");
+        done(ckv, kn[1] == 1);
+        int query = alloc(mla("attn.query", c, d.b(), d.a(), d.s(), d.d()));
+        free(qRot);
+        free(q);
+        int key = alloc(mla("attn.key", c, d.b(), d.a(), d.s(), d.d()));
+        free(kRot);
+        // the values are a view of kv_b_proj's output: attention keeps that whole tensor
+        int ctx = spec.kernel() == AttentionKernel.SDPA ? latentSdpa(query, key, kvb, dv)
+                : eager(query, key, kvb, dv);
+        int o = mm(alloc(act("attn.o_proj_out", c, d.b(), d.s(), d.h())));
+        boolean ctxSaved = lora("o_proj", ctx, mul(d.a(), dv), d.h());
+        done(ctx, spec.linearSavesInput() || ctxSaved || spec.kernel() == AttentionKernel.SDPA);
+        return residualDropout(o, "attn");
+    }
+
+    private TensorKind mla(String name, DType t, Dim... dims) {
+        return kind(name, Component.ACTIVATIONS, Source.HF_DEEPSEEK_MLA, t, dims);
+    }
+
+    /**
+     * RoPE on a b·heads·s·dr slice ({@code q*cos + rotate_half(q)*sin}): the muls keep only cos/sin; the rotated
+     * half and the two products are transients.
+     *
+     * @return the slot of the rotated slice
+     */
+    private int ropeOver(Dim heads, Dim width, String name) {
+        int a = alloc(mla("attn.rope_tmp", c, d.b(), heads, d.s(), width));
+        int rot = alloc(mla("attn.rope_tmp", c, d.b(), heads, d.s(), width));
+        int b = alloc(mla("attn.rope_tmp", c, d.b(), heads, d.s(), width));
+        free(rot);
+        int out = alloc(mla(name, c, d.b(), heads, d.s(), width));
+        free(a);
+        free(b);
+        return out;
+    }
+
+    /**
+     * An RMSNorm over a latent of {@code width} (HF's Python form, as the block norms: the fp32 copy of the input
+     * unless it already is fp32, the b·s rstd, the normalised input in the input dtype for a trained weight; under
+     * torch.compile the input and rstd). Its output is {@code weight * x̂}: fp32 under amp (fp32 weight), else c.
+     *
+     * @return {output slot, 1 if the norm keeps its input tensor itself else 0}; the input stays live
+     */
+    private int[] latentNorm(int x, Dim width, String name) {
+        if (spec.fused()) {
+            int rstd = alloc(saved(name + ".rstd", DType.FP32, d.b(), d.s()));
+            int y = alloc(mla(name + ".out", c, d.b(), d.s(), width));
+            done(rstd, true);
+            return new int[] {y, 1};
+        }
+        boolean copy = c != DType.FP32;
+        int xf = copy ? alloc(saved(name + ".input_fp32", DType.FP32, d.b(), d.s(), width)) : x;
+        free(alloc(mla(name + ".squared_fp32", DType.FP32, d.b(), d.s(), width)));
+        int rstd = alloc(saved(name + ".rstd", DType.FP32, d.b(), d.s()));
+        int prod = alloc(mla(name + ".normalized_fp32", DType.FP32, d.b(), d.s(), width));
+        int hs = prod;
+        if (copy) {
+            hs = alloc(mla(name + ".normalized", c, d.b(), d.s(), width));
+            free(prod);
+        }
+        int y = alloc(mla(name + ".out", spec.amp() ? DType.FP32 : c, d.b(), d.s(), width));
+        if (copy) {
+            done(xf, true);
+        }
+        done(rstd, true);
+        done(hs, spec.normSavesNormalized());
+        return new int[] {y, copy ? 0 : 1};
+    }
+
+    /** Under amp the fp32 output of a latent norm is cast to c by the next linear (a copy); else the output itself. */
+    private int latentLinearInput(int normOut, Dim width, String name) {
+        if (!spec.amp() || spec.fused()) {
+            return normOut;
+        }
+        int cast = alloc(kind(name + "_cast", Component.ACTIVATIONS, Source.PYTORCH_AUTOCAST, c, d.b(), d.s(),
+                width));
+        return cast;
+    }
+
+    /**
+     * SDPA on latent attention's d-wide queries and keys and dv-wide values (torch's memory-efficient kernel: flash
+     * needs equal head dims); it keeps q, k, v (here the kv_b_proj output the values view), its b·s·a·dv output and
+     * an fp32 logsumexp b·a·s.
+     */
+    private int latentSdpa(int query, int key, int kvb, Dim dv) {
+        int out = opSaved(alloc(kind("attn.sdpa_out", Component.ACTIVATIONS, Source.FLASH_ATTENTION, c,
+                d.b(), d.s(), d.a(), dv)));
+        int lse = opSaved(alloc(kind("attn.logsumexp", Component.ACTIVATIONS, Source.FLASH_ATTENTION, DType.FP32,
+                d.b(), d.a(), d.s())));
+        done(query, true);
+        done(key, true);
+        done(kvb, true);
+        done(lse, true);
+        return out;
     }
 
     /** @return a copy of {@code x} (b·s·kv·d) at a heads, {@code x} freed */
@@ -205,7 +379,8 @@ public final class DecoderBlockOps extends ProgramWriter {
         return out;
     }
 
-    private int eager(int qe, int ke, int v) {
+    /** Eager attention on q, k and v (values {@code vDim} wide per head); returns the contiguous context. */
+    private int eager(int qe, int ke, int v, Dim vDim) {
         boolean repeat = d.kv().value() < d.a().value();
         int kr = ke;
         int vr = v;
@@ -256,12 +431,12 @@ public final class DecoderBlockOps extends ProgramWriter {
             done(probs32, true);      // softmax keeps its fp32 output; the matmul keeps the cast or dropped probs
         }
         coreMode = false;
-        int ctx = opSaved(alloc(act("attn.context", c, d.b(), d.a(), d.s(), d.d())));   // bmm
+        int ctx = opSaved(alloc(act("attn.context", c, d.b(), d.a(), d.s(), vDim)));   // bmm
         done(qe, true);
         done(kr, true);
         done(pv, true);
         done(vr, true);
-        int ctxT = alloc(act("attn.context_contiguous", c, d.b(), d.s(), d.a(), d.d()));
+        int ctxT = alloc(act("attn.context_contiguous", c, d.b(), d.s(), d.a(), vDim));
         free(ctx);
         return ctxT;
     }
@@ -665,7 +840,8 @@ public final class DecoderBlockOps extends ProgramWriter {
             }
             tmp.add(balloc(grad("grad.q", c, d.b(), d.s(), d.a(), d.d()), p));
             tmp.add(balloc(grad("grad.k", c, d.b(), d.s(), d.kv(), d.d()), p));
-            tmp.add(balloc(grad("grad.v", c, d.b(), d.s(), d.kv(), d.d()), p));
+            Dim vDim = arch.latentAttention().enabled() ? new Dim("dv", arch.latentAttention().vHeadDim()) : d.d();
+            tmp.add(balloc(grad("grad.v", c, d.b(), d.s(), d.kv(), vDim), p));
         }
         bwd.add(new Instr(Op.PARAM_GRADS, -1, p));
         bwd.add(new Instr(Op.FREE_SAVED, -1, p));

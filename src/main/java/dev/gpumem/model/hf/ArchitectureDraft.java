@@ -17,6 +17,7 @@ import dev.gpumem.model.Traits.NormWeight;
 import dev.gpumem.model.Traits.Projections;
 import dev.gpumem.model.Traits.QkNorm;
 import dev.gpumem.model.Traits.Softcapping;
+import dev.gpumem.model.LatentAttention;
 import dev.gpumem.model.Traits;
 import dev.gpumem.units.DType;
 
@@ -58,6 +59,7 @@ final class ArchitectureDraft {
     double attentionDropout;
     double hiddenDropout;
     Moe moe = Moe.NONE;
+    LatentAttention latentAttention = LatentAttention.NONE;
     Head head;
     Quantization quantization = Quantization.NONE;
     DType checkpointDtype;
@@ -75,6 +77,6 @@ final class ArchitectureDraft {
                 headDim, intermediateSize, vocabSize, maxPositions, new Traits(norm, normPlacement, normWeight, qkNorm,
                 mlp, activation, projections, positions, softcapping, embeddingScale, attention, tiedEmbeddings,
                 parallelBlock), attentionBias, mlpBias, attentionDropout, hiddenDropout, moe, head, quantization,
-                checkpointDtype, configKeys);
+                checkpointDtype, configKeys, latentAttention);
     }
 }

@@ -2,6 +2,7 @@ package dev.gpumem.model.hf;
 
 import dev.gpumem.model.Architecture.Activation;
 import dev.gpumem.model.Architecture.Moe;
+import dev.gpumem.model.LatentAttention;
 import dev.gpumem.model.ParamGroup;
 import dev.gpumem.model.Traits;
 import java.util.List;
@@ -40,6 +41,7 @@ final class DeepseekMapper implements FamilyMapper {
                 c.positive("vocab_size"), c.nonNegativeOr(0, DecoderDims.POSITIONS));
         ArchitectureDraft a = new ArchitectureDraft(v3 ? "deepseek_v3" : "deepseek_v2", ctx);
         a.attention = Traits.AttentionKind.MULTI_HEAD_LATENT;
+        a.latentAttention = new LatentAttention(qRank, kvRank, nope, rope, vDim);
         d.fill(a);
         int dense = c.positive("intermediate_size");
         int experts = c.positive("n_routed_experts");
@@ -97,13 +99,13 @@ final class DeepseekMapper implements FamilyMapper {
         // DeepseekV3Attention.forward: keys are cat(k_pass, k_rot expanded to every head), values the v split of
         // kv_b_proj; past_key_values.update caches both decompressed; flash_attention_2 pads v to the qk width.
         long hfCache = (long) heads * (qkDim + vDim);
-        String note = a.modelType + ": multi-head latent attention is estimated as " + heads + " heads of head_dim "
-                + qkDim + " (qk_nope + qk_rope) for queries, keys, values and the attention output; transformers"
-                + " runs values and output at v_head_dim " + vDim + " (flash_attention_2 pads them to " + qkDim
-                + ") and keeps the latents (" + (qRank > 0 ? "q_lora_rank " + qRank + ", " : "")
-                + "kv_lora_rank " + kvRank + ") as linear inputs. Its KV cache holds the decompressed keys and values, " + hfCache + " values per token"
-                + " and layer; engines that cache the compressed latent (vLLM, SGLang) hold kv_lora_rank +"
-                + " qk_rope_head_dim = " + (kvRank + rope);
+        String note = a.modelType + ": multi-head latent attention with " + heads + " heads, queries and keys at "
+                + qkDim + " (qk_nope + qk_rope), values and the attention output at v_head_dim " + vDim + " (SDPA or"
+                + " eager; flash_attention_2 would pad the values to " + qkDim + "), the latents ("
+                + (qRank > 0 ? "q_lora_rank " + qRank + ", " : "") + "kv_lora_rank " + kvRank + ") kept by their"
+                + " norms and projections. Its KV cache holds the decompressed keys and values, " + hfCache
+                + " values per token and layer; engines that cache the compressed latent (vLLM, SGLang) hold"
+                + " kv_lora_rank + qk_rope_head_dim = " + (kvRank + rope);
         return new MappedModel(a.build(), t.toList(), List.of(note));
     }
 }
