@@ -32,6 +32,7 @@ import java.util.Objects;
  * @param configKeys         the config.json keys the activation and dropouts were read from
  * @param latentAttention    the widths of DeepSeek's multi-head latent attention ({@link LatentAttention#NONE}
  *                           unless {@link Traits#attention} is {@code MULTI_HEAD_LATENT})
+ * @param slidingWindow      the blocks that attend over a sliding window and its width ({@link SlidingWindow#NONE})
  */
 public record Architecture(
         String modelType,
@@ -55,7 +56,8 @@ public record Architecture(
         Quantization quantization,
         DType checkpointDtype,
         ConfigKeys configKeys,
-        LatentAttention latentAttention) {
+        LatentAttention latentAttention,
+        SlidingWindow slidingWindow) {
 
     public Architecture {
         Objects.requireNonNull(modelType, "modelType");
@@ -67,6 +69,7 @@ public record Architecture(
         Objects.requireNonNull(checkpointDtype, "checkpointDtype");
         Objects.requireNonNull(configKeys, "configKeys");
         Objects.requireNonNull(latentAttention, "latentAttention");
+        Objects.requireNonNull(slidingWindow, "slidingWindow");
         if (latentAttention.enabled() != (traits.attention() == Traits.AttentionKind.MULTI_HEAD_LATENT)) {
             throw new IllegalArgumentException("latent attention widths " + latentAttention + " with attention "
                     + traits.attention());
@@ -95,7 +98,8 @@ public record Architecture(
                         DType checkpointDtype, ConfigKeys configKeys) {
         this(modelType, stack, hiddenSize, numLayers, numEncoderLayers, numHeads, numKvHeads, headDim,
                 intermediateSize, vocabSize, maxPositions, traits, attentionBias, mlpBias, attentionDropout,
-                hiddenDropout, moe, head, quantization, checkpointDtype, configKeys, LatentAttention.NONE);
+                hiddenDropout, moe, head, quantization, checkpointDtype, configKeys, LatentAttention.NONE,
+                SlidingWindow.NONE);
     }
 
     /** An architecture whose blocks have no family-specific traits beyond these basics ({@link Traits#plain}),
@@ -146,7 +150,7 @@ public record Architecture(
     public Architecture withTraits(Traits t) {
         return new Architecture(modelType, stack, hiddenSize, numLayers, numEncoderLayers, numHeads, numKvHeads,
                 headDim, intermediateSize, vocabSize, maxPositions, t, attentionBias, mlpBias, attentionDropout,
-                hiddenDropout, moe, head, quantization, checkpointDtype, configKeys, latentAttention);
+                hiddenDropout, moe, head, quantization, checkpointDtype, configKeys, latentAttention, slidingWindow);
     }
 
     private static void requirePositive(String field, int value) {
@@ -174,7 +178,8 @@ public record Architecture(
     public Architecture withNumLayers(int layers) {
         return new Architecture(modelType, stack, hiddenSize, layers, numEncoderLayers, numHeads, numKvHeads, headDim,
                 intermediateSize, vocabSize, maxPositions, traits, attentionBias, mlpBias, attentionDropout,
-                hiddenDropout, moe, head, quantization, checkpointDtype, configKeys, latentAttention);
+                hiddenDropout, moe, head, quantization, checkpointDtype, configKeys, latentAttention,
+                slidingWindow.firstBlocks(layers));
     }
 
     public enum StackKind { DECODER_ONLY, ENCODER_ONLY, ENCODER_DECODER }

@@ -36,7 +36,9 @@ import java.util.List;
  *       older generate()) logits for every prompt token, b·s·v. Other heads keep every position's output.</li>
  *   <li>decode: one token per sequence against a cache grown to inference.context_tokens. HF's DynamicCache grows
  *       by {@code torch.cat}, so while a block appends, its old and new K/V exist together; the block's working set
- *       has s = 1 and attends to ctx positions; logits b·1·v plus their fp32 copy for sampling.</li>
+ *       has s = 1 and attends to ctx positions; logits b·1·v plus their fp32 copy for sampling. A sliding-window
+ *       block (Gemma 2/3, Cohere 2, gpt-oss, Mistral with sliding_window, ...) caches at most its window w
+ *       (min(ctx, w) positions).</li>
  *   <li>encoder-only models: no cache and no decode.</li>
  * </ul>
  */
@@ -141,10 +143,11 @@ public final class InferenceStep {
             });
             h = run.ids[program.output()];
             if (cacheLen != null) {
+                Dim held = heldPositions(i, cacheLen, prefill);
                 TensorKind k = TensorKind.of("kv_cache.k", Component.KV_CACHE, Source.KV_CACHE, cacheType,
-                        d.b(), d.kv(), cacheLen, d.d());
+                        d.b(), d.kv(), held, d.d());
                 TensorKind v = TensorKind.of("kv_cache.v", Component.KV_CACHE, Source.KV_CACHE, cacheType,
-                        d.b(), d.kv(), cacheLen, valueDim(d));
+                        d.b(), d.kv(), held, valueDim(d));
                 int nk = tl.alloc(k);
                 int nv = tl.alloc(v);
                 if (!prefill) {           // torch.cat made the grown tensors; the prompt-length ones go
@@ -201,5 +204,20 @@ public final class InferenceStep {
     private Dim valueDim(Dims d) {
         var la = spec.arch.latentAttention();
         return la.enabled() ? new Dim("dv", la.vHeadDim()) : d.d();
+    }
+
+    /**
+     * @return the positions block {@code layer}'s cached K and V hold: {@code cacheLen}, except for a sliding-window
+     *         block when decoding, which holds min(ctx, window) (transformers cache_utils.py @004999d
+     *         DynamicSlidingWindowLayer.update: the cache is a view of the last window - 1 positions of the
+     *         {@code torch.cat} of the old cache and the new token, so the cat's window positions stay allocated).
+     *         After the prompt the view keeps the whole prompt-length cat, so prefill holds s there too.
+     */
+    private Dim heldPositions(int layer, Dim cacheLen, boolean prefill) {
+        var window = spec.arch.slidingWindow();
+        if (prefill || !window.slides(layer) || cacheLen.value() <= window.tokens()) {
+            return cacheLen;
+        }
+        return new Dim("w", window.tokens());
     }
 }

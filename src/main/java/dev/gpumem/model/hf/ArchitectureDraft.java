@@ -18,6 +18,7 @@ import dev.gpumem.model.Traits.Projections;
 import dev.gpumem.model.Traits.QkNorm;
 import dev.gpumem.model.Traits.Softcapping;
 import dev.gpumem.model.LatentAttention;
+import dev.gpumem.model.SlidingWindow;
 import dev.gpumem.model.Traits;
 import dev.gpumem.units.DType;
 
@@ -60,6 +61,7 @@ final class ArchitectureDraft {
     double hiddenDropout;
     Moe moe = Moe.NONE;
     LatentAttention latentAttention = LatentAttention.NONE;
+    SlidingWindow slidingWindow = SlidingWindow.NONE;
     Head head;
     Quantization quantization = Quantization.NONE;
     DType checkpointDtype;
@@ -77,6 +79,6 @@ final class ArchitectureDraft {
                 headDim, intermediateSize, vocabSize, maxPositions, new Traits(norm, normPlacement, normWeight, qkNorm,
                 mlp, activation, projections, positions, softcapping, embeddingScale, attention, tiedEmbeddings,
                 parallelBlock), attentionBias, mlpBias, attentionDropout, hiddenDropout, moe, head, quantization,
-                checkpointDtype, configKeys, latentAttention);
+                checkpointDtype, configKeys, latentAttention, slidingWindow);
     }
 }

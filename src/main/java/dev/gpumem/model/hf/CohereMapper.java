@@ -33,6 +33,9 @@ final class CohereMapper implements FamilyMapper {
         // CohereLayerNorm over head_dim per head (models/cohere/modeling_cohere.py)
         a.qkNorm = qkNorm ? QkNorm.LAYER_PER_HEAD : QkNorm.NONE;
         a.attentionBias = bias;
+        if (type.equals("cohere2")) {
+            a.slidingWindow = SlidingWindows.allButEveryNth(c, d.layers(), 4);
+        }
 
         long h = d.hidden();
         TensorList t = new TensorList(ctx.checkpointDtype());

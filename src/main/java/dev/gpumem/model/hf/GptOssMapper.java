@@ -36,6 +36,7 @@ final class GptOssMapper implements FamilyMapper {
         a.attentionBias = bias;
         a.tiedEmbeddings = c.flag("tie_word_embeddings", false);
         a.attentionDropout = c.probabilityOr(0.0, "attention_dropout");
+        a.slidingWindow = SlidingWindows.everyOther(c, d.layers());
 
         long h = d.hidden();
         TensorList t = new TensorList(ctx.checkpointDtype());
@@ -60,7 +61,8 @@ final class GptOssMapper implements FamilyMapper {
         if (sliding > 0) {
             notes.add("gpt_oss: " + sliding + " of " + d.layers() + " blocks use sliding-window attention over "
                     + c.positiveOr(128, "sliding_window") + " tokens; their activations are counted as full"
-                    + " attention (the window masks scores, it does not shrink what the kernels keep)");
+                    + " attention (the window masks scores, it does not shrink what the kernels keep); their KV"
+                    + " cache holds the window once decoding starts");
         }
         if (ctx.quantization().method() == QuantMethod.MXFP4) {
             notes.add("gpt_oss: the experts stay MXFP4 (4.25 bits a weight) as transformers keeps them on GPUs of"

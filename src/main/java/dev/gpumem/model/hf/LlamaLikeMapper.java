@@ -4,6 +4,7 @@ import dev.gpumem.model.Architecture.Activation;
 import dev.gpumem.model.Architecture.NormKind;
 import dev.gpumem.model.ConfigKeys;
 import dev.gpumem.model.ParamGroup;
+import dev.gpumem.model.SlidingWindow;
 import dev.gpumem.model.Traits.EmbeddingScale;
 import dev.gpumem.model.Traits.NormPlacement;
 import dev.gpumem.model.Traits.NormWeight;
@@ -67,6 +68,13 @@ final class LlamaLikeMapper implements FamilyMapper {
         a.attentionDropout = c.probabilityOr(0.0, "attention_dropout");
         a.norm = flavour == Flavour.OLMO ? NormKind.LAYER_NORM : NormKind.RMS_NORM;
         traits(c, a, gemma);
+        a.slidingWindow = switch (flavour) {
+            case MISTRAL -> SlidingWindows.everyBlockWhenSet(c, dims.layers());
+            case QWEN2, QWEN3 -> SlidingWindows.qwen(c, dims.layers());
+            case GEMMA2 -> SlidingWindows.everyOther(c, dims.layers());
+            case GEMMA3_TEXT -> SlidingWindows.allButEveryNth(c, dims.layers(), 6);
+            default -> SlidingWindow.NONE;
+        };
         boolean qkvBias = switch (flavour) {
             case QWEN2 -> true;
             case MISTRAL -> false;

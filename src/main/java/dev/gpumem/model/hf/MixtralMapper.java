@@ -26,6 +26,7 @@ final class MixtralMapper implements FamilyMapper {
         a.tiedEmbeddings = c.flag("tie_word_embeddings", false);
         a.attentionDropout = c.probabilityOr(0.0, "attention_dropout");
 
+        a.slidingWindow = SlidingWindows.everyBlockWhenSet(c, d.layers());
         TensorList t = new TensorList(ctx.checkpointDtype());
         t.add("model.embed_tokens.weight", ParamGroup.EMBEDDING, -1, d.vocab(), d.hidden());
         for (int i = 0; i < d.layers(); i++) {

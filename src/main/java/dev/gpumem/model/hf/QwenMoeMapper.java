@@ -45,6 +45,7 @@ final class QwenMoeMapper implements FamilyMapper {
         a.attentionDropout = c.probabilityOr(0.0, "attention_dropout");
         a.attentionBias = qkvBias;
 
+        a.slidingWindow = SlidingWindows.qwen(c, d.layers());
         TensorList t = new TensorList(ctx.checkpointDtype());
         t.add("model.embed_tokens.weight", ParamGroup.EMBEDDING, -1, d.vocab(), d.hidden());
         int leadingDense = -1;

@@ -32,6 +32,7 @@ final class Starcoder2Mapper implements FamilyMapper {
         a.attentionDropout = c.probabilityOr(0.0, "attention_dropout");
         a.hiddenDropout = c.probabilityOr(0.0, "residual_dropout");
 
+        a.slidingWindow = SlidingWindows.everyBlockWhenSet(c, d.layers());
         TensorList t = new TensorList(ctx.checkpointDtype());
         t.add("model.embed_tokens.weight", ParamGroup.EMBEDDING, -1, d.vocab(), h);
         for (int i = 0; i < d.layers(); i++) {

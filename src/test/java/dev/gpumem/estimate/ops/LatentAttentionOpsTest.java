@@ -19,6 +19,7 @@ import dev.gpumem.model.Architecture.Quantization;
 import dev.gpumem.model.Architecture.StackKind;
 import dev.gpumem.model.ConfigKeys;
 import dev.gpumem.model.LatentAttention;
+import dev.gpumem.model.SlidingWindow;
 import dev.gpumem.model.Traits;
 import dev.gpumem.model.Traits.AttentionKind;
 import dev.gpumem.model.Traits.EmbeddingScale;
@@ -50,7 +51,7 @@ class LatentAttentionOpsTest {
                 AttentionKind.MULTI_HEAD_LATENT, false, false);
         return new Architecture("deepseek_v3", StackKind.DECODER_ONLY, 64, 1, 0, 2, 2, 24, 128, 100, 512, t, false,
                 false, 0.0, 0.0, Moe.NONE, Head.causalLm(), Quantization.NONE, DType.FP32, ConfigKeys.LLAMA,
-                new LatentAttention(qLoraRank, 32, 16, 8, 16));
+                new LatentAttention(qLoraRank, 32, 16, 8, 16), SlidingWindow.NONE);
     }
 
     /** @return name → bytes of what the block holds when its forward ends (its input and output not counted) */
