@@ -1,6 +1,8 @@
 /**
  * Model inventory: what parameter tensors a model has (name, shape, dtype, group, layer) and the normalised
- * architecture dimensions the estimator needs (hidden size, heads, KV heads, MoE, head), and the block's
+ * architecture dimensions the estimator needs (hidden size, heads, KV heads, MoE, head, DeepSeek's latent attention
+ * widths {@link dev.gpumem.model.LatentAttention}, the sliding-window blocks {@link dev.gpumem.model.SlidingWindow}),
+ * and the block's
  * {@link dev.gpumem.model.Traits} (norm kind, placement and weight, q/k norms, MLP kind and activation, fused
  * projections, positions, softcapping caps, embedding scale, latent attention, tied embeddings, parallel block): the
  * one place the estimator, the DJL runner, the notes and the refusals read a family's build from, filled by the
