@@ -37,6 +37,7 @@ final class Llama4TextMapper implements FamilyMapper {
         a.attentionDropout = c.probabilityOr(0.0, "attention_dropout");
 
         long h = d.hidden();
+        a.slidingWindow = SlidingWindows.chunkedRopeBlocks(c, d.layers());
         TensorList t = new TensorList(ctx.checkpointDtype());
         t.add("model.embed_tokens.weight", ParamGroup.EMBEDDING, -1, d.vocab(), h);
         int firstMoe = -1;

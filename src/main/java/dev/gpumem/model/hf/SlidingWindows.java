@@ -18,6 +18,10 @@ import java.util.List;
  *       layer_types: DynamicCache makes every block a sliding one when {@code sliding_window} is set (not null);</li>
  *   <li>{@link #qwen}: Qwen2 / Qwen3 (and their MoE): {@code sliding_window} only with {@code use_sliding_window},
  *       for the blocks from {@code max_window_layers} on.</li>
+ *   <li>{@link #chunkedRopeBlocks}: Llama 4 text (configuration_llama4.py {@code Llama4TextConfig}): the RoPE blocks
+ *       ({@code no_rope_layers[i] == 1}; by default {@code int((i + 1) % no_rope_layer_interval != 0)}, interval 4)
+ *       attend in chunks of {@code attention_chunk_size}, and DynamicCache gives them a sliding layer over that many
+ *       positions; every fourth (NoPE) block attends to everything.</li>
  * </ul>
  */
 final class SlidingWindows {
@@ -90,6 +94,27 @@ final class SlidingWindows {
             all.add(i);
         }
         return new SlidingWindow(c.positive("sliding_window"), all);
+    }
+
+    /** Llama 4 text: the RoPE blocks attend in chunks of {@code attention_chunk_size} (cached as a window of it). */
+    static SlidingWindow chunkedRopeBlocks(HfConfig c, int layers) {
+        SlidingWindow w = listed(c, layers);
+        if (w != null) {
+            return w;
+        }
+        if (!c.has("attention_chunk_size")) {
+            return SlidingWindow.NONE;
+        }
+        List<Long> ropeFlags = c.integers("no_rope_layers");
+        int interval = c.positiveOr(4, "no_rope_layer_interval");
+        List<Integer> chunked = new ArrayList<>();
+        for (int i = 0; i < layers; i++) {
+            boolean rope = ropeFlags.isEmpty() ? (i + 1) % interval != 0 : i < ropeFlags.size() && ropeFlags.get(i) != 0;
+            if (rope) {
+                chunked.add(i);
+            }
+        }
+        return chunked.isEmpty() ? SlidingWindow.NONE : new SlidingWindow(c.positive("attention_chunk_size"), chunked);
     }
 
     /** Qwen2 / Qwen3: with {@code use_sliding_window}, the blocks from {@code max_window_layers} on. */

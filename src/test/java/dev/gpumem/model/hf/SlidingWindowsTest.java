@@ -67,6 +67,14 @@ class SlidingWindowsTest {
     }
 
     @Test
+    void llama4sRopeBlocksAttendInChunksAndEveryFourthBlockToEverything() {
+        // no_rope_layer_interval 4 by default: blocks 3, 7, ..., 47 of 48 are NoPE (full); attention_chunk_size 8192
+        List<Integer> chunked = IntStream.range(0, 48).filter(i -> (i + 1) % 4 != 0).boxed().toList();
+        assertEquals(36, chunked.size());
+        assertEquals(new SlidingWindow(8192, chunked), of("llama4-scout-text"));
+    }
+
+    @Test
     void truncatingTheModelKeepsTheWindowsOfTheBlocksLeft() {
         SlidingWindow w = Fixtures.load("gemma2-2b", Map.of("num_hidden_layers", 5)).architecture().slidingWindow();
         assertEquals(new SlidingWindow(4096, List.of(0, 2, 4)), w);
