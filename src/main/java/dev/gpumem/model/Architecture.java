@@ -2,6 +2,7 @@ package dev.gpumem.model;
 
 import dev.gpumem.input.BadInputException;
 import dev.gpumem.units.DType;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -178,8 +179,8 @@ public record Architecture(
     public Architecture withNumLayers(int layers) {
         return new Architecture(modelType, stack, hiddenSize, layers, numEncoderLayers, numHeads, numKvHeads, headDim,
                 intermediateSize, vocabSize, maxPositions, traits, attentionBias, mlpBias, attentionDropout,
-                hiddenDropout, moe, head, quantization, checkpointDtype, configKeys, latentAttention,
-                slidingWindow.firstBlocks(layers));
+                hiddenDropout, moe.firstBlocks(layers), head, quantization, checkpointDtype, configKeys,
+                latentAttention, slidingWindow.firstBlocks(layers));
     }
 
     public enum StackKind { DECODER_ONLY, ENCODER_ONLY, ENCODER_DECODER }
@@ -227,14 +228,38 @@ public record Architecture(
      * @param topK                     experts each token is routed to
      * @param expertIntermediateSize   inner size of each expert's MLP
      * @param sharedExpertIntermediateSize inner size of an always-on shared expert, 0 if none (qwen2_moe)
-     * @param denseLayers              leading blocks that stay dense (0 for mixtral)
+     * @param denseBlocks              blocks of an MoE model whose MLP is a dense one (DeepSeek's first
+     *                                 {@code first_k_dense_replace}, Llama 4's blocks outside {@code moe_layers}),
+     *                                 ascending; empty for mixtral
      */
     public record Moe(int numExperts, int topK, int expertIntermediateSize, int sharedExpertIntermediateSize,
-                      int denseLayers) {
+                      List<Integer> denseBlocks) {
         public static final Moe NONE = new Moe(0, 0, 0, 0, 0);
+
+        public Moe {
+            denseBlocks = List.copyOf(denseBlocks);
+        }
+
+        /** An MoE whose first {@code denseLayers} blocks are dense. */
+        public Moe(int numExperts, int topK, int expertIntermediateSize, int sharedExpertIntermediateSize,
+                   int denseLayers) {
+            this(numExperts, topK, expertIntermediateSize, sharedExpertIntermediateSize,
+                    java.util.stream.IntStream.range(0, denseLayers).boxed().toList());
+        }
 
         public boolean enabled() {
             return numExperts > 0;
+        }
+
+        /** @return whether block {@code layer} routes its tokens to experts (an MoE model's MoE block) */
+        public boolean routes(int layer) {
+            return enabled() && !denseBlocks.contains(layer);
+        }
+
+        /** @return the same for the first {@code n} blocks */
+        Moe firstBlocks(int n) {
+            return new Moe(numExperts, topK, expertIntermediateSize, sharedExpertIntermediateSize,
+                    denseBlocks.stream().filter(i -> i < n).toList());
         }
     }
 

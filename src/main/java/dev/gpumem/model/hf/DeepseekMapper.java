@@ -53,12 +53,20 @@ final class DeepseekMapper implements FamilyMapper {
         int freq = c.positiveOr(1, "moe_layer_freq");
         boolean bias = c.flag("attention_bias", false);
         a.intermediateSize = dense;
-        a.moe = new Moe(experts, topK, expertFf, sharedFf, Math.min(firstDense, d.layers()));
         a.activation = Activations.read(c, Activation.SILU, "hidden_act");
         a.attentionBias = bias;
         a.tiedEmbeddings = c.flag("tie_word_embeddings", false);
         a.attentionDropout = c.probabilityOr(0.0, "attention_dropout");
 
+        // modeling_deepseek_v3.py: DeepseekV3MoE where layer_idx >= first_k_dense_replace (V2 also every
+        // moe_layer_freq-th), else a dense DeepseekV3MLP of intermediate_size
+        List<Integer> denseBlocks = new java.util.ArrayList<>();
+        for (int i = 0; i < d.layers(); i++) {
+            if (!(i >= firstDense && i % freq == 0)) {
+                denseBlocks.add(i);
+            }
+        }
+        a.moe = new Moe(experts, topK, expertFf, sharedFf, denseBlocks);
         long aq = (long) heads * qkDim;
         TensorList t = new TensorList(ctx.checkpointDtype());
         t.add("model.embed_tokens.weight", ParamGroup.EMBEDDING, -1, d.vocab(), h);

@@ -3,6 +3,7 @@ package dev.gpumem.model.hf;
 import dev.gpumem.model.Architecture.Activation;
 import dev.gpumem.model.Architecture.Moe;
 import dev.gpumem.model.ParamGroup;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -40,7 +41,7 @@ final class Llama4TextMapper implements FamilyMapper {
         a.slidingWindow = SlidingWindows.chunkedRopeBlocks(c, d.layers());
         TensorList t = new TensorList(ctx.checkpointDtype());
         t.add("model.embed_tokens.weight", ParamGroup.EMBEDDING, -1, d.vocab(), h);
-        int firstMoe = -1;
+        List<Integer> dense = new ArrayList<>();
         for (int i = 0; i < d.layers(); i++) {
             String p = "model.layers." + i + ".";
             t.rmsNorm(p + "input_layernorm", i, h);
@@ -49,18 +50,18 @@ final class Llama4TextMapper implements FamilyMapper {
             boolean moe = moeLayers.isEmpty() ? (i + 1) % step == 0 : moeLayers.contains((long) i);
             String f = p + "feed_forward.";
             if (moe) {
-                firstMoe = firstMoe < 0 ? i : firstMoe;
                 t.linear(f + "router", ParamGroup.ROUTER, i, experts, h, false);
                 t.add(f + "experts.gate_up_proj", ParamGroup.EXPERT, i, experts, h, 2L * ie);
                 t.add(f + "experts.down_proj", ParamGroup.EXPERT, i, experts, ie, h);
                 LlamaBlock.gatedMlp(t, f + "shared_expert.", ParamGroup.EXPERT, i, h, ie, false);
             } else {
+                dense.add(i);
                 LlamaBlock.gatedMlp(t, f, ParamGroup.MLP, i, h, denseFf, false);
             }
         }
         t.rmsNorm("model.norm", -1, h);
         DecoderHead.write(t, ctx.head(), a.tiedEmbeddings, "lm_head", d.vocab(), h, false);
-        a.moe = new Moe(experts, topK, ie, ie, firstMoe < 0 ? d.layers() : firstMoe);
+        a.moe = new Moe(experts, topK, ie, ie, dense);
         return new MappedModel(a.build(), t.toList());
     }
 }

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.gpumem.model.Architecture;
 import dev.gpumem.model.Inventory;
 import dev.gpumem.model.TensorSpec;
+import java.util.List;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -163,6 +165,9 @@ class PublishedFamilyCountsTest {
         assertEquals(40, rounded(inv.parameterCount(), 10_000_000_000L));    // "400B"
         assertTrue(has(inv, "model.layers.0.feed_forward.gate_proj.weight"));
         assertTrue(has(inv, "model.layers.1.feed_forward.experts.gate_up_proj"));
+        // interleave_moe_layer_step 2: blocks 1, 3, ..., 47 are MoE, the even ones dense
+        assertEquals(IntStream.range(0, 48).filter(i -> i % 2 == 0).boxed().toList(),
+                inv.architecture().moe().denseBlocks());
     }
 
     @Test
@@ -175,7 +180,7 @@ class PublishedFamilyCountsTest {
         Inventory inv = Fixtures.load("llama4-scout-text");
         assertEquals(expected, inv.parameterCount());
         assertEquals(10_777, rounded(inv.parameterCount(), 10_000_000L));
-        assertEquals(0, inv.architecture().moe().denseLayers());
+        assertEquals(List.of(), inv.architecture().moe().denseBlocks());          // MoE in every block
     }
 
     @Test
