@@ -64,14 +64,28 @@ public final class DecoderBlockOps extends ProgramWriter {
     private boolean normOutSaved;
     /** lit-gpt: the dropped input shared by the LoRA adapters of q, k and v, once made (-1 before) */
     private int qkvDropped = -1;
+    /** the block's MLP: the experts (an MoE block) or one dense MLP */
+    private final BlockMlp mlpKind;
 
-    private DecoderBlockOps(BlockSpec spec, Dims dims) {
+    /** DENSE: one MLP of i; EXPERTS: the router and the experts of an MoE block. */
+    public enum BlockMlp { DENSE, EXPERTS }
+
+    private DecoderBlockOps(BlockSpec spec, Dims dims, BlockMlp mlpKind) {
         super(spec, dims);
+        this.mlpKind = mlpKind;
     }
 
-    /** @return the program of one block for this request */
+    /** @return the program of one block for this request (an MoE model's MoE block) */
     public static BlockProgram program(BlockSpec spec, Dims dims) {
-        return new DecoderBlockOps(spec, dims).build();
+        return program(spec, dims, spec.arch().moe().enabled() ? BlockMlp.EXPERTS : BlockMlp.DENSE);
+    }
+
+    /**
+     * @return the program of one block with the given MLP: an MoE model's dense blocks (DeepSeek's first
+     *         {@code first_k_dense_replace}, Llama 4 outside {@code moe_layers}) run a dense MLP of i
+     */
+    public static BlockProgram program(BlockSpec spec, Dims dims, BlockMlp mlp) {
+        return new DecoderBlockOps(spec, dims, mlp).build();
     }
 
     private BlockProgram build() {
@@ -95,7 +109,7 @@ public final class DecoderBlockOps extends ProgramWriter {
         done(INPUT, xSaved);
         part = Part.MLP;
         int[] n2 = norm(h1, r, "mlp_norm");
-        int mlpOut = postNorm(arch.moe().enabled() ? moe(n2[0], r) : mlp(n2[0], r));
+        int mlpOut = postNorm(mlpKind == BlockMlp.EXPERTS ? moe(n2[0], r) : mlp(n2[0], r));
         int out = alloc(act("hidden.block_output", r, d.b(), d.s(), d.h()));
         free(mlpOut);
         done(h1, n2[1] == 1);
@@ -121,7 +135,7 @@ public final class DecoderBlockOps extends ProgramWriter {
         int y = n1[0];
         int attnOut = attentionKeepInput(y, r);
         part = Part.MLP;
-        int mlpOut = arch.moe().enabled() ? moe(y, r) : mlp(y, r);
+        int mlpOut = mlpKind == BlockMlp.EXPERTS ? moe(y, r) : mlp(y, r);
         if (spec.amp() && r != c) {
             free(y);
         } else {
@@ -817,9 +831,10 @@ public final class DecoderBlockOps extends ProgramWriter {
             tmp.add(balloc(grad("grad.branch_cast", c, d.b(), d.s(), d.h()), p));
         }
         if (p == Part.MLP) {
-            Dim i = arch.moe().enabled() ? d.iExpert() : d.i();
-            Dim[] rows = arch.moe().enabled() ? new Dim[] {d.b(), d.s(), d.topK()} : new Dim[] {d.b(), d.s()};
-            int n = arch.mlp() == MlpKind.GATED || arch.moe().enabled() ? 3 : 2;
+            boolean experts = mlpKind == BlockMlp.EXPERTS;
+            Dim i = experts ? d.iExpert() : d.i();
+            Dim[] rows = experts ? new Dim[] {d.b(), d.s(), d.topK()} : new Dim[] {d.b(), d.s()};
+            int n = arch.mlp() == MlpKind.GATED || experts ? 3 : 2;
             if (arch.activation() == Activation.GELU_NEW && !spec.fusedGelu()) {
                 // gelu_new's Python ops run their own backward: x's gradient buffer, the gradient of
                 // 0.044715·x³ and pow_backward's x² and 3·x² coexist, two b·s·i beyond a fused activation

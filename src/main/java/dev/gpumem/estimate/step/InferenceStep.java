@@ -94,8 +94,12 @@ public final class InferenceStep {
      * @param prefill  whether this is the prompt pass (else one decode token, which replaces the cache by a grown one)
      */
     private void pass(Dims d, Dim cacheLen, boolean prefill) {
-        BlockProgram program = DecoderBlockOps.program(spec.blockSpec(false), d);
-        int[] kinds = ProgramRun.register(tl, program.slotKinds());
+        BlockProgram moeProgram = DecoderBlockOps.program(spec.blockSpec(false), d);
+        int[] moeKinds = ProgramRun.register(tl, moeProgram.slotKinds());
+        List<Integer> denseBlocks = spec.arch.moe().denseBlocks();
+        BlockProgram denseProgram = denseBlocks.isEmpty() ? moeProgram
+                : DecoderBlockOps.program(spec.blockSpec(false), d, DecoderBlockOps.BlockMlp.DENSE);
+        int[] denseKinds = denseBlocks.isEmpty() ? moeKinds : ProgramRun.register(tl, denseProgram.slotKinds());
         int ids = tl.alloc(spec.tokens("input.input_ids", d));
         int h = tl.alloc(spec.hidden("hidden.embedding_out", d));
         if (spec.arch.positions() == PositionKind.LEARNED) {
@@ -115,7 +119,9 @@ public final class InferenceStep {
         List<Integer> copies = new ArrayList<>();
         DType cacheType = spec.cfg.inference().kvCacheDtype();
         for (int i = 0; i < spec.layers; i++) {
-            ProgramRun run = new ProgramRun(tl, kinds, program.coreSlots());
+            boolean dense = denseBlocks.contains(i);     // an MoE model's dense block
+            BlockProgram program = dense ? denseProgram : moeProgram;
+            ProgramRun run = new ProgramRun(tl, dense ? denseKinds : moeKinds, program.coreSlots());
             run.ids[INPUT] = h;
             List<ParamEntry> entries = state.block(i);
             run.forward(program.forward(), false, false, -1, new ProgramRun.Hooks() {

@@ -60,9 +60,10 @@ public final class TrainingStep {
     private final StepSpec spec;
     private final ModelState state;
     private final Timeline tl = new Timeline();
-    private final BlockProgram block;
+    /** the program of the model's (MoE) blocks, and of its dense blocks where an MoE model has some */
+    private final Block block;
+    private final Block denseBlock;
     private final HeadProgram head;
-    private final int[] blockKinds;
     private final int[] headKinds;
     private final Dims dims;
     private final boolean checkpointFull;
@@ -71,7 +72,6 @@ public final class TrainingStep {
     /** a checkpointed forward (full or per-op SAC) and a recompute in backward */
     private final boolean recomputes;
     /** per-op SAC: the slots its policy saves */
-    private final boolean[] sacKeep;
     private final boolean selective;
     private final boolean offload;
     private final boolean inBackward;
@@ -100,19 +100,16 @@ public final class TrainingStep {
         this.gathered = new GatheredParameters(tl, state, spec.sharding.shardsParameters() || spec.fsdp2);
         this.dims = spec.dims(spec.cfg.batch(), spec.cfg.seq());
         boolean fused = spec.option(RunOption.COMPILE);
-        this.block = DecoderBlockOps.program(spec.blockSpec(true), dims);
+        this.block = Block.of(tl, DecoderBlockOps.program(spec.blockSpec(true), dims));
+        this.denseBlock = spec.arch.moe().denseBlocks().isEmpty() ? block : Block.of(tl,
+                DecoderBlockOps.program(spec.blockSpec(true), dims, DecoderBlockOps.BlockMlp.DENSE));
         this.head = LmHeadOps.program(spec.blockSpec(true), dims, spec.arch.head().kind(),
                 spec.arch.head().numLabels(), spec.option(RunOption.CHUNKED_LOSS), fused);
-        this.blockKinds = ProgramRun.register(tl, block.slotKinds());
         this.headKinds = ProgramRun.register(tl, head.slotKinds());
         this.noCore = Collections.nCopies(head.slotKinds().size(), false);
         this.checkpointFull = spec.cfg.checkpointing() == Checkpointing.FULL;
         this.selectiveOp = spec.cfg.checkpointing() == Checkpointing.SELECTIVE_OP;
         this.recomputes = checkpointFull || selectiveOp;
-        this.sacKeep = new boolean[block.sacSaved().size()];
-        for (int k = 0; k < sacKeep.length; k++) {
-            sacKeep[k] = block.sacSaved().get(k) && k != INPUT;
-        }
         this.selective = spec.cfg.checkpointing() == Checkpointing.SELECTIVE;
         this.offload = spec.option(RunOption.ACTIVATION_OFFLOADING);
         this.inBackward = spec.option(RunOption.OPTIMIZER_IN_BACKWARD);
@@ -312,14 +309,15 @@ public final class TrainingStep {
             if (i + 1 < spec.layers) {
                 gathered.block(i + 1);             // FSDP forward prefetch of the next block's all-gather
             }
-            ProgramRun run = new ProgramRun(tl, blockKinds, block.coreSlots());
+            Block b = blockAt(i);
+            ProgramRun run = new ProgramRun(tl, b.kinds(), b.program().coreSlots());
             run.ids[INPUT] = h;
             if (selectiveOp) {
-                run.keep = sacKeep;
+                run.keep = b.sacKeep();
             }
-            run.forward(block.forward(), !recomputes, selective, recomputes ? INPUT : -1,
+            run.forward(b.program().forward(), !recomputes, selective, recomputes ? INPUT : -1,
                     blockHooks(i, m, !recomputes));
-            h = run.ids[block.output()];
+            h = run.ids[b.program().output()];
             if (offload && i > 0) {
                 if (recomputes) {
                     // the checkpointed input (and per-op SAC's saved outputs) is what autograd keeps; it goes to
@@ -385,19 +383,20 @@ public final class TrainingStep {
                 gathered.block(i - 1);             // FSDP backward prefetch
             }
             ProgramRun run = m.layers[i];
+            Block b = blockAt(i);
             if (recomputes) {
                 if (m.offloadedInputs[i]) {
-                    run.ids[INPUT] = tl.alloc(blockKinds[INPUT]);   // back from the host before the recompute
+                    run.ids[INPUT] = tl.alloc(b.kinds()[INPUT]);   // back from the host before the recompute
                     run.reloadKept();
                     m.offloadedInputs[i] = false;
                 }
-                ProgramRun re = new ProgramRun(tl, blockKinds, block.coreSlots());
+                ProgramRun re = new ProgramRun(tl, b.kinds(), b.program().coreSlots());
                 re.ids[INPUT] = run.ids[INPUT];
                 if (selectiveOp) {
                     re.reuse = run.keptIds();      // the SAC cache hands the saved outputs to the recompute
                 }
-                re.forward(block.forward(), true, false, INPUT, blockHooks(i, m, true));
-                tl.free(re.ids[block.output()]);
+                re.forward(b.program().forward(), true, false, INPUT, blockHooks(i, m, true));
+                tl.free(re.ids[b.program().output()]);
                 run = re;
             } else if (offload && i < spec.layers - 1) {
                 if (selective) {
@@ -407,7 +406,7 @@ public final class TrainingStep {
                 }
             }
             run.ids[GRAD] = g;
-            run.backward(block.backward(), GRAD, blockHooks(i, m, true));
+            run.backward(b.program().backward(), GRAD, blockHooks(i, m, true));
             if (recomputes) {
                 tl.free(run.ids[INPUT]);
             }
@@ -565,5 +564,27 @@ public final class TrainingStep {
             tl.free(id);
         }
         grads.clear();
+    }
+
+    /** @return the program block {@code layer} runs: an MoE model's dense blocks run the dense one */
+    private Block blockAt(int layer) {
+        return spec.arch.moe().denseBlocks().contains(layer) ? denseBlock : block;
+    }
+
+    /**
+     * One block program with its tensor kinds registered in the timeline and per-op SAC's keep list.
+     *
+     * @param program the program
+     * @param kinds   its slots' registered kind indices
+     * @param sacKeep the slots torchtitan's per-op SAC keeps (the block input excepted)
+     */
+    private record Block(BlockProgram program, int[] kinds, boolean[] sacKeep) {
+        static Block of(Timeline tl, BlockProgram program) {
+            boolean[] keep = new boolean[program.sacSaved().size()];
+            for (int k = 0; k < keep.length; k++) {
+                keep[k] = program.sacSaved().get(k) && k != INPUT;
+            }
+            return new Block(program, ProgramRun.register(tl, program.slotKinds()), keep);
+        }
     }
 }
