@@ -1,6 +1,7 @@
 package dev.gpumem.estimate.step;
 
 import dev.gpumem.input.BadInputException;
+import dev.gpumem.model.Architecture.MlpKind;
 import dev.gpumem.model.Inventory;
 import dev.gpumem.model.ParamGroup;
 import dev.gpumem.model.TensorSpec;
@@ -78,13 +79,20 @@ public final class LoraTargets {
                 layer = t.layer();
             }
             if (t.layer() == layer) {
-                roles.add(role(t));
+                roles.add(role(t, inv.architecture().mlp()));
             }
         }
         return roles;
     }
 
-    private static String role(TensorSpec t) {
+    /**
+     * The role of one targeted weight. Attention projections by name; MLP projections by name and shape: in a gated
+     * MLP the gate (a name with "gate", or Mixtral's {@code w1}), then any other widening projection (up, Mixtral's
+     * {@code w3}, Qwen-1's {@code w2}, which is the one {@code silu} takes: modeling_qwen.py QWenMLP
+     * {@code a1 * F.silu(a2)}, shape [i, h]) as up, and the narrowing one (down, {@code w2} of Mixtral,
+     * {@code c_proj}) as down; in a plain MLP the widening one is fc1, the narrowing one fc2.
+     */
+    private static String role(TensorSpec t, MlpKind mlp) {
         String m = t.moduleName();
         long out = t.shape().get(0);
         long in = t.shape().get(1);
@@ -100,14 +108,11 @@ public final class LoraTargets {
             }
             return "o_proj";
         }
-        if (m.contains("gate") || m.equals("w1")) {
-            return "gate_proj";
-        }
-        if (m.startsWith("up") || m.equals("w3")) {
-            return "up_proj";
-        }
-        if (m.startsWith("down") || m.equals("w2")) {
-            return "down_proj";
+        if (mlp == MlpKind.GATED) {
+            if (m.contains("gate") || m.equals("w1")) {
+                return "gate_proj";
+            }
+            return out > in ? "up_proj" : "down_proj";
         }
         return out > in ? "fc1" : "fc2";
     }

@@ -5,7 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.gpumem.estimate.TinyModels;
+import dev.gpumem.model.Architecture.Activation;
+import dev.gpumem.model.Architecture.MlpKind;
+import dev.gpumem.model.Architecture.NormKind;
+import dev.gpumem.model.Architecture.PositionKind;
 import dev.gpumem.model.Inventory;
+import dev.gpumem.model.Traits;
+import dev.gpumem.model.hf.ModelLoader;
 import dev.gpumem.model.ParamGroup;
 import dev.gpumem.model.TensorSpec;
 import dev.gpumem.units.DType;
@@ -36,7 +42,9 @@ class LoraTargetsTest {
                 default -> out.add(t);
             }
         }
-        return new Inventory("neox-like", base.architecture(), out, List.of());
+        // GPT-NeoX's blocks: LayerNorm, a plain GELU MLP, attention and MLP in parallel
+        Traits neox = Traits.plain(NormKind.LAYER_NORM, MlpKind.PLAIN, Activation.GELU, PositionKind.ROPE, false, true);
+        return new Inventory("neox-like", base.architecture().withTraits(neox), out, List.of());
     }
 
     @Test
@@ -49,6 +57,17 @@ class LoraTargetsTest {
     void plainMlpModulesMapToFc1AndFc2ByShape() {
         assertEquals(Set.of("fc1", "fc2"), LoraTargets.roles(neoxLike(), Set.of("dense_h_to_4h", "dense_4h_to_h")));
         assertEquals(Set.of("o_proj"), LoraTargets.roles(neoxLike(), Set.of("dense")));
+    }
+
+    @Test
+    void qwen1sW2IsAWideningProjectionAndItsMlpCProjTheDownProjection() {
+        // Qwen-1 (modeling_qwen.py QWenMLP): a1 = w1(x), a2 = w2(x), c_proj(a1 * silu(a2)); w1 and w2 are
+        // [intermediate_size / 2, h], mlp.c_proj [h, intermediate_size / 2]; "c_proj" names attn.c_proj too, and
+        // PEFT's target_modules match both
+        Inventory qwen = new ModelLoader().load("qwen-7b", java.util.Map.of());
+        assertEquals(Set.of("o_proj", "gate_proj", "up_proj", "down_proj"),
+                LoraTargets.roles(qwen, Set.of("w1", "w2", "c_proj")));
+        assertEquals(Set.of("up_proj"), LoraTargets.roles(qwen, Set.of("w2")));
     }
 
     @Test
