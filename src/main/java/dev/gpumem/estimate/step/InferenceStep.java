@@ -49,7 +49,7 @@ public final class InferenceStep {
 
     private InferenceStep(Inventory inv, StepSpec spec) {
         this.spec = spec;
-        this.state = ModelState.of(inv, spec.cfg, spec.sharding, spec.layers, false);
+        this.state = ModelState.of(inv, spec.cfg, spec.sharding, spec.stage, false);
     }
 
     /** @return the timeline of load, prefill and decode on the counted rank */
@@ -57,7 +57,7 @@ public final class InferenceStep {
         StepSpec spec = new StepSpec(inv, cfg, calibration);
         InferenceStep s = new InferenceStep(inv, spec);
         s.run();
-        return new StepTimeline(s.tl, spec.layers, s.state.params(), 0);
+        return new StepTimeline(s.tl, spec.layers, s.state.params(), 0, spec.stage);
     }
 
     private void run() {
@@ -159,7 +159,7 @@ public final class InferenceStep {
         int normOut = tl.alloc(spec.hidden("final_norm.out", d));
         tl.free(h);
         HeadKind head = spec.arch.head().kind();
-        if (head != HeadKind.NONE && spec.sharding.holdsHead()) {
+        if (head != HeadKind.NONE && spec.stage.holdsHead()) {
             boolean vocab = head != HeadKind.SEQUENCE_CLASSIFICATION;
             // generate() (transformers >= 4.45) runs the prompt with logits_to_keep=1: the LM head sees the last
             // position only and the first new token is sampled from its fp32 copy

@@ -18,6 +18,7 @@ import dev.gpumem.estimate.ops.HeadProgram;
 import dev.gpumem.estimate.ops.LmHeadOps;
 import dev.gpumem.estimate.ops.Part;
 import dev.gpumem.estimate.optim.OptimizerModel;
+import dev.gpumem.estimate.parallel.PipelineStage;
 import dev.gpumem.estimate.timeline.TensorKind;
 import dev.gpumem.estimate.timeline.Timeline;
 import dev.gpumem.model.Architecture.HeadKind;
@@ -94,7 +95,7 @@ public final class TrainingStep {
 
     private TrainingStep(Inventory inv, StepSpec spec) {
         this.spec = spec;
-        this.state = ModelState.of(inv, spec.cfg, spec.sharding, spec.layers, true);
+        this.state = ModelState.of(inv, spec.cfg, spec.sharding, spec.stage, true);
         this.paramCount = state.all().size();
         this.grads = new IdentityHashMap<>(paramCount);
         this.gathered = new GatheredParameters(tl, state, spec.sharding.shardsParameters() || spec.fsdp2);
@@ -151,7 +152,7 @@ public final class TrainingStep {
         StepSpec spec = new StepSpec(inv, cfg, calibration);
         TrainingStep s = new TrainingStep(inv, spec);
         s.run();
-        return new StepTimeline(s.tl, spec.layers, s.state.params(), s.state.trainableParams());
+        return new StepTimeline(s.tl, spec.layers, s.state.params(), s.state.trainableParams(), spec.stage);
     }
 
     private void run() {
@@ -229,22 +230,36 @@ public final class TrainingStep {
         }
     }
 
+    /**
+     * The stage's forwards in schedule order, in groups of as many units as it holds in flight: each group's
+     * forwards, then their backwards (the peak of a 1F1B steady state, which keeps that many units between a forward
+     * and its backward). With one stage the loss runs just before its backward; on the last of several stages it
+     * runs at the end of the forward, as Megatron-LM's forward_step (forward_step_calc_loss on the last stage,
+     * schedules.py @00611e6eeb0b09b5ee074750956855215ddbd67f), so its tensors stay for every unit in flight.
+     */
     private void step() {
-        int accum = spec.cfg.gradAccum();
-        int inflight = spec.sharding.microbatchesInFlight(accum);
+        List<PipelineStage.Unit> order = spec.stage.forwardOrder(spec.cfg.gradAccum());
+        int inflight = spec.stage.inFlight();
+        boolean lossInForward = spec.stage.stages() > 1;
         int done = 0;
-        while (done < accum) {
-            int group = Math.min(inflight, accum - done);
+        while (done < order.size()) {
+            int group = Math.min(inflight, order.size() - done);
             List<Micro> micros = new ArrayList<>(group);
             for (int g = 0; g < group; g++) {
                 label(Phase.FORWARD);
-                micros.add(forward());
-            }
-            for (int g = 0; g < group; g++) {
-                Micro m = micros.get(g);
-                label(Phase.LOSS);
-                if (spec.sharding.holdsHead()) {
+                Micro m = forward(order.get(done + g).chunk());
+                micros.add(m);
+                if (lossInForward && m.chunk.head()) {
+                    label(Phase.LOSS);
                     loss(m);
+                }
+            }
+            for (Micro m : backwardOrder(micros)) {
+                if (!(lossInForward && m.chunk.head())) {
+                    label(Phase.LOSS);
+                    if (m.chunk.head()) {
+                        loss(m);
+                    }
                 }
                 label(Phase.BACKWARD);
                 backward(m);
@@ -255,15 +270,29 @@ public final class TrainingStep {
         optimizerStep();
     }
 
-    /** The tensors of one micro-batch in flight. */
+    /**
+     * @return the group's units in backward order: micro-batches in order; with several chunks the later chunk first
+     *         (its gradient feeds the earlier one; Megatron-LM's backward chunk id is v − 1 − the forward one)
+     */
+    private static List<Micro> backwardOrder(List<Micro> micros) {
+        List<Micro> out = new ArrayList<>(micros);
+        out.sort((a, b) -> Integer.compare(b.chunkIndex, a.chunkIndex));   // stable: micro-batches keep their order
+        return out;
+    }
+
+    /** The tensors of one micro-batch in flight through one chunk of the stage. */
     private final class Micro {
-        final ProgramRun[] layers = new ProgramRun[spec.layers];
+        final PipelineStage.Chunk chunk;
+        final int chunkIndex;
+        /** the stage's position of the chunk's first block */
+        final int offset;
+        final ProgramRun[] layers;
         final Map<ParamEntry, Integer> copies = new IdentityHashMap<>(paramCount);
         final IntList autocastCache = new IntList();
-        final boolean[] offloadedInputs = new boolean[spec.layers];
+        final boolean[] offloadedInputs;
         ProgramRun head;
-        int inputIds;
-        int labels;
+        int inputIds = -1;
+        int labels = -1;
         int cos = -1;
         int sin = -1;
         int mask = -1;
@@ -271,16 +300,83 @@ public final class TrainingStep {
         int out = -1;
         /** tied embeddings: the LM head's gradient of the shared matrix, buffered until the embedding's backward */
         int tiedHeadGrad = -1;
+
+        Micro(int chunkIndex) {
+            this.chunkIndex = chunkIndex;
+            this.chunk = spec.stage.chunks().get(chunkIndex);
+            this.offset = spec.stage.localOffset(chunkIndex);
+            this.layers = new ProgramRun[chunk.layers()];
+            this.offloadedInputs = new boolean[chunk.layers()];
+        }
     }
 
-    private Micro forward() {
-        Micro m = new Micro();
+    private Micro forward(int chunkIndex) {
+        Micro m = new Micro(chunkIndex);
         TensorKind ws = spec.workspace();
         if (workspace < 0 && ws != null) {
             workspace = tl.alloc(ws);
         }
-        m.inputIds = tl.alloc(spec.tokens("input.input_ids", dims));
-        m.labels = tl.alloc(spec.tokens("input.labels", dims));
+        if (chunkIndex == 0) {
+            // every stage's rank loads the micro-batch (torchtitan hands inputs to the first stage and targets to
+            // the last; counted on each rank once per micro-batch)
+            m.inputIds = tl.alloc(spec.tokens("input.input_ids", dims));
+            m.labels = tl.alloc(spec.tokens("input.labels", dims));
+        }
+        int h = m.chunk.embedding() ? embed(m)
+                : tl.alloc(TensorKind.of("hidden.from_previous_stage", Component.ACTIVATIONS, Source.PIPELINE_1F1B,
+                spec.residual, dims.b(), dims.s(), dims.h()));
+        TensorKind cos = spec.rope("rope.cos", dims);
+        if (cos != null) {
+            m.cos = tl.alloc(cos);
+            m.sin = tl.alloc(spec.rope("rope.sin", dims));
+        }
+        TensorKind mask = spec.causalMask(dims);
+        if (mask != null) {
+            m.mask = tl.alloc(mask);
+        }
+        int n = m.chunk.layers();
+        for (int i = 0; i < n; i++) {
+            int layer = m.offset + i;
+            gathered.block(layer);
+            if (i + 1 < n) {
+                gathered.block(layer + 1);         // FSDP forward prefetch of the next block's all-gather
+            }
+            ProgramRun run = new ProgramRun(tl, blockKinds, block.coreSlots());
+            run.ids[INPUT] = h;
+            if (selectiveOp) {
+                run.keep = sacKeep;
+            }
+            run.forward(block.forward(), !recomputes, selective, recomputes ? INPUT : -1,
+                    blockHooks(layer, m, !recomputes));
+            h = run.ids[block.output()];
+            if (offload && i > 0) {
+                if (recomputes) {
+                    // the checkpointed input (and per-op SAC's saved outputs) is what autograd keeps; it goes to
+                    // the host like any saved tensor
+                    ProgramRun previous = m.layers[i - 1];
+                    tl.free(previous.ids[INPUT]);
+                    previous.offloadKept();
+                    m.offloadedInputs[i - 1] = true;
+                } else {
+                    m.layers[i - 1].offload();
+                }
+            }
+            m.layers[i] = run;
+            gathered.release(layer);
+        }
+        if (m.chunk.head()) {
+            gathered.gather(state.head(), GatheredParameters.HEAD);
+            m.head = new ProgramRun(tl, headKinds, noCore);
+            m.head.ids[INPUT] = h;
+            m.head.forward(head.forward(), true, false, -1, headHooks(m));
+        } else {
+            tl.free(h);                     // sent to the next stage
+        }
+        return m;
+    }
+
+    /** @return the embedding's output (with learned positions and dropout), the first block's input */
+    private int embed(Micro m) {
         gathered.gather(state.embedding(), GatheredParameters.EMBEDDING);
         int h = tl.alloc(spec.hidden("hidden.embedding_out", dims));
         if (spec.arch.positions() == PositionKind.LEARNED) {
@@ -298,52 +394,7 @@ public final class TrainingStep {
             tl.free(h);
             h = dropped;
         }
-        TensorKind cos = spec.rope("rope.cos", dims);
-        if (cos != null) {
-            m.cos = tl.alloc(cos);
-            m.sin = tl.alloc(spec.rope("rope.sin", dims));
-        }
-        TensorKind mask = spec.causalMask(dims);
-        if (mask != null) {
-            m.mask = tl.alloc(mask);
-        }
-        for (int i = 0; i < spec.layers; i++) {
-            gathered.block(i);
-            if (i + 1 < spec.layers) {
-                gathered.block(i + 1);             // FSDP forward prefetch of the next block's all-gather
-            }
-            ProgramRun run = new ProgramRun(tl, blockKinds, block.coreSlots());
-            run.ids[INPUT] = h;
-            if (selectiveOp) {
-                run.keep = sacKeep;
-            }
-            run.forward(block.forward(), !recomputes, selective, recomputes ? INPUT : -1,
-                    blockHooks(i, m, !recomputes));
-            h = run.ids[block.output()];
-            if (offload && i > 0) {
-                if (recomputes) {
-                    // the checkpointed input (and per-op SAC's saved outputs) is what autograd keeps; it goes to
-                    // the host like any saved tensor
-                    ProgramRun previous = m.layers[i - 1];
-                    tl.free(previous.ids[INPUT]);
-                    previous.offloadKept();
-                    m.offloadedInputs[i - 1] = true;
-                } else {
-                    m.layers[i - 1].offload();
-                }
-            }
-            m.layers[i] = run;
-            gathered.release(i);
-        }
-        if (spec.sharding.holdsHead()) {
-            gathered.gather(state.head(), GatheredParameters.HEAD);
-            m.head = new ProgramRun(tl, headKinds, noCore);
-            m.head.ids[INPUT] = h;
-            m.head.forward(head.forward(), true, false, -1, headHooks(m));
-        } else {
-            tl.free(h);                     // sent to the next stage
-        }
-        return m;
+        return h;
     }
 
     private void loss(Micro m) {
@@ -362,7 +413,7 @@ public final class TrainingStep {
     private void backward(Micro m) {
         ipgBucket();
         int g;
-        if (spec.sharding.holdsHead()) {
+        if (m.chunk.head()) {
             gathered.gather(state.head(), GatheredParameters.HEAD);
             m.head.backward(head.backward(), -1, headHooks(m));
             g = m.head.ids[head.gradOut()];
@@ -379,10 +430,11 @@ public final class TrainingStep {
                 m.mask = -1;
             }
         }
-        for (int i = spec.layers - 1; i >= 0; i--) {
-            gathered.block(i);
+        for (int i = m.chunk.layers() - 1; i >= 0; i--) {
+            int layer = m.offset + i;
+            gathered.block(layer);
             if (i > 0) {
-                gathered.block(i - 1);             // FSDP backward prefetch
+                gathered.block(layer - 1);         // FSDP backward prefetch
             }
             ProgramRun run = m.layers[i];
             if (recomputes) {
@@ -396,10 +448,10 @@ public final class TrainingStep {
                 if (selectiveOp) {
                     re.reuse = run.keptIds();      // the SAC cache hands the saved outputs to the recompute
                 }
-                re.forward(block.forward(), true, false, INPUT, blockHooks(i, m, true));
+                re.forward(block.forward(), true, false, INPUT, blockHooks(layer, m, true));
                 tl.free(re.ids[block.output()]);
                 run = re;
-            } else if (offload && i < spec.layers - 1) {
+            } else if (offload && i < m.chunk.layers() - 1) {
                 if (selective) {
                     run.reload();
                 } else {
@@ -407,15 +459,17 @@ public final class TrainingStep {
                 }
             }
             run.ids[GRAD] = g;
-            run.backward(block.backward(), GRAD, blockHooks(i, m, true));
+            run.backward(block.backward(), GRAD, blockHooks(layer, m, true));
             if (recomputes) {
                 tl.free(run.ids[INPUT]);
             }
             m.layers[i] = null;
-            gathered.release(i);
+            gathered.release(layer);
         }
-        paramGrads(state.embedding(), null, m);
-        tl.free(g);
+        if (m.chunk.embedding()) {
+            paramGrads(state.embedding(), null, m);
+        }
+        tl.free(g);                         // the first stage's last use, else sent to the previous stage
         if (m.embeddingMask >= 0) {
             tl.free(m.embeddingMask);
         }
@@ -423,8 +477,10 @@ public final class TrainingStep {
             tl.free(m.cos);
             tl.free(m.sin);
         }
-        tl.free(m.inputIds);
-        tl.free(m.labels);
+        if (m.inputIds >= 0) {
+            tl.free(m.inputIds);
+            tl.free(m.labels);
+        }
     }
 
     private ProgramRun.Hooks blockHooks(int layer, Micro m, boolean grad) {
