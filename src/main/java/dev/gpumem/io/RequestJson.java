@@ -223,6 +223,7 @@ public final class RequestJson {
                 r.has("reduce_bucket_size") ? reduceBucket(r.get("reduce_bucket_size")) : null,
                 statesZero(r.get("parallel")) ? parallel.zero() : null,
                 r.has("use_orig_params") ? bool(r, "use_orig_params", false) : null);
+        parallel = frameworkSchedule(parallel, r.get("parallel"), framework);
         FrameworkSettings.Resolved fw = FrameworkSettings.resolve(framework, stated, task, precision, optimizer,
                 finetune.method(), parallel, options);
         Finetune ft = finetune.adapterDtype() == fw.adapterDtype() ? finetune : new Finetune(finetune.method(),
@@ -476,6 +477,21 @@ public final class RequestJson {
             }
         }
         return new PipelineLayout(schedule, virtual, stage);
+    }
+
+    /** @return the layout with the framework's pipeline schedule when the request does not state one */
+    private static Parallel frameworkSchedule(Parallel parallel, JsonNode n, Framework framework) {
+        if (n != null && n.has("schedule")) {
+            return parallel;
+        }
+        PipelineSchedule schedule = framework.pipelineSchedule().valueFor(parallel.data(), parallel.tensor());
+        PipelineLayout layout = parallel.pipelineLayout();
+        if (schedule == layout.schedule()) {
+            return parallel;
+        }
+        int virtual = n != null && n.has("virtual_stages") ? layout.virtualStages()
+                : schedule == PipelineSchedule.INTERLEAVED_1F1B ? 2 : 1;
+        return parallel.withPipelineLayout(new PipelineLayout(schedule, virtual, layout.stage()));
     }
 
     private Set<RunOption> options(JsonNode n) {

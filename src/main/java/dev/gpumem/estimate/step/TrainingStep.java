@@ -54,7 +54,12 @@ import java.util.Map;
  *   <li>selective_op (torchtitan's per-op SAC): the forward runs as under full checkpointing, but the outputs the
  *       policy saves (every other matmul, the attention kernel's outputs) stay with the block input; backward
  *       recomputes the block with those outputs handed over instead of recomputed.</li>
- *   <li>pipeline (first stage, 1F1B): min(p, grad_accum) micro-batches run forward before the first backward.</li>
+ *   <li>pipeline: the counted stage ({@code parallel.stage}; the estimator tries every stage for worst) runs its
+ *       chunks' forwards in schedule order ({@link PipelineStage#forwardOrder}), in groups of as many units as the
+ *       schedule keeps in flight ({@link dev.gpumem.estimate.parallel.PipelineSchedule#unitsInFlight}: gpipe m,
+ *       1f1b min(p − s, m), interleaved_1f1b Megatron-LM's warmup + 1), then their backwards, later chunks first.
+ *       The first stage holds the embedding, the last the final norm, LM head and loss (computed at the end of the
+ *       forward); other stages receive the hidden state (b·s·h) and, in backward, its gradient.</li>
  * </ul>
  */
 public final class TrainingStep {
