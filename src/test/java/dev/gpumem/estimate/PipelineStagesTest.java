@@ -14,7 +14,9 @@ import dev.gpumem.estimate.parallel.PipelineLayout;
 import dev.gpumem.estimate.parallel.PipelineSchedule;
 import dev.gpumem.estimate.parallel.StageChoice;
 import dev.gpumem.input.BadInputException;
+import dev.gpumem.model.Architecture;
 import dev.gpumem.model.Inventory;
+import dev.gpumem.model.Traits;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -101,6 +103,27 @@ class PipelineStagesTest {
         assertEquals(max, peak(worst));
         String stage = "pipeline: stage " + at + " of 4 (the highest peak of the 4 stages)";
         assertTrue(worst.notes().stream().anyMatch(n -> n.startsWith(stage)), worst.notes().toString());
+    }
+
+    /** The tiny Llama with four blocks and tied embeddings. */
+    private static Inventory tied() {
+        Architecture a = TinyModels.llama(4);
+        Traits t = a.traits();
+        return TinyModels.inventory(a.withTraits(new Traits(t.norm(), t.normPlacement(), t.normWeight(), t.qkNorm(),
+                t.mlp(), t.activation(), t.projections(), t.positions(), t.softcapping(), t.embeddingScale(),
+                t.attention(), true, t.parallelBlock())));
+    }
+
+    @Test
+    void withTiedEmbeddingsTheLastStageKeepsItsOwnCopyOfTheMatrix() {
+        // Megatron-LM's second copy of word_embeddings on the last stage: weights v·h·2 B and, after the first
+        // backward, its bf16 gradient v·h·2 B on both stages
+        Estimate first = estimate(tied(), 2, PipelineLayout.DEFAULT.withStage(StageChoice.FIRST), 2);
+        Estimate last = estimate(tied(), 2, PipelineLayout.DEFAULT.withStage(StageChoice.LAST), 2);
+        assertEquals(VOCAB_MATRIX, term(first.phase(Phase.LOAD), "weights.embed_tokens.weight"));
+        assertEquals(VOCAB_MATRIX, term(last.phase(Phase.LOAD), "weights.embed_tokens.weight"));
+        assertEquals(VOCAB_MATRIX, term(last.phase(Phase.OPTIMIZER_STEP), "gradients.embed_tokens.weight"));
+        assertEquals(VOCAB_MATRIX, term(first.phase(Phase.OPTIMIZER_STEP), "gradients.embed_tokens.weight"));
     }
 
     @Test

@@ -155,7 +155,10 @@ public final class ModelState {
                 return;                            // another pipeline stage
             }
             if (where == Where.EMBEDDING && !stage.holdsEmbedding()) {
-                return;                            // on the first stage
+                if (!lastStageCopy(t)) {
+                    return;                        // on the first stage
+                }
+                where = Where.HEAD;
             }
             if (where == Where.HEAD && !stage.holdsHead()) {
                 return;                            // on the last stage
@@ -179,6 +182,19 @@ public final class ModelState {
                 adapter(local, Part.of(t), "lora_A." + sym, List.of(r, in));
                 adapter(local, Part.of(t), "lora_B." + sym, List.of(out, r));
             }
+        }
+
+        /**
+         * Tied embeddings with the head on another stage: the last stage keeps its own copy of the word-embedding
+         * matrix as the output weight, a parameter with its gradient and optimizer states whose gradient is
+         * all-reduced with the first stage's (NVIDIA/Megatron-LM
+         * megatron/core/models/common/language_module/language_module.py @00c2c0a
+         * setup_embeddings_and_output_layer: "Create a second copy of word_embeddings on the last stage").
+         */
+        private boolean lastStageCopy(TensorSpec t) {
+            var a = inv.architecture();
+            return stage.holdsHead() && a.tiedEmbeddings() && t.isParameter()
+                    && t.numel() == (long) a.vocabSize() * a.hiddenSize();
         }
 
         /** @param local the block's position on the stage, or -1 outside blocks */
