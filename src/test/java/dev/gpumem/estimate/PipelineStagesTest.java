@@ -56,6 +56,16 @@ class PipelineStagesTest {
     }
 
     @Test
+    void oneFOneBHoldsItsMicroBatchesInFlightAgainOnceTheGradientsExist() {
+        // p = 2, m = 3 on stage 0: warmup 1 forward, then F B, F B, then B: the third forward runs while micro-batch
+        // 1 is still in flight and the first backward has made the gradients (gate_proj: 64·128·2 B = 16384 B), so
+        // the forward peak holds two micro-batches' activations and the gradients together
+        Estimate e = estimate(TinyModels.tiny(), 2, PipelineLayout.DEFAULT.withStage(StageChoice.FIRST), 3);
+        assertEquals(2 * GATE_OUT, term(e.phase(Phase.FORWARD), "mlp.gate_out"));
+        assertEquals(64L * 128 * 2, term(e.phase(Phase.FORWARD), "gradients.mlp.gate_proj.weight"));
+    }
+
+    @Test
     void interleavingHoldsMoreBlockActivationsOnTheFirstStage() {
         Inventory inv = TinyModels.inventory(TinyModels.llama(8));
         // 1F1B, p = 2, m = 4: stage 0 holds blocks 0..3 for min(2, 4) = 2 micro-batches: 8 block activations

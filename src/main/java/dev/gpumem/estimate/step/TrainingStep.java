@@ -25,6 +25,7 @@ import dev.gpumem.model.Architecture.HeadKind;
 import dev.gpumem.model.Architecture.PositionKind;
 import dev.gpumem.model.Inventory;
 import dev.gpumem.units.DType;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
@@ -55,9 +56,10 @@ import java.util.Map;
  *       policy saves (every other matmul, the attention kernel's outputs) stay with the block input; backward
  *       recomputes the block with those outputs handed over instead of recomputed.</li>
  *   <li>pipeline: the counted stage ({@code parallel.stage}; the estimator tries every stage for worst) runs its
- *       chunks' forwards in schedule order ({@link PipelineStage#forwardOrder}), in groups of as many units as the
- *       schedule keeps in flight ({@link dev.gpumem.estimate.parallel.PipelineSchedule#unitsInFlight}: gpipe m,
- *       1f1b min(p − s, m), interleaved_1f1b Megatron-LM's warmup + 1), then their backwards, later chunks first.
+ *       chunks' forwards in schedule order ({@link PipelineStage#forwardOrder}): the warmup forwards, then one
+ *       forward and one backward alternately, then the rest of the backwards, so that it holds the schedule's units
+ *       in flight ({@link dev.gpumem.estimate.parallel.PipelineSchedule#unitsInFlight}: gpipe m, 1f1b
+ *       min(p − s, m), interleaved_1f1b Megatron-LM's warmup + 1) also once the gradients exist.
  *       The first stage holds the embedding, the last the final norm, LM head and loss (computed at the end of the
  *       forward); other stages receive the hidden state (b·s·h) and, in backward, its gradient.</li>
  * </ul>
@@ -236,53 +238,63 @@ public final class TrainingStep {
     }
 
     /**
-     * The stage's forwards in schedule order, in groups of as many units as it holds in flight: each group's
-     * forwards, then their backwards (the peak of a 1F1B steady state, which keeps that many units between a forward
-     * and its backward). With one stage the loss runs just before its backward; on the last of several stages it
-     * runs at the end of the forward, as Megatron-LM's forward_step (forward_step_calc_loss on the last stage,
-     * schedules.py @00611e6eeb0b09b5ee074750956855215ddbd67f), so its tensors stay for every unit in flight.
+     * The stage's units as its schedule runs them (Megatron-LM's forward_backward_pipelining_* loops,
+     * schedules.py @00611e6eeb0b09b5ee074750956855215ddbd67f): the warmup forwards (in flight − 1), then one forward
+     * and one backward alternately while forwards remain, then the remaining backwards; so the schedule's units in
+     * flight are reached again after the first gradients exist. Backward k runs chunk v − 1 − (forward k's chunk),
+     * that chunk's oldest unit (one chunk: first in, first out). With one stage the loss runs just before its
+     * backward; on the last of several stages at the end of the forward, as Megatron-LM's forward_step
+     * (forward_step_calc_loss on the last stage), so its tensors stay for every unit in flight.
      */
     private void step() {
         List<PipelineStage.Unit> order = spec.stage.forwardOrder(spec.cfg.gradAccum());
-        int inflight = spec.stage.inFlight();
-        boolean lossInForward = spec.stage.stages() > 1;
-        int done = 0;
-        while (done < order.size()) {
-            int group = Math.min(inflight, order.size() - done);
-            List<Micro> micros = new ArrayList<>(group);
-            for (int g = 0; g < group; g++) {
-                label(Phase.FORWARD);
-                Micro m = forward(order.get(done + g).chunk());
-                micros.add(m);
-                if (lossInForward && m.chunk.head()) {
-                    label(Phase.LOSS);
-                    loss(m);
-                }
-            }
-            for (Micro m : backwardOrder(micros)) {
-                if (!(lossInForward && m.chunk.head())) {
-                    label(Phase.LOSS);
-                    if (m.chunk.head()) {
-                        loss(m);
-                    }
-                }
-                label(Phase.BACKWARD);
-                backward(m);
-            }
-            done += group;
+        int total = order.size();
+        int warmup = Math.min(spec.stage.inFlight() - 1, total);
+        List<ArrayDeque<Micro>> pending = new ArrayList<>();
+        for (int c = 0; c < spec.stage.chunks().size(); c++) {
+            pending.add(new ArrayDeque<>());
+        }
+        int forwards = 0;
+        int backwards = 0;
+        while (forwards < warmup) {
+            forwardUnit(order.get(forwards++), pending);
+        }
+        while (forwards < total) {
+            forwardUnit(order.get(forwards++), pending);
+            backwardUnit(order.get(backwards++), pending);
+        }
+        while (backwards < total) {
+            backwardUnit(order.get(backwards++), pending);
         }
         label(Phase.OPTIMIZER_STEP);
         optimizerStep();
     }
 
-    /**
-     * @return the group's units in backward order: micro-batches in order; with several chunks the later chunk first
-     *         (its gradient feeds the earlier one; Megatron-LM's backward chunk id is v − 1 − the forward one)
-     */
-    private static List<Micro> backwardOrder(List<Micro> micros) {
-        List<Micro> out = new ArrayList<>(micros);
-        out.sort((a, b) -> Integer.compare(b.chunkIndex, a.chunkIndex));   // stable: micro-batches keep their order
-        return out;
+    private void forwardUnit(PipelineStage.Unit u, List<ArrayDeque<Micro>> pending) {
+        label(Phase.FORWARD);
+        Micro m = forward(u.chunk());
+        pending.get(u.chunk()).add(m);
+        if (spec.stage.stages() > 1 && m.chunk.head()) {
+            label(Phase.LOSS);
+            loss(m);
+        }
+    }
+
+    /** @param u the forward unit at the same position of the schedule table (its chunk is mirrored) */
+    private void backwardUnit(PipelineStage.Unit u, List<ArrayDeque<Micro>> pending) {
+        int chunk = spec.stage.chunks().size() - 1 - u.chunk();
+        Micro m = pending.get(chunk).poll();
+        if (m == null) {
+            throw new IllegalStateException("pipeline schedule: backward of chunk " + chunk + " before its forward");
+        }
+        if (!(spec.stage.stages() > 1 && m.chunk.head())) {
+            label(Phase.LOSS);
+            if (m.chunk.head()) {
+                loss(m);
+            }
+        }
+        label(Phase.BACKWARD);
+        backward(m);
     }
 
     /** The tensors of one micro-batch in flight through one chunk of the stage. */
