@@ -14,9 +14,11 @@ import dev.gpumem.estimate.parallel.PipelineLayout;
 import dev.gpumem.estimate.parallel.PipelineSchedule;
 import dev.gpumem.estimate.parallel.StageChoice;
 import dev.gpumem.input.BadInputException;
+import dev.gpumem.estimate.plan.PlanEvent;
 import dev.gpumem.model.Architecture;
 import dev.gpumem.model.Inventory;
 import dev.gpumem.model.Traits;
+import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -134,6 +136,33 @@ class PipelineStagesTest {
         assertEquals(VOCAB_MATRIX, term(last.phase(Phase.LOAD), "weights.embed_tokens.weight"));
         assertEquals(VOCAB_MATRIX, term(last.phase(Phase.OPTIMIZER_STEP), "gradients.embed_tokens.weight"));
         assertEquals(VOCAB_MATRIX, term(first.phase(Phase.OPTIMIZER_STEP), "gradients.embed_tokens.weight"));
+    }
+
+    @Test
+    void inferenceStagesHoldTheirShareAndTheLastReceivesTheHiddenState() {
+        Inventory inv = TinyModels.inventory(TinyModels.llama(4));
+        Estimate first = infer(inv, StageChoice.FIRST);
+        Estimate last = infer(inv, StageChoice.LAST);
+        assertEquals(0, term(first.phase(Phase.LOAD), "weights.lm_head.weight"));
+        assertEquals(VOCAB_MATRIX, term(last.phase(Phase.LOAD), "weights.lm_head.weight"));
+        assertEquals(0, term(last.phase(Phase.LOAD), "weights.embed_tokens.weight"));
+        // the last stage receives the b·s·h hidden state (prefill: 1·32·64·2 B = 4096 B) instead of embedding it
+        List<PlanEvent.Alloc> allocs = estimator.plan(inv, inferConfig(StageChoice.LAST)).events().stream()
+                .filter(e -> e instanceof PlanEvent.Alloc).map(e -> (PlanEvent.Alloc) e).toList();
+        assertEquals(1L * 32 * 64 * 2, allocs.stream().filter(a -> a.name().equals("hidden.from_previous_stage"))
+                .findFirst().orElseThrow().bytes());
+        assertTrue(allocs.stream().noneMatch(a -> a.name().equals("hidden.embedding_out")));
+    }
+
+    private Estimate infer(Inventory inv, StageChoice stage) {
+        return estimator.estimate(inv, inferConfig(stage));
+    }
+
+    private static RunConfig inferConfig(StageChoice stage) {
+        return new RunConfig("i", "tiny", java.util.Map.of(), RunConfig.Task.INFERENCE,
+                Precision.BF16, false, Optimizer.NONE, 1, 32, 1, Checkpointing.NONE, AttentionKernel.SDPA,
+                Finetune.FULL, new Parallel(1, 0, 1, 2, PipelineLayout.DEFAULT.withStage(stage)), Set.of(),
+                new RunConfig.Inference(1, 64, dev.gpumem.units.DType.BF16), null, RunConfig.Compat.NONE);
     }
 
     @Test

@@ -95,8 +95,10 @@ public final class InferenceStep {
         BlockProgram program = DecoderBlockOps.program(spec.blockSpec(false), d);
         int[] kinds = ProgramRun.register(tl, program.slotKinds());
         int ids = tl.alloc(spec.tokens("input.input_ids", d));
-        int h = tl.alloc(spec.hidden("hidden.embedding_out", d));
-        if (spec.arch.positions() == PositionKind.LEARNED) {
+        int h = spec.stage.holdsEmbedding() ? tl.alloc(spec.hidden("hidden.embedding_out", d))
+                : tl.alloc(TensorKind.of("hidden.from_previous_stage", Component.ACTIVATIONS, Source.PIPELINE_1F1B,
+                spec.residual, d.b(), d.s(), d.h()));             // a later pipeline stage receives the hidden state
+        if (spec.stage.holdsEmbedding() && spec.arch.positions() == PositionKind.LEARNED) {
             int pos = tl.alloc(spec.hidden("hidden.position_embedding", d));
             int sum = tl.alloc(spec.hidden("hidden.embedding_sum", d));
             tl.free(h);
@@ -155,11 +157,11 @@ public final class InferenceStep {
                 cache.add(nv);
             }
         }
-        // final norm and head
-        int normOut = tl.alloc(spec.hidden("final_norm.out", d));
+        // final norm and head (on the last pipeline stage; an earlier one sends the hidden state on)
+        int normOut = spec.stage.holdsHead() ? tl.alloc(spec.hidden("final_norm.out", d)) : -1;
         tl.free(h);
         HeadKind head = spec.arch.head().kind();
-        if (head != HeadKind.NONE && spec.stage.holdsHead()) {
+        if (normOut >= 0 && head != HeadKind.NONE) {
             boolean vocab = head != HeadKind.SEQUENCE_CLASSIFICATION;
             // generate() (transformers >= 4.45) runs the prompt with logits_to_keep=1: the LM head sees the last
             // position only and the first new token is sampled from its fp32 copy
@@ -178,7 +180,7 @@ public final class InferenceStep {
                 tl.free(sample);
             }
             tl.free(logits);
-        } else {
+        } else if (normOut >= 0) {
             tl.free(normOut);
         }
         for (int id : copies) {
