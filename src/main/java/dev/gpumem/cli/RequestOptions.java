@@ -115,6 +115,18 @@ public final class RequestOptions {
     @Option(names = "--pp", description = "pipeline-parallel stages (default 1)")
     Long pipelineParallel;
 
+    @Option(names = "--pp-schedule", description = "gpipe | 1f1b | interleaved_1f1b: the pipeline schedule "
+            + "(default 1f1b)")
+    String pipelineSchedule;
+
+    @Option(names = "--virtual-stages", description = "model chunks per pipeline stage with interleaved_1f1b "
+            + "(default 2)")
+    Long virtualStages;
+
+    @Option(names = "--stage", description = "worst | first | last | a stage index: the pipeline stage counted "
+            + "(default worst: every stage estimated, the highest peak kept)")
+    String stage;
+
     @Option(names = "--option", paramLabel = "NAME",
             description = "chunked_loss | optimizer_in_backward | activation_offloading | compile | fused_optimizer | zero_grad_in_place (repeatable)")
     List<String> options = new ArrayList<>();
@@ -212,6 +224,11 @@ public final class RequestOptions {
         put(p, "zero", zero);
         put(p, "tensor", tensorParallel);
         put(p, "pipeline", pipelineParallel);
+        put(p, "schedule", pipelineSchedule);
+        put(p, "virtual_stages", virtualStages);
+        if (stage != null) {
+            p.put("stage", stage.matches("[0-9]{1,9}") ? (Object) Long.valueOf(stage) : stage);
+        }
         put(r, "parallel", p.isEmpty() ? null : p);
         put(r, "options", options.isEmpty() ? null : options);
         put(r, "framework", framework);

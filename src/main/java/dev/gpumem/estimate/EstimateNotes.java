@@ -7,6 +7,9 @@ import dev.gpumem.estimate.RunConfig.Optimizer;
 import dev.gpumem.estimate.RunConfig.RunOption;
 import dev.gpumem.estimate.RunConfig.Task;
 import dev.gpumem.estimate.device.Calibration;
+import dev.gpumem.estimate.parallel.PipelineLayout;
+import dev.gpumem.estimate.parallel.PipelineStage;
+import dev.gpumem.estimate.parallel.StageChoice;
 import dev.gpumem.model.Architecture.StackKind;
 import dev.gpumem.model.Architecture;
 import dev.gpumem.model.Traits.AttentionKind;
@@ -24,7 +27,45 @@ final class EstimateNotes {
     private EstimateNotes() {
     }
 
+    /** Which stage was counted, what it holds and how many micro-batches its schedule keeps in flight. */
+    static String pipelineNote(Architecture arch, RunConfig cfg, PipelineStage stage) {
+        PipelineLayout layout = cfg.parallel().pipelineLayout();
+        int p = stage.stages();
+        int s = stage.index();
+        int m = cfg.gradAccum();
+        StringBuilder b = new StringBuilder("pipeline: stage ").append(s).append(" of ").append(p).append(" (")
+                .append(layout.stage().kind() == StageChoice.Kind.WORST ? "the highest peak of the " + p + " stages"
+                        : "parallel.stage " + layout.stage().wire()).append(") holds blocks ");
+        List<String> ranges = new ArrayList<>();
+        for (PipelineStage.Chunk c : stage.chunks()) {
+            ranges.add(c.firstLayer() + ".." + (c.firstLayer() + c.layers() - 1));
+        }
+        b.append(String.join(", ", ranges)).append(" (").append(stage.layers()).append(" of ")
+                .append(arch.totalBlocks()).append(')');
+        if (stage.holdsEmbedding()) {
+            b.append(", the embedding");
+        }
+        if (stage.holdsHead()) {
+            b.append(", the final norm, LM head and loss (computed at the end of each forward)");
+        }
+        b.append("; schedule ").append(layout.schedule().wire()).append(": ").append(stage.inFlight());
+        switch (layout.schedule()) {
+            case GPIPE -> b.append(" micro-batches in flight (all grad_accum = ").append(m).append(')');
+            case ONE_F_ONE_B -> b.append(" micro-batches in flight (min(p − s, grad_accum) = min(").append(p - s)
+                    .append(", ").append(m).append("))");
+            case INTERLEAVED_1F1B -> b.append(" chunk-micro-batches in flight (").append(layout.virtualStages())
+                    .append(" chunks per stage; min((p − s − 1)·2 + (v − 1)·p + 1, grad_accum·v), Megatron-LM's "
+                            + "warmup + 1)");
+        }
+        return b.toString();
+    }
+
     static List<String> of(Architecture arch, RunConfig cfg, Calibration cal) {
+        return of(arch, cfg, PipelineStage.whole(arch.totalBlocks()), cal);
+    }
+
+    /** @param stage the pipeline stage the estimate counted */
+    static List<String> of(Architecture arch, RunConfig cfg, PipelineStage stage, Calibration cal) {
         List<String> n = new ArrayList<>();
         if (cfg.framework().framework() != Framework.HF) {
             n.add("framework " + cfg.framework().framework().wire() + ": " + cfg.framework().framework().description()
@@ -189,8 +230,12 @@ final class EstimateNotes {
         }
         RunConfig.Parallel p = cfg.parallel();
         if (p.data() > 1 || p.tensor() > 1 || p.pipeline() > 1) {
-            n.add("per rank: the most loaded rank of the first pipeline stage; ZeRO shares are ⌈n/N⌉ per tensor; "
+            n.add("per rank: the most loaded rank of " + (p.pipeline() > 1 ? "pipeline stage " + stage.index()
+                    : "the first pipeline stage") + "; ZeRO shares are ⌈n/N⌉ per tensor; "
                     + "ZeRO-2/3 gradients are reduce-scattered tensor by tensor (no bucket buffers)");
+        }
+        if (p.pipeline() > 1) {
+            n.add(pipelineNote(arch, cfg, stage));
         }
         if (p.data() > 1 && p.zero() == 0 && p.tensor() == 1 && p.pipeline() == 1 && cfg.task() == Task.TRAIN) {
             n.add(cfg.options().contains(RunOption.DDP_BUCKET_VIEW)

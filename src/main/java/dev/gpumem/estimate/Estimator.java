@@ -8,6 +8,10 @@ import dev.gpumem.estimate.RunConfig.Task;
 import dev.gpumem.estimate.compat.AccelerateCompat;
 import dev.gpumem.estimate.device.Calibration;
 import dev.gpumem.estimate.device.DeviceDefaults;
+import dev.gpumem.estimate.RunConfig.Parallel;
+import dev.gpumem.estimate.parallel.PipelineLayout;
+import dev.gpumem.estimate.parallel.PipelineStage;
+import dev.gpumem.estimate.parallel.StageChoice;
 import dev.gpumem.estimate.plan.AllocationPlan;
 import dev.gpumem.estimate.step.InferenceStep;
 import dev.gpumem.estimate.step.LoraTargets;
@@ -70,17 +74,11 @@ public final class Estimator {
     public Estimate estimate(Inventory inventory, RunConfig config) {
         validate(inventory, config);
         Calibration cal = calibrationFor(config.gpu());
-        StepTimeline st = build(inventory, config, cal);
         long capacity = config.gpu() == null || config.gpu().arch() == GpuArch.CPU ? Long.MAX_VALUE
                 : Math.max(0, config.gpu().totalBytes() - cal.contextBytes());
-        List<PhasePeak> peaks = TimelineSimulation.run(st.timeline(), st.layers(), capacity);
-        List<PhaseEstimate> phases = new ArrayList<>(peaks.size());
-        for (PhasePeak p : peaks) {
-            long slack = p.reserved() - p.allocated();
-            long reserved = p.allocated() + (long) Math.ceil(slack * cal.allocatorSlackFactor());
-            phases.add(new PhaseEstimate(p.phase(), p.allocated(), reserved, reserved + cal.contextBytes(),
-                    p.terms()));
-        }
+        Counted counted = count(inventory, config, cal, capacity);
+        StepTimeline st = counted.timeline();
+        List<PhaseEstimate> phases = counted.phases();
         Estimate.FitVerdict fit = null;
         if (config.gpu() != null) {
             long peak = phases.stream().mapToLong(PhaseEstimate::device).max().orElse(0);
@@ -90,12 +88,58 @@ public final class Estimator {
         Estimate.AccelerateNumbers accelerate = config.compat() == RunConfig.Compat.ACCELERATE
                 ? AccelerateCompat.estimate(inventory, config) : null;
         return new Estimate(config, st.params(), st.trainableParams(), phases, fit, accelerate,
-                notes(inventory, config, cal, accelerate != null));
+                notes(inventory, config, counted.stage(), cal, accelerate != null));
+    }
+
+    /**
+     * The counted rank's timeline and phases.
+     *
+     * @param stage the pipeline stage counted
+     */
+    private record Counted(StepTimeline timeline, List<PhaseEstimate> phases, PipelineStage stage) {
+        long peak() {
+            return phases.stream().mapToLong(PhaseEstimate::device).max().orElse(0);
+        }
+    }
+
+    /**
+     * Estimates the stage {@code parallel.stage} names; for worst (the default) every stage of the pipeline, keeping
+     * the one with the highest device peak (the first of equal ones).
+     */
+    private static Counted count(Inventory inv, RunConfig cfg, Calibration cal, long capacity) {
+        Parallel p = cfg.parallel();
+        PipelineLayout layout = p.pipelineLayout();
+        if (p.pipeline() == 1 || layout.stage().kind() != StageChoice.Kind.WORST) {
+            return countStage(inv, cfg, cal, capacity);
+        }
+        Counted worst = null;
+        for (int s = 0; s < p.pipeline(); s++) {
+            RunConfig stage = cfg.withParallel(p.withPipelineLayout(layout.withStage(StageChoice.of(s))));
+            Counted c = countStage(inv, stage, cal, capacity);
+            if (worst == null || c.peak() > worst.peak()) {
+                worst = c;
+            }
+        }
+        return worst;
+    }
+
+    private static Counted countStage(Inventory inv, RunConfig cfg, Calibration cal, long capacity) {
+        StepTimeline st = build(inv, cfg, cal);
+        List<PhasePeak> peaks = TimelineSimulation.run(st.timeline(), st.layers(), capacity);
+        List<PhaseEstimate> phases = new ArrayList<>(peaks.size());
+        for (PhasePeak p : peaks) {
+            long slack = p.reserved() - p.allocated();
+            long reserved = p.allocated() + (long) Math.ceil(slack * cal.allocatorSlackFactor());
+            phases.add(new PhaseEstimate(p.phase(), p.allocated(), reserved, reserved + cal.contextBytes(),
+                    p.terms()));
+        }
+        return new Counted(st, phases, st.stage());
     }
 
     /** @return the model reader's warnings first, then the estimate's notes, then accelerate's buffer note if asked */
-    private static List<String> notes(Inventory inventory, RunConfig config, Calibration cal, boolean accelerate) {
-        List<String> estimate = EstimateNotes.of(inventory.architecture(), config, cal);
+    private static List<String> notes(Inventory inventory, RunConfig config, PipelineStage stage, Calibration cal,
+                                      boolean accelerate) {
+        List<String> estimate = EstimateNotes.of(inventory.architecture(), config, stage, cal);
         List<String> notes = new ArrayList<>(inventory.warnings().stream().filter(w -> !estimate.contains(w)).toList());
         notes.addAll(estimate);
         if (accelerate) {
@@ -112,7 +156,10 @@ public final class Estimator {
      */
     public AllocationPlan plan(Inventory inventory, RunConfig config) {
         validate(inventory, config);
-        return PlanWriter.write(build(inventory, config, calibrationFor(config.gpu())).timeline());
+        Calibration cal = calibrationFor(config.gpu());
+        long capacity = config.gpu() == null || config.gpu().arch() == GpuArch.CPU ? Long.MAX_VALUE
+                : Math.max(0, config.gpu().totalBytes() - cal.contextBytes());
+        return PlanWriter.write(count(inventory, config, cal, capacity).timeline().timeline());
     }
 
     private static StepTimeline build(Inventory inv, RunConfig cfg, Calibration cal) {
@@ -146,6 +193,7 @@ public final class Estimator {
             throw new BadInputException("parallel.zero: ZeRO-2/3 cannot be combined with pipeline "
                     + "parallelism (DeepSpeed supports ZeRO-1 with pipelines); use zero 0 or 1");
         }
+        cfg.parallel().pipelineLayout().check(cfg.parallel().pipeline(), arch.totalBlocks(), cfg.gradAccum());
         if (cfg.task() == Task.INFERENCE && arch.stack() != StackKind.ENCODER_ONLY
                 && cfg.inference().contextTokens() < cfg.seq()) {
             throw new BadInputException("inference.context_tokens: must be at least seq ("

@@ -5,6 +5,7 @@ import dev.gpumem.estimate.RunConfig.ModelCode;
 import dev.gpumem.estimate.RunConfig.LossImpl;
 import dev.gpumem.estimate.RunConfig.OptimizerImpl;
 import dev.gpumem.estimate.RunConfig.PrecisionPolicy;
+import dev.gpumem.estimate.parallel.PipelineSchedule;
 import dev.gpumem.units.DType;
 import java.util.List;
 
@@ -245,6 +246,27 @@ public enum Framework implements WireEnum {
         return useOrigParams;
     }
 
+    /**
+     * @return the pipeline schedule the framework runs with {@code parallel.pipeline} &gt; 1 (every one that ships
+     *         pipeline parallelism defaults to 1F1B; the others have none and take the estimator's 1f1b)
+     */
+    public Default<PipelineSchedule> pipelineSchedule() {
+        return switch (this) {
+            case TORCHTITAN -> new Default<>(PipelineSchedule.ONE_F_ONE_B, "pytorch/torchtitan "
+                    + "torchtitan/config/job_config.py @000204a: pipeline_parallel_schedule \"1F1B\" "
+                    + "(torch.distributed.pipelining Schedule1F1B)");
+            case MEGATRON -> new Default<>(PipelineSchedule.ONE_F_ONE_B, "NVIDIA/Megatron-LM "
+                    + "megatron/core/pipeline_parallel/schedules.py @00611e6: get_forward_backward_func picks "
+                    + "forward_backward_pipelining_without_interleaving unless virtual_pipeline_model_parallel_size "
+                    + "is set");
+            case DEEPSPEED -> new Default<>(PipelineSchedule.ONE_F_ONE_B, "deepspeedai/DeepSpeed "
+                    + "deepspeed/runtime/pipe/schedule.py @83fd8f8: PipelineEngine's TrainSchedule, synchronous "
+                    + "1F1B (num_pipe_buffers min(stages - stage_id, micro_batches))");
+            default -> new Default<>(PipelineSchedule.ONE_F_ONE_B, "no pipeline parallelism in " + wire
+                    + ": the estimator's 1f1b");
+        };
+    }
+
     /** @return this framework's default of {@code s} */
     public Default<?> defaultOf(Semantic s) {
         return switch (s) {
@@ -258,6 +280,7 @@ public enum Framework implements WireEnum {
             case REDUCE_BUCKET -> reduceBucket;
             case SHARDING -> sharding;
             case USE_ORIG_PARAMS -> useOrigParams;
+            case PIPELINE_SCHEDULE -> pipelineSchedule();
         };
     }
 
@@ -275,7 +298,9 @@ public enum Framework implements WireEnum {
         SHARDING("parallel.zero"),
         /** FSDP1 use_orig_params=True: a wrapped block mixing frozen and trainable parameters gets a gradient for
          *  its whole FlatParameter */
-        USE_ORIG_PARAMS("use_orig_params");
+        USE_ORIG_PARAMS("use_orig_params"),
+        /** the pipeline schedule with parallel.pipeline &gt; 1 */
+        PIPELINE_SCHEDULE("parallel.schedule");
         private final String wire;
         Semantic(String wire) { this.wire = wire; }
         @Override public String wire() { return wire; }

@@ -1,5 +1,6 @@
 package dev.gpumem.estimate;
 
+import dev.gpumem.estimate.parallel.PipelineLayout;
 import dev.gpumem.input.BadInputException;
 import dev.gpumem.units.DType;
 import java.util.EnumSet;
@@ -111,6 +112,11 @@ public record RunConfig(
                 gradAccum, checkpointing, attention, finetune, parallel, options, inference, newGpu, compat, framework);
     }
 
+    public RunConfig withParallel(Parallel newParallel) {
+        return new RunConfig(id, model, modelOverrides, task, precision, masterWeights, optimizer, batch, seq,
+                gradAccum, checkpointing, attention, finetune, newParallel, options, inference, gpu, compat, framework);
+    }
+
     public RunConfig withModelOverrides(Map<String, Object> overrides) {
         return new RunConfig(id, model, overrides, task, precision, masterWeights, optimizer, batch, seq,
                 gradAccum, checkpointing, attention, finetune, parallel, options, inference, gpu, compat, framework);
@@ -220,9 +226,16 @@ public record RunConfig(
      * @param zero     ZeRO stage 0..3 (FSDP full shard = 3)
      * @param tensor   tensor-parallel degree
      * @param pipeline pipeline-parallel stages
+     * @param pipelineLayout the pipeline schedule, its virtual stages and the stage counted
+     *                 ({@link PipelineLayout}; ignored with one stage)
      */
-    public record Parallel(int data, int zero, int tensor, int pipeline) {
+    public record Parallel(int data, int zero, int tensor, int pipeline, PipelineLayout pipelineLayout) {
         public static final Parallel SINGLE = new Parallel(1, 0, 1, 1);
+
+        /** The default pipeline layout: 1F1B, the worst stage counted. */
+        public Parallel(int data, int zero, int tensor, int pipeline) {
+            this(data, zero, tensor, pipeline, PipelineLayout.DEFAULT);
+        }
 
         public Parallel {
             positive("parallel.data", data);
@@ -231,6 +244,17 @@ public record RunConfig(
             if (zero < 0 || zero > 3) {
                 throw new BadInputException("parallel.zero: must be 0, 1, 2 or 3, got " + zero);
             }
+            Objects.requireNonNull(pipelineLayout, "parallel.schedule");
+        }
+
+        /** @return this layout with another ZeRO stage */
+        public Parallel withZero(int newZero) {
+            return new Parallel(data, newZero, tensor, pipeline, pipelineLayout);
+        }
+
+        /** @return this layout with another pipeline layout */
+        public Parallel withPipelineLayout(PipelineLayout newLayout) {
+            return new Parallel(data, zero, tensor, pipeline, newLayout);
         }
     }
 

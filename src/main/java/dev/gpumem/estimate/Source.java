@@ -49,7 +49,7 @@ public enum Source {
     QLORA_2023("Dettmers et al. 2023, arXiv:2305.14314; bitsandbytes functional.quantize_4bit (blocksize 64)"),
     /** Megatron tensor parallelism: attention heads and MLP columns split across t ranks (Shoeybi et al. 2019, arXiv:1909.08053) */
     MEGATRON_TP("Shoeybi et al. 2019, arXiv:1909.08053, §3"),
-    /** 1F1B pipeline schedule: the first stage holds p micro-batches of activations (Narayanan et al. 2021, arXiv:2104.04473) */
+    /** pipeline stages: the hidden state one stage receives and the gradient it gets back (Narayanan et al. 2021, arXiv:2104.04473) */
     PIPELINE_1F1B("Narayanan et al. 2021, arXiv:2104.04473, §2.2"),
     /** FSDP: sharded flat parameters, all-gathered per wrapped block (Zhao et al. 2023, arXiv:2304.11277) */
     /** torch DistributedDataParallel's Reducer: flat gradient buckets allocated at construction */

@@ -40,6 +40,9 @@ import dev.gpumem.estimate.RunConfig.PrecisionPolicy;
 import dev.gpumem.estimate.RunConfig.RunOption;
 import dev.gpumem.estimate.RunConfig.Task;
 import dev.gpumem.estimate.WireEnum;
+import dev.gpumem.estimate.parallel.PipelineLayout;
+import dev.gpumem.estimate.parallel.PipelineSchedule;
+import dev.gpumem.estimate.parallel.StageChoice;
 import dev.gpumem.input.BadInputException;
 import dev.gpumem.units.DType;
 import java.math.BigInteger;
@@ -62,7 +65,7 @@ import java.util.TreeMap;
  * {@code seq} 2048, {@code grad_accum} 1, {@code checkpointing} none, {@code attention} sdpa, {@code finetune}
  * full (lora/qlora: rank 8, alpha 2·rank, targets q_proj and v_proj, qlora quant nf4), {@code parallel}
  * data 1 / zero the framework's sharding (hf 0; torchtitan, torchtune, lit-gpt, fsdp1 3 when data > 1) / tensor 1 /
- * pipeline 1, {@code options} none, {@code inference} batch = {@code batch},
+ * pipeline 1 / schedule 1f1b / virtual_stages 2 with interleaved_1f1b, else 1 / stage worst, {@code options} none, {@code inference} batch = {@code batch},
  * context_tokens = {@code seq}, kv_cache_dtype = the precision's compute dtype, {@code gpu} none,
  * {@code compat} none. Only {@code model} is required.
  */
@@ -75,7 +78,8 @@ public final class RequestJson {
     private static final List<String> FINETUNE_FIELDS = List.of("method", "rank", "alpha", "targets", "quant",
             "adapter_dtype", "lora_dropout");
     private static final List<DType> ADAPTER_DTYPES = List.of(DType.FP32, DType.BF16, DType.FP16);
-    private static final List<String> PARALLEL_FIELDS = List.of("data", "zero", "tensor", "pipeline");
+    private static final List<String> PARALLEL_FIELDS = List.of("data", "zero", "tensor", "pipeline", "schedule",
+            "virtual_stages", "stage");
     private static final List<String> INFERENCE_FIELDS = List.of("batch", "context_tokens", "kv_cache_dtype");
     private static final List<String> GPU_FIELDS = List.of("name", "total_bytes", "arch", "cuda");
     private static final List<DType> KV_DTYPES = List.of(DType.FP32, DType.FP16, DType.BF16, DType.FP8, DType.INT8,
@@ -219,6 +223,7 @@ public final class RequestJson {
                 r.has("reduce_bucket_size") ? reduceBucket(r.get("reduce_bucket_size")) : null,
                 statesZero(r.get("parallel")) ? parallel.zero() : null,
                 r.has("use_orig_params") ? bool(r, "use_orig_params", false) : null);
+        parallel = frameworkSchedule(parallel, r.get("parallel"), framework);
         FrameworkSettings.Resolved fw = FrameworkSettings.resolve(framework, stated, task, precision, optimizer,
                 finetune.method(), parallel, options);
         Finetune ft = finetune.adapterDtype() == fw.adapterDtype() ? finetune : new Finetune(finetune.method(),
@@ -298,6 +303,16 @@ public final class RequestJson {
         p.put("zero", c.parallel().zero());
         p.put("tensor", c.parallel().tensor());
         p.put("pipeline", c.parallel().pipeline());
+        PipelineLayout layout = c.parallel().pipelineLayout();
+        if (c.parallel().pipeline() > 1 || !layout.equals(PipelineLayout.DEFAULT)) {
+            p.put("schedule", layout.schedule().wire());
+            p.put("virtual_stages", layout.virtualStages());
+            if (layout.stage().kind() == StageChoice.Kind.INDEX) {
+                p.put("stage", layout.stage().index());
+            } else {
+                p.put("stage", layout.stage().wire());
+            }
+        }
         ArrayNode opts = o.putArray("options");
         EnumSet<RunOption> sorted = c.options().isEmpty() ? EnumSet.noneOf(RunOption.class) : EnumSet.copyOf(c.options());
         sorted.forEach(x -> opts.add(x.wire()));
@@ -435,7 +450,48 @@ public final class RequestJson {
         }
         int tensor = positiveInt(n, "tensor", "parallel.tensor", 1);
         int pipeline = positiveInt(n, "pipeline", "parallel.pipeline", 1);
-        return new Parallel(data, zero, tensor, pipeline);
+        return new Parallel(data, zero, tensor, pipeline, pipelineLayout(n));
+    }
+
+    /**
+     * parallel.schedule, virtual_stages and stage; virtual_stages defaults to 2 with interleaved_1f1b (torchtitan's
+     * two stages per rank for a multi-stage schedule without pipeline_parallel_layers_per_stage,
+     * torchtitan/distributed/pipeline_parallel.py pipeline_llm @02ef790c79614758f85880e173d2338d7de502a3)
+     */
+    private static PipelineLayout pipelineLayout(JsonNode n) {
+        PipelineSchedule schedule = JsonFields.wire(n, "schedule", "parallel.schedule", PipelineSchedule.class,
+                PipelineSchedule.ONE_F_ONE_B);
+        int virtual = positiveInt(n, "virtual_stages", "parallel.virtual_stages",
+                schedule == PipelineSchedule.INTERLEAVED_1F1B ? 2 : 1);
+        StageChoice stage = StageChoice.WORST;
+        JsonNode s = n.get("stage");
+        if (s != null) {
+            if (s.isTextual()) {
+                stage = StageChoice.parse(s.asText());
+            } else if (s.isNumber() && s.canConvertToExactIntegral() && s.asLong() >= 0
+                    && s.asLong() <= Integer.MAX_VALUE) {
+                stage = StageChoice.of(s.asInt());
+            } else {
+                throw new BadInputException("parallel.stage: unknown value " + s
+                        + "; accepted: worst, first, last or a stage index 0..pipeline-1");
+            }
+        }
+        return new PipelineLayout(schedule, virtual, stage);
+    }
+
+    /** @return the layout with the framework's pipeline schedule when the request does not state one */
+    private static Parallel frameworkSchedule(Parallel parallel, JsonNode n, Framework framework) {
+        if (n != null && n.has("schedule")) {
+            return parallel;
+        }
+        PipelineSchedule schedule = framework.pipelineSchedule().valueFor(parallel.data(), parallel.tensor());
+        PipelineLayout layout = parallel.pipelineLayout();
+        if (schedule == layout.schedule()) {
+            return parallel;
+        }
+        int virtual = n != null && n.has("virtual_stages") ? layout.virtualStages()
+                : schedule == PipelineSchedule.INTERLEAVED_1F1B ? 2 : 1;
+        return parallel.withPipelineLayout(new PipelineLayout(schedule, virtual, layout.stage()));
     }
 
     private Set<RunOption> options(JsonNode n) {

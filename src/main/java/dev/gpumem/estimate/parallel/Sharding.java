@@ -7,9 +7,8 @@ import dev.gpumem.model.ParamGroup;
 import dev.gpumem.model.TensorSpec;
 
 /**
- * What one rank holds under data parallelism with ZeRO/FSDP, tensor parallelism and pipeline parallelism. Scope:
- * the most loaded rank, which is a rank of the first pipeline stage (it holds the embedding and, with the 1F1B
- * schedule, the most micro-batches of activations).
+ * What one rank holds under data parallelism with ZeRO/FSDP, tensor parallelism and pipeline parallelism. Which
+ * blocks a pipeline stage holds and how many micro-batches it keeps in flight is {@link PipelineStage}'s.
  *
  * <ul>
  *   <li>ZeRO (Rajbhandari et al. 2020, §5): stage 1 partitions optimizer states (and fp32 master weights) over the
@@ -19,8 +18,8 @@ import dev.gpumem.model.TensorSpec;
  *       the embedding and LM head (vocabulary-parallel) are split by t; norms and routers are replicated. Without
  *       sequence parallelism, activations inside attention and MLP are split by t, block inputs and norm outputs
  *       (b·s·h) are not.</li>
- *   <li>Pipeline parallelism: the first stage holds ⌈L/p⌉ blocks and the embedding; the final norm and LM head sit on
- *       the last stage and are not counted for the first stage when p &gt; 1.</li>
+ *   <li>Pipeline parallelism: p stages (the layer split, the embedding on the first and the final norm and LM head
+ *       on the last, and the schedule's micro-batches in flight: {@link PipelineStage}, {@link PipelineSchedule}).</li>
  * </ul>
  *
  * @param data     N data-parallel ranks
@@ -47,21 +46,6 @@ public record Sharding(int data, int zero, int tensor, int pipeline) {
             return new Sharding(1, p.zero(), p.tensor(), p.pipeline());
         }
         return new Sharding(p.data(), p.zero(), p.tensor(), p.pipeline());
-    }
-
-    /** @return blocks on the first pipeline stage */
-    public int stageLayers(int totalLayers) {
-        return (totalLayers + pipeline - 1) / pipeline;
-    }
-
-    /** @return whether the final norm, LM head and loss run on the counted (first) stage */
-    public boolean holdsHead() {
-        return pipeline == 1;
-    }
-
-    /** @return micro-batches whose activations the first stage holds at once under 1F1B */
-    public int microbatchesInFlight(int gradAccum) {
-        return pipeline == 1 ? 1 : Math.min(pipeline, gradAccum);
     }
 
     /** @return elements of {@code t} on this rank's tensor-parallel shard (before ZeRO) */

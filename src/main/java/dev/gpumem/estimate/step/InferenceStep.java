@@ -51,7 +51,7 @@ public final class InferenceStep {
 
     private InferenceStep(Inventory inv, StepSpec spec) {
         this.spec = spec;
-        this.state = ModelState.of(inv, spec.cfg, spec.sharding, spec.layers, false);
+        this.state = ModelState.of(inv, spec.cfg, spec.sharding, spec.stage, false);
     }
 
     /** @return the timeline of load, prefill and decode on the counted rank */
@@ -59,7 +59,7 @@ public final class InferenceStep {
         StepSpec spec = new StepSpec(inv, cfg, calibration);
         InferenceStep s = new InferenceStep(inv, spec);
         s.run();
-        return new StepTimeline(s.tl, spec.layers, s.state.params(), 0);
+        return new StepTimeline(s.tl, spec.layers, s.state.params(), 0, spec.stage);
     }
 
     private void run() {
@@ -101,8 +101,10 @@ public final class InferenceStep {
                 : DecoderBlockOps.program(spec.blockSpec(false), d, DecoderBlockOps.BlockMlp.DENSE);
         int[] denseKinds = denseBlocks.isEmpty() ? moeKinds : ProgramRun.register(tl, denseProgram.slotKinds());
         int ids = tl.alloc(spec.tokens("input.input_ids", d));
-        int h = tl.alloc(spec.hidden("hidden.embedding_out", d));
-        if (spec.arch.positions() == PositionKind.LEARNED) {
+        int h = spec.stage.holdsEmbedding() ? tl.alloc(spec.hidden("hidden.embedding_out", d))
+                : tl.alloc(TensorKind.of("hidden.from_previous_stage", Component.ACTIVATIONS, Source.PIPELINE_1F1B,
+                spec.residual, d.b(), d.s(), d.h()));             // a later pipeline stage receives the hidden state
+        if (spec.stage.holdsEmbedding() && spec.arch.positions() == PositionKind.LEARNED) {
             int pos = tl.alloc(spec.hidden("hidden.position_embedding", d));
             int sum = tl.alloc(spec.hidden("hidden.embedding_sum", d));
             tl.free(h);
@@ -119,7 +121,8 @@ public final class InferenceStep {
         List<Integer> copies = new ArrayList<>();
         DType cacheType = spec.cfg.inference().kvCacheDtype();
         for (int i = 0; i < spec.layers; i++) {
-            boolean dense = denseBlocks.contains(i);     // an MoE model's dense block
+            int layer = spec.stage.globalLayer(i);
+            boolean dense = denseBlocks.contains(layer);     // an MoE model's dense block
             BlockProgram program = dense ? denseProgram : moeProgram;
             ProgramRun run = new ProgramRun(tl, dense ? denseKinds : moeKinds, program.coreSlots());
             run.ids[INPUT] = h;
@@ -149,7 +152,7 @@ public final class InferenceStep {
             });
             h = run.ids[program.output()];
             if (cacheLen != null) {
-                Dim held = heldPositions(i, cacheLen, prefill);
+                Dim held = heldPositions(layer, cacheLen, prefill);
                 TensorKind k = TensorKind.of("kv_cache.k", Component.KV_CACHE, Source.KV_CACHE, cacheType,
                         d.b(), d.kv(), held, d.d());
                 TensorKind v = TensorKind.of("kv_cache.v", Component.KV_CACHE, Source.KV_CACHE, cacheType,
@@ -164,11 +167,11 @@ public final class InferenceStep {
                 cache.add(nv);
             }
         }
-        // final norm and head
-        int normOut = tl.alloc(spec.hidden("final_norm.out", d));
+        // final norm and head (on the last pipeline stage; an earlier one sends the hidden state on)
+        int normOut = spec.stage.holdsHead() ? tl.alloc(spec.hidden("final_norm.out", d)) : -1;
         tl.free(h);
         HeadKind head = spec.arch.head().kind();
-        if (head != HeadKind.NONE && spec.sharding.holdsHead()) {
+        if (normOut >= 0 && head != HeadKind.NONE) {
             boolean vocab = head != HeadKind.SEQUENCE_CLASSIFICATION;
             // generate() (transformers >= 4.45) runs the prompt with logits_to_keep=1: the LM head sees the last
             // position only and the first new token is sampled from its fp32 copy
@@ -187,7 +190,7 @@ public final class InferenceStep {
                 tl.free(sample);
             }
             tl.free(logits);
-        } else {
+        } else if (normOut >= 0) {
             tl.free(normOut);
         }
         for (int id : copies) {

@@ -8,6 +8,7 @@ import dev.gpumem.estimate.Source;
 import dev.gpumem.estimate.ops.Part;
 import dev.gpumem.estimate.optim.OptimizerModel;
 import dev.gpumem.estimate.optim.ParamShape;
+import dev.gpumem.estimate.parallel.PipelineStage;
 import dev.gpumem.estimate.parallel.Sharding;
 import dev.gpumem.estimate.step.ParamEntry.Where;
 import dev.gpumem.estimate.timeline.TensorKind;
@@ -63,13 +64,15 @@ public final class ModelState {
      * @param inv      the model
      * @param cfg      the request
      * @param sharding the rank's share
-     * @param layers   blocks on this rank (first pipeline stage)
+     * @param stage    the pipeline stage of this rank: its blocks (indexed here by their position on the stage),
+     *                 whether it holds the embedding and the final norm + LM head
      * @param training whether gradients and optimizer tensors exist
      */
-    public static ModelState of(Inventory inv, RunConfig cfg, Sharding sharding, int layers, boolean training) {
+    public static ModelState of(Inventory inv, RunConfig cfg, Sharding sharding, PipelineStage stage,
+                                boolean training) {
         Set<String> modules = cfg.finetune().method() == FinetuneMethod.FULL ? Set.of()
                 : LoraTargets.modules(inv, cfg.finetune().targets());
-        return new Builder(inv, cfg, sharding, layers, training, modules).build();
+        return new Builder(inv, cfg, sharding, stage, training, modules).build();
     }
 
     /** Builds the entries; tensors that differ only by their block index share one set of kinds. */
@@ -77,6 +80,7 @@ public final class ModelState {
         private final Inventory inv;
         private final RunConfig cfg;
         private final Sharding sharding;
+        private final PipelineStage stage;
         private final int layers;
         private final boolean training;
         private final Precision p;
@@ -94,11 +98,13 @@ public final class ModelState {
         private final Map<String, ParamEntry> templates = new HashMap<>();
         private final ModelState m = new ModelState();
 
-        Builder(Inventory inv, RunConfig cfg, Sharding sharding, int layers, boolean training, Set<String> modules) {
+        Builder(Inventory inv, RunConfig cfg, Sharding sharding, PipelineStage stage, boolean training,
+                Set<String> modules) {
             this.inv = inv;
             this.cfg = cfg;
             this.sharding = sharding;
-            this.layers = layers;
+            this.stage = stage;
+            this.layers = stage.layers();
             this.training = training;
             this.p = cfg.precision();
             this.ft = cfg.finetune().method();
@@ -129,6 +135,9 @@ public final class ModelState {
         }
 
         private void visit(TensorSpec t) {
+            Where where = t.layer() >= 0 ? Where.BLOCK : t.group() == ParamGroup.EMBEDDING ? Where.EMBEDDING
+                    : Where.HEAD;
+            int local = where == Where.BLOCK ? stage.localLayer(t.layer()) : -1;
             if (t.isParameter()) {
                 m.params += t.numel();
                 if (ft == FinetuneMethod.FULL && !t.quantized()) {
@@ -142,13 +151,17 @@ public final class ModelState {
                 m.params += lora;
                 m.trainableParams += lora;
             }
-            Where where = t.layer() >= 0 ? Where.BLOCK : t.group() == ParamGroup.EMBEDDING ? Where.EMBEDDING
-                    : Where.HEAD;
-            if (where == Where.BLOCK && t.layer() >= layers) {
+            if (where == Where.BLOCK && local < 0) {
                 return;                            // another pipeline stage
             }
-            if (where == Where.HEAD && !sharding.holdsHead()) {
-                return;
+            if (where == Where.EMBEDDING && !stage.holdsEmbedding()) {
+                if (!lastStageCopy(t)) {
+                    return;                        // on the first stage
+                }
+                where = Where.HEAD;
+            }
+            if (where == Where.HEAD && !stage.holdsHead()) {
+                return;                            // on the last stage
             }
             if (t.group() == ParamGroup.QUANT_STATE) {
                 return;                            // attached to their weights
@@ -156,9 +169,9 @@ public final class ModelState {
             String sym = symbol(t);
             ParamEntry tpl = templates.get(sym);
             if (tpl != null && tpl.where() == where && tpl.weightNumel() == t.numel()) {
-                m.place(tpl.at(t.layer()));
+                m.place(tpl.at(local));
             } else {
-                ParamEntry e = entry(t, where, sym);
+                ParamEntry e = entry(t, where, sym, local);
                 templates.put(sym, e);
                 m.place(e);
             }
@@ -166,12 +179,26 @@ public final class ModelState {
                 long out = t.shape().get(0);
                 long in = t.shape().get(1);
                 long r = cfg.finetune().rank();
-                adapter(t.layer(), Part.of(t), "lora_A." + sym, List.of(r, in));
-                adapter(t.layer(), Part.of(t), "lora_B." + sym, List.of(out, r));
+                adapter(local, Part.of(t), "lora_A." + sym, List.of(r, in));
+                adapter(local, Part.of(t), "lora_B." + sym, List.of(out, r));
             }
         }
 
-        private ParamEntry entry(TensorSpec t, Where where, String sym) {
+        /**
+         * Tied embeddings with the head on another stage: the last stage keeps its own copy of the word-embedding
+         * matrix as the output weight, a parameter with its gradient and optimizer states whose gradient is
+         * all-reduced with the first stage's (NVIDIA/Megatron-LM
+         * megatron/core/models/common/language_module/language_module.py @00c2c0a
+         * setup_embeddings_and_output_layer: "Create a second copy of word_embeddings on the last stage").
+         */
+        private boolean lastStageCopy(TensorSpec t) {
+            var a = inv.architecture();
+            return stage.holdsHead() && a.tiedEmbeddings() && t.isParameter()
+                    && t.numel() == (long) a.vocabSize() * a.hiddenSize();
+        }
+
+        /** @param local the block's position on the stage, or -1 outside blocks */
+        private ParamEntry entry(TensorSpec t, Where where, String sym, int local) {
             Part part = Part.of(t);
             DType compute = p.computeDtype();
             boolean linearWeight = t.shape().size() == 2 && where == Where.BLOCK && t.name().endsWith("weight");
@@ -200,7 +227,7 @@ public final class ModelState {
             TensorKind autocast = p.isAmp() && !fsdp2 && linearWeight && !quantized && gathered == null
                     ? param("weights.autocast_copy." + sym, Component.WEIGHTS, Source.PYTORCH_AUTOCAST, compute, sym,
                     tpN) : null;
-            ParamEntry e = derived(where, t.layer(), part, trainable, weight, t.numel(), quantState, dequant,
+            ParamEntry e = derived(where, local, part, trainable, weight, t.numel(), quantState, dequant,
                     gathered, autocast, trainable ? new ParamShape(sym, t.shape(), tpN, false) : null, paramDtype);
             return flatGrads && !trainable && where == Where.BLOCK && t.isParameter() && !quantized
                     ? flatGradient(e, sym, tpN, wd) : e;

@@ -12,6 +12,7 @@ import dev.gpumem.estimate.ops.Dims;
 import dev.gpumem.estimate.ops.BlockSpec.Autocast;
 import dev.gpumem.estimate.ops.BlockSpec.BaseWeights;
 import dev.gpumem.estimate.ops.BlockSpec.Execution;
+import dev.gpumem.estimate.parallel.PipelineStage;
 import dev.gpumem.estimate.parallel.Sharding;
 import dev.gpumem.estimate.timeline.Dim;
 import dev.gpumem.estimate.timeline.TensorKind;
@@ -26,6 +27,9 @@ final class StepSpec {
     final RunConfig cfg;
     final Architecture arch;
     final Sharding sharding;
+    /** the counted pipeline stage: its chunks of blocks, whether it holds the embedding and the head */
+    final PipelineStage stage;
+    /** blocks on the counted stage */
     final int layers;
     final DType compute;
     final DType residual;
@@ -41,7 +45,8 @@ final class StepSpec {
         this.cfg = cfg;
         this.arch = inv.architecture();
         this.sharding = Sharding.of(cfg.parallel(), arch);
-        this.layers = sharding.stageLayers(arch.totalBlocks());
+        this.stage = stage(cfg, arch.totalBlocks());
+        this.layers = stage.layers();
         this.compute = cfg.precision().computeDtype();
         // FSDP2 mixed precision: the gathered parameters are already half precision, the forward runs without
         // autocast and its residual stream is half precision too (torchtitan: no autocast when FSDP is applied)
@@ -52,6 +57,16 @@ final class StepSpec {
         boolean lora = cfg.finetune().method() != FinetuneMethod.FULL;
         this.loraModules = lora ? LoraTargets.modules(inv, cfg.finetune().targets()) : Set.of();
         this.loraRoles = lora ? LoraTargets.roles(inv, loraModules) : Set.of();
+    }
+
+    /**
+     * @return the stage {@code parallel.stage} names; worst is resolved by the estimator (which estimates every stage)
+     *         before a step is built, and counts as the first stage here
+     */
+    static PipelineStage stage(RunConfig cfg, int totalLayers) {
+        RunConfig.Parallel p = cfg.parallel();
+        int index = Math.max(0, p.pipelineLayout().stage().resolve(p.pipeline()));
+        return PipelineStage.of(p.pipelineLayout(), p.pipeline(), index, totalLayers, cfg.gradAccum());
     }
 
     BlockSpec blockSpec(boolean training) {

@@ -1,5 +1,6 @@
 package dev.gpumem.estimate.step;
 
+import dev.gpumem.estimate.parallel.PipelineStage;
 import dev.gpumem.estimate.timeline.Timeline;
 
 /**
@@ -9,6 +10,7 @@ import dev.gpumem.estimate.timeline.Timeline;
  * @param layers          blocks on the counted rank
  * @param params          parameters of the model (adapters included)
  * @param trainableParams parameters that receive gradients
+ * @param stage           the pipeline stage of the counted rank
  */
-public record StepTimeline(Timeline timeline, int layers, long params, long trainableParams) {
+public record StepTimeline(Timeline timeline, int layers, long params, long trainableParams, PipelineStage stage) {
 }

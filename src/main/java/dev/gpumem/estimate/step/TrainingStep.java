@@ -18,12 +18,14 @@ import dev.gpumem.estimate.ops.HeadProgram;
 import dev.gpumem.estimate.ops.LmHeadOps;
 import dev.gpumem.estimate.ops.Part;
 import dev.gpumem.estimate.optim.OptimizerModel;
+import dev.gpumem.estimate.parallel.PipelineStage;
 import dev.gpumem.estimate.timeline.TensorKind;
 import dev.gpumem.estimate.timeline.Timeline;
 import dev.gpumem.model.Architecture.HeadKind;
 import dev.gpumem.model.Architecture.PositionKind;
 import dev.gpumem.model.Inventory;
 import dev.gpumem.units.DType;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
@@ -53,7 +55,13 @@ import java.util.Map;
  *   <li>selective_op (torchtitan's per-op SAC): the forward runs as under full checkpointing, but the outputs the
  *       policy saves (every other matmul, the attention kernel's outputs) stay with the block input; backward
  *       recomputes the block with those outputs handed over instead of recomputed.</li>
- *   <li>pipeline (first stage, 1F1B): min(p, grad_accum) micro-batches run forward before the first backward.</li>
+ *   <li>pipeline: the counted stage ({@code parallel.stage}; the estimator tries every stage for worst) runs its
+ *       chunks' forwards in schedule order ({@link PipelineStage#forwardOrder}): the warmup forwards, then one
+ *       forward and one backward alternately, then the rest of the backwards, so that it holds the schedule's units
+ *       in flight ({@link dev.gpumem.estimate.parallel.PipelineSchedule#unitsInFlight}: gpipe m, 1f1b
+ *       min(p − s, m), interleaved_1f1b Megatron-LM's warmup + 1) also once the gradients exist.
+ *       The first stage holds the embedding, the last the final norm, LM head and loss (computed at the end of the
+ *       forward); other stages receive the hidden state (b·s·h) and, in backward, its gradient.</li>
  * </ul>
  */
 public final class TrainingStep {
@@ -94,7 +102,7 @@ public final class TrainingStep {
 
     private TrainingStep(Inventory inv, StepSpec spec) {
         this.spec = spec;
-        this.state = ModelState.of(inv, spec.cfg, spec.sharding, spec.layers, true);
+        this.state = ModelState.of(inv, spec.cfg, spec.sharding, spec.stage, true);
         this.paramCount = state.all().size();
         this.grads = new IdentityHashMap<>(paramCount);
         this.gathered = new GatheredParameters(tl, state, spec.sharding.shardsParameters() || spec.fsdp2);
@@ -148,7 +156,7 @@ public final class TrainingStep {
         StepSpec spec = new StepSpec(inv, cfg, calibration);
         TrainingStep s = new TrainingStep(inv, spec);
         s.run();
-        return new StepTimeline(s.tl, spec.layers, s.state.params(), s.state.trainableParams());
+        return new StepTimeline(s.tl, spec.layers, s.state.params(), s.state.trainableParams(), spec.stage);
     }
 
     private void run() {
@@ -226,41 +234,79 @@ public final class TrainingStep {
         }
     }
 
+    /**
+     * The stage's units as its schedule runs them (Megatron-LM's forward_backward_pipelining_* loops,
+     * schedules.py @00611e6eeb0b09b5ee074750956855215ddbd67f): the warmup forwards (in flight − 1), then one forward
+     * and one backward alternately while forwards remain, then the remaining backwards; so the schedule's units in
+     * flight are reached again after the first gradients exist. Backward k runs chunk v − 1 − (forward k's chunk),
+     * that chunk's oldest unit (one chunk: first in, first out). With one stage the loss runs just before its
+     * backward; on the last of several stages at the end of the forward, as Megatron-LM's forward_step
+     * (forward_step_calc_loss on the last stage), so its tensors stay for every unit in flight.
+     */
     private void step() {
-        int accum = spec.cfg.gradAccum();
-        int inflight = spec.sharding.microbatchesInFlight(accum);
-        int done = 0;
-        while (done < accum) {
-            int group = Math.min(inflight, accum - done);
-            List<Micro> micros = new ArrayList<>(group);
-            for (int g = 0; g < group; g++) {
-                label(Phase.FORWARD);
-                micros.add(forward());
-            }
-            for (int g = 0; g < group; g++) {
-                Micro m = micros.get(g);
-                label(Phase.LOSS);
-                if (spec.sharding.holdsHead()) {
-                    loss(m);
-                }
-                label(Phase.BACKWARD);
-                backward(m);
-            }
-            done += group;
+        List<PipelineStage.Unit> order = spec.stage.forwardOrder(spec.cfg.gradAccum());
+        int total = order.size();
+        int warmup = Math.min(spec.stage.inFlight() - 1, total);
+        List<ArrayDeque<Micro>> pending = new ArrayList<>();
+        for (int c = 0; c < spec.stage.chunks().size(); c++) {
+            pending.add(new ArrayDeque<>());
+        }
+        int forwards = 0;
+        int backwards = 0;
+        while (forwards < warmup) {
+            forwardUnit(order.get(forwards++), pending);
+        }
+        while (forwards < total) {
+            forwardUnit(order.get(forwards++), pending);
+            backwardUnit(order.get(backwards++), pending);
+        }
+        while (backwards < total) {
+            backwardUnit(order.get(backwards++), pending);
         }
         label(Phase.OPTIMIZER_STEP);
         optimizerStep();
     }
 
-    /** The tensors of one micro-batch in flight. */
+    private void forwardUnit(PipelineStage.Unit u, List<ArrayDeque<Micro>> pending) {
+        label(Phase.FORWARD);
+        Micro m = forward(u.chunk());
+        pending.get(u.chunk()).add(m);
+        if (spec.stage.stages() > 1 && m.chunk.head()) {
+            label(Phase.LOSS);
+            loss(m);
+        }
+    }
+
+    /** @param u the forward unit at the same position of the schedule table (its chunk is mirrored) */
+    private void backwardUnit(PipelineStage.Unit u, List<ArrayDeque<Micro>> pending) {
+        int chunk = spec.stage.chunks().size() - 1 - u.chunk();
+        Micro m = pending.get(chunk).poll();
+        if (m == null) {
+            throw new IllegalStateException("pipeline schedule: backward of chunk " + chunk + " before its forward");
+        }
+        if (!(spec.stage.stages() > 1 && m.chunk.head())) {
+            label(Phase.LOSS);
+            if (m.chunk.head()) {
+                loss(m);
+            }
+        }
+        label(Phase.BACKWARD);
+        backward(m);
+    }
+
+    /** The tensors of one micro-batch in flight through one chunk of the stage. */
     private final class Micro {
-        final ProgramRun[] layers = new ProgramRun[spec.layers];
+        final PipelineStage.Chunk chunk;
+        final int chunkIndex;
+        /** the stage's position of the chunk's first block */
+        final int offset;
+        final ProgramRun[] layers;
         final Map<ParamEntry, Integer> copies = new IdentityHashMap<>(paramCount);
         final IntList autocastCache = new IntList();
-        final boolean[] offloadedInputs = new boolean[spec.layers];
+        final boolean[] offloadedInputs;
         ProgramRun head;
-        int inputIds;
-        int labels;
+        int inputIds = -1;
+        int labels = -1;
         int cos = -1;
         int sin = -1;
         int mask = -1;
@@ -268,16 +314,84 @@ public final class TrainingStep {
         int out = -1;
         /** tied embeddings: the LM head's gradient of the shared matrix, buffered until the embedding's backward */
         int tiedHeadGrad = -1;
+
+        Micro(int chunkIndex) {
+            this.chunkIndex = chunkIndex;
+            this.chunk = spec.stage.chunks().get(chunkIndex);
+            this.offset = spec.stage.localOffset(chunkIndex);
+            this.layers = new ProgramRun[chunk.layers()];
+            this.offloadedInputs = new boolean[chunk.layers()];
+        }
     }
 
-    private Micro forward() {
-        Micro m = new Micro();
+    private Micro forward(int chunkIndex) {
+        Micro m = new Micro(chunkIndex);
         TensorKind ws = spec.workspace();
         if (workspace < 0 && ws != null) {
             workspace = tl.alloc(ws);
         }
-        m.inputIds = tl.alloc(spec.tokens("input.input_ids", dims));
-        m.labels = tl.alloc(spec.tokens("input.labels", dims));
+        if (chunkIndex == 0) {
+            // every stage's rank loads the micro-batch (torchtitan hands inputs to the first stage and targets to
+            // the last; counted on each rank once per micro-batch)
+            m.inputIds = tl.alloc(spec.tokens("input.input_ids", dims));
+            m.labels = tl.alloc(spec.tokens("input.labels", dims));
+        }
+        int h = m.chunk.embedding() ? embed(m)
+                : tl.alloc(TensorKind.of("hidden.from_previous_stage", Component.ACTIVATIONS, Source.PIPELINE_1F1B,
+                spec.residual, dims.b(), dims.s(), dims.h()));
+        TensorKind cos = spec.rope("rope.cos", dims);
+        if (cos != null) {
+            m.cos = tl.alloc(cos);
+            m.sin = tl.alloc(spec.rope("rope.sin", dims));
+        }
+        TensorKind mask = spec.causalMask(dims);
+        if (mask != null) {
+            m.mask = tl.alloc(mask);
+        }
+        int n = m.chunk.layers();
+        for (int i = 0; i < n; i++) {
+            int layer = m.offset + i;
+            gathered.block(layer);
+            if (i + 1 < n) {
+                gathered.block(layer + 1);         // FSDP forward prefetch of the next block's all-gather
+            }
+            Block b = blockAt(m.chunk.firstLayer() + i);
+            ProgramRun run = new ProgramRun(tl, b.kinds(), b.program().coreSlots());
+            run.ids[INPUT] = h;
+            if (selectiveOp) {
+                run.keep = b.sacKeep();
+            }
+            run.forward(b.program().forward(), !recomputes, selective, recomputes ? INPUT : -1,
+                    blockHooks(layer, m, !recomputes));
+            h = run.ids[b.program().output()];
+            if (offload && i > 0) {
+                if (recomputes) {
+                    // the checkpointed input (and per-op SAC's saved outputs) is what autograd keeps; it goes to
+                    // the host like any saved tensor
+                    ProgramRun previous = m.layers[i - 1];
+                    tl.free(previous.ids[INPUT]);
+                    previous.offloadKept();
+                    m.offloadedInputs[i - 1] = true;
+                } else {
+                    m.layers[i - 1].offload();
+                }
+            }
+            m.layers[i] = run;
+            gathered.release(layer);
+        }
+        if (m.chunk.head()) {
+            gathered.gather(state.head(), GatheredParameters.HEAD);
+            m.head = new ProgramRun(tl, headKinds, noCore);
+            m.head.ids[INPUT] = h;
+            m.head.forward(head.forward(), true, false, -1, headHooks(m));
+        } else {
+            tl.free(h);                     // sent to the next stage
+        }
+        return m;
+    }
+
+    /** @return the embedding's output (with learned positions and dropout), the first block's input */
+    private int embed(Micro m) {
         gathered.gather(state.embedding(), GatheredParameters.EMBEDDING);
         int h = tl.alloc(spec.hidden("hidden.embedding_out", dims));
         if (spec.arch.positions() == PositionKind.LEARNED) {
@@ -295,53 +409,7 @@ public final class TrainingStep {
             tl.free(h);
             h = dropped;
         }
-        TensorKind cos = spec.rope("rope.cos", dims);
-        if (cos != null) {
-            m.cos = tl.alloc(cos);
-            m.sin = tl.alloc(spec.rope("rope.sin", dims));
-        }
-        TensorKind mask = spec.causalMask(dims);
-        if (mask != null) {
-            m.mask = tl.alloc(mask);
-        }
-        for (int i = 0; i < spec.layers; i++) {
-            gathered.block(i);
-            if (i + 1 < spec.layers) {
-                gathered.block(i + 1);             // FSDP forward prefetch of the next block's all-gather
-            }
-            Block b = blockAt(i);
-            ProgramRun run = new ProgramRun(tl, b.kinds(), b.program().coreSlots());
-            run.ids[INPUT] = h;
-            if (selectiveOp) {
-                run.keep = b.sacKeep();
-            }
-            run.forward(b.program().forward(), !recomputes, selective, recomputes ? INPUT : -1,
-                    blockHooks(i, m, !recomputes));
-            h = run.ids[b.program().output()];
-            if (offload && i > 0) {
-                if (recomputes) {
-                    // the checkpointed input (and per-op SAC's saved outputs) is what autograd keeps; it goes to
-                    // the host like any saved tensor
-                    ProgramRun previous = m.layers[i - 1];
-                    tl.free(previous.ids[INPUT]);
-                    previous.offloadKept();
-                    m.offloadedInputs[i - 1] = true;
-                } else {
-                    m.layers[i - 1].offload();
-                }
-            }
-            m.layers[i] = run;
-            gathered.release(i);
-        }
-        if (spec.sharding.holdsHead()) {
-            gathered.gather(state.head(), GatheredParameters.HEAD);
-            m.head = new ProgramRun(tl, headKinds, noCore);
-            m.head.ids[INPUT] = h;
-            m.head.forward(head.forward(), true, false, -1, headHooks(m));
-        } else {
-            tl.free(h);                     // sent to the next stage
-        }
-        return m;
+        return h;
     }
 
     private void loss(Micro m) {
@@ -360,7 +428,7 @@ public final class TrainingStep {
     private void backward(Micro m) {
         ipgBucket();
         int g;
-        if (spec.sharding.holdsHead()) {
+        if (m.chunk.head()) {
             gathered.gather(state.head(), GatheredParameters.HEAD);
             m.head.backward(head.backward(), -1, headHooks(m));
             g = m.head.ids[head.gradOut()];
@@ -377,13 +445,14 @@ public final class TrainingStep {
                 m.mask = -1;
             }
         }
-        for (int i = spec.layers - 1; i >= 0; i--) {
-            gathered.block(i);
+        for (int i = m.chunk.layers() - 1; i >= 0; i--) {
+            int layer = m.offset + i;
+            gathered.block(layer);
             if (i > 0) {
-                gathered.block(i - 1);             // FSDP backward prefetch
+                gathered.block(layer - 1);         // FSDP backward prefetch
             }
             ProgramRun run = m.layers[i];
-            Block b = blockAt(i);
+            Block b = blockAt(m.chunk.firstLayer() + i);
             if (recomputes) {
                 if (m.offloadedInputs[i]) {
                     run.ids[INPUT] = tl.alloc(b.kinds()[INPUT]);   // back from the host before the recompute
@@ -395,10 +464,10 @@ public final class TrainingStep {
                 if (selectiveOp) {
                     re.reuse = run.keptIds();      // the SAC cache hands the saved outputs to the recompute
                 }
-                re.forward(b.program().forward(), true, false, INPUT, blockHooks(i, m, true));
+                re.forward(b.program().forward(), true, false, INPUT, blockHooks(layer, m, true));
                 tl.free(re.ids[b.program().output()]);
                 run = re;
-            } else if (offload && i < spec.layers - 1) {
+            } else if (offload && i < m.chunk.layers() - 1) {
                 if (selective) {
                     run.reload();
                 } else {
@@ -406,15 +475,17 @@ public final class TrainingStep {
                 }
             }
             run.ids[GRAD] = g;
-            run.backward(b.program().backward(), GRAD, blockHooks(i, m, true));
+            run.backward(b.program().backward(), GRAD, blockHooks(layer, m, true));
             if (recomputes) {
                 tl.free(run.ids[INPUT]);
             }
             m.layers[i] = null;
-            gathered.release(i);
+            gathered.release(layer);
         }
-        paramGrads(state.embedding(), null, m);
-        tl.free(g);
+        if (m.chunk.embedding()) {
+            paramGrads(state.embedding(), null, m);
+        }
+        tl.free(g);                         // the first stage's last use, else sent to the previous stage
         if (m.embeddingMask >= 0) {
             tl.free(m.embeddingMask);
         }
@@ -422,8 +493,10 @@ public final class TrainingStep {
             tl.free(m.cos);
             tl.free(m.sin);
         }
-        tl.free(m.inputIds);
-        tl.free(m.labels);
+        if (m.inputIds >= 0) {
+            tl.free(m.inputIds);
+            tl.free(m.labels);
+        }
     }
 
     private ProgramRun.Hooks blockHooks(int layer, Micro m, boolean grad) {
@@ -566,7 +639,7 @@ public final class TrainingStep {
         grads.clear();
     }
 
-    /** @return the program block {@code layer} runs: an MoE model's dense blocks run the dense one */
+    /** @return the program global block {@code layer} runs: an MoE model's dense blocks run the dense one */
     private Block blockAt(int layer) {
         return spec.arch.moe().denseBlocks().contains(layer) ? denseBlock : block;
     }
