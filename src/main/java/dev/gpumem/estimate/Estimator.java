@@ -71,14 +71,19 @@ public final class Estimator {
         validate(inventory, config);
         Calibration cal = calibrationFor(config.gpu());
         StepTimeline st = build(inventory, config, cal);
+        List<Term> outside = ncclBuffers(config.parallel(), cal);
+        long nccl = 0;
+        for (Term t : outside) {
+            nccl += t.bytes();
+        }
         long capacity = config.gpu() == null || config.gpu().arch() == GpuArch.CPU ? Long.MAX_VALUE
-                : Math.max(0, config.gpu().totalBytes() - cal.contextBytes());
+                : Math.max(0, config.gpu().totalBytes() - cal.contextBytes() - nccl);
         List<PhasePeak> peaks = TimelineSimulation.run(st.timeline(), st.layers(), capacity);
         List<PhaseEstimate> phases = new ArrayList<>(peaks.size());
         for (PhasePeak p : peaks) {
             long slack = p.reserved() - p.allocated();
             long reserved = p.allocated() + (long) Math.ceil(slack * cal.allocatorSlackFactor());
-            phases.add(new PhaseEstimate(p.phase(), p.allocated(), reserved, reserved + cal.contextBytes(),
+            phases.add(new PhaseEstimate(p.phase(), p.allocated(), reserved, reserved + cal.contextBytes() + nccl,
                     p.terms()));
         }
         Estimate.FitVerdict fit = null;
@@ -90,7 +95,37 @@ public final class Estimator {
         Estimate.AccelerateNumbers accelerate = config.compat() == RunConfig.Compat.ACCELERATE
                 ? AccelerateCompat.estimate(inventory, config) : null;
         return new Estimate(config, st.params(), st.trainableParams(), phases, fit, accelerate,
-                notes(inventory, config, cal, accelerate != null));
+                notes(inventory, config, cal, accelerate != null), st.host(), outside);
+    }
+
+    /**
+     * @return NCCL's buffers on the counted rank, one term per process group its layout talks over: data-parallel
+     *         (parallel.data &gt; 1), tensor-parallel (tensor &gt; 1), pipeline send/receive (pipeline &gt; 1); NCCL
+     *         allocates them with cudaMalloc when the communicator is created, outside the caching allocator, so they
+     *         are in the device level only (component context). None on one rank.
+     */
+    static List<Term> ncclBuffers(RunConfig.Parallel p, Calibration cal) {
+        List<Term> out = new ArrayList<>(3);
+        long per = cal.ncclCommunicatorBytes();
+        if (per <= 0) {
+            return out;
+        }
+        String formula = cal.source() == Source.DEVICE_DEFAULT
+                ? "channels·(Simple 4 MiB + LL 512 KiB + LL128 4,800 KiB)" : "nccl_communicator_bytes (calibrated)";
+        String values = cal.source() == Source.DEVICE_DEFAULT && per == DeviceDefaults.NCCL_COMMUNICATOR_BYTES
+                ? DeviceDefaults.NCCL_DEFAULT_CHANNELS + "·" + DeviceDefaults.NCCL_CHANNEL_BYTES + " B (default "
+                + "channel count, not a measurement)" : per + " B";
+        if (p.data() > 1) {
+            out.add(new Term("nccl.data_parallel_group", Component.CONTEXT, Source.NCCL_BUFFERS, formula, values, per));
+        }
+        if (p.tensor() > 1) {
+            out.add(new Term("nccl.tensor_parallel_group", Component.CONTEXT, Source.NCCL_BUFFERS, formula, values,
+                    per));
+        }
+        if (p.pipeline() > 1) {
+            out.add(new Term("nccl.pipeline_p2p", Component.CONTEXT, Source.NCCL_BUFFERS, formula, values, per));
+        }
+        return out;
     }
 
     /** @return the model reader's warnings first, then the estimate's notes, then accelerate's buffer note if asked */
