@@ -27,7 +27,7 @@ final class GatheredParameters {
     private final Timeline tl;
     private final ModelState state;
     private final boolean shards;
-    /** DeepSpeed ZeRO-3 prefetch budget in elements, or 0: FSDP's prefetch of the whole next block */
+    /** DeepSpeed ZeRO-3 prefetch budget in elements (0: no prefetch), or -1: FSDP's prefetch of the whole next block */
     private final long prefetchElements;
     private final long maxLiveElements;
     private final Map<Integer, IntList> gathered = new HashMap<>();
@@ -38,11 +38,11 @@ final class GatheredParameters {
     private long live;
 
     GatheredParameters(Timeline tl, ModelState state, boolean shardsParameters) {
-        this(tl, state, shardsParameters, 0, 0);
+        this(tl, state, shardsParameters, -1, 0);
     }
 
     /**
-     * @param prefetchElements DeepSpeed's stage3_prefetch_bucket_size (0: FSDP's whole-block prefetch)
+     * @param prefetchElements DeepSpeed's stage3_prefetch_bucket_size (0: none), or -1 for FSDP's whole-block prefetch
      * @param maxLiveElements  DeepSpeed's stage3_max_live_parameters
      */
     GatheredParameters(Timeline tl, ModelState state, boolean shardsParameters, long prefetchElements,
@@ -72,12 +72,12 @@ final class GatheredParameters {
         if (next < 0 || next >= state.layers()) {
             return;
         }
-        if (prefetchElements <= 0) {
+        if (prefetchElements < 0) {
             block(next);
             return;
         }
-        if (!shards) {
-            return;
+        if (!shards || prefetchElements == 0) {
+            return;                        // partitioned_param_coordinator.py: no prefetch unless the bucket is > 0
         }
         long budget = Math.min(Math.max(0, maxLiveElements - live), prefetchElements);
         long fetched = 0;

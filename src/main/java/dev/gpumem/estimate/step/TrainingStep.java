@@ -100,7 +100,7 @@ public final class TrainingStep {
         this.grads = new IdentityHashMap<>(paramCount);
         boolean deepspeed = spec.cfg.framework().framework() == Framework.DEEPSPEED;
         this.gathered = new GatheredParameters(tl, state, spec.sharding.shardsParameters() || spec.fsdp2,
-                deepspeed ? spec.cfg.framework().zeroBuffers().prefetchBucket() : 0,
+                deepspeed ? spec.cfg.framework().zeroBuffers().prefetchBucket() : -1,
                 deepspeed ? spec.cfg.framework().zeroBuffers().maxLiveParameters() : 0);
         this.dims = spec.dims(spec.cfg.batch(), spec.cfg.seq());
         boolean fused = spec.option(RunOption.COMPILE);
