@@ -86,8 +86,8 @@ final class EstimateNotes {
                 : "device = reserved + " + ByteFormat.mib(cal.contextBytes()) + " of CUDA context (" + cal.provenance()
                 + ") + NCCL buffers of " + groups + " communicator" + (groups == 1 ? "" : "s") + " (data, tensor, "
                 + "pipeline groups with more than one rank), " + ByteFormat.mib(cal.ncclCommunicatorBytes())
-                + " each (" + (cal.source() == Source.DEVICE_DEFAULT ? "a default of 2 channels, not a measurement"
-                : cal.provenance()) + "; component context); other processes are not included");
+                + " each (" + (dev.gpumem.estimate.device.DeviceDefaults.ncclIsDefault(cal)
+                ? "a default of 2 channels, not a measurement" : "from the calibration") + "; component context); other processes are not included");
         if (cal.workspaceBytes() > 0) {
             n.add("the cuBLAS workspace (" + ByteFormat.mib(cal.workspaceBytes()) + ", one handle and stream) is "
                     + "allocated through the caching allocator at the first matmul and counted in allocated");

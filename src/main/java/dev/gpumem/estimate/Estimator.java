@@ -110,11 +110,11 @@ public final class Estimator {
         if (per <= 0) {
             return out;
         }
-        String formula = cal.source() == Source.DEVICE_DEFAULT
-                ? "channels·(Simple 4 MiB + LL 512 KiB + LL128 4,800 KiB)" : "nccl_communicator_bytes (calibrated)";
-        String values = cal.source() == Source.DEVICE_DEFAULT && per == DeviceDefaults.NCCL_COMMUNICATOR_BYTES
-                ? DeviceDefaults.NCCL_DEFAULT_CHANNELS + "·" + DeviceDefaults.NCCL_CHANNEL_BYTES + " B (default "
-                + "channel count, not a measurement)" : per + " B";
+        boolean shipped = DeviceDefaults.ncclIsDefault(cal);
+        String formula = shipped ? "channels·(Simple 4 MiB + LL 512 KiB + LL128 4,800 KiB)"
+                : "nccl_communicator_bytes (calibration)";
+        String values = shipped ? DeviceDefaults.NCCL_DEFAULT_CHANNELS + "·" + DeviceDefaults.NCCL_CHANNEL_BYTES
+                + " B (default channel count, not a measurement)" : per + " B";
         if (p.data() > 1) {
             out.add(new Term("nccl.data_parallel_group", Component.CONTEXT, Source.NCCL_BUFFERS, formula, values, per));
         }

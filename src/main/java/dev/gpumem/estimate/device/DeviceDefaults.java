@@ -53,6 +53,11 @@ public final class DeviceDefaults {
     private DeviceDefaults() {
     }
 
+    /** @return whether {@code cal}'s NCCL figure is the shipped default (not a measurement) */
+    public static boolean ncclIsDefault(Calibration cal) {
+        return cal.ncclCommunicatorBytes() == ncclCommunicatorBytes(cal.arch());
+    }
+
     /** @return the shipped NCCL buffers of one communicator on {@code arch} (none on the CPU) */
     public static long ncclCommunicatorBytes(GpuArch arch) {
         return arch == GpuArch.CPU ? 0 : NCCL_COMMUNICATOR_BYTES;
