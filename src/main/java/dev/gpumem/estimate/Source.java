@@ -64,8 +64,9 @@ public enum Source {
     /** DeepSpeed / FSDP CPU offload: tensors held in host memory, and the device staging buffer of ZeRO-1/2 */
     DEEPSPEED_OFFLOAD("microsoft/DeepSpeed deepspeed/runtime/zero/stage_1_and_2.py @38327e0 (cpu_offload: "
             + "single_partition_of_fp32_groups and its fp32 .grad pinned on the host, temp_grad_buffer_for_gpu_offload "
-            + "/ _for_cpu_offload of the largest parameter's elements), stage3.py (offload_optimizer: fp32 partitions and "
-            + "grad_partitions_flat_buffer on the cpu; offload_param: fp16 partitions on the cpu)"),
+            + "/ _for_cpu_offload of the largest parameter's elements), stage3.py (offload_optimizer: fp32 partitions and their "
+            + ".grad, grad_partitions_flat_buffer in the model dtype on the cpu; offload_param: fp16 partitions on the "
+            + "cpu); engine.py get_data_types (gradient accumulation in the model dtype under ZeRO)"),
     /** torch FSDP CPUOffload(offload_params=True): parameter and gradient shards on the CPU */
     FSDP_CPU_OFFLOAD("pytorch/pytorch torch/distributed/fsdp/api.py CPUOffload(offload_params=True): parameter "
             + "and gradient shards on the CPU, the optimizer steps there; FSDP2 CPUOffloadPolicy likewise"),

@@ -102,6 +102,9 @@ class ZeroBuffersAndOffloadTest {
         // offload_param adds the bf16 weight shards to the host: 86,848 / 2 · 2 B = 86,848 B
         assertEquals(86_848, all.hostBytes() - optim.hostBytes());
         assertEquals(0, all.phase(Phase.LOAD).components().getOrDefault(Component.WEIGHTS, 0L));
+        // ZeRO-3 gradients on the host: the fp32 .grad of the fp32 partition, 86,848 / 2 · 4 B = 173,696, and
+        // stage3.py's grad_partitions_flat_buffer in bf16 (the model dtype under ZeRO), 86,848 / 2 · 2 B = 86,848
+        assertEquals(173_696 + 86_848, hostOf(optim, Component.GRADIENTS));
         Estimate fsdp = estimator.estimate(TinyModels.tiny(), request(Framework.FSDP1, new Parallel(2, 3, 1, 1),
                 null, null, null, Offload.OPTIMIZER_AND_PARAMS));
         assertTrue(fsdp.hostBytes() > 0);

@@ -320,10 +320,21 @@ public final class ModelState {
                         host.add(master);
                     }
                     host.addAll(states);
-                    host.add(deepspeed
-                            ? param("gradients.fp32_partition." + sym, Component.GRADIENTS, Source.DEEPSPEED_OFFLOAD,
-                            DType.FP32, sym, sN)
-                            : param("gradients." + sym, Component.GRADIENTS, Source.FSDP_CPU_OFFLOAD, dtype, sym, gN));
+                    if (deepspeed) {
+                        // the fp32 partition's .grad (stage_1_and_2.py initialize_optimizer_states, stage3.py
+                        // initialize_optimizer_states: subgroup_gradient_buffer on the cpu)
+                        host.add(param("gradients.fp32_partition." + sym, Component.GRADIENTS,
+                                Source.DEEPSPEED_OFFLOAD, DType.FP32, sym, sN));
+                        if (sharding.zero() == 3) {
+                            // stage3.py __init__: grad_partitions_flat_buffer (gradient_accumulation_dtype, the model
+                            // dtype under ZeRO: engine.py get_data_types) on self.device = cpu
+                            host.add(param("gradients.partition." + sym, Component.GRADIENTS,
+                                    Source.DEEPSPEED_OFFLOAD, dtype, sym, gN));
+                        }
+                    } else {
+                        host.add(param("gradients." + sym, Component.GRADIENTS, Source.FSDP_CPU_OFFLOAD, dtype, sym,
+                                gN));
+                    }
                     if (fullGrad == null) {
                         fullGrad = param("temporary.full_grad." + sym, Component.TEMPORARY, deepspeed
                                 ? Source.DEEPSPEED_OFFLOAD : Source.FSDP_CPU_OFFLOAD, dtype, sym, n);
