@@ -103,6 +103,27 @@ public final class RequestOptions {
             + "reduce_bucket_size in elements (default: the framework's; deepspeed 5e8, others 0 = no bucket)")
     Long reduceBucketSize;
 
+    @Option(names = "--allgather-bucket-size", paramLabel = "ELEMENTS", description = "DeepSpeed "
+            + "allgather_bucket_size in elements (framework deepspeed; default 5e8; allocates nothing)")
+    Long allgatherBucketSize;
+
+    @Option(names = "--contiguous-gradients", paramLabel = "true|false", description = "DeepSpeed "
+            + "contiguous_gradients (framework deepspeed; default true): false drops the reduce bucket")
+    Boolean contiguousGradients;
+
+    @Option(names = "--prefetch-bucket-size", paramLabel = "ELEMENTS", description = "DeepSpeed "
+            + "stage3_prefetch_bucket_size in elements (framework deepspeed, zero 3; default 5e7; 0 = no prefetch)")
+    Long prefetchBucketSize;
+
+    @Option(names = "--max-live-parameters", paramLabel = "ELEMENTS", description = "DeepSpeed "
+            + "stage3_max_live_parameters in elements (framework deepspeed, zero 3; default 1e9)")
+    Long maxLiveParameters;
+
+    @Option(names = "--offload", description = "none | optimizer | optimizer_and_params: what lives in host memory "
+            + "(optimizer: DeepSpeed offload_optimizer, zero 1-3; optimizer_and_params: DeepSpeed ZeRO-3 offload_param "
+            + "or FSDP CPUOffload, zero 3; default none)")
+    String offload;
+
     @Option(names = "--dp", description = "data-parallel ranks (default 1)")
     Long dataParallel;
 
@@ -237,6 +258,11 @@ public final class RequestOptions {
         put(r, "optimizer_impl", optimizerImpl);
         put(r, "model_code", modelCode);
         put(r, "reduce_bucket_size", reduceBucketSize);
+        put(r, "allgather_bucket_size", allgatherBucketSize);
+        put(r, "contiguous_gradients", contiguousGradients);
+        put(r, "stage3_prefetch_bucket_size", prefetchBucketSize);
+        put(r, "stage3_max_live_parameters", maxLiveParameters);
+        put(r, "offload", offload);
         Map<String, Object> inf = new LinkedHashMap<>();
         put(inf, "batch", inferBatch);
         put(inf, "context_tokens", contextTokens);

@@ -14,16 +14,39 @@ import java.util.Objects;
  * @param fit             the verdict against {@code config.gpu()}, or null when no GPU was given
  * @param accelerate      what HF accelerate's estimate-memory prints, or null unless compat = accelerate
  * @param notes           assumptions and unsupported parts, one sentence each
+ * @param host            what the run keeps in host memory instead of on the device (offload: master weights,
+ *                        optimizer states, gradient partitions, offloaded parameter shards, staging buffers), one
+ *                        term each; resident from the first step on; empty without offload
+ * @param outsideAllocator device memory outside the caching allocator besides the CUDA context (NCCL communicator
+ *                        buffers), one term each, included in every phase's device level; empty on one rank
  */
 public record Estimate(RunConfig config, long params, long trainableParams, List<PhaseEstimate> phases,
-                       FitVerdict fit, AccelerateNumbers accelerate, List<String> notes) {
+                       FitVerdict fit, AccelerateNumbers accelerate, List<String> notes, List<Term> host,
+                       List<Term> outsideAllocator) {
+    /** Nothing in host memory and nothing outside the allocator but the context. */
+    public Estimate(RunConfig config, long params, long trainableParams, List<PhaseEstimate> phases,
+                    FitVerdict fit, AccelerateNumbers accelerate, List<String> notes) {
+        this(config, params, trainableParams, phases, fit, accelerate, notes, List.of(), List.of());
+    }
+
     public Estimate {
         Objects.requireNonNull(config, "config");
         phases = List.copyOf(phases);
         notes = List.copyOf(notes);
+        host = List.copyOf(host);
+        outsideAllocator = List.copyOf(outsideAllocator);
         if (phases.isEmpty()) {
             throw new IllegalArgumentException("an estimate has at least one phase");
         }
+    }
+
+    /** @return bytes the run keeps in host memory (the sum of {@link #host}) */
+    public long hostBytes() {
+        long sum = 0;
+        for (Term t : host) {
+            sum = Math.addExact(sum, t.bytes());
+        }
+        return sum;
     }
 
     /** @return the phase with the highest value at {@code level} */

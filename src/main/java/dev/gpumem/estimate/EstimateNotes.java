@@ -78,11 +78,36 @@ final class EstimateNotes {
         }
         if (cfg.framework().reduceBucket() > 0 && cfg.task() == Task.TRAIN) {
             int zero = cfg.parallel().zero();
-            n.add(zero == 1 || zero == 2 ? "reduce_bucket_size " + cfg.framework().reduceBucket() + ": DeepSpeed "
-                    + "ZeRO-" + zero + " allocates a flat reduce bucket of that many elements at every backward "
-                    + "(contiguous_gradients), kept until the next one"
-                    : "reduce_bucket_size: applies to DeepSpeed ZeRO-1/2; ZeRO-0 and ZeRO-3 buffers (stage3 ipg bucket, "
-                    + "prefetch, max_live_parameters) are not modelled");
+            boolean deepspeed = cfg.framework().framework() == Framework.DEEPSPEED;
+            if (cfg.framework().ipgBucketElements() == 0) {
+                n.add("contiguous_gradients false: no reduce bucket (DeepSpeed flattens each bucket's gradients as "
+                        + "it reduces them; not modelled)");
+            } else if (zero == 1 || zero == 2) {
+                n.add("reduce_bucket_size " + cfg.framework().reduceBucket() + ": DeepSpeed "
+                        + "ZeRO-" + zero + " allocates a flat reduce bucket of that many elements at every backward "
+                        + "(contiguous_gradients), kept until the next one");
+            } else if (zero == 3 && deepspeed) {
+                n.add("reduce_bucket_size " + cfg.framework().reduceBucket() + ": DeepSpeed ZeRO-3 allocates one "
+                        + "flat reduce bucket of that many elements when the optimizer is built (contiguous_gradients) "
+                        + "and keeps it; the stage-3 prefetch gathers whole parameters of the following blocks up to "
+                        + "min(stage3_max_live_parameters - live, stage3_prefetch_bucket_size) elements; "
+                        + "stage3_max_reuse_distance (parameters kept gathered for reuse) is not modelled");
+            } else {
+                n.add("reduce_bucket_size: applies to DeepSpeed ZeRO-1/2/3; ZeRO-0 has no bucket");
+            }
+        }
+        if (cfg.framework().framework() == Framework.DEEPSPEED && cfg.task() == Task.TRAIN
+                && (cfg.parallel().zero() == 1 || cfg.parallel().zero() == 2) && cfg.parallel().data() > 1) {
+            n.add("allgather_bucket_size " + cfg.framework().zeroBuffers().allgatherBucket() + ": no buffer of its "
+                    + "own; the updated partitions are all-gathered into the flat bit16 groups in place");
+        }
+        if (cfg.framework().offload() != Offload.NONE) {
+            n.add("offload " + cfg.framework().offload().wire() + ": master weights, optimizer states and gradient "
+                    + "partitions" + (cfg.framework().offload().params() ? " and the parameter shards" : "")
+                    + " live in host memory (result field host.host_bytes) and the optimizer steps on the CPU; "
+                    + "each gradient is a device transient until copied to the host"
+                    + (cfg.framework().framework() == Framework.DEEPSPEED && cfg.parallel().zero() <= 2
+                    ? "; DeepSpeed keeps one device staging buffer of the largest parameter's elements" : ""));
         }
         if (cfg.framework().modelCode() == RunConfig.ModelCode.LITGPT) {
             n.add("model_code litgpt: lit-gpt's own block (lit_gpt/model.py @8641822): RMSNorm in the input dtype "
@@ -96,8 +121,14 @@ final class EstimateNotes {
                 + "(term allocator.unsplit_remainders)");
         n.add("reserved comes from a model of the PyTorch caching allocator (2 MiB / 20 MiB / 2 MiB-rounded "
                 + "segments, best fit, splitting, no empty_cache), one stream, default PYTORCH_CUDA_ALLOC_CONF");
-        n.add("device = reserved + " + ByteFormat.mib(cal.contextBytes()) + " of CUDA context (" + cal.provenance()
-                + "); NCCL buffers and other processes are not included");
+        int groups = Estimator.ncclBuffers(cfg.parallel(), cal).size();
+        n.add(groups == 0 ? "device = reserved + " + ByteFormat.mib(cal.contextBytes()) + " of CUDA context ("
+                + cal.provenance() + "); NCCL buffers and other processes are not included"
+                : "device = reserved + " + ByteFormat.mib(cal.contextBytes()) + " of CUDA context (" + cal.provenance()
+                + ") + NCCL buffers of " + groups + " communicator" + (groups == 1 ? "" : "s") + " (data, tensor, "
+                + "pipeline groups with more than one rank), " + ByteFormat.mib(cal.ncclCommunicatorBytes())
+                + " each (" + (dev.gpumem.estimate.device.DeviceDefaults.ncclIsDefault(cal)
+                ? "a default of 2 channels, not a measurement" : "from the calibration") + "; component context); other processes are not included");
         if (cal.workspaceBytes() > 0) {
             n.add("the cuBLAS workspace (" + ByteFormat.mib(cal.workspaceBytes()) + ", one handle and stream) is "
                     + "allocated through the caching allocator at the first matmul and counted in allocated");

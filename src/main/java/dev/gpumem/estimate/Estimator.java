@@ -74,9 +74,13 @@ public final class Estimator {
     public Estimate estimate(Inventory inventory, RunConfig config) {
         validate(inventory, config);
         Calibration cal = calibrationFor(config.gpu());
-        long capacity = config.gpu() == null || config.gpu().arch() == GpuArch.CPU ? Long.MAX_VALUE
-                : Math.max(0, config.gpu().totalBytes() - cal.contextBytes());
-        Counted counted = count(inventory, config, cal, capacity);
+        List<Term> outside = ncclBuffers(config.parallel(), cal);
+        long nccl = 0;
+        for (Term t : outside) {
+            nccl += t.bytes();
+        }
+        long capacity = capacity(config, cal, nccl);
+        Counted counted = count(inventory, config, cal, capacity, nccl);
         StepTimeline st = counted.timeline();
         List<PhaseEstimate> phases = counted.phases();
         Estimate.FitVerdict fit = null;
@@ -88,7 +92,7 @@ public final class Estimator {
         Estimate.AccelerateNumbers accelerate = config.compat() == RunConfig.Compat.ACCELERATE
                 ? AccelerateCompat.estimate(inventory, config) : null;
         return new Estimate(config, st.params(), st.trainableParams(), phases, fit, accelerate,
-                notes(inventory, config, counted.stage(), cal, accelerate != null));
+                notes(inventory, config, counted.stage(), cal, accelerate != null), st.host(), outside);
     }
 
     /**
@@ -106,16 +110,16 @@ public final class Estimator {
      * Estimates the stage {@code parallel.stage} names; for worst (the default) every stage of the pipeline, keeping
      * the one with the highest device peak (the first of equal ones).
      */
-    private static Counted count(Inventory inv, RunConfig cfg, Calibration cal, long capacity) {
+    private static Counted count(Inventory inv, RunConfig cfg, Calibration cal, long capacity, long nccl) {
         Parallel p = cfg.parallel();
         PipelineLayout layout = p.pipelineLayout();
         if (p.pipeline() == 1 || layout.stage().kind() != StageChoice.Kind.WORST) {
-            return countStage(inv, cfg, cal, capacity);
+            return countStage(inv, cfg, cal, capacity, nccl);
         }
         Counted worst = null;
         for (int s = 0; s < p.pipeline(); s++) {
             RunConfig stage = cfg.withParallel(p.withPipelineLayout(layout.withStage(StageChoice.of(s))));
-            Counted c = countStage(inv, stage, cal, capacity);
+            Counted c = countStage(inv, stage, cal, capacity, nccl);
             if (worst == null || c.peak() > worst.peak()) {
                 worst = c;
             }
@@ -123,17 +127,54 @@ public final class Estimator {
         return worst;
     }
 
-    private static Counted countStage(Inventory inv, RunConfig cfg, Calibration cal, long capacity) {
+    private static Counted countStage(Inventory inv, RunConfig cfg, Calibration cal, long capacity,
+                                      long nccl) {
         StepTimeline st = build(inv, cfg, cal);
         List<PhasePeak> peaks = TimelineSimulation.run(st.timeline(), st.layers(), capacity);
         List<PhaseEstimate> phases = new ArrayList<>(peaks.size());
         for (PhasePeak p : peaks) {
             long slack = p.reserved() - p.allocated();
             long reserved = p.allocated() + (long) Math.ceil(slack * cal.allocatorSlackFactor());
-            phases.add(new PhaseEstimate(p.phase(), p.allocated(), reserved, reserved + cal.contextBytes(),
-                    p.terms()));
+            phases.add(new PhaseEstimate(p.phase(), p.allocated(), reserved,
+                    reserved + cal.contextBytes() + nccl, p.terms()));
         }
         return new Counted(st, phases, st.stage());
+    }
+
+    /** @return the caching allocator's room on the device: the GPU less the context and NCCL's buffers */
+    private static long capacity(RunConfig config, Calibration cal, long nccl) {
+        return config.gpu() == null || config.gpu().arch() == GpuArch.CPU ? Long.MAX_VALUE
+                : Math.max(0, config.gpu().totalBytes() - cal.contextBytes() - nccl);
+    }
+
+    /**
+     * @return NCCL's buffers on the counted rank, one term per process group its layout talks over: data-parallel
+     *         (parallel.data &gt; 1), tensor-parallel (tensor &gt; 1), pipeline send/receive (pipeline &gt; 1); NCCL
+     *         allocates them with cudaMalloc when the communicator is created, outside the caching allocator, so they
+     *         are in the device level only (component context). None on one rank.
+     */
+    static List<Term> ncclBuffers(RunConfig.Parallel p, Calibration cal) {
+        List<Term> out = new ArrayList<>(3);
+        long per = cal.ncclCommunicatorBytes();
+        if (per <= 0) {
+            return out;
+        }
+        boolean shipped = DeviceDefaults.ncclIsDefault(cal);
+        String formula = shipped ? "channels·(Simple 4 MiB + LL 512 KiB + LL128 4,800 KiB)"
+                : "nccl_communicator_bytes (calibration)";
+        String values = shipped ? DeviceDefaults.NCCL_DEFAULT_CHANNELS + "·" + DeviceDefaults.NCCL_CHANNEL_BYTES
+                + " B (default channel count, not a measurement)" : per + " B";
+        if (p.data() > 1) {
+            out.add(new Term("nccl.data_parallel_group", Component.CONTEXT, Source.NCCL_BUFFERS, formula, values, per));
+        }
+        if (p.tensor() > 1) {
+            out.add(new Term("nccl.tensor_parallel_group", Component.CONTEXT, Source.NCCL_BUFFERS, formula, values,
+                    per));
+        }
+        if (p.pipeline() > 1) {
+            out.add(new Term("nccl.pipeline_p2p", Component.CONTEXT, Source.NCCL_BUFFERS, formula, values, per));
+        }
+        return out;
     }
 
     /** @return the model reader's warnings first, then the estimate's notes, then accelerate's buffer note if asked */
@@ -157,9 +198,8 @@ public final class Estimator {
     public AllocationPlan plan(Inventory inventory, RunConfig config) {
         validate(inventory, config);
         Calibration cal = calibrationFor(config.gpu());
-        long capacity = config.gpu() == null || config.gpu().arch() == GpuArch.CPU ? Long.MAX_VALUE
-                : Math.max(0, config.gpu().totalBytes() - cal.contextBytes());
-        return PlanWriter.write(count(inventory, config, cal, capacity).timeline().timeline());
+        long nccl = ncclBuffers(config.parallel(), cal).stream().mapToLong(Term::bytes).sum();
+        return PlanWriter.write(count(inventory, config, cal, capacity(config, cal, nccl), nccl).timeline().timeline());
     }
 
     private static StepTimeline build(Inventory inv, RunConfig cfg, Calibration cal) {

@@ -40,7 +40,8 @@ public enum Framework implements WireEnum {
             new Default<>(0, "huggingface/transformers src/transformers/training_args.py @fd79833: fsdp='' and "
                     + "deepspeed=None by default: several ranks are torch DistributedDataParallel replicas (accelerate)"),
             new Default<>(false, "no FSDP1 unless parallel.zero 3 is stated (then as torch's default: "
-                    + "FullyShardedDataParallel use_orig_params=False)")),
+                    + "FullyShardedDataParallel use_orig_params=False)"),
+            noZero("no DeepSpeed engine")),
     TORCHTITAN("torchtitan", "torchtitan (FSDP2 fully_shard, per-op SAC, its own Llama)",
             new Default<>(PrecisionPolicy.FSDP2_MIXED, When.DATA_PARALLEL, PrecisionPolicy.AUTOCAST,
                     "pytorch/torchtitan torchtitan/models/llama3/parallelize.py @114151a: apply_fsdp "
@@ -66,7 +67,8 @@ public enum Framework implements WireEnum {
                     + "when dp_shard > 1; models/llama3/parallelize.py apply_fsdp: fully_shard on every block and the "
                     + "root (FSDP2 full sharding: parameters, gradients, optimizer states 1/dp)"),
             new Default<>(false, "FSDP2 fully_shard: no FlatParameter, each parameter a DTensor shard with "
-                    + "its own gradient")),
+                    + "its own gradient"),
+            noZero("FSDP2: no DeepSpeed engine")),
     TORCHTUNE("torchtune", "torchtune recipes (full_finetune_*, lora_finetune_*)",
             new Default<>(PrecisionPolicy.AUTOCAST, "pytorch/torchtune recipes/configs/llama3_2/"
                     + "3B_full_single_device.yaml @03a1978: dtype bf16 (pure: no autocast, precision bf16)"),
@@ -88,7 +90,8 @@ public enum Framework implements WireEnum {
                     + "fully_shard on every layer and the root, fsdp_reshard_after_forward True; one rank: the "
                     + "*_single_device recipes"),
             new Default<>(false, "FSDP2 fully_shard: no FlatParameter, each parameter a DTensor shard with "
-                    + "its own gradient")),
+                    + "its own gradient"),
+            noZero("FSDP2 / one device: no DeepSpeed engine")),
     LIT_GPT("lit-gpt", "LitGPT / lit-gpt with Lightning Fabric",
             new Default<>(PrecisionPolicy.AUTOCAST, "Lightning-AI/litgpt finetune/lora.py @0010d8e: precision "
                     + "bf16-mixed (autocast) on one device, bf16-true (pure, precision bf16) with FSDP"),
@@ -108,7 +111,8 @@ public enum Framework implements WireEnum {
                     + "-> FSDPStrategy(auto_wrap_policy={Block}); Lightning-AI/pytorch-lightning "
                     + "src/lightning/fabric/strategies/fsdp.py @00608a3: sharding_strategy \"FULL_SHARD\""),
             new Default<>(true, "Lightning-AI/pytorch-lightning src/lightning/fabric/strategies/fsdp.py "
-                    + "@00608a3: FSDPStrategy _fsdp_kwargs.setdefault(\"use_orig_params\", True)")),
+                    + "@00608a3: FSDPStrategy _fsdp_kwargs.setdefault(\"use_orig_params\", True)"),
+            noZero("Lightning Fabric: no DeepSpeed engine")),
     DEEPSPEED("deepspeed", "DeepSpeed engine (ZeRO stages 0-3)",
             new Default<>(PrecisionPolicy.AUTOCAST, "microsoft/DeepSpeed: bf16/fp16 config holds half parameters "
                     + "with fp32 master weights (precision bf16 + master_weights), no FSDP2 policy"),
@@ -126,7 +130,8 @@ public enum Framework implements WireEnum {
             new Default<>(0, "microsoft/DeepSpeed deepspeed/runtime/zero/config.py @03dc2b9: DeepSpeedZeroConfig "
                     + "stage 0 (ZeRO off unless zero_optimization.stage is set)"),
             new Default<>(false, "not FSDP1: ZeRO-3 partitions each parameter and keeps no gradient for "
-                    + "frozen ones")),
+                    + "frozen ones"),
+            deepspeedZero()),
     MEGATRON("megatron", "Megatron-LM / Megatron-Core / NeMo",
             new Default<>(PrecisionPolicy.AUTOCAST, "NVIDIA/Megatron-LM megatron/training/arguments.py @307dcf3: "
                     + "--bf16 holds bf16 parameters with fp32 main parameters (precision bf16 + master_weights)"),
@@ -145,7 +150,8 @@ public enum Framework implements WireEnum {
             new Default<>(0, "NVIDIA/Megatron-LM megatron/training/arguments.py @307dcf3: "
                     + "--use-distributed-optimizer store_true (off): every data-parallel rank holds all main parameters "
                     + "and states (optimizer_impl megatron_distributed shards them as zero 1)"),
-            new Default<>(false, "not FSDP1")),
+            new Default<>(false, "not FSDP1"),
+            noZero("Megatron-LM: no DeepSpeed engine")),
     FSDP1("fsdp1", "torch FullyShardedDataParallel (FSDP1), e.g. through accelerate or Lightning",
             new Default<>(PrecisionPolicy.AUTOCAST, "pytorch/pytorch torch/distributed/fsdp/"
                     + "fully_sharded_data_parallel.py @6d71f74: mixed_precision=None by default (autocast from the trainer)"),
@@ -162,7 +168,8 @@ public enum Framework implements WireEnum {
                     + "@00743e7: _init_core_state sharding_strategy or ShardingStrategy.FULL_SHARD; NO_SHARD when the "
                     + "world size is 1"),
             new Default<>(false, "pytorch/pytorch torch/distributed/fsdp/fully_sharded_data_parallel.py: "
-                    + "use_orig_params=False"));
+                    + "use_orig_params=False"),
+            noZero("torch FSDP1: no DeepSpeed engine"));
 
     private final String wire;
     private final String description;
@@ -176,11 +183,13 @@ public enum Framework implements WireEnum {
     private final Default<Long> reduceBucket;
     private final Default<Integer> sharding;
     private final Default<Boolean> useOrigParams;
+    private final ZeroDefaults zero;
 
     Framework(String wire, String description, Default<PrecisionPolicy> precisionPolicy,
               Default<Checkpointing> checkpointing, Default<LossImpl> loss, Default<OptimizerImpl> optimizerImpl,
               Default<DType> adapterDtype, Default<Double> loraDropout, Default<ModelCode> modelCode,
-              Default<Long> reduceBucket, Default<Integer> sharding, Default<Boolean> useOrigParams) {
+              Default<Long> reduceBucket, Default<Integer> sharding, Default<Boolean> useOrigParams,
+              ZeroDefaults zero) {
         this.wire = wire;
         this.description = description;
         this.precisionPolicy = precisionPolicy;
@@ -193,6 +202,42 @@ public enum Framework implements WireEnum {
         this.reduceBucket = reduceBucket;
         this.sharding = sharding;
         this.useOrigParams = useOrigParams;
+        this.zero = zero;
+    }
+
+    /**
+     * The defaults of DeepSpeed ZeRO's buffer settings beside reduce_bucket_size ({@link ZeroBuffers}).
+     *
+     * @param allgatherBucket     allgather_bucket_size
+     * @param contiguousGradients contiguous_gradients
+     * @param prefetchBucket      stage3_prefetch_bucket_size
+     * @param maxLiveParameters   stage3_max_live_parameters
+     */
+    record ZeroDefaults(Default<Long> allgatherBucket, Default<Boolean> contiguousGradients,
+                        Default<Long> prefetchBucket, Default<Long> maxLiveParameters) {
+    }
+
+    /** @return no ZeRO buffers, for a framework without a DeepSpeed engine */
+    private static ZeroDefaults noZero(String why) {
+        return new ZeroDefaults(new Default<>(0L, why), new Default<>(false, why), new Default<>(0L, why),
+                new Default<>(0L, why));
+    }
+
+    /** @return DeepSpeedZeroConfig's defaults, read in DeepSpeed's code */
+    private static ZeroDefaults deepspeedZero() {
+        String config = "microsoft/DeepSpeed deepspeed/runtime/zero/config.py @38327e0: DeepSpeedZeroConfig ";
+        return new ZeroDefaults(
+                new Default<>(500_000_000L, config + "allgather_bucket_size 5e8 elements; no buffer of its own: "
+                        + "deepspeed/runtime/utils.py all_gather_dp_groups all-gathers into the flat bit16 groups in "
+                        + "place (all_gather_into_tensor, or narrow() views per shard)"),
+                new Default<>(true, config + "contiguous_gradients True; stage_1_and_2.py backward() allocates the "
+                        + "ipg_buffer (reduce_bucket_size elements, bit16 dtype) only then, stage3.py "
+                        + "__ipg_bucket_flat_buffer likewise once at initialisation"),
+                new Default<>(50_000_000L, config + "prefetch_bucket_size (stage3_prefetch_bucket_size) 5e7 elements; "
+                        + "partitioned_param_coordinator.py fetch_sub_module prefetches up to that many elements of "
+                        + "the following modules' parameters"),
+                new Default<>(1_000_000_000L, config + "max_live_parameters (stage3_max_live_parameters) 1e9 "
+                        + "elements; partitioned_param_coordinator.py caps a prefetch at max_live - available"));
     }
 
     @Override
@@ -234,6 +279,22 @@ public enum Framework implements WireEnum {
 
     public Default<Long> reduceBucket() {
         return reduceBucket;
+    }
+
+    public Default<Long> allgatherBucket() {
+        return zero.allgatherBucket();
+    }
+
+    public Default<Boolean> contiguousGradients() {
+        return zero.contiguousGradients();
+    }
+
+    public Default<Long> prefetchBucket() {
+        return zero.prefetchBucket();
+    }
+
+    public Default<Long> maxLiveParameters() {
+        return zero.maxLiveParameters();
     }
 
     /** @return the ZeRO stage the framework shards data-parallel ranks with (FSDP full sharding = 3) */
@@ -281,6 +342,10 @@ public enum Framework implements WireEnum {
             case SHARDING -> sharding;
             case USE_ORIG_PARAMS -> useOrigParams;
             case PIPELINE_SCHEDULE -> pipelineSchedule();
+            case ALLGATHER_BUCKET -> zero.allgatherBucket();
+            case CONTIGUOUS_GRADIENTS -> zero.contiguousGradients();
+            case PREFETCH_BUCKET -> zero.prefetchBucket();
+            case MAX_LIVE_PARAMETERS -> zero.maxLiveParameters();
         };
     }
 
@@ -300,7 +365,15 @@ public enum Framework implements WireEnum {
          *  its whole FlatParameter */
         USE_ORIG_PARAMS("use_orig_params"),
         /** the pipeline schedule with parallel.pipeline &gt; 1 */
-        PIPELINE_SCHEDULE("parallel.schedule");
+        PIPELINE_SCHEDULE("parallel.schedule"),
+        /** DeepSpeed ZeRO-1/2 all-gather shard size (no buffer of its own) */
+        ALLGATHER_BUCKET("allgather_bucket_size"),
+        /** DeepSpeed: gradients copied into the reduce bucket (ipg buffer); false: no bucket */
+        CONTIGUOUS_GRADIENTS("contiguous_gradients"),
+        /** DeepSpeed ZeRO-3: parameter elements all-gathered ahead of the module being computed */
+        PREFETCH_BUCKET("stage3_prefetch_bucket_size"),
+        /** DeepSpeed ZeRO-3: cap on gathered elements a prefetch may bring the live total to */
+        MAX_LIVE_PARAMETERS("stage3_max_live_parameters");
         private final String wire;
         Semantic(String wire) { this.wire = wire; }
         @Override public String wire() { return wire; }

@@ -37,14 +37,25 @@ import java.util.Set;
  * @param useOrigParams   FSDP1 use_orig_params=True with full sharding and LoRA: every wrapped block's frozen
  *                        parameters share its FlatParameter's gradient (sharded 1/dp, the whole block unsharded
  *                        before the reduce-scatter)
+ * @param zeroBuffers     DeepSpeed ZeRO's other buffers ({@link ZeroBuffers#NONE} for every other framework)
+ * @param offload         what leaves the device for host memory (request field offload)
  * @param fromFramework   semantic -> sentence saying which framework default set it (stated fields are absent)
  */
 public record FrameworkSettings(Framework framework, PrecisionPolicy precisionPolicy, LossImpl loss,
                                 OptimizerImpl optimizerImpl, double loraDropout, ModelCode modelCode,
-                                long reduceBucket, boolean useOrigParams, Map<Semantic, String> fromFramework) {
+                                long reduceBucket, boolean useOrigParams, ZeroBuffers zeroBuffers, Offload offload,
+                                Map<Semantic, String> fromFramework) {
     /** Hugging Face transformers, every semantic at its default: today's behaviour. */
     public static final FrameworkSettings HF = new FrameworkSettings(Framework.HF, PrecisionPolicy.AUTOCAST,
             LossImpl.FP32_UPCAST, OptimizerImpl.FOREACH, 0.0, ModelCode.HF, 0, false, Map.of());
+
+    /** Without ZeRO's other buffers and without offload. */
+    public FrameworkSettings(Framework framework, PrecisionPolicy precisionPolicy, LossImpl loss,
+                             OptimizerImpl optimizerImpl, double loraDropout, ModelCode modelCode, long reduceBucket,
+                             boolean useOrigParams, Map<Semantic, String> fromFramework) {
+        this(framework, precisionPolicy, loss, optimizerImpl, loraDropout, modelCode, reduceBucket, useOrigParams,
+                ZeroBuffers.NONE, Offload.NONE, fromFramework);
+    }
 
     /**
      * @return hf's settings for a request whose options say the loss and the optimizer implementation (option
@@ -62,13 +73,23 @@ public record FrameworkSettings(Framework framework, PrecisionPolicy precisionPo
     public boolean isHfDefault() {
         return framework == Framework.HF && precisionPolicy == PrecisionPolicy.AUTOCAST && loraDropout == 0
                 && modelCode == ModelCode.HF && reduceBucket == 0 && !useOrigParams && loss != LossImpl.LOSS_PARALLEL
+                && zeroBuffers.equals(ZeroBuffers.NONE) && offload == Offload.NONE
                 && (optimizerImpl == OptimizerImpl.FOREACH || optimizerImpl == OptimizerImpl.FUSED);
+    }
+
+    /**
+     * @return elements of the reduce bucket (ipg buffer) the engine allocates: reduce_bucket_size, or 0 when DeepSpeed
+     *         runs with contiguous_gradients false (stage_1_and_2.py backward() and stage3.py allocate it only when
+     *         contiguous_gradients)
+     */
+    public long ipgBucketElements() {
+        return framework == Framework.DEEPSPEED && !zeroBuffers.contiguousGradients() ? 0 : reduceBucket;
     }
 
     /** @return these settings with another precision policy (a suggestion that leaves amp drops fsdp2_mixed) */
     public FrameworkSettings withPrecisionPolicy(PrecisionPolicy p) {
         return new FrameworkSettings(framework, p, loss, optimizerImpl, loraDropout, modelCode, reduceBucket,
-                useOrigParams, fromFramework);
+                useOrigParams, zeroBuffers, offload, fromFramework);
     }
 
     public FrameworkSettings {
@@ -77,6 +98,8 @@ public record FrameworkSettings(Framework framework, PrecisionPolicy precisionPo
         Objects.requireNonNull(loss, "loss");
         Objects.requireNonNull(optimizerImpl, "optimizer_impl");
         Objects.requireNonNull(modelCode, "model_code");
+        Objects.requireNonNull(zeroBuffers, "zero buffers");
+        Objects.requireNonNull(offload, "offload");
         if (reduceBucket < 0) {
             throw new BadInputException("reduce_bucket_size: must be 0 or more elements, got " + reduceBucket);
         }
@@ -99,11 +122,31 @@ public record FrameworkSettings(Framework framework, PrecisionPolicy precisionPo
      * @param reduceBucket    reduce_bucket_size
      * @param zero            parallel.zero (the sharding of data-parallel ranks)
      * @param useOrigParams   use_orig_params
+     * @param allgatherBucket allgather_bucket_size
+     * @param contiguousGradients contiguous_gradients
+     * @param prefetchBucket  stage3_prefetch_bucket_size
+     * @param maxLiveParameters stage3_max_live_parameters
+     * @param offload         offload
      */
     public record Stated(PrecisionPolicy precisionPolicy, Checkpointing checkpointing, LossImpl loss,
                          OptimizerImpl optimizerImpl, DType adapterDtype, Double loraDropout, ModelCode modelCode,
-                         Long reduceBucket, Integer zero, Boolean useOrigParams) {
+                         Long reduceBucket, Integer zero, Boolean useOrigParams, Long allgatherBucket,
+                         Boolean contiguousGradients, Long prefetchBucket, Long maxLiveParameters, Offload offload) {
         public static final Stated NOTHING = new Stated(null, null, null, null, null, null, null, null, null, null);
+
+        /** Without ZeRO's other buffers and offload. */
+        public Stated(PrecisionPolicy precisionPolicy, Checkpointing checkpointing, LossImpl loss,
+                      OptimizerImpl optimizerImpl, DType adapterDtype, Double loraDropout, ModelCode modelCode,
+                      Long reduceBucket, Integer zero, Boolean useOrigParams) {
+            this(precisionPolicy, checkpointing, loss, optimizerImpl, adapterDtype, loraDropout, modelCode,
+                    reduceBucket, zero, useOrigParams, null, null, null, null, null);
+        }
+
+        /** @return whether any of DeepSpeed ZeRO's buffer fields beside reduce_bucket_size is stated */
+        boolean statesZeroBuffers() {
+            return allgatherBucket != null || contiguousGradients != null || prefetchBucket != null
+                    || maxLiveParameters != null;
+        }
 
         /** Without use_orig_params. */
         public Stated(PrecisionPolicy precisionPolicy, Checkpointing checkpointing, LossImpl loss,
@@ -283,11 +326,13 @@ public record FrameworkSettings(Framework framework, PrecisionPolicy precisionPo
             throw new BadInputException("use_orig_params: true changes a FSDP1 full-sharded LoRA training run "
                     + "(task train, finetune lora or qlora, parallel.zero 3 with parallel.data > 1); this request is not");
         }
+        ZeroBuffers buffers = zeroBuffers(fw, stated, data, tensor, layout.zero(), task, from);
+        Offload offload = offload(fw, stated.offload(), task, layout);
         if (fw == Framework.HF) {
             from.clear();                   // hf's defaults are the estimator's own: nothing to explain
         }
-        return new Resolved(new FrameworkSettings(fw, policy, loss, impl, dropout, code, bucket, orig, from), ckpt,
-                adapter, opts, layout);
+        return new Resolved(new FrameworkSettings(fw, policy, loss, impl, dropout, code, bucket, orig, buffers,
+                offload, from), ckpt, adapter, opts, layout);
     }
 
     /**
@@ -315,6 +360,82 @@ public record FrameworkSettings(Framework framework, PrecisionPolicy precisionPo
         note(from, fw, Semantic.SHARDING, zero + (zero == 3 ? " (full sharding: parameters, gradients and "
                 + "optimizer states 1/" + parallel.data() + " per rank)" : " (replicas: no sharding)"), null);
         return zero;
+    }
+
+    /**
+     * @return DeepSpeed's ZeRO buffers: each stated field, else deepspeed's default (noted in {@code from} where the
+     *         request's ZeRO stage uses it); {@link ZeroBuffers#NONE} for every other framework
+     * @throws BadInputException when a buffer field is stated for a framework without a DeepSpeed engine
+     */
+    private static ZeroBuffers zeroBuffers(Framework fw, Stated stated, int data, int tensor, int zero, Task task,
+                                           Map<Semantic, String> from) {
+        if (fw != Framework.DEEPSPEED) {
+            if (stated.statesZeroBuffers()) {
+                throw new BadInputException("allgather_bucket_size, contiguous_gradients, stage3_prefetch_bucket_size, "
+                        + "stage3_max_live_parameters: DeepSpeed zero_optimization settings; they apply to framework "
+                        + "deepspeed, not " + fw.wire());
+            }
+            return ZeroBuffers.NONE;
+        }
+        boolean train = task == Task.TRAIN;
+        Long allgather = stated.allgatherBucket();
+        if (allgather == null) {
+            allgather = fw.allgatherBucket().valueFor(data, tensor);
+            if (train && (zero == 1 || zero == 2)) {
+                note(from, fw, Semantic.ALLGATHER_BUCKET, allgather.toString(), null);
+            }
+        }
+        Boolean contiguous = stated.contiguousGradients();
+        if (contiguous == null) {
+            contiguous = fw.contiguousGradients().valueFor(data, tensor);
+            if (train && zero >= 1) {
+                note(from, fw, Semantic.CONTIGUOUS_GRADIENTS, contiguous.toString(), null);
+            }
+        }
+        Long prefetch = stated.prefetchBucket();
+        if (prefetch == null) {
+            prefetch = fw.prefetchBucket().valueFor(data, tensor);
+            if (train && zero == 3 && data > 1) {
+                note(from, fw, Semantic.PREFETCH_BUCKET, prefetch.toString(), null);
+            }
+        }
+        Long live = stated.maxLiveParameters();
+        if (live == null) {
+            live = fw.maxLiveParameters().valueFor(data, tensor);
+            if (train && zero == 3 && data > 1) {
+                note(from, fw, Semantic.MAX_LIVE_PARAMETERS, live.toString(), null);
+            }
+        }
+        return new ZeroBuffers(allgather, contiguous, prefetch, live);
+    }
+
+    /**
+     * @return the stated offload (none when not stated), checked against the framework and layout
+     * @throws BadInputException naming the field when the framework cannot offload that way
+     */
+    private static Offload offload(Framework fw, Offload stated, Task task, Parallel layout) {
+        if (stated == null || stated == Offload.NONE) {
+            return Offload.NONE;
+        }
+        if (task != Task.TRAIN) {
+            throw new BadInputException("offload: " + stated.wire() + " offloads a training run's optimizer; "
+                    + "this request is task " + task.wire());
+        }
+        if (stated == Offload.OPTIMIZER) {
+            if (fw != Framework.DEEPSPEED || layout.zero() < 1) {
+                throw new BadInputException("offload: optimizer is DeepSpeed's offload_optimizer (framework "
+                        + "deepspeed, parallel.zero 1, 2 or 3); torch FSDP's CPUOffload moves the parameters too "
+                        + "(optimizer_and_params); got framework " + fw.wire() + ", zero " + layout.zero());
+            }
+            return stated;
+        }
+        if (fw == Framework.MEGATRON || layout.zero() != 3 || layout.data() < 2) {
+            throw new BadInputException("offload: optimizer_and_params is DeepSpeed ZeRO-3 offload_param or torch "
+                    + "FSDP CPUOffload(offload_params=True): it needs parallel.zero 3 with parallel.data > 1 and a "
+                    + "framework other than megatron; got framework " + fw.wire() + ", zero " + layout.zero()
+                    + ", data " + layout.data());
+        }
+        return stated;
     }
 
     /** @return why {@code impl} does not apply to {@code optimizer}, or null when it does */

@@ -58,6 +58,22 @@ public enum Source {
     DEEPSPEED_IPG_BUFFER("microsoft/DeepSpeed deepspeed/runtime/zero/stage_1_and_2.py @38327e0 backward(): ipg_buffer "
             + "torch.empty(reduce_bucket_size, dtype=bit16 dtype) when contiguous_gradients (config.py: True, "
             + "reduce_bucket_size 5e8, overlap_comm off below stage 3)"),
+    /** DeepSpeed ZeRO-3 with contiguous_gradients: one flat reduce bucket kept from initialisation */
+    DEEPSPEED_STAGE3_IPG_BUFFER("microsoft/DeepSpeed deepspeed/runtime/zero/stage3.py @38327e0 __init__: "
+            + "__ipg_bucket_flat_buffer torch.empty(reduce_bucket_size, dtype=bit16 dtype) when contiguous_gradients"),
+    /** DeepSpeed / FSDP CPU offload: tensors held in host memory, and the device staging buffer of ZeRO-1/2 */
+    DEEPSPEED_OFFLOAD("microsoft/DeepSpeed deepspeed/runtime/zero/stage_1_and_2.py @38327e0 (cpu_offload: "
+            + "single_partition_of_fp32_groups and its fp32 .grad pinned on the host, temp_grad_buffer_for_gpu_offload "
+            + "/ _for_cpu_offload of the largest parameter's elements), stage3.py (offload_optimizer: fp32 partitions and their "
+            + ".grad, grad_partitions_flat_buffer in the model dtype on the cpu; offload_param: fp16 partitions on the "
+            + "cpu); engine.py get_data_types (gradient accumulation in the model dtype under ZeRO)"),
+    /** torch FSDP CPUOffload(offload_params=True): parameter and gradient shards on the CPU */
+    FSDP_CPU_OFFLOAD("pytorch/pytorch torch/distributed/fsdp/api.py CPUOffload(offload_params=True): parameter "
+            + "and gradient shards on the CPU, the optimizer steps there; FSDP2 CPUOffloadPolicy likewise"),
+    /** NCCL's per-connection buffers: src/init.cc computeBuffSizes, src/include/device.h */
+    NCCL_BUFFERS("NVIDIA/nccl src/init.cc @5067397 computeBuffSizes: DEFAULT_BUFFSIZE 4 MiB (Simple), "
+            + "DEFAULT_LL_BUFFSIZE 8·512·8·16 B, DEFAULT_LL128_BUFFSIZE 120·640·8·8 B per connection (src/include/"
+            + "device.h NCCL_STEPS 8); channels per communicator: a default"),
     FSDP_2023("Zhao et al. 2023, arXiv:2304.11277; torch/distributed/fsdp"),
     /** KV cache: K and V per layer, kv heads x head_dim per token (transformers cache_utils.py DynamicCache) */
     KV_CACHE("huggingface/transformers src/transformers/cache_utils.py DynamicCache: 2 tensors per layer, b x kv x ctx x d"),

@@ -25,7 +25,9 @@ import java.util.List;
  *   "source_profiles": ["..."], "residuals": [ { "profile", "phase", "measured_bytes", "fitted_bytes",
  *   "residual_bytes" } ], "driver": "580.65.06", "tool_version": "0.1.0", "commit": "abc1234", "notes": [] }
  * </pre>
- * {@code residual_bytes} is written for readers and ignored when read (it is measured − fitted).
+ * {@code residual_bytes} is written for readers and ignored when read (it is measured − fitted). An optional
+ * {@code "nccl_communicator_bytes": N} (NCCL buffers of one communicator, device level) replaces the shipped default
+ * ({@code DeviceDefaults.NCCL_COMMUNICATOR_BYTES}) for the estimator; no fit writes it yet.
  */
 public final class CalibrationJson {
     public static final int SCHEMA_VERSION = 1;
@@ -112,7 +114,18 @@ public final class CalibrationJson {
             ProfileFiles.requireRegularFile(file, "--calibration");
         }
         try {
-            return fromJson(Files.readString(file), file.toString()).toEstimatorCalibration();
+            String json = Files.readString(file);
+            Calibration c = fromJson(json, file.toString()).toEstimatorCalibration();
+            JsonNode nccl = MAPPER.readTree(json).path("nccl_communicator_bytes");
+            if (nccl.isMissingNode()) {
+                return c;
+            }
+            if (!nccl.canConvertToLong() || !nccl.isIntegralNumber() || nccl.asLong() < 0) {
+                throw new BadInputException(file + ": nccl_communicator_bytes: expected bytes >= 0, got " + nccl);
+            }
+            return new Calibration(c.arch(), c.contextBytes(), c.workspaceBytes(), c.allocatorSlackFactor(),
+                    c.source(), c.provenance() + "; NCCL buffers " + nccl.asLong() + " B a communicator from the file",
+                    nccl.asLong());
         } catch (NoSuchFileException e) {
             throw new BadInputException("--calibration: no such file: " + file);
         }

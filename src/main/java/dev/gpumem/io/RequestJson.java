@@ -20,6 +20,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gpumem.estimate.Framework;
 import dev.gpumem.estimate.FrameworkSettings;
+import dev.gpumem.estimate.Offload;
 import dev.gpumem.estimate.GpuPresets;
 import dev.gpumem.estimate.GpuSpec;
 import dev.gpumem.estimate.GpuSpec.GpuArch;
@@ -74,7 +75,8 @@ public final class RequestJson {
     public static final List<String> FIELDS = List.of("id", "model", "model_overrides", "task", "precision",
             "master_weights", "optimizer", "batch", "seq", "grad_accum", "checkpointing", "attention", "finetune",
             "parallel", "options", "inference", "gpu", "compat", "framework", "precision_policy", "loss",
-            "optimizer_impl", "model_code", "reduce_bucket_size", "use_orig_params");
+            "optimizer_impl", "model_code", "reduce_bucket_size", "use_orig_params", "allgather_bucket_size",
+            "contiguous_gradients", "stage3_prefetch_bucket_size", "stage3_max_live_parameters", "offload");
     private static final List<String> FINETUNE_FIELDS = List.of("method", "rank", "alpha", "targets", "quant",
             "adapter_dtype", "lora_dropout");
     private static final List<DType> ADAPTER_DTYPES = List.of(DType.FP32, DType.BF16, DType.FP16);
@@ -220,9 +222,17 @@ public final class RequestJson {
                 wire(r, "precision_policy", PrecisionPolicy.class, null), checkpointing,
                 wire(r, "loss", LossImpl.class, null), wire(r, "optimizer_impl", OptimizerImpl.class, null),
                 finetune.adapterDtype(), loraDropout(r.get("finetune")), wire(r, "model_code", ModelCode.class, null),
-                r.has("reduce_bucket_size") ? reduceBucket(r.get("reduce_bucket_size")) : null,
+                r.has("reduce_bucket_size") ? elements("reduce_bucket_size", r.get("reduce_bucket_size")) : null,
                 statesZero(r.get("parallel")) ? parallel.zero() : null,
-                r.has("use_orig_params") ? bool(r, "use_orig_params", false) : null);
+                r.has("use_orig_params") ? bool(r, "use_orig_params", false) : null,
+                r.has("allgather_bucket_size") ? elements("allgather_bucket_size", r.get("allgather_bucket_size"))
+                        : null,
+                r.has("contiguous_gradients") ? bool(r, "contiguous_gradients", true) : null,
+                r.has("stage3_prefetch_bucket_size") ? elements("stage3_prefetch_bucket_size",
+                        r.get("stage3_prefetch_bucket_size")) : null,
+                r.has("stage3_max_live_parameters") ? elements("stage3_max_live_parameters",
+                        r.get("stage3_max_live_parameters")) : null,
+                wire(r, "offload", Offload.class, null));
         parallel = frameworkSchedule(parallel, r.get("parallel"), framework);
         FrameworkSettings.Resolved fw = FrameworkSettings.resolve(framework, stated, task, precision, optimizer,
                 finetune.method(), parallel, options);
@@ -232,10 +242,11 @@ public final class RequestJson {
                 fw.checkpointing(), attention, ft, fw.parallel(), fw.options(), inference, gpu, compat, fw.settings());
     }
 
-    private static long reduceBucket(JsonNode n) {
+    /** @return a DeepSpeed element count such as 5e8 (an integral number >= 0) */
+    private static long elements(String field, JsonNode n) {
         if (!n.isIntegralNumber() && !(n.isNumber() && n.asDouble() == Math.rint(n.asDouble()))
                 || n.asDouble() < 0 || n.asDouble() > Long.MAX_VALUE) {
-            throw new BadInputException("reduce_bucket_size: expected a number of elements >= 0 such as 5e8, "
+            throw new BadInputException(field + ": expected a number of elements >= 0 such as 5e8, "
                     + "got " + n);
         }
         return (long) n.asDouble();
@@ -294,6 +305,15 @@ public final class RequestJson {
             o.put("model_code", fs.modelCode().wire());
             o.put("reduce_bucket_size", fs.reduceBucket());
             o.put("use_orig_params", fs.useOrigParams());
+            if (fs.framework() == Framework.DEEPSPEED) {
+                o.put("allgather_bucket_size", fs.zeroBuffers().allgatherBucket());
+                o.put("contiguous_gradients", fs.zeroBuffers().contiguousGradients());
+                o.put("stage3_prefetch_bucket_size", fs.zeroBuffers().prefetchBucket());
+                o.put("stage3_max_live_parameters", fs.zeroBuffers().maxLiveParameters());
+            }
+            if (fs.offload() != Offload.NONE) {
+                o.put("offload", fs.offload().wire());
+            }
             if (c.finetune().method() != FinetuneMethod.FULL) {
                 f.put("lora_dropout", fs.loraDropout());
             }

@@ -26,6 +26,7 @@ import java.util.Map;
  *   "accelerate": { "largest_layer_bytes", "total_bytes", "training_peak_bytes",   only with compat accelerate;
  *                   "stages": { "model", "gradient_calculation", "backward_pass", "optimizer_step" },
  *                   "left_out": [ ... ] }                                   null where accelerate prints N/A
+ *   "host": { "host_bytes", "terms": [...] }                               only with offload (host memory)
  *   "notes": [ ... ] }
  * </pre>
  * With {@code terms = true} each phase also carries {@code "terms": [{name, component, bytes, formula, values,
@@ -58,16 +59,7 @@ public final class ResultJson {
                 comps.put(c.wire(), m.getOrDefault(c, 0L));
             }
             if (terms) {
-                ArrayNode ts = ph.putArray("terms");
-                for (Term t : p.terms()) {
-                    ObjectNode tn = ts.addObject();
-                    tn.put("name", t.name());
-                    tn.put("component", t.component().wire());
-                    tn.put("bytes", t.bytes());
-                    tn.put("formula", t.formula());
-                    tn.put("values", t.values());
-                    tn.put("source", t.source().citation());
-                }
+                putTerms(ph.putArray("terms"), p.terms());
             }
         }
         FitVerdict fit = e.fit();
@@ -92,6 +84,13 @@ public final class ResultJson {
             putOrNull(st, "optimizer_step", a.optimizerStage());
             ArrayNode lo = acc.putArray("left_out");
             a.leftOut().forEach(lo::add);
+        }
+        if (!e.host().isEmpty()) {
+            ObjectNode h = o.putObject("host");
+            h.put("host_bytes", e.hostBytes());
+            if (terms) {
+                putTerms(h.putArray("terms"), e.host());
+            }
         }
         ArrayNode notes = o.putArray("notes");
         e.notes().forEach(notes::add);
@@ -138,6 +137,18 @@ public final class ResultJson {
             return mapper.writerWithDefaultPrettyPrinter().writeValueAsString(value);
         } catch (JsonProcessingException ex) {
             throw new IllegalStateException("writing JSON", ex);
+        }
+    }
+
+    private static void putTerms(ArrayNode ts, java.util.List<Term> terms) {
+        for (Term t : terms) {
+            ObjectNode tn = ts.addObject();
+            tn.put("name", t.name());
+            tn.put("component", t.component().wire());
+            tn.put("bytes", t.bytes());
+            tn.put("formula", t.formula());
+            tn.put("values", t.values());
+            tn.put("source", t.source().citation());
         }
     }
 

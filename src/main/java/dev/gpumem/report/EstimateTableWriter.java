@@ -16,8 +16,8 @@ import java.util.Map;
 
 /**
  * The readable table {@code gpumem estimate} prints by default: one row per phase with the three levels, the
- * peak marked, the components of every phase, the fit verdict with its headroom, accelerate's numbers when asked,
- * and the notes. Every number is in GiB (1024³ bytes), and the header says so.
+ * peak marked, the components of every phase, the fit verdict with its headroom, the host memory an offloading run
+ * keeps, accelerate's numbers when asked, and the notes. Every number is in GiB (1024³ bytes), and the header says so.
  */
 public final class EstimateTableWriter {
     private EstimateTableWriter() {
@@ -69,6 +69,10 @@ public final class EstimateTableWriter {
                 sb.append("  gpumem suggest (same flags) lists the changes that lower the peak and a combination "
                         + "that fits\n");
             }
+        }
+        if (!e.host().isEmpty()) {
+            sb.append('\n').append("host memory (offload " + c.framework().offload().wire() + "): ")
+                    .append(gib(e.hostBytes())).append(" GiB, in no device level\n");
         }
         AccelerateNumbers a = e.accelerate();
         if (a != null) {

@@ -36,6 +36,18 @@ public final class ExplainWriter {
             sb.append("  context = device - reserved = ").append(ByteFormat.human(p.device())).append(" - ")
                     .append(ByteFormat.human(p.reserved())).append(" = ")
                     .append(ByteFormat.human(p.device() - p.reserved())).append('\n');
+            for (Term t : e.outsideAllocator()) {
+                sb.append("    of which ").append(t.explain()).append('\n');
+                cited.add(t.source());
+            }
+        }
+        if (!e.host().isEmpty()) {
+            sb.append("\nhost memory (offload; not in any device level): ").append(ByteFormat.human(e.hostBytes()))
+                    .append('\n');
+            for (Term t : e.host()) {
+                sb.append("  ").append(t.explain()).append('\n');
+                cited.add(t.source());
+            }
         }
         if (e.accelerate() != null) {
             sb.append('\n').append(EstimateTableWriter.accelerate(e.accelerate(), e.config()));

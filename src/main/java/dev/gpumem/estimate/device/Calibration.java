@@ -20,10 +20,25 @@ import java.util.Objects;
  *                             is); a calibration may fit it, the defaults never do
  * @param source               {@link Source#DEVICE_DEFAULT} or {@link Source#MEASURED_CALIBRATION}
  * @param provenance           where the numbers come from: "shipped default" or the profile(s) they were fitted on
+ * @param ncclCommunicatorBytes device memory NCCL allocates outside the caching allocator for one communicator
+ *                             (its channels' connection buffers), counted once per process group the layout needs
+ *                             (device level only); the shipped value is {@link DeviceDefaults#NCCL_COMMUNICATOR_BYTES},
+ *                             a default, not a measurement
  */
 public record Calibration(GpuArch arch, long contextBytes, long workspaceBytes, double allocatorSlackFactor,
-                          Source source, String provenance) {
+                          Source source, String provenance, long ncclCommunicatorBytes) {
+    /** With the shipped NCCL default of {@code arch}. */
+    public Calibration(GpuArch arch, long contextBytes, long workspaceBytes, double allocatorSlackFactor,
+                       Source source, String provenance) {
+        this(arch, contextBytes, workspaceBytes, allocatorSlackFactor, source, provenance,
+                DeviceDefaults.ncclCommunicatorBytes(arch));
+    }
+
     public Calibration {
+        if (ncclCommunicatorBytes < 0) {
+            throw new BadInputException("calibration.nccl_communicator_bytes: must be >= 0, got "
+                    + ncclCommunicatorBytes);
+        }
         Objects.requireNonNull(arch, "calibration.arch");
         Objects.requireNonNull(source, "calibration.source");
         Objects.requireNonNull(provenance, "calibration.provenance");

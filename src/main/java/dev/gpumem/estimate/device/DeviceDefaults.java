@@ -22,6 +22,14 @@ import dev.gpumem.units.ByteFormat;
  *   <li>cuBLAS workspace, one (handle, stream) pair: {@code 4096 KiB·2 + 16 KiB·8} = 8,320 KiB, or 32 MiB on sm90
  *       and later (aten/src/ATen/cuda/CublasHandlePool.cpp, {@code getChosenWorkspaceSize}; Blackwell assumed to
  *       take the sm90 size). It goes through the caching allocator, so it appears in allocated and reserved.</li>
+ *   <li>NCCL communicator buffers, per process group (device level, outside the caching allocator): each channel's
+ *       connection holds one buffer per protocol, Simple {@code NCCL_BUFFSIZE} 4 MiB, LL 8·512·8·16 B = 512 KiB and
+ *       LL128 120·640·8·8 B = 4,800 KiB (NVIDIA/nccl src/init.cc @5067397 computeBuffSizes, DEFAULT_BUFFSIZE,
+ *       DEFAULT_LL_BUFFSIZE, DEFAULT_LL128_BUFFSIZE; src/include/device.h NCCL_STEPS 8, NCCL_LL_MAX_NTHREADS 512,
+ *       NCCL_LL_LINES_PER_THREAD 8, NCCL_LL128_MAX_NTHREADS 640, NCCL_LL128_ELEMS_PER_THREAD 120): 9,408 KiB a
+ *       channel. The number of channels depends on the topology NCCL detects (up to MAXCHANNELS 64), so the
+ *       shipped figure assumes 2 channels (one receive connection each), 18.4 MiB a communicator, every CUDA class:
+ *       a default, not a measurement; a calibration replaces it.</li>
  *   <li>{@link GpuArch#CPU}: host memory, no context and no workspace.</li>
  * </ul>
  */
@@ -35,7 +43,24 @@ public final class DeviceDefaults {
     /** cuBLAS default workspace on sm90 (Hopper) and later */
     public static final long CUBLAS_WORKSPACE_SM90 = 32L * ByteFormat.MIB;
 
+    /** NCCL connection buffers of one channel: Simple 4 MiB + LL 8·512·8·16 B + LL128 120·640·8·8 B */
+    public static final long NCCL_CHANNEL_BYTES = (1L << 22) + 8L * 512 * 8 * 16 + 120L * 640 * 8 * 8;
+    /** channels per communicator assumed by the shipped default (topology-dependent in NCCL) */
+    public static final int NCCL_DEFAULT_CHANNELS = 2;
+    /** default NCCL buffers of one communicator: channels · per-channel buffers */
+    public static final long NCCL_COMMUNICATOR_BYTES = NCCL_DEFAULT_CHANNELS * NCCL_CHANNEL_BYTES;
+
     private DeviceDefaults() {
+    }
+
+    /** @return whether {@code cal}'s NCCL figure is the shipped default (not a measurement) */
+    public static boolean ncclIsDefault(Calibration cal) {
+        return cal.ncclCommunicatorBytes() == ncclCommunicatorBytes(cal.arch());
+    }
+
+    /** @return the shipped NCCL buffers of one communicator on {@code arch} (none on the CPU) */
+    public static long ncclCommunicatorBytes(GpuArch arch) {
+        return arch == GpuArch.CPU ? 0 : NCCL_COMMUNICATOR_BYTES;
     }
 
     /** @return the shipped constants for {@code gpu}: its class's, with the pre-lazy-loading context before CUDA 11.7 */
@@ -46,7 +71,8 @@ public final class DeviceDefaults {
         }
         return new Calibration(c.arch(), CONTEXT_BYTES_EAGER_LOADING, c.workspaceBytes(), c.allocatorSlackFactor(),
                 Source.DEVICE_DEFAULT, "shipped default: 1,024 MiB context (CUDA " + gpu.cuda()
-                + " < 11.7 loads every module eagerly), " + ByteFormat.mib(c.workspaceBytes()) + " cuBLAS workspace");
+                + " < 11.7 loads every module eagerly), " + ByteFormat.mib(c.workspaceBytes()) + " cuBLAS workspace",
+                c.ncclCommunicatorBytes());
     }
 
     /** @return the shipped constants for {@code arch} */

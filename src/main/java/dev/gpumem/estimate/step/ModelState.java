@@ -1,6 +1,8 @@
 package dev.gpumem.estimate.step;
 
 import dev.gpumem.estimate.Component;
+import dev.gpumem.estimate.Framework;
+import dev.gpumem.estimate.Offload;
 import dev.gpumem.estimate.RunConfig;
 import dev.gpumem.estimate.RunConfig.FinetuneMethod;
 import dev.gpumem.estimate.RunConfig.Precision;
@@ -56,6 +58,10 @@ public final class ModelState {
     private final List<List<ParamEntry>> blocks = new ArrayList<>();
     private long params;
     private long trainableParams;
+    /** DeepSpeed ZeRO-1/2 offload: the device staging buffer, or null */
+    private TensorKind offloadStaging;
+    /** DeepSpeed ZeRO-1/2 offload: the host twin of the staging buffer, or null */
+    private TensorKind hostStaging;
 
     private ModelState() {
     }
@@ -97,6 +103,12 @@ public final class ModelState {
         private final boolean flatGrads;
         private final Map<String, ParamEntry> templates = new HashMap<>();
         private final ModelState m = new ModelState();
+        /** what leaves the device (request field offload) */
+        private final Offload offload;
+        private final boolean deepspeed;
+        /** elements of the largest trainable tensor on this rank, with its dtype (DeepSpeed's offload buffers) */
+        private long largestTrainable;
+        private DType largestDtype;
 
         Builder(Inventory inv, RunConfig cfg, Sharding sharding, PipelineStage stage, boolean training,
                 Set<String> modules) {
@@ -122,6 +134,8 @@ public final class ModelState {
             this.fsdp2 = cfg.framework().precisionPolicy() == RunConfig.PrecisionPolicy.FSDP2_MIXED;
             this.flatGrads = cfg.framework().useOrigParams() && sharding.shardsParameters() && training
                     && ft != FinetuneMethod.FULL;
+            this.offload = training ? cfg.framework().offload() : Offload.NONE;
+            this.deepspeed = cfg.framework().framework() == Framework.DEEPSPEED;
         }
 
         ModelState build() {
@@ -130,6 +144,17 @@ public final class ModelState {
             }
             for (TensorSpec t : inv.tensors()) {
                 visit(t);
+            }
+            int zero = sharding.zero();
+            if (offload.optimizer() && deepspeed && (zero == 1 || zero == 2) && largestTrainable > 0) {
+                // stage_1_and_2.py @38327e0 __init__ (cpu_offload): torch.zeros(largest_param_numel, dtype=self.dtype)
+                // once on the device (temp_grad_buffer_for_gpu_offload) and once on the host (..._for_cpu_offload)
+                m.offloadStaging = TensorKind.ofElements("gradients.deepspeed_offload_staging", Component.GRADIENTS,
+                        Source.DEEPSPEED_OFFLOAD, largestDtype, "largest_param_numel",
+                        Long.toString(largestTrainable), largestTrainable);
+                m.hostStaging = TensorKind.ofElements("host.deepspeed_offload_staging", Component.GRADIENTS,
+                        Source.DEEPSPEED_OFFLOAD, largestDtype, "largest_param_numel",
+                        Long.toString(largestTrainable), largestTrainable);
             }
             return m;
         }
@@ -229,6 +254,15 @@ public final class ModelState {
                     tpN) : null;
             ParamEntry e = derived(where, local, part, trainable, weight, t.numel(), quantState, dequant,
                     gathered, autocast, trainable ? new ParamShape(sym, t.shape(), tpN, false) : null, paramDtype);
+            if (offload.params() && sharded) {
+                // DeepSpeed offload_param / FSDP CPUOffload(offload_params=True): the shard lives on the host, the
+                // gathered copy is made on the device for compute
+                List<TensorKind> host = new ArrayList<>(e.host());
+                host.add(0, weight);
+                e = new ParamEntry(e.where(), e.layer(), e.part(), e.trainable(), e.weight(), e.weightNumel(),
+                        e.quantState(), e.dequant(), e.gathered(), e.autocastCopy(), e.halfGrad(), e.fullGrad(),
+                        e.grad(), e.master(), e.states(), e.temporaries(), host);
+            }
             return flatGrads && !trainable && where == Where.BLOCK && t.isParameter() && !quantized
                     ? flatGradient(e, sym, tpN, wd) : e;
         }
@@ -300,6 +334,41 @@ public final class ModelState {
                 ParamShape rankShape = new ParamShape(sym, shape.shape(), sN, sN != shape.fullNumel());
                 states = optimizer.states(rankShape, stateDtype);
                 temps = optimizer.temporaries(rankShape, stateDtype, dtype);
+                if (offload.optimizer()) {
+                    if (n > largestTrainable) {
+                        largestTrainable = n;
+                        largestDtype = dtype;
+                    }
+                    // the master copy, the states and the gradient partition live on the host; the step runs
+                    // there (its temporaries are host memory, not counted); the gradient autograd hands on is a
+                    // transient on the device until it is copied to its host partition
+                    List<TensorKind> host = new ArrayList<>();
+                    if (master != null) {
+                        host.add(master);
+                    }
+                    host.addAll(states);
+                    if (deepspeed) {
+                        // the fp32 partition's .grad (stage_1_and_2.py initialize_optimizer_states, stage3.py
+                        // initialize_optimizer_states: subgroup_gradient_buffer on the cpu)
+                        host.add(param("gradients.fp32_partition." + sym, Component.GRADIENTS,
+                                Source.DEEPSPEED_OFFLOAD, DType.FP32, sym, sN));
+                        if (sharding.zero() == 3) {
+                            // stage3.py __init__: grad_partitions_flat_buffer (gradient_accumulation_dtype, the model
+                            // dtype under ZeRO: engine.py get_data_types) on self.device = cpu
+                            host.add(param("gradients.partition." + sym, Component.GRADIENTS,
+                                    Source.DEEPSPEED_OFFLOAD, dtype, sym, gN));
+                        }
+                    } else {
+                        host.add(param("gradients." + sym, Component.GRADIENTS, Source.FSDP_CPU_OFFLOAD, dtype, sym,
+                                gN));
+                    }
+                    if (fullGrad == null) {
+                        fullGrad = param("temporary.full_grad." + sym, Component.TEMPORARY, deepspeed
+                                ? Source.DEEPSPEED_OFFLOAD : Source.FSDP_CPU_OFFLOAD, dtype, sym, n);
+                    }
+                    return new ParamEntry(where, layer, part, trainable, weight, numel, quantState, dequant, gathered,
+                            autocast, halfGrad, fullGrad, null, null, List.of(), List.of(), host);
+                }
             }
             return new ParamEntry(where, layer, part, trainable, weight, numel, quantState, dequant, gathered,
                     autocast, halfGrad, fullGrad, grad, master, states, temps);
@@ -383,6 +452,23 @@ public final class ModelState {
             out.addAll(b);
         }
         out.addAll(head);
+        return out;
+    }
+
+    /** @return DeepSpeed ZeRO-1/2 offload's device staging buffer, or null */
+    public TensorKind offloadStaging() {
+        return offloadStaging;
+    }
+
+    /** @return what lives in host memory: every entry's host tensors and DeepSpeed's host staging buffer */
+    public List<TensorKind> hostTensors() {
+        List<TensorKind> out = new ArrayList<>();
+        for (ParamEntry e : all()) {
+            out.addAll(e.host());
+        }
+        if (hostStaging != null) {
+            out.add(hostStaging);
+        }
         return out;
     }
 

@@ -24,20 +24,37 @@ import java.util.List;
  * @param master       fp32 master copy (master_weights)
  * @param states       optimizer states
  * @param temporaries  optimizer-step temporaries
+ * @param host         what of this parameter lives in host memory (offload: master copy, optimizer states, the
+ *                     gradient partition, with offloaded parameters the weight shard); empty without offload
  */
 public record ParamEntry(Where where, int layer, Part part, boolean trainable, TensorKind weight,
                          long weightNumel, TensorKind quantState, TensorKind dequant, TensorKind gathered, TensorKind autocastCopy,
                          TensorKind halfGrad, TensorKind fullGrad, TensorKind grad, TensorKind master,
-                         List<TensorKind> states, List<TensorKind> temporaries) {
+                         List<TensorKind> states, List<TensorKind> temporaries, List<TensorKind> host) {
     public ParamEntry {
         states = List.copyOf(states);
         temporaries = List.copyOf(temporaries);
+        host = List.copyOf(host);
+    }
+
+    /** Everything on the device. */
+    public ParamEntry(Where where, int layer, Part part, boolean trainable, TensorKind weight, long weightNumel,
+                      TensorKind quantState, TensorKind dequant, TensorKind gathered, TensorKind autocastCopy,
+                      TensorKind halfGrad, TensorKind fullGrad, TensorKind grad, TensorKind master,
+                      List<TensorKind> states, List<TensorKind> temporaries) {
+        this(where, layer, part, trainable, weight, weightNumel, quantState, dequant, gathered, autocastCopy,
+                halfGrad, fullGrad, grad, master, states, temporaries, List.of());
+    }
+
+    /** @return whether the resident weight (shard) is held in host memory instead of on the device */
+    public boolean weightOnHost() {
+        return !host.isEmpty() && host.contains(weight);
     }
 
     /** @return the same tensor kinds for the same tensor of another block */
     public ParamEntry at(int otherLayer) {
         return new ParamEntry(where, otherLayer, part, trainable, weight, weightNumel, quantState, dequant, gathered,
-                autocastCopy, halfGrad, fullGrad, grad, master, states, temporaries);
+                autocastCopy, halfGrad, fullGrad, grad, master, states, temporaries, host);
     }
 
     /** Where in the step a tensor is used (and gets its gradient). */

@@ -4,6 +4,7 @@ import static dev.gpumem.estimate.ops.BlockProgram.GRAD;
 import static dev.gpumem.estimate.ops.BlockProgram.INPUT;
 
 import dev.gpumem.estimate.Component;
+import dev.gpumem.estimate.Framework;
 import dev.gpumem.estimate.Phase;
 import dev.gpumem.estimate.RunConfig;
 import dev.gpumem.estimate.RunConfig.Checkpointing;
@@ -105,7 +106,10 @@ public final class TrainingStep {
         this.state = ModelState.of(inv, spec.cfg, spec.sharding, spec.stage, true);
         this.paramCount = state.all().size();
         this.grads = new IdentityHashMap<>(paramCount);
-        this.gathered = new GatheredParameters(tl, state, spec.sharding.shardsParameters() || spec.fsdp2);
+        boolean deepspeed = spec.cfg.framework().framework() == Framework.DEEPSPEED;
+        this.gathered = new GatheredParameters(tl, state, spec.sharding.shardsParameters() || spec.fsdp2,
+                deepspeed ? spec.cfg.framework().zeroBuffers().prefetchBucket() : -1,
+                deepspeed ? spec.cfg.framework().zeroBuffers().maxLiveParameters() : 0);
         this.dims = spec.dims(spec.cfg.batch(), spec.cfg.seq());
         boolean fused = spec.option(RunOption.COMPILE);
         this.block = Block.of(tl, DecoderBlockOps.program(spec.blockSpec(true), dims));
@@ -156,13 +160,16 @@ public final class TrainingStep {
         StepSpec spec = new StepSpec(inv, cfg, calibration);
         TrainingStep s = new TrainingStep(inv, spec);
         s.run();
-        return new StepTimeline(s.tl, spec.layers, s.state.params(), s.state.trainableParams(), spec.stage);
+        return new StepTimeline(s.tl, spec.layers, s.state.params(), s.state.trainableParams(), spec.stage,
+                StepTimeline.hostTerms(s.state.hostTensors()));
     }
 
     private void run() {
         tl.phase(Phase.LOAD);
         for (ParamEntry e : state.all()) {
-            tl.alloc(e.weight());
+            if (!e.weightOnHost()) {
+                tl.alloc(e.weight());
+            }
             if (e.quantState() != null) {
                 tl.alloc(e.quantState());
             }
@@ -173,6 +180,8 @@ public final class TrainingStep {
         if (spec.sharding.torchDdp()) {
             ddpBuckets();
         }
+        zero3Bucket();
+        offloadStaging();
         step();
         firstStep = false;
         tl.phase(Phase.SECOND_STEP);
@@ -215,7 +224,7 @@ public final class TrainingStep {
      * gradients are reduced at the accumulation boundary (counted as kept too: the release comes after backward).
      */
     private void ipgBucket() {
-        long n = spec.cfg.framework().reduceBucket();
+        long n = spec.cfg.framework().ipgBucketElements();
         int zero = spec.cfg.parallel().zero();
         if (n <= 0 || zero < 1 || zero > 2) {
             return;
@@ -226,6 +235,36 @@ public final class TrainingStep {
         DType dtype = spec.cfg.masterWeights() ? spec.compute : spec.cfg.precision().paramDtype();
         ipgBuffer = tl.alloc(TensorKind.ofElements("gradients.deepspeed_ipg_bucket", Component.GRADIENTS,
                 Source.DEEPSPEED_IPG_BUFFER, dtype, "reduce_bucket_size", Long.toString(n), n));
+    }
+
+    /**
+     * DeepSpeed ZeRO-3 with contiguous_gradients: one flat reduce bucket of reduce_bucket_size elements in the bit16
+     * dtype, allocated when the optimizer is built and kept for the whole run (microsoft/DeepSpeed
+     * deepspeed/runtime/zero/stage3.py @38327e0 __init__: __ipg_bucket_flat_buffer = torch.empty(reduce_bucket_size,
+     * dtype=self.dtype)).
+     */
+    private void zero3Bucket() {
+        long n = spec.cfg.framework().ipgBucketElements();
+        if (n <= 0 || spec.cfg.parallel().zero() != 3 || spec.cfg.framework().framework() != Framework.DEEPSPEED) {
+            return;
+        }
+        DType dtype = spec.cfg.masterWeights() ? spec.compute : spec.cfg.precision().paramDtype();
+        tl.alloc(TensorKind.ofElements("gradients.deepspeed_ipg_bucket", Component.GRADIENTS,
+                Source.DEEPSPEED_STAGE3_IPG_BUFFER, dtype, "reduce_bucket_size", Long.toString(n), n));
+    }
+
+    /**
+     * DeepSpeed ZeRO-1/2 offload_optimizer: a device buffer of the largest parameter's elements in the bit16 dtype
+     * (temp_grad_buffer_for_gpu_offload), allocated when the optimizer is built and kept
+     * (microsoft/DeepSpeed deepspeed/runtime/zero/stage_1_and_2.py @38327e0 __init__, under cpu_offload; its host
+     * twin temp_grad_buffer_for_cpu_offload is counted in host memory). ZeRO-3's offload buffers live on the host
+     * (stage3.py: self.device = cpu).
+     */
+    private void offloadStaging() {
+        TensorKind staging = state.offloadStaging();
+        if (staging != null) {
+            tl.alloc(staging);
+        }
     }
 
     private void label(Phase p) {
@@ -353,7 +392,7 @@ public final class TrainingStep {
             int layer = m.offset + i;
             gathered.block(layer);
             if (i + 1 < n) {
-                gathered.block(layer + 1);         // FSDP forward prefetch of the next block's all-gather
+                gathered.prefetch(layer, 1);       // forward prefetch (FSDP: the next block's all-gather)
             }
             Block b = blockAt(m.chunk.firstLayer() + i);
             ProgramRun run = new ProgramRun(tl, b.kinds(), b.program().coreSlots());
@@ -449,7 +488,7 @@ public final class TrainingStep {
             int layer = m.offset + i;
             gathered.block(layer);
             if (i > 0) {
-                gathered.block(layer - 1);         // FSDP backward prefetch
+                gathered.prefetch(layer, -1);      // backward prefetch (within the chunk)
             }
             ProgramRun run = m.layers[i];
             Block b = blockAt(m.chunk.firstLayer() + i);
@@ -582,6 +621,8 @@ public final class TrainingStep {
                 int handedOn = -1;
                 if (gradsInDdpBucket) {
                     handedOn = tl.alloc(e.grad());   // copied into its DDP bucket, then .grad is a view of the bucket
+                } else if (e.grad() == null) {
+                    // offloaded: the gradient autograd handed on (full above) goes to its host partition
                 } else if (existing == null) {
                     grads.put(e, tl.alloc(e.grad()));
                 } else {
