@@ -1,5 +1,6 @@
 package dev.gpumem.cli;
 
+import dev.gpumem.io.ModelsJson;
 import dev.gpumem.model.Architecture;
 import dev.gpumem.model.Inventory;
 import dev.gpumem.model.hf.ModelLoader;
@@ -39,7 +40,7 @@ public final class ModelsCommand implements Callable<Integer> {
             presets.add(loader.load(name, Map.of()));
         }
         PrintWriter out = spec.commandLine().getOut();
-        out.print(json ? json(loader.presets(), presets) : table(loader.presets(), presets));
+        out.print(json ? ModelsJson.toJson(loader.presets(), presets) : table(loader.presets(), presets));
         out.flush();
         return ExitCode.OK.code();
     }
@@ -75,43 +76,5 @@ public final class ModelsCommand implements Callable<Integer> {
     /** Encoder-decoder models show "encoder+decoder" blocks. */
     private static String layers(Architecture a) {
         return a.numEncoderLayers() > 0 ? a.numEncoderLayers() + "+" + a.numLayers() : String.valueOf(a.numLayers());
-    }
-
-    static String json(List<String> names, List<Inventory> presets) {
-        StringBuilder sb = new StringBuilder("[");
-        for (int i = 0; i < names.size(); i++) {
-            Architecture a = presets.get(i).architecture();
-            sb.append(i == 0 ? "" : ",").append(System.lineSeparator()).append("  {")
-                    .append("\"name\": ").append(quote(names.get(i)))
-                    .append(", \"model_type\": ").append(quote(a.modelType()))
-                    .append(", \"num_layers\": ").append(a.numLayers())
-                    .append(", \"num_encoder_layers\": ").append(a.numEncoderLayers())
-                    .append(", \"hidden_size\": ").append(a.hiddenSize())
-                    .append(", \"num_heads\": ").append(a.numHeads())
-                    .append(", \"num_kv_heads\": ").append(a.numKvHeads())
-                    .append(", \"head_dim\": ").append(a.headDim())
-                    .append(", \"intermediate_size\": ").append(a.intermediateSize())
-                    .append(", \"vocab_size\": ").append(a.vocabSize())
-                    .append(", \"num_experts\": ").append(a.moe().numExperts())
-                    .append(", \"tied_embeddings\": ").append(a.tiedEmbeddings())
-                    .append(", \"params\": ").append(presets.get(i).parameterCount())
-                    .append("}");
-        }
-        return sb.append(System.lineSeparator()).append("]").append(System.lineSeparator()).toString();
-    }
-
-    /** JSON string literal; preset names and model types are plain ASCII, but escape anyway. */
-    private static String quote(String s) {
-        StringBuilder sb = new StringBuilder("\"");
-        for (char ch : s.toCharArray()) {
-            if (ch == '"' || ch == '\\') {
-                sb.append('\\').append(ch);
-            } else if (ch < 0x20) {
-                sb.append(String.format("\\u%04x", (int) ch));
-            } else {
-                sb.append(ch);
-            }
-        }
-        return sb.append('"').toString();
     }
 }
