@@ -15,10 +15,11 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code gpumem models}: lists the shipped model presets with their shapes and exact parameter counts. */
+/** {@code gpumem models}: lists the shipped model presets with their shapes, exact parameter counts and Hub-id aliases. */
 @Command(name = "models", mixinStandardHelpOptions = true,
-        description = "Lists the shipped model presets: model_type, layers, hidden size, heads / KV heads, vocabulary"
-                + " and exact parameter count. A preset name can be given wherever a model is asked for.")
+        description = "Lists the shipped model presets: model_type, layers, hidden size, heads / KV heads, vocabulary,"
+                + " exact parameter count and the Hugging Face Hub ids (aliases) that name it. A preset name or an"
+                + " alias can be given wherever a model is asked for.")
 public final class ModelsCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
@@ -33,11 +34,14 @@ public final class ModelsCommand implements Callable<Integer> {
     public Integer call() {
         ModelLoader loader = new ModelLoader();
         List<Inventory> presets = new ArrayList<>();
+        List<List<String>> aliases = new ArrayList<>();
         for (String name : loader.presets()) {
             presets.add(loader.load(name, Map.of()));
+            aliases.add(loader.aliases(name));
         }
         PrintWriter out = spec.commandLine().getOut();
-        out.print(json ? ModelsJson.toJson(loader.presets(), presets) : ModelTableWriter.write(loader.presets(), presets));
+        out.print(json ? ModelsJson.toJson(loader.presets(), presets, aliases)
+                : ModelTableWriter.write(loader.presets(), presets, aliases));
         out.flush();
         return ExitCode.OK.code();
     }

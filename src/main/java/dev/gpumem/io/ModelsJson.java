@@ -10,7 +10,8 @@ import java.util.List;
 /**
  * {@code gpumem models --json}: one JSON array of the shipped presets, one object a line,
  * {@code {"name", "model_type", "num_layers", "num_encoder_layers", "hidden_size", "num_heads", "num_kv_heads",
- * "head_dim", "intermediate_size", "vocab_size", "num_experts", "tied_embeddings", "params"}}.
+ * "head_dim", "intermediate_size", "vocab_size", "num_experts", "tied_embeddings", "hub_aliases", "params"}}
+ * ({@code hub_aliases}: the Hugging Face Hub ids that name the preset, an array, may be empty).
  */
 public final class ModelsJson {
     private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -21,9 +22,10 @@ public final class ModelsJson {
     /**
      * @param names the preset names, in listing order
      * @param presets the loaded presets, index for index with {@code names}
+     * @param aliases each preset's Hugging Face Hub aliases, index for index with {@code names}
      * @return the array, each object on its own line, ending with a line separator
      */
-    public static String toJson(List<String> names, List<Inventory> presets) {
+    public static String toJson(List<String> names, List<Inventory> presets, List<List<String>> aliases) {
         String nl = System.lineSeparator();
         StringBuilder sb = new StringBuilder("[");
         for (int i = 0; i < names.size(); i++) {
@@ -41,6 +43,8 @@ public final class ModelsJson {
                     .append(", \"vocab_size\": ").append(a.vocabSize())
                     .append(", \"num_experts\": ").append(a.moe().numExperts())
                     .append(", \"tied_embeddings\": ").append(a.tiedEmbeddings())
+                    .append(", \"hub_aliases\": [")
+                    .append(String.join(", ", aliases.get(i).stream().map(ModelsJson::quote).toList())).append("]")
                     .append(", \"params\": ").append(presets.get(i).parameterCount())
                     .append("}");
         }

@@ -9,12 +9,16 @@ import java.util.List;
 /**
  * {@code gpumem models}: the shipped presets as a table (name, model_type, layers as encoder+decoder where there is an
  * encoder, hidden size, query/KV heads, vocabulary, exact parameter count grouped by thousands); columns padded to
- * their widest cell, the numbers right-aligned.
+ * their widest cell, the numbers right-aligned, then the Hugging Face Hub ids that name the preset ({@code -} when
+ * none).
  */
 public final class ModelTableWriter {
-    private static final String[] HEADER = {"preset", "model_type", "layers", "hidden", "heads/kv", "vocab", "params"};
+    private static final String[] HEADER = {"preset", "model_type", "layers", "hidden", "heads/kv", "vocab", "params",
+        "hub aliases"};
     /** the first right-aligned column */
     private static final int FIRST_NUMERIC = 2;
+    /** the last right-aligned column (the aliases after it are text) */
+    private static final int LAST_NUMERIC = 6;
 
     private ModelTableWriter() {
     }
@@ -22,16 +26,18 @@ public final class ModelTableWriter {
     /**
      * @param names the preset names, in listing order
      * @param presets the loaded presets, index for index with {@code names}
+     * @param aliases each preset's Hugging Face Hub aliases, index for index with {@code names} (may be empty)
      * @return the table, each line ended by the platform's line separator
      */
-    public static String write(List<String> names, List<Inventory> presets) {
+    public static String write(List<String> names, List<Inventory> presets, List<List<String>> aliases) {
         List<String[]> rows = new ArrayList<>();
         rows.add(HEADER);
         for (int i = 0; i < names.size(); i++) {
             Architecture a = presets.get(i).architecture();
             rows.add(new String[] {names.get(i), a.modelType(), layers(a), String.valueOf(a.hiddenSize()),
                 a.numHeads() + "/" + a.numKvHeads(), String.valueOf(a.vocabSize()),
-                ByteFormat.grouped(presets.get(i).parameterCount())});
+                ByteFormat.grouped(presets.get(i).parameterCount()),
+                aliases.get(i).isEmpty() ? "-" : String.join(", ", aliases.get(i))});
         }
         int[] width = new int[HEADER.length];
         for (String[] r : rows) {
@@ -41,11 +47,13 @@ public final class ModelTableWriter {
         }
         StringBuilder sb = new StringBuilder();
         for (String[] r : rows) {
+            StringBuilder line = new StringBuilder();
             for (int c = 0; c < r.length; c++) {
                 String pad = " ".repeat(width[c] - r[c].length());
-                sb.append(c == 0 ? "" : "  ").append(c >= FIRST_NUMERIC ? pad + r[c] : r[c] + pad);
+                boolean numeric = c >= FIRST_NUMERIC && c <= LAST_NUMERIC;
+                line.append(c == 0 ? "" : "  ").append(numeric ? pad + r[c] : r[c] + pad);
             }
-            sb.append(System.lineSeparator());
+            sb.append(line.toString().stripTrailing()).append(System.lineSeparator());
         }
         return sb.toString();
     }

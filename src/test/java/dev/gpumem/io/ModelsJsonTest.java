@@ -17,7 +17,7 @@ class ModelsJsonTest {
     private static String json(String... names) {
         List<String> list = List.of(names);
         List<Inventory> presets = list.stream().map(n -> LOADER.load(n, Map.of())).toList();
-        return ModelsJson.toJson(list, presets);
+        return ModelsJson.toJson(list, presets, list.stream().map(LOADER::aliases).toList());
     }
 
     @Test
@@ -38,8 +38,11 @@ class ModelsJsonTest {
         assertEquals(50257, gpt2.get("vocab_size").asInt());
         assertTrue(gpt2.get("tied_embeddings").asBoolean());
         assertEquals(50257L * 768 + 1024L * 768 + 12L * 7_087_872 + 1_536, gpt2.get("params").asLong());
-        // Llama 3.1 8B: 32 query / 8 KV heads
+        assertEquals("[\"openai-community/gpt2\"]", gpt2.get("hub_aliases").toString());
+        // Llama 3.1 8B: 32 query / 8 KV heads; the Hub repository and its earlier name (presets/index.txt)
         assertEquals(8, arr.get(1).get("num_kv_heads").asInt());
+        assertEquals("[\"meta-llama/Llama-3.1-8B\",\"meta-llama/Meta-Llama-3.1-8B\"]",
+                arr.get(1).get("hub_aliases").toString());
     }
 
     @Test
