@@ -18,13 +18,22 @@ import org.junit.jupiter.api.Test;
 /**
  * Keeps the package arrows of the architecture true (code-style-anchors.md §7.2): model → estimate → measure →
  * compare → report, a thin cli on top; native bindings and libraries confined to the packages that own them.
- * Reads the sources' import lines, so a violation names the file and the import.
+ * Reads the sources' import lines and every fully-qualified name written inline in code (comments and string
+ * literals left out), so a violation names the file and the import or the inline name.
  */
 class DependencyRulesTest {
     private static final Path SRC = Path.of("src/main/java/dev/gpumem");
     private static final Pattern IMPORT = Pattern.compile("^import\\s+(static\\s+)?([\\w.]+)", Pattern.MULTILINE);
+    /** a qualified name of a package the rules guard, written in code without an import */
+    private static final Pattern INLINE = Pattern.compile("(?<![\\w.])(?:dev\\.gpumem(?:\\.[a-z_]\\w*)*(?:\\.[A-Z]\\w*)?"
+            + "|(?:org\\.bytedeco|ai\\.djl|com\\.fasterxml|org\\.apache\\.commons\\.compress)(?:\\.\\w+)*)");
+    private static final Pattern HEADER_LINE = Pattern.compile("^\\s*(?:package|import)\\s[^;]*;", Pattern.MULTILINE);
 
-    private record Import(String fromPackage, String file, String target) {
+    /** A use of {@code target} in a file of {@code fromPackage}: an import, or a name written inline. */
+    private record Import(String fromPackage, String file, String target, boolean inline) {
+        String describe() {
+            return file + (inline ? " names inline " : " imports ") + target;
+        }
     }
 
     private static List<Import> imports() {
@@ -32,10 +41,7 @@ class DependencyRulesTest {
         try (Stream<Path> files = Files.walk(SRC)) {
             for (Path f : files.filter(p -> p.toString().endsWith(".java")).toList()) {
                 String pkg = "dev.gpumem." + SRC.relativize(f.getParent()).toString().replace('/', '.');
-                Matcher m = IMPORT.matcher(Files.readString(f));
-                while (m.find()) {
-                    out.add(new Import(pkg, SRC.relativize(f).toString(), m.group(2)));
-                }
+                out.addAll(uses(pkg, SRC.relativize(f).toString(), Files.readString(f)));
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -44,8 +50,60 @@ class DependencyRulesTest {
         return out;
     }
 
+    /** @return the imports of one source file, then the guarded names it writes inline in code */
+    static List<Import> uses(String pkg, String file, String source) {
+        List<Import> out = new ArrayList<>();
+        Matcher m = IMPORT.matcher(source);
+        while (m.find()) {
+            out.add(new Import(pkg, file, m.group(2), false));
+        }
+        Matcher q = INLINE.matcher(HEADER_LINE.matcher(codeOnly(source)).replaceAll(""));
+        while (q.find()) {
+            out.add(new Import(pkg, file, q.group(), true));
+        }
+        return out;
+    }
+
+    /** @return the source with comments, string, text-block and char literals blanked (their lengths kept) */
+    static String codeOnly(String src) {
+        StringBuilder out = new StringBuilder(src.length());
+        int i = 0;
+        while (i < src.length()) {
+            char c = src.charAt(i);
+            int end;
+            if (src.startsWith("//", i)) {
+                end = src.indexOf('\n', i);
+                end = end < 0 ? src.length() : end;
+            } else if (src.startsWith("/*", i)) {
+                end = src.indexOf("*/", i + 2);
+                end = end < 0 ? src.length() : end + 2;
+            } else if (src.startsWith("\"\"\"", i)) {
+                end = src.indexOf("\"\"\"", i + 3);
+                while (end > 0 && src.charAt(end - 1) == '\\') {
+                    end = src.indexOf("\"\"\"", end + 1);
+                }
+                end = end < 0 ? src.length() : end + 3;
+            } else if (c == '"' || c == '\'') {
+                end = i + 1;
+                while (end < src.length() && src.charAt(end) != c && src.charAt(end) != '\n') {
+                    end += src.charAt(end) == '\\' ? 2 : 1;
+                }
+                end = Math.min(end + 1, src.length());
+            } else {
+                out.append(c);
+                i++;
+                continue;
+            }
+            for (int k = i; k < end; k++) {
+                out.append(src.charAt(k) == '\n' ? '\n' : ' ');
+            }
+            i = end;
+        }
+        return out.toString();
+    }
+
     private static void assertNone(String rule, Predicate<Import> violation) {
-        List<String> bad = imports().stream().filter(violation).map(i -> i.file() + " imports " + i.target()).toList();
+        List<String> bad = imports().stream().filter(violation).map(Import::describe).toList();
         assertEquals(List.of(), bad, rule);
     }
 
@@ -56,6 +114,24 @@ class DependencyRulesTest {
             }
         }
         return false;
+    }
+
+    @Test
+    void aNameWrittenInlineInCodeCountsLikeAnImportButNotInCommentsOrStrings() {
+        String source = "package dev.gpumem.measure.run;\n"
+                + "import java.util.List;\n"
+                + "/** see {@link dev.gpumem.cli.Main} and org.bytedeco.javacpp.Loader */\n"
+                + "class X { // dev.gpumem.report.Cells\n"
+                + "  String s = \"org.bytedeco.cuda.global.cudart\"; char c = '\"';\n"
+                + "  String t = \"\"\"\n    ai.djl.Model\n    \"\"\";\n"
+                + "  long v = org.bytedeco.cuda.global.cudart.cudaMemGetInfo(a, b);\n"
+                + "  dev.gpumem.measure.cuda.CudaProbe p = dev.gpumem.estimate.Estimator.of(x);\n"
+                + "}\n";
+        List<String> found = uses("dev.gpumem.measure.run", "X.java", source).stream().map(Import::describe).toList();
+        assertEquals(List.of("X.java imports java.util.List",
+                "X.java names inline org.bytedeco.cuda.global.cudart.cudaMemGetInfo",
+                "X.java names inline dev.gpumem.measure.cuda.CudaProbe",
+                "X.java names inline dev.gpumem.estimate.Estimator"), found);
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.gpumem.cli;
 
 import dev.gpumem.estimate.Estimator;
 import dev.gpumem.estimate.RunConfig;
+import dev.gpumem.io.BenchJson;
 import dev.gpumem.io.GpuPresetsJson;
 import dev.gpumem.io.RequestJson;
 import dev.gpumem.model.Inventory;
@@ -13,7 +14,6 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -99,7 +99,7 @@ public final class BenchCommand implements Callable<Integer> {
         try {
             Path in = dir.resolve("requests.jsonl");
             Path res = dir.resolve("results.jsonl");
-            Files.write(in, batchLines(model, lines));
+            Files.write(in, BenchJson.requestLines(model, lines));
             String[] args = {"estimate", "--input", in.toString(), "--output", res.toString()};
             PrintWriter quiet = new PrintWriter(Writer.nullWriter());
             PrintWriter err = spec.commandLine().getErr();
@@ -127,29 +127,6 @@ public final class BenchCommand implements Callable<Integer> {
         }
         out.flush();
         return sink >= 0 ? ExitCode.OK.code() : ExitCode.INTERNAL.code();
-    }
-
-    /** @return {@code n} requests for {@code model}: training and inference, batch 1..64, seq 128..8192 */
-    static List<String> batchLines(String model, int n) {
-        String[] precisions = {"amp-bf16", "bf16", "fp32", "amp-fp16"};
-        String[] optimizers = {"adamw", "sgd", "adamw-8bit", "adafactor"};
-        String[] checkpointing = {"none", "full", "selective"};
-        List<String> out = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            int batch = 1 + (i % 64);
-            int seq = 128 << (i % 7);
-            if (i % 5 == 4) {
-                out.add("{\"id\":\"b" + i + "\",\"model\":\"" + model + "\",\"task\":\"inference\",\"precision\":\"bf16\","
-                        + "\"batch\":" + batch + ",\"seq\":" + seq + ",\"inference\":{\"batch\":" + batch
-                        + ",\"context_tokens\":" + (2 * seq) + ",\"kv_cache_dtype\":\"bf16\"},\"gpu\":\"h100-80gb\"}");
-            } else {
-                out.add("{\"id\":\"b" + i + "\",\"model\":\"" + model + "\",\"task\":\"train\",\"precision\":\""
-                        + precisions[i % 4] + "\",\"optimizer\":\"" + optimizers[(i / 4) % 4] + "\",\"batch\":" + batch
-                        + ",\"seq\":" + seq + ",\"checkpointing\":\"" + checkpointing[i % 3]
-                        + "\",\"gpu\":\"a100-80gb\"}");
-            }
-        }
-        return out;
     }
 
     static double median(double[] xs) {

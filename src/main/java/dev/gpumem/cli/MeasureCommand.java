@@ -11,12 +11,9 @@ import dev.gpumem.io.GpuPresetsJson;
 import dev.gpumem.io.ProfileFiles;
 import dev.gpumem.io.RequestFiles;
 import dev.gpumem.io.RequestJson;
-import dev.gpumem.measure.DeviceInfo;
 import dev.gpumem.measure.MeasurementSession;
-import dev.gpumem.measure.PhaseReading;
 import dev.gpumem.measure.ProbeException;
 import dev.gpumem.measure.Profile;
-import dev.gpumem.measure.RunEvent;
 import dev.gpumem.measure.RunOutcome;
 import dev.gpumem.measure.RunnerKind;
 import dev.gpumem.measure.StopRequest;
@@ -27,6 +24,7 @@ import dev.gpumem.measure.run.Measurements;
 import dev.gpumem.model.Inventory;
 import dev.gpumem.model.hf.ModelLoader;
 import dev.gpumem.report.ComparisonTextWriter;
+import dev.gpumem.report.ProfileTableWriter;
 import dev.gpumem.units.ByteFormat;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -197,7 +195,7 @@ public final class MeasureCommand implements Callable<Integer> {
                 throw UserError.badInput("out: this profile was measured on stub drivers (a test double) and is "
                         + "never written under results/; give --out DIR outside results/");
             }
-            printTable(stdout, profile);
+            stdout.print(ProfileTableWriter.write(profile));
             stdout.flush();
             Path written = writeOrFallBack(profile, dir, stderr);
             if (written != null) {
@@ -365,36 +363,6 @@ public final class MeasureCommand implements Callable<Integer> {
             // falls through to the error
         }
         throw UserError.badInput("timeout: '" + text + "' is not a duration; accepted: seconds, or 90s, 10m, 1h");
-    }
-
-    private static void printTable(PrintWriter w, Profile p) {
-        DeviceInfo d = p.provenance().device();
-        w.printf(Locale.ROOT, "%s on %s (%s), runner %s; sizes in GiB (1024-based)%n",
-                d.kind() == DeviceInfo.Kind.CPU ? "CPU twin: resident memory" : "device memory", d.name(),
-                d.kind().name().toLowerCase(Locale.ROOT), p.provenance().runner());
-        w.printf(Locale.ROOT, "baseline %s%n", ByteFormat.gib(p.baseline().deviceUsed()));
-        w.printf(Locale.ROOT, "%-16s %10s %10s %10s %10s %12s %12s %8s%n", "phase", "start", "end", "peak",
-                "proc.peak", "alloc.peak", "resv.peak", "samples");
-        for (PhaseReading r : p.phases()) {
-            String proc = r.peakProcess() == null ? "-" : gib(r.peakProcess())
-                    + (r.peakKind() == PhaseReading.PeakKind.ACCOUNTING ? "" : "*");
-            w.printf(Locale.ROOT, "%-16s %10s %10s %10s %10s %12s %12s %8d%n", PrintableText.escape(r.phase()), gib(r.start().deviceUsed()),
-                    gib(r.end().deviceUsed()), gib(r.peakDevice()) + "*", proc,
-                    r.peakAllocated() == null ? "-" : gib(r.peakAllocated()),
-                    r.peakReserved() == null ? "-" : gib(r.peakReserved()), r.samples());
-        }
-        w.printf(Locale.ROOT, "* polled peak: a lower bound (a proc.peak without * is the driver's exact accounting peak). "
-                + "Sampled at %.0f Hz.%n", p.sampleRateHz());
-        for (RunEvent e : p.events()) {
-            if (e.kind() != RunEvent.Kind.SAMPLE_RATE) {
-                w.println("event: " + e.kind().name().toLowerCase(Locale.ROOT) + ": " + PrintableText.escape(e.message()));
-            }
-        }
-    }
-
-    /** @return GiB (1024-based) with three decimals, no unit (the table's header names it) */
-    static String gib(long bytes) {
-        return String.format(Locale.ROOT, "%.3f", bytes / (double) ByteFormat.GIB);
     }
 
     private static int finish(Measurements.Done done, Path written, PrintWriter stdout, PrintWriter stderr) {

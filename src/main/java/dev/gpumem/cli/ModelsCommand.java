@@ -1,9 +1,9 @@
 package dev.gpumem.cli;
 
-import dev.gpumem.model.Architecture;
+import dev.gpumem.io.ModelsJson;
 import dev.gpumem.model.Inventory;
 import dev.gpumem.model.hf.ModelLoader;
-import dev.gpumem.units.ByteFormat;
+import dev.gpumem.report.ModelTableWriter;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,13 +15,12 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code gpumem models}: lists the shipped model presets with their shapes and exact parameter counts. */
+/** {@code gpumem models}: lists the shipped model presets with their shapes, exact parameter counts and Hub-id aliases. */
 @Command(name = "models", mixinStandardHelpOptions = true,
-        description = "Lists the shipped model presets: model_type, layers, hidden size, heads / KV heads, vocabulary"
-                + " and exact parameter count. A preset name can be given wherever a model is asked for.")
+        description = "Lists the shipped model presets: model_type, layers, hidden size, heads / KV heads, vocabulary,"
+                + " exact parameter count and the Hugging Face Hub ids (aliases) that name it. A preset name or an"
+                + " alias can be given wherever a model is asked for.")
 public final class ModelsCommand implements Callable<Integer> {
-    private static final String[] HEADER = {"preset", "model_type", "layers", "hidden", "heads/kv", "vocab", "params"};
-
     @Mixin
     CommonOptions common;
 
@@ -35,83 +34,15 @@ public final class ModelsCommand implements Callable<Integer> {
     public Integer call() {
         ModelLoader loader = new ModelLoader();
         List<Inventory> presets = new ArrayList<>();
+        List<List<String>> aliases = new ArrayList<>();
         for (String name : loader.presets()) {
             presets.add(loader.load(name, Map.of()));
+            aliases.add(loader.aliases(name));
         }
         PrintWriter out = spec.commandLine().getOut();
-        out.print(json ? json(loader.presets(), presets) : table(loader.presets(), presets));
+        out.print(json ? ModelsJson.toJson(loader.presets(), presets, aliases)
+                : ModelTableWriter.write(loader.presets(), presets, aliases));
         out.flush();
         return ExitCode.OK.code();
-    }
-
-    static String table(List<String> names, List<Inventory> presets) {
-        List<String[]> rows = new ArrayList<>();
-        rows.add(HEADER);
-        for (int i = 0; i < names.size(); i++) {
-            Architecture a = presets.get(i).architecture();
-            rows.add(new String[] {names.get(i), a.modelType(), layers(a), String.valueOf(a.hiddenSize()),
-                a.numHeads() + "/" + a.numKvHeads(), String.valueOf(a.vocabSize()),
-                ByteFormat.grouped(presets.get(i).parameterCount())});
-        }
-        int[] width = new int[HEADER.length];
-        for (String[] r : rows) {
-            for (int c = 0; c < r.length; c++) {
-                width[c] = Math.max(width[c], r[c].length());
-            }
-        }
-        StringBuilder sb = new StringBuilder();
-        for (String[] r : rows) {
-            for (int c = 0; c < r.length; c++) {
-                boolean numeric = c >= 2;
-                String cell = numeric ? " ".repeat(width[c] - r[c].length()) + r[c]
-                        : r[c] + " ".repeat(width[c] - r[c].length());
-                sb.append(c == 0 ? "" : "  ").append(cell);
-            }
-            sb.append(System.lineSeparator());
-        }
-        return sb.toString();
-    }
-
-    /** Encoder-decoder models show "encoder+decoder" blocks. */
-    private static String layers(Architecture a) {
-        return a.numEncoderLayers() > 0 ? a.numEncoderLayers() + "+" + a.numLayers() : String.valueOf(a.numLayers());
-    }
-
-    static String json(List<String> names, List<Inventory> presets) {
-        StringBuilder sb = new StringBuilder("[");
-        for (int i = 0; i < names.size(); i++) {
-            Architecture a = presets.get(i).architecture();
-            sb.append(i == 0 ? "" : ",").append(System.lineSeparator()).append("  {")
-                    .append("\"name\": ").append(quote(names.get(i)))
-                    .append(", \"model_type\": ").append(quote(a.modelType()))
-                    .append(", \"num_layers\": ").append(a.numLayers())
-                    .append(", \"num_encoder_layers\": ").append(a.numEncoderLayers())
-                    .append(", \"hidden_size\": ").append(a.hiddenSize())
-                    .append(", \"num_heads\": ").append(a.numHeads())
-                    .append(", \"num_kv_heads\": ").append(a.numKvHeads())
-                    .append(", \"head_dim\": ").append(a.headDim())
-                    .append(", \"intermediate_size\": ").append(a.intermediateSize())
-                    .append(", \"vocab_size\": ").append(a.vocabSize())
-                    .append(", \"num_experts\": ").append(a.moe().numExperts())
-                    .append(", \"tied_embeddings\": ").append(a.tiedEmbeddings())
-                    .append(", \"params\": ").append(presets.get(i).parameterCount())
-                    .append("}");
-        }
-        return sb.append(System.lineSeparator()).append("]").append(System.lineSeparator()).toString();
-    }
-
-    /** JSON string literal; preset names and model types are plain ASCII, but escape anyway. */
-    private static String quote(String s) {
-        StringBuilder sb = new StringBuilder("\"");
-        for (char ch : s.toCharArray()) {
-            if (ch == '"' || ch == '\\') {
-                sb.append('\\').append(ch);
-            } else if (ch < 0x20) {
-                sb.append(String.format("\\u%04x", (int) ch));
-            } else {
-                sb.append(ch);
-            }
-        }
-        return sb.append('"').toString();
     }
 }

@@ -6,22 +6,19 @@ import dev.gpumem.compare.ValidationScore;
 import dev.gpumem.compare.ValidationScorer;
 import dev.gpumem.estimate.RunConfig;
 import dev.gpumem.io.TruthJson;
+import dev.gpumem.io.ValidationJson;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Runs every published case of a validation folder (requests.jsonl, truth.jsonl, models/) through the estimator
  * and scores the outputs. Model paths in the requests are relative to the project root, the folder's parent.
  */
 final class ValidationRun {
-    private static final Pattern ID = Pattern.compile("\"id\"\\s*:\\s*\"([^\"]*)\"");
-
     private ValidationRun() {
     }
 
@@ -34,7 +31,7 @@ final class ValidationRun {
             if (line.isBlank()) {
                 continue;
             }
-            String id = idOf(line);
+            String id = ValidationJson.caseId(line);
             try {
                 RunConfig request = rooted(bench.parseRequest(line), root);
                 outputs.add(EstimatorOutput.of(request.id().isEmpty() ? id : request.id(), bench.estimate(request)));
@@ -52,11 +49,6 @@ final class ValidationRun {
             throw UserError.badInput("--dir: " + file + " not found (a validation folder holds requests.jsonl,"
                     + " truth.jsonl and models/)");
         }
-    }
-
-    static String idOf(String line) {
-        Matcher m = ID.matcher(line);
-        return m.find() ? m.group(1) : "?";
     }
 
     /** A relative model path that names a file under the project root is resolved against that root. */

@@ -8,7 +8,10 @@
  * scripts/gpu-check.sh packs on a GPU machine ({@link dev.gpumem.io.GpuCheckArchive}, the only user of
  * commons-compress) and files its admitted profiles under results/ ({@link dev.gpumem.io.ResultsFiling}). Writes the
  * job profile {@code gpumem merge} joins from a multi-node job's per-node profiles
- * ({@link dev.gpumem.io.JobProfileJson}).
+ * ({@link dev.gpumem.io.JobProfileJson}). Also the JSON of the listings and generated inputs the CLI prints or
+ * feeds itself: {@code gpumem models --json} ({@link dev.gpumem.io.ModelsJson}), the request lines {@code gpumem bench}
+ * times ({@link dev.gpumem.io.BenchJson}) and the case id of a validation request line
+ * ({@link dev.gpumem.io.ValidationJson}).
  * Must not: compute estimates or touch a device.
  */
 package dev.gpumem.io;

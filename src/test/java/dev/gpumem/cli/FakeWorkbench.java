@@ -27,7 +27,7 @@ final class FakeWorkbench extends Workbench {
 
     @Override
     RunConfig parseRequest(String jsonLine) {
-        String id = ValidationRun.idOf(jsonLine);
+        String id = dev.gpumem.io.ValidationJson.caseId(jsonLine);
         return new RunConfig(id, "validation/models/llama-2-7b.json", Map.of(), RunConfig.Task.TRAIN,
                 RunConfig.Precision.BF16, false, RunConfig.Optimizer.ADAMW, 1, 512, 1, RunConfig.Checkpointing.NONE,
                 RunConfig.AttentionKernel.SDPA, RunConfig.Finetune.FULL, RunConfig.Parallel.SINGLE,

@@ -23,7 +23,8 @@ class ModelsCommandTest {
         assertTrue(lines[0].startsWith("preset") && lines[0].contains("params"), lines[0]);
         String llama = java.util.Arrays.stream(lines).filter(l -> l.startsWith("llama-3.1-8b ")).findFirst().orElseThrow();
         // Llama-3.1-8B: 32 layers, hidden 4096, 32 query / 8 KV heads, vocabulary 128,256, 8,030,261,248 parameters
-        assertTrue(llama.matches("llama-3\\.1-8b\\s+llama\\s+32\\s+4096\\s+32/8\\s+128256\\s+8,030,261,248"), llama);
+        assertTrue(llama.matches("llama-3\\.1-8b\\s+llama\\s+32\\s+4096\\s+32/8\\s+128256\\s+8,030,261,248"
+                + "\\s+meta-llama/Llama-3\\.1-8B, meta-llama/Meta-Llama-3\\.1-8B"), llama);
         assertTrue(table.contains("mixtral-8x7b"));
         assertTrue(table.contains("bert-large-uncased"));
     }

@@ -3,6 +3,7 @@ package dev.gpumem.measure.run;
 import dev.gpumem.measure.NativeLibraries;
 import dev.gpumem.measure.ProbeException;
 import dev.gpumem.measure.cuda.CudaRuntime;
+import dev.gpumem.measure.host.JavaCppVersions;
 import dev.gpumem.measure.nvml.Nvml;
 import dev.gpumem.measure.nvml.NvmlDevice;
 import java.io.IOException;
@@ -52,8 +53,8 @@ public final class Diagnostics {
         f.add(new Fact("os", "name", System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
                 + System.getProperty("os.arch")));
         f.add(new Fact("os", "glibc", command("getconf", "GNU_LIBC_VERSION")));
-        f.add(new Fact("libraries", "javacpp", version("org.bytedeco", "javacpp")));
-        f.add(new Fact("libraries", "javacpp cuda presets", version("org.bytedeco", "cuda")));
+        f.add(new Fact("libraries", "javacpp", JavaCppVersions.of("org.bytedeco", "javacpp")));
+        f.add(new Fact("libraries", "javacpp cuda presets", JavaCppVersions.of("org.bytedeco", "cuda")));
         f.add(new Fact("libraries", "djl", resourceProperty("ai/djl/engine/api.properties", "djl_version")));
         for (String lib : List.of(NativeLibraries.DRIVER, NativeLibraries.RUNTIME, NativeLibraries.NVML)) {
             List<String> where = NativeLibraries.locate(lib);
@@ -137,15 +138,6 @@ public final class Diagnostics {
 
     private static String gib(long bytes) {
         return String.format(Locale.ROOT, "%.2f GiB", bytes / (double) (1L << 30));
-    }
-
-    private static String version(String group, String artifact) {
-        try {
-            String v = org.bytedeco.javacpp.Loader.getVersion(group, artifact);
-            return v == null ? "unknown" : v;
-        } catch (IOException | RuntimeException | LinkageError e) {
-            return "unknown (" + e.getMessage() + ")";
-        }
     }
 
     private static String resourceProperty(String resource, String key) {
