@@ -115,6 +115,10 @@ public final class RequestOptions {
     @Option(names = "--pp", description = "pipeline-parallel stages (default 1)")
     Long pipelineParallel;
 
+    @Option(names = "--sequence-parallel", description = "sequence parallelism over the --tp ranks (Megatron "
+            + "--sequence-parallel): norms, dropouts and residuals hold s/t tokens; needs --tp > 1")
+    boolean sequenceParallel;
+
     @Option(names = "--option", paramLabel = "NAME",
             description = "chunked_loss | optimizer_in_backward | activation_offloading | compile | fused_optimizer | zero_grad_in_place (repeatable)")
     List<String> options = new ArrayList<>();
@@ -212,6 +216,9 @@ public final class RequestOptions {
         put(p, "zero", zero);
         put(p, "tensor", tensorParallel);
         put(p, "pipeline", pipelineParallel);
+        if (sequenceParallel) {
+            p.put("sequence_parallel", true);
+        }
         put(r, "parallel", p.isEmpty() ? null : p);
         put(r, "options", options.isEmpty() ? null : options);
         put(r, "framework", framework);

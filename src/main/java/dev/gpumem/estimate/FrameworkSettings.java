@@ -241,7 +241,7 @@ public record FrameworkSettings(Framework framework, PrecisionPolicy precisionPo
             zero = 1;
         }
         if (zero != parallel.zero()) {
-            layout = new Parallel(parallel.data(), zero, parallel.tensor(), parallel.pipeline());
+            layout = parallel.withZero(zero);
         }
 
         boolean lora = finetune != FinetuneMethod.FULL;

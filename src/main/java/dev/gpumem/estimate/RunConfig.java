@@ -220,9 +220,15 @@ public record RunConfig(
      * @param zero     ZeRO stage 0..3 (FSDP full shard = 3)
      * @param tensor   tensor-parallel degree
      * @param pipeline pipeline-parallel stages
+     * @param sequence sequence parallelism over the tensor-parallel ranks ({@link SequenceParallel}; needs tensor &gt; 1)
      */
-    public record Parallel(int data, int zero, int tensor, int pipeline) {
+    public record Parallel(int data, int zero, int tensor, int pipeline, SequenceParallel sequence) {
         public static final Parallel SINGLE = new Parallel(1, 0, 1, 1);
+
+        /** A layout without sequence parallelism. */
+        public Parallel(int data, int zero, int tensor, int pipeline) {
+            this(data, zero, tensor, pipeline, SequenceParallel.OFF);
+        }
 
         public Parallel {
             positive("parallel.data", data);
@@ -231,8 +237,27 @@ public record RunConfig(
             if (zero < 0 || zero > 3) {
                 throw new BadInputException("parallel.zero: must be 0, 1, 2 or 3, got " + zero);
             }
+            Objects.requireNonNull(sequence, "parallel.sequence_parallel");
+            if (sequence == SequenceParallel.ON && tensor == 1) {
+                throw new BadInputException("parallel.sequence_parallel: shards over the tensor-parallel ranks and "
+                        + "needs parallel.tensor > 1, got tensor 1");
+            }
+        }
+
+        /** @return this layout with ZeRO stage {@code stage} */
+        public Parallel withZero(int stage) {
+            return new Parallel(data, stage, tensor, pipeline, sequence);
         }
     }
+
+    /**
+     * Sequence parallelism (Korthikanti et al. 2022, §4.2.2; Megatron-LM {@code --sequence-parallel}, torchtitan's
+     * {@code SequenceParallel} norms): OFF, the activations outside the tensor-parallel region (norms, dropouts,
+     * residual adds) are replicated over the t ranks; ON, they are split along the sequence (b·s/t·h), the input
+     * of each column-parallel linear is all-gathered to the full sequence and the output of each row-parallel linear
+     * reduce-scattered back.
+     */
+    public enum SequenceParallel { OFF, ON }
 
     public enum RunOption implements WireEnum {
         CHUNKED_LOSS("chunked_loss"),

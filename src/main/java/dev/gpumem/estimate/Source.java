@@ -49,6 +49,8 @@ public enum Source {
     QLORA_2023("Dettmers et al. 2023, arXiv:2305.14314; bitsandbytes functional.quantize_4bit (blocksize 64)"),
     /** Megatron tensor parallelism: attention heads and MLP columns split across t ranks (Shoeybi et al. 2019, arXiv:1909.08053) */
     MEGATRON_TP("Shoeybi et al. 2019, arXiv:1909.08053, §3"),
+    /** sequence parallelism: the tensors outside the tensor-parallel region split along the sequence, the column-parallel linears' input all-gathered (into Megatron's global "mpu" buffer), only the shard saved for backward and re-gathered there */
+    SEQUENCE_PARALLEL("Korthikanti et al. 2022, arXiv:2205.05198, §4.2.2; NVIDIA/Megatron-LM megatron/core/tensor_parallel/layers.py @000c4ac LinearWithGradAccumulationAndAsyncCommunication (sequence_parallel: all_gather into get_global_memory_buffer, save_for_backward(input) the shard, re-gather in backward, reduce_scatter of grad_input)"),
     /** 1F1B pipeline schedule: the first stage holds p micro-batches of activations (Narayanan et al. 2021, arXiv:2104.04473) */
     PIPELINE_1F1B("Narayanan et al. 2021, arXiv:2104.04473, §2.2"),
     /** FSDP: sharded flat parameters, all-gathered per wrapped block (Zhao et al. 2023, arXiv:2304.11277) */

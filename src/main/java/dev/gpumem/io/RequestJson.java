@@ -35,6 +35,7 @@ import dev.gpumem.estimate.RunConfig.ModelCode;
 import dev.gpumem.estimate.RunConfig.Optimizer;
 import dev.gpumem.estimate.RunConfig.OptimizerImpl;
 import dev.gpumem.estimate.RunConfig.Parallel;
+import dev.gpumem.estimate.RunConfig.SequenceParallel;
 import dev.gpumem.estimate.RunConfig.Precision;
 import dev.gpumem.estimate.RunConfig.PrecisionPolicy;
 import dev.gpumem.estimate.RunConfig.RunOption;
@@ -75,7 +76,8 @@ public final class RequestJson {
     private static final List<String> FINETUNE_FIELDS = List.of("method", "rank", "alpha", "targets", "quant",
             "adapter_dtype", "lora_dropout");
     private static final List<DType> ADAPTER_DTYPES = List.of(DType.FP32, DType.BF16, DType.FP16);
-    private static final List<String> PARALLEL_FIELDS = List.of("data", "zero", "tensor", "pipeline");
+    private static final List<String> PARALLEL_FIELDS = List.of("data", "zero", "tensor", "pipeline",
+            "sequence_parallel");
     private static final List<String> INFERENCE_FIELDS = List.of("batch", "context_tokens", "kv_cache_dtype");
     private static final List<String> GPU_FIELDS = List.of("name", "total_bytes", "arch", "cuda");
     private static final List<DType> KV_DTYPES = List.of(DType.FP32, DType.FP16, DType.BF16, DType.FP8, DType.INT8,
@@ -298,6 +300,9 @@ public final class RequestJson {
         p.put("zero", c.parallel().zero());
         p.put("tensor", c.parallel().tensor());
         p.put("pipeline", c.parallel().pipeline());
+        if (c.parallel().sequence() == SequenceParallel.ON) {     // echoed only when on: other requests unchanged
+            p.put("sequence_parallel", true);
+        }
         ArrayNode opts = o.putArray("options");
         EnumSet<RunOption> sorted = c.options().isEmpty() ? EnumSet.noneOf(RunOption.class) : EnumSet.copyOf(c.options());
         sorted.forEach(x -> opts.add(x.wire()));
@@ -435,7 +440,15 @@ public final class RequestJson {
         }
         int tensor = positiveInt(n, "tensor", "parallel.tensor", 1);
         int pipeline = positiveInt(n, "pipeline", "parallel.pipeline", 1);
-        return new Parallel(data, zero, tensor, pipeline);
+        SequenceParallel sp = SequenceParallel.OFF;
+        if (n.has("sequence_parallel")) {
+            JsonNode v = n.get("sequence_parallel");
+            if (!v.isBoolean()) {
+                throw new BadInputException("parallel.sequence_parallel: expected true or false, got " + kind(v));
+            }
+            sp = v.asBoolean() ? SequenceParallel.ON : SequenceParallel.OFF;
+        }
+        return new Parallel(data, zero, tensor, pipeline, sp);
     }
 
     private Set<RunOption> options(JsonNode n) {

@@ -80,4 +80,13 @@ class PrintRequestTest {
         assertEquals(0, r.code(), r.err());
         assertEquals("r1", mapper.readTree(Files.readString(out)).get("id").asText());
     }
+
+    @Test
+    void theSequenceParallelFlagIsWrittenAsTheRequestField() throws IOException {
+        CliRun r = CliRun.of(with("estimate", "--print-request", "--tp", "2", "--sequence-parallel"));
+        assertEquals(0, r.code(), r.err());
+        JsonNode q = mapper.readTree(r.out());
+        assertTrue(q.at("/parallel/sequence_parallel").asBoolean(), r.out());
+        assertEquals(2, q.at("/parallel/tensor").asInt());
+    }
 }

@@ -64,6 +64,9 @@ public final class DecoderBlockOps extends ProgramWriter {
     private boolean normOutSaved;
     /** lit-gpt: the dropped input shared by the LoRA adapters of q, k and v, once made (-1 before) */
     private int qkvDropped = -1;
+    /** sequence parallelism: the all-gathered norm output the linears read, and its shard (-1 when none) */
+    private int gathered = -1;
+    private int shard = -1;
     /** the block's MLP: the experts (an MoE block) or one dense MLP */
     private final BlockMlp mlpKind;
 
@@ -89,8 +92,8 @@ public final class DecoderBlockOps extends ProgramWriter {
     }
 
     private BlockProgram build() {
-        slot(act("hidden.block_input", r, d.b(), d.s(), d.h()));          // INPUT
-        slot(grad("grad.hidden", r, d.b(), d.s(), d.h()));                // GRAD (allocated by the caller)
+        slot(act("hidden.block_input", r, d.b(), d.st(), d.h()));         // INPUT
+        slot(grad("grad.hidden", r, d.b(), d.st(), d.h()));               // GRAD (allocated by the caller)
         int out = arch.parallelBlock() ? parallelForward() : sequentialForward();
         backward(Part.MLP);
         backward(Part.ATTENTION);
@@ -104,13 +107,13 @@ public final class DecoderBlockOps extends ProgramWriter {
         int[] n1 = norm(INPUT, r, "attn_norm");
         boolean xSaved = n1[1] == 1;
         int attnOut = postNorm(attentionKeepInput(n1[0], r));
-        int h1 = alloc(act("hidden.residual", r, d.b(), d.s(), d.h()));   // x + attn(x): add keeps nothing
+        int h1 = alloc(act("hidden.residual", r, d.b(), d.st(), d.h()));   // x + attn(x): add keeps nothing
         free(attnOut);
         done(INPUT, xSaved);
         part = Part.MLP;
         int[] n2 = norm(h1, r, "mlp_norm");
         int mlpOut = postNorm(mlpKind == BlockMlp.EXPERTS ? moe(n2[0], r) : mlp(n2[0], r));
-        int out = alloc(act("hidden.block_output", r, d.b(), d.s(), d.h()));
+        int out = alloc(act("hidden.block_output", r, d.b(), d.st(), d.h()));
         free(mlpOut);
         done(h1, n2[1] == 1);
         return out;
@@ -132,19 +135,19 @@ public final class DecoderBlockOps extends ProgramWriter {
     private int parallelForward() {
         part = Part.ATTENTION;
         int[] n1 = norm(INPUT, r, "attn_norm");
-        int y = n1[0];
+        int y = gather(n1[0], r);
         int attnOut = attentionKeepInput(y, r);
         part = Part.MLP;
         int mlpOut = mlpKind == BlockMlp.EXPERTS ? moe(y, r) : mlp(y, r);
         if (spec.amp() && r != c) {
-            free(y);
+            release(y, false);
         } else {
-            done(y, spec.linearSavesInput() || normOutSaved);
+            release(y, spec.linearSavesInput() || normOutSaved);
         }
         part = Part.ATTENTION;
-        int sum = alloc(act("hidden.residual", r, d.b(), d.s(), d.h()));
+        int sum = alloc(act("hidden.residual", r, d.b(), d.st(), d.h()));
         free(attnOut);
-        int out = alloc(act("hidden.block_output", r, d.b(), d.s(), d.h()));
+        int out = alloc(act("hidden.block_output", r, d.b(), d.st(), d.h()));
         free(sum);
         free(mlpOut);
         done(INPUT, n1[1] == 1);
@@ -155,6 +158,9 @@ public final class DecoderBlockOps extends ProgramWriter {
     private int attentionKeepInput(int y, DType yDtype) {
         mark(Op.WEIGHT_COPIES);
         mark(Op.DEQUANT);
+        if (!arch.parallelBlock()) {
+            y = gather(y, yDtype);
+        }
         if (arch.latentAttention().enabled()) {
             return latentAttention(y, yDtype);
         }
@@ -180,10 +186,10 @@ public final class DecoderBlockOps extends ProgramWriter {
         if (cast) {
             doneLinearInput(vIn);
             if (!arch.parallelBlock()) {
-                free(y);
+                release(y, false);
             }
         } else if (!arch.parallelBlock()) {
-            done(y, spec.linearSavesInput() || normOutSaved);
+            release(y, spec.linearSavesInput() || normOutSaved);
         }
         Dim kHeads = d.kv();
         if (spec.modelCode() == ModelCode.LITGPT && d.kv().value() < d.a().value()) {
@@ -201,7 +207,7 @@ public final class DecoderBlockOps extends ProgramWriter {
         boolean ctxSaved = lora("o_proj", ctx, mul(d.a(), d.d()), d.h());
         // the SDPA output is kept by SDPA itself as well as by o_proj
         done(ctx, spec.linearSavesInput() || ctxSaved || spec.kernel() == AttentionKernel.SDPA);
-        return residualDropout(o, "attn");
+        return residualDropout(scatter(o, "attn.o_proj_out"), "attn");
     }
 
     /**
@@ -263,9 +269,9 @@ public final class DecoderBlockOps extends ProgramWriter {
         lora("kv_a_proj_with_mqa", kvIn, d.h(), krr);
         if (cast) {
             doneLinearInput(kvIn);
-            free(y);
+            release(y, false);
         } else {
-            done(y, spec.linearSavesInput() || normOutSaved);
+            release(y, spec.linearSavesInput() || normOutSaved);
         }
         int[] kn = latentNorm(ckv, kr, "attn.kv_a_norm");
         int kbIn = latentLinearInput(kn[0], kr, "attn.kv_b_in");
@@ -289,7 +295,7 @@ public final class DecoderBlockOps extends ProgramWriter {
         int o = mm(alloc(act("attn.o_proj_out", c, d.b(), d.s(), d.h())));
         boolean ctxSaved = lora("o_proj", ctx, mul(d.a(), dv), d.h());
         done(ctx, spec.linearSavesInput() || ctxSaved || spec.kernel() == AttentionKernel.SDPA);
-        return residualDropout(o, "attn");
+        return residualDropout(scatter(o, "attn.o_proj_out"), "attn");
     }
 
     private TensorKind mla(String name, DType t, Dim... dims) {
@@ -556,6 +562,9 @@ public final class DecoderBlockOps extends ProgramWriter {
     private int mlp(int y, DType yDtype) {
         mark(Op.WEIGHT_COPIES);
         mark(Op.DEQUANT);
+        if (!arch.parallelBlock()) {
+            y = gather(y, yDtype);
+        }
         boolean cast = spec.amp() && yDtype != c;
         normOutSaved = arch.parallelBlock() && normOutSaved;
         Dim i = d.i();
@@ -600,7 +609,7 @@ public final class DecoderBlockOps extends ProgramWriter {
             boolean aSaved = lora("fc2", a, i, d.h());
             done(a, spec.linearSavesInput() || relu || aSaved);
         }
-        return residualDropout(out, "mlp");
+        return residualDropout(scatter(out, "mlp.out"), "mlp");
     }
 
     /**
@@ -648,6 +657,9 @@ public final class DecoderBlockOps extends ProgramWriter {
     private int moe(int y, DType yDtype) {
         mark(Op.WEIGHT_COPIES);
         mark(Op.DEQUANT);
+        if (!arch.parallelBlock()) {
+            y = gather(y, yDtype);
+        }
         boolean cast = spec.amp() && yDtype != c;
         int rIn = linearInput(y, cast, "moe.router_in");
         int logits = alloc(act("moe.router_logits", c, d.b(), d.s(), d.experts()));
@@ -698,7 +710,7 @@ public final class DecoderBlockOps extends ProgramWriter {
             combined = sum;
         }
         releaseNormOut(y, cast);
-        return residualDropout(combined, "moe");
+        return residualDropout(scatter(combined, "moe.out"), "moe");
     }
 
     private void releaseNormOut(int y, boolean cast) {
@@ -706,10 +718,67 @@ public final class DecoderBlockOps extends ProgramWriter {
             return;
         }
         if (cast) {
-            free(y);
+            release(y, false);
         } else {
-            done(y, spec.linearSavesInput() || normOutSaved);
+            release(y, spec.linearSavesInput() || normOutSaved);
         }
+    }
+
+    /**
+     * Sequence parallelism: the all-gather of the norm output {@code y} (b·s/t·h) to the full sequence in front of
+     * the column-parallel linears, which run on the gathered tensor; Megatron saves only the shard for backward
+     * (layers.py @000c4ac: {@code ctx.save_for_backward(input, weight)} with {@code input} the shard,
+     * {@code total_input} the gathered buffer), so {@link #release} frees the gathered copy and keeps the shard.
+     * Without sequence parallelism, {@code y} itself.
+     *
+     * @return the slot the linears read
+     */
+    private int gather(int y, DType yDtype) {
+        if (!d.sequenceSplit()) {
+            return y;
+        }
+        shard = y;
+        gathered = alloc(sp("sp.gathered_input", yDtype));
+        return gathered;
+    }
+
+    /** After the last forward use of the linears' input: kept for backward when {@code saved} (the shard, if any). */
+    private void release(int y, boolean saved) {
+        if (y == gathered && gathered >= 0) {
+            free(gathered);
+            done(shard, saved);
+            gathered = -1;
+            shard = -1;
+            return;
+        }
+        done(y, saved);
+    }
+
+    /**
+     * Sequence parallelism: the row-parallel linear's (or the experts' combined) output {@code full} is a partial
+     * sum over the t ranks, reduce-scattered to b·s/t·h; torchtitan's per-op SAC saves the reduce-scatter's output
+     * (parallelize.py @018740b _op_sac_save_list: reduce_scatter_tensor), not the mm's. Without sequence
+     * parallelism, {@code full} (all-reduced in place).
+     */
+    private int scatter(int full, String name) {
+        if (!d.sequenceSplit()) {
+            return full;
+        }
+        int out = alloc(kind(name + "_scattered", Component.ACTIVATIONS, Source.SEQUENCE_PARALLEL, c,
+                d.b(), d.st(), d.h()));
+        free(full);
+        sac.set(full, false);
+        opSaved(out);
+        return out;
+    }
+
+    private TensorKind sp(String name, DType t) {
+        return kind(name, Component.ACTIVATIONS, Source.SEQUENCE_PARALLEL, t, d.b(), d.s(), d.h());
+    }
+
+    /** A backward temporary of sequence parallelism: b·s·h in c. */
+    private TensorKind spGrad(String name) {
+        return kind(name, Component.TEMPORARY, Source.SEQUENCE_PARALLEL, c, d.b(), d.s(), d.h());
     }
 
     /** Under amp a linear casts its fp32 input to c (autocast caches only leaf weights, not activations). */
@@ -728,8 +797,8 @@ public final class DecoderBlockOps extends ProgramWriter {
         if (arch.hiddenDropout() <= 0) {
             return o;
         }
-        int mask = alloc(saved(where + ".residual_dropout_mask", DType.BOOL, d.b(), d.s(), d.h()));
-        int dropped = alloc(act(where + ".residual_dropout_out", c, d.b(), d.s(), d.h()));
+        int mask = alloc(saved(where + ".residual_dropout_mask", DType.BOOL, d.b(), d.st(), d.h()));
+        int dropped = alloc(act(where + ".residual_dropout_out", c, d.b(), d.st(), d.h()));
         done(mask, true);
         free(o);
         return dropped;
@@ -828,7 +897,13 @@ public final class DecoderBlockOps extends ProgramWriter {
     private void backward(Part p) {
         List<Integer> tmp = new ArrayList<>();
         if (spec.amp()) {
-            tmp.add(balloc(grad("grad.branch_cast", c, d.b(), d.s(), d.h()), p));
+            tmp.add(balloc(grad("grad.branch_cast", c, d.b(), d.st(), d.h()), p));
+        }
+        if (d.sequenceSplit()) {
+            // the row-parallel linear all-gathers the output gradient; the column-parallel linears re-gather their
+            // saved input shard for the weight gradients (Megatron layers.py @000c4ac backward)
+            tmp.add(balloc(spGrad("sp.gathered_grad_output"), p));
+            tmp.add(balloc(spGrad("sp.regathered_input"), p));
         }
         if (p == Part.MLP) {
             boolean experts = mlpKind == BlockMlp.EXPERTS;
@@ -860,7 +935,11 @@ public final class DecoderBlockOps extends ProgramWriter {
         }
         bwd.add(new Instr(Op.PARAM_GRADS, -1, p));
         bwd.add(new Instr(Op.FREE_SAVED, -1, p));
-        int gx = balloc(grad("grad.norm_input", r, d.b(), d.s(), d.h()), p);
+        int full = d.sequenceSplit() ? balloc(spGrad("sp.grad_input_before_reduce_scatter"), p) : -1;
+        int gx = balloc(grad("grad.norm_input", r, d.b(), d.st(), d.h()), p);
+        if (full >= 0) {
+            bwd.add(new Instr(Op.FREE, full, p));
+        }
         for (int t : tmp) {
             bwd.add(new Instr(Op.FREE, t, p));
         }

@@ -1,6 +1,8 @@
 package dev.gpumem.estimate.ops;
 
+import dev.gpumem.estimate.RunConfig.SequenceParallel;
 import dev.gpumem.estimate.timeline.Dim;
+import dev.gpumem.input.BadInputException;
 import dev.gpumem.model.Architecture;
 
 /**
@@ -9,10 +11,12 @@ import dev.gpumem.model.Architecture;
  * heads, d head dimension, i MLP inner size, v vocabulary; E experts, k experts per token, ie expert inner size,
  * is shared-expert inner size. With tensor parallelism t the split dimensions (a, kv, i, ie, is, v) are per rank and
  * print as {@code a/t}. {@code keys} is the number of positions attended to: s in training and prefill, the
- * context (ctx) when decoding one token against a KV cache.
+ * context (ctx) when decoding one token against a KV cache. {@code st} is the sequence of the tensors outside the
+ * tensor-parallel region (block input and output, norms, residual adds and dropouts): s, or s/t under sequence
+ * parallelism (Korthikanti et al. 2022, §4.2.2), where each rank holds s/t of the tokens there.
  */
 public record Dims(Dim b, Dim s, Dim h, Dim a, Dim kv, Dim d, Dim i, Dim v, Dim experts, Dim topK, Dim iExpert,
-                   Dim iShared, Dim one, Dim keys) {
+                   Dim iShared, Dim one, Dim keys, Dim st) {
 
     /**
      * @param arch  the model
@@ -21,7 +25,23 @@ public record Dims(Dim b, Dim s, Dim h, Dim a, Dim kv, Dim d, Dim i, Dim v, Dim 
      * @param tp    tensor-parallel degree t (heads, kv heads, inner sizes and vocabulary must divide by t)
      */
     public static Dims of(Architecture arch, long batch, long seq, int tp) {
+        return of(arch, batch, seq, tp, SequenceParallel.OFF);
+    }
+
+    /**
+     * @param sp ON: the tensors outside the tensor-parallel region hold s/t tokens per rank (seq must divide by t)
+     * @throws BadInputException naming parallel.sequence_parallel when seq does not divide by t
+     */
+    public static Dims of(Architecture arch, long batch, long seq, int tp, SequenceParallel sp) {
         String t = tp > 1 ? "/t" : "";
+        Dim outside = new Dim("s", seq);
+        if (sp == SequenceParallel.ON && tp > 1) {
+            if (seq % tp != 0) {
+                throw new BadInputException("parallel.sequence_parallel: seq (" + seq + ") must divide by "
+                        + "parallel.tensor (" + tp + ")");
+            }
+            outside = new Dim("s/t", seq / tp);
+        }
         Architecture.Moe moe = arch.moe();
         return new Dims(
                 new Dim("b", batch),
@@ -37,13 +57,19 @@ public record Dims(Dim b, Dim s, Dim h, Dim a, Dim kv, Dim d, Dim i, Dim v, Dim 
                 new Dim("ie" + t, Math.max(1, moe.expertIntermediateSize() / tp)),
                 new Dim("is" + t, Math.max(1, moe.sharedExpertIntermediateSize() / tp)),
                 new Dim("1", 1),
-                new Dim("s", seq));
+                new Dim("s", seq),
+                outside);
+    }
+
+    /** @return whether sequence parallelism splits the tensors outside the tensor-parallel region (st = s/t) */
+    public boolean sequenceSplit() {
+        return st.value() != s.value();
     }
 
     /** Decoding: one new token per sequence attending to {@code context} positions. */
     public Dims decode(long context) {
         return new Dims(b, new Dim("1", 1), h, a, kv, d, i, v, experts, topK, iExpert, iShared, one,
-                new Dim("ctx", context));
+                new Dim("ctx", context), new Dim("1", 1));
     }
 
     private static long ceilDiv(long x, long y) {

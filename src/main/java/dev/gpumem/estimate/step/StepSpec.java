@@ -66,7 +66,7 @@ final class StepSpec {
     }
 
     Dims dims(long batch, long seq) {
-        return Dims.of(arch, batch, seq, sharding.tensor());
+        return Dims.of(arch, batch, seq, sharding.tensor(), cfg.parallel().sequence());
     }
 
     boolean option(RunOption o) {

@@ -1,0 +1,46 @@
+package dev.gpumem.io;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.gpumem.estimate.RunConfig;
+import dev.gpumem.estimate.RunConfig.SequenceParallel;
+import org.junit.jupiter.api.Test;
+
+/** The wire form of the parallel layouts beyond data / zero / tensor / pipeline (REQUEST-SCHEMA.md, parallel). */
+class ParallelLayoutsJsonTest {
+    private final RequestJson json = new RequestJson(GpuPresetsJson.load());
+
+    @Test
+    void sequenceParallelIsAJsonBooleanReadIntoTheEnum() {
+        RunConfig on = json.parse("{\"model\":\"m\",\"parallel\":{\"tensor\":2,\"sequence_parallel\":true}}");
+        assertEquals(SequenceParallel.ON, on.parallel().sequence());
+        RunConfig off = json.parse("{\"model\":\"m\",\"parallel\":{\"tensor\":2,\"sequence_parallel\":false}}");
+        assertEquals(SequenceParallel.OFF, off.parallel().sequence());
+        assertEquals(SequenceParallel.OFF, json.parse("{\"model\":\"m\"}").parallel().sequence());
+    }
+
+    @Test
+    void sequenceParallelRoundTripsAndIsEchoedOnlyWhenOn() {
+        RunConfig on = json.parse("{\"model\":\"m\",\"parallel\":{\"tensor\":2,\"sequence_parallel\":true}}");
+        assertTrue(json.toJson(on).contains("\"sequence_parallel\":true"), json.toJson(on));
+        assertEquals(on, json.parse(json.toJson(on)));
+        RunConfig off = json.parse("{\"model\":\"m\",\"parallel\":{\"tensor\":2}}");
+        assertFalse(json.toJson(off).contains("sequence_parallel"), json.toJson(off));
+    }
+
+    @Test
+    void badSequenceParallelValuesNameTheField() {
+        IllegalArgumentException notBool = assertThrows(IllegalArgumentException.class,
+                () -> json.parse("{\"model\":\"m\",\"parallel\":{\"tensor\":2,\"sequence_parallel\":\"yes\"}}"));
+        assertTrue(notBool.getMessage().startsWith("parallel.sequence_parallel: expected true or false"),
+                notBool.getMessage());
+        IllegalArgumentException noTp = assertThrows(IllegalArgumentException.class,
+                () -> json.parse("{\"model\":\"m\",\"parallel\":{\"sequence_parallel\":true}}"));
+        assertTrue(noTp.getMessage().startsWith("parallel.sequence_parallel: shards over the tensor-parallel ranks"),
+                noTp.getMessage());
+        assertFalse(noTp.getMessage().contains("\n"));
+    }
+}
