@@ -5,6 +5,7 @@ import dev.gpumem.estimate.RunConfig.ModelCode;
 import dev.gpumem.estimate.RunConfig.LossImpl;
 import dev.gpumem.estimate.RunConfig.OptimizerImpl;
 import dev.gpumem.estimate.RunConfig.PrecisionPolicy;
+import dev.gpumem.estimate.RunConfig.SequenceParallel;
 import dev.gpumem.units.DType;
 import java.util.List;
 
@@ -245,6 +246,24 @@ public enum Framework implements WireEnum {
         return useOrigParams;
     }
 
+    /**
+     * @return whether the framework's tensor-parallel plan splits the norms and residuals along the sequence:
+     *         torchtitan's always does, Megatron-Core's only with {@code sequence_parallel=True}
+     */
+    public Default<SequenceParallel> sequenceParallel() {
+        return switch (this) {
+            case TORCHTITAN -> new Default<>(SequenceParallel.ON, When.TENSOR_PARALLEL, SequenceParallel.OFF,
+                    "pytorch/torchtitan torchtitan/models/llama3/infra/parallelize.py @018740b: apply_tp puts "
+                    + "SequenceParallel() on attention_norm, ffn_norm and norm, tok_embeddings and wo/w2 output "
+                    + "Shard(1) (no switch: always with TP)");
+            case MEGATRON -> new Default<>(SequenceParallel.OFF, "NVIDIA/Megatron-LM "
+                    + "megatron/core/model_parallel_config.py @0486ed9: sequence_parallel: bool = False "
+                    + "(--sequence-parallel store_true)");
+            default -> new Default<>(SequenceParallel.OFF, "off unless stated (no tensor-parallel plan of this "
+                    + "framework read)");
+        };
+    }
+
     /** @return this framework's default of {@code s} */
     public Default<?> defaultOf(Semantic s) {
         return switch (s) {
@@ -258,6 +277,7 @@ public enum Framework implements WireEnum {
             case REDUCE_BUCKET -> reduceBucket;
             case SHARDING -> sharding;
             case USE_ORIG_PARAMS -> useOrigParams;
+            case SEQUENCE_PARALLEL -> sequenceParallel();
         };
     }
 
@@ -275,7 +295,9 @@ public enum Framework implements WireEnum {
         SHARDING("parallel.zero"),
         /** FSDP1 use_orig_params=True: a wrapped block mixing frozen and trainable parameters gets a gradient for
          *  its whole FlatParameter */
-        USE_ORIG_PARAMS("use_orig_params");
+        USE_ORIG_PARAMS("use_orig_params"),
+        /** norms, residuals and dropouts split along the sequence over the tensor-parallel ranks */
+        SEQUENCE_PARALLEL("parallel.sequence_parallel");
         private final String wire;
         Semantic(String wire) { this.wire = wire; }
         @Override public String wire() { return wire; }

@@ -9,6 +9,7 @@ import dev.gpumem.estimate.RunConfig.ModelCode;
 import dev.gpumem.estimate.RunConfig.Optimizer;
 import dev.gpumem.estimate.RunConfig.OptimizerImpl;
 import dev.gpumem.estimate.RunConfig.Parallel;
+import dev.gpumem.estimate.RunConfig.SequenceParallel;
 import dev.gpumem.estimate.RunConfig.Precision;
 import dev.gpumem.estimate.RunConfig.PrecisionPolicy;
 import dev.gpumem.estimate.RunConfig.RunOption;
@@ -99,11 +100,20 @@ public record FrameworkSettings(Framework framework, PrecisionPolicy precisionPo
      * @param reduceBucket    reduce_bucket_size
      * @param zero            parallel.zero (the sharding of data-parallel ranks)
      * @param useOrigParams   use_orig_params
+     * @param sequenceParallel parallel.sequence_parallel
      */
     public record Stated(PrecisionPolicy precisionPolicy, Checkpointing checkpointing, LossImpl loss,
                          OptimizerImpl optimizerImpl, DType adapterDtype, Double loraDropout, ModelCode modelCode,
-                         Long reduceBucket, Integer zero, Boolean useOrigParams) {
+                         Long reduceBucket, Integer zero, Boolean useOrigParams, SequenceParallel sequenceParallel) {
         public static final Stated NOTHING = new Stated(null, null, null, null, null, null, null, null, null, null);
+
+        /** Without parallel.sequence_parallel. */
+        public Stated(PrecisionPolicy precisionPolicy, Checkpointing checkpointing, LossImpl loss,
+                      OptimizerImpl optimizerImpl, DType adapterDtype, Double loraDropout, ModelCode modelCode,
+                      Long reduceBucket, Integer zero, Boolean useOrigParams) {
+            this(precisionPolicy, checkpointing, loss, optimizerImpl, adapterDtype, loraDropout, modelCode,
+                    reduceBucket, zero, useOrigParams, null);
+        }
 
         /** Without use_orig_params. */
         public Stated(PrecisionPolicy precisionPolicy, Checkpointing checkpointing, LossImpl loss,
@@ -242,6 +252,16 @@ public record FrameworkSettings(Framework framework, PrecisionPolicy precisionPo
         }
         if (zero != parallel.zero()) {
             layout = parallel.withZero(zero);
+        }
+        SequenceParallel sp = stated.sequenceParallel();
+        if (sp == null) {
+            sp = fw.sequenceParallel().valueFor(data, tensor);
+            if (sp == SequenceParallel.ON) {
+                note(from, fw, Semantic.SEQUENCE_PARALLEL, sp.wire(), null);
+            }
+        }
+        if (sp != layout.sequence()) {
+            layout = layout.withSequence(sp);
         }
 
         boolean lora = finetune != FinetuneMethod.FULL;

@@ -248,6 +248,11 @@ public record RunConfig(
         public Parallel withZero(int stage) {
             return new Parallel(data, stage, tensor, pipeline, sequence);
         }
+
+        /** @return this layout with sequence parallelism {@code sp} */
+        public Parallel withSequence(SequenceParallel sp) {
+            return new Parallel(data, zero, tensor, pipeline, sp);
+        }
     }
 
     /**
@@ -257,7 +262,13 @@ public record RunConfig(
      * of each column-parallel linear is all-gathered to the full sequence and the output of each row-parallel linear
      * reduce-scattered back.
      */
-    public enum SequenceParallel { OFF, ON }
+    public enum SequenceParallel implements WireEnum {
+        OFF("false"), ON("true");
+        private final String wire;
+        SequenceParallel(String wire) { this.wire = wire; }
+        /** the JSON boolean of {@code parallel.sequence_parallel} */
+        @Override public String wire() { return wire; }
+    }
 
     public enum RunOption implements WireEnum {
         CHUNKED_LOSS("chunked_loss"),

@@ -220,7 +220,8 @@ public final class RequestJson {
                 finetune.adapterDtype(), loraDropout(r.get("finetune")), wire(r, "model_code", ModelCode.class, null),
                 r.has("reduce_bucket_size") ? reduceBucket(r.get("reduce_bucket_size")) : null,
                 statesZero(r.get("parallel")) ? parallel.zero() : null,
-                r.has("use_orig_params") ? bool(r, "use_orig_params", false) : null);
+                r.has("use_orig_params") ? bool(r, "use_orig_params", false) : null,
+                statesSequenceParallel(r.get("parallel")) ? parallel.sequence() : null);
         FrameworkSettings.Resolved fw = FrameworkSettings.resolve(framework, stated, task, precision, optimizer,
                 finetune.method(), parallel, options);
         Finetune ft = finetune.adapterDtype() == fw.adapterDtype() ? finetune : new Finetune(finetune.method(),
@@ -417,6 +418,11 @@ public final class RequestJson {
     /** @return whether the request states parallel.zero (absent: the framework's sharding applies) */
     private static boolean statesZero(JsonNode parallel) {
         return parallel != null && parallel.isObject() && parallel.has("zero");
+    }
+
+    /** @return whether the request states parallel.sequence_parallel (absent: the framework's default applies) */
+    private static boolean statesSequenceParallel(JsonNode parallel) {
+        return parallel != null && parallel.isObject() && parallel.has("sequence_parallel");
     }
 
     private Parallel parallel(JsonNode n) {

@@ -85,6 +85,28 @@ class SequenceParallelTest {
         assertTrue(e.getMessage().startsWith("parallel.sequence_parallel:"), e.getMessage());
     }
 
+    @Test
+    void torchtitanSplitsTheSequenceWheneverItRunsTensorParallelAndMegatronOnlyWhenAsked() {
+        Parallel tp2 = new Parallel(1, 0, 2, 1);
+        assertEquals(SequenceParallel.ON, resolved(Framework.TORCHTITAN, FrameworkSettings.Stated.NOTHING, tp2));
+        assertEquals(SequenceParallel.OFF, resolved(Framework.TORCHTITAN, FrameworkSettings.Stated.NOTHING,
+                new Parallel(2, 0, 1, 1)));
+        assertEquals(SequenceParallel.OFF, resolved(Framework.MEGATRON, FrameworkSettings.Stated.NOTHING, tp2));
+        assertEquals(SequenceParallel.OFF, resolved(Framework.HF, FrameworkSettings.Stated.NOTHING, tp2));
+        // a stated value beats the framework's default
+        FrameworkSettings.Stated off = new FrameworkSettings.Stated(null, null, null, null, null, null, null, null,
+                null, null, SequenceParallel.OFF);
+        assertEquals(SequenceParallel.OFF, resolved(Framework.TORCHTITAN, off, tp2));
+        FrameworkSettings.Stated on = new FrameworkSettings.Stated(null, null, null, null, null, null, null, null,
+                null, null, SequenceParallel.ON);
+        assertEquals(SequenceParallel.ON, resolved(Framework.MEGATRON, on, tp2.withSequence(SequenceParallel.ON)));
+    }
+
+    private static SequenceParallel resolved(Framework fw, FrameworkSettings.Stated stated, Parallel p) {
+        return FrameworkSettings.resolve(fw, stated, Precision.AMP_BF16, Optimizer.ADAMW,
+                RunConfig.FinetuneMethod.FULL, p, Set.of()).parallel().sequence();
+    }
+
     private static RunConfig config(Precision p, int batch, int seq, Checkpointing ck, Parallel parallel) {
         RunConfig c = RunConfig.training("tiny", p, Optimizer.ADAMW, batch, seq);
         return new RunConfig(c.id(), c.model(), c.modelOverrides(), c.task(), c.precision(), c.masterWeights(),
