@@ -18,7 +18,8 @@ import dev.gpumem.model.TensorSpec;
  *   <li>Tensor parallelism (Megatron, Shoeybi et al. 2019): attention and MLP weights (column- and row-parallel),
  *       the embedding and LM head (vocabulary-parallel) are split by t; norms and routers are replicated. Without
  *       sequence parallelism, activations inside attention and MLP are split by t, block inputs and norm outputs
- *       (b·s·h) are not.</li>
+ *       (b·s·h) are not; with sequence parallelism ({@code parallel.sequence_parallel}, Korthikanti et al. 2022 §4.2.2)
+ *       they hold b·(s/t)·h per rank (applied to the activations by {@code estimate.ops.Dims}, not here).</li>
  *   <li>Pipeline parallelism: the first stage holds ⌈L/p⌉ blocks and the embedding; the final norm and LM head sit on
  *       the last stage and are not counted for the first stage when p &gt; 1.</li>
  * </ul>
