@@ -119,6 +119,11 @@ public final class RequestOptions {
             + "--sequence-parallel): norms, dropouts and residuals hold s/t tokens; needs --tp > 1")
     boolean sequenceParallel;
 
+    @Option(names = "--cp", description = "context-parallel degree, ring attention (torchtitan "
+            + "context_parallel_degree, Megatron --context-parallel-size; default 1): activations hold s/cp tokens; "
+            + "seq must divide by 2 x cp")
+    Long contextParallel;
+
     @Option(names = "--option", paramLabel = "NAME",
             description = "chunked_loss | optimizer_in_backward | activation_offloading | compile | fused_optimizer | zero_grad_in_place (repeatable)")
     List<String> options = new ArrayList<>();
@@ -219,6 +224,7 @@ public final class RequestOptions {
         if (sequenceParallel) {
             p.put("sequence_parallel", true);
         }
+        put(p, "context", contextParallel);
         put(r, "parallel", p.isEmpty() ? null : p);
         put(r, "options", options.isEmpty() ? null : options);
         put(r, "framework", framework);

@@ -192,7 +192,22 @@ final class EstimateNotes {
             n.add("per rank: the most loaded rank of the first pipeline stage; ZeRO shares are ⌈n/N⌉ per tensor; "
                     + "ZeRO-2/3 gradients are reduce-scattered tensor by tensor (no bucket buffers)");
         }
-        if (p.data() > 1 && p.zero() == 0 && p.tensor() == 1 && p.pipeline() == 1 && cfg.task() == Task.TRAIN) {
+        if (p.sequence() == RunConfig.SequenceParallel.ON) {
+            n.add("sequence parallelism (Korthikanti et al. 2022 §4.2.2): norms, residual adds, dropouts and the "
+                    + "block boundary hold b·(s/t)·h per rank; each column-parallel linear reads an all-gathered "
+                    + "b·s·h copy (a transient; the shard is kept for backward, Megatron layers.py @000c4ac), each "
+                    + "row-parallel output is reduce-scattered");
+        }
+        if (p.context() > 1) {
+            n.add("context parallelism over " + p.context() + " ranks (ring attention, torch "
+                    + "distributed/tensor/experimental/_attention.py @f2127db): every activation holds s/cp tokens; "
+                    + "attention adds the k/v chunk sent and the one received, fp32 output and logsumexp "
+                    + "accumulators, and in backward fp32 dq/dk/dv accumulators and the rotated k/v and dk/dv; "
+                    + "weights, gradients and states are replicated over cp, ZeRO/FSDP shards over data x context "
+                    + "ranks (1/" + (p.data() * p.context()) + ")");
+        }
+        if (p.data() > 1 && p.zero() == 0 && p.tensor() == 1 && p.pipeline() == 1 && p.context() == 1
+                && cfg.task() == Task.TRAIN) {
             n.add(cfg.options().contains(RunOption.DDP_BUCKET_VIEW)
                     ? "data parallel without ZeRO is torch DistributedDataParallel; ddp_bucket_view "
                     + "(gradient_as_bucket_view=True): the Reducer's flat buckets, allocated when the model is "

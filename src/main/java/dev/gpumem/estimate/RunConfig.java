@@ -221,19 +221,26 @@ public record RunConfig(
      * @param tensor   tensor-parallel degree
      * @param pipeline pipeline-parallel stages
      * @param sequence sequence parallelism over the tensor-parallel ranks ({@link SequenceParallel}; needs tensor &gt; 1)
+     * @param context  context-parallel degree cp (ring attention): every activation holds s/cp tokens per rank
      */
-    public record Parallel(int data, int zero, int tensor, int pipeline, SequenceParallel sequence) {
+    public record Parallel(int data, int zero, int tensor, int pipeline, SequenceParallel sequence, int context) {
         public static final Parallel SINGLE = new Parallel(1, 0, 1, 1);
 
-        /** A layout without sequence parallelism. */
+        /** A layout without sequence or context parallelism. */
         public Parallel(int data, int zero, int tensor, int pipeline) {
-            this(data, zero, tensor, pipeline, SequenceParallel.OFF);
+            this(data, zero, tensor, pipeline, SequenceParallel.OFF, 1);
+        }
+
+        /** A layout without context parallelism. */
+        public Parallel(int data, int zero, int tensor, int pipeline, SequenceParallel sequence) {
+            this(data, zero, tensor, pipeline, sequence, 1);
         }
 
         public Parallel {
             positive("parallel.data", data);
             positive("parallel.tensor", tensor);
             positive("parallel.pipeline", pipeline);
+            positive("parallel.context", context);
             if (zero < 0 || zero > 3) {
                 throw new BadInputException("parallel.zero: must be 0, 1, 2 or 3, got " + zero);
             }
@@ -246,12 +253,12 @@ public record RunConfig(
 
         /** @return this layout with ZeRO stage {@code stage} */
         public Parallel withZero(int stage) {
-            return new Parallel(data, stage, tensor, pipeline, sequence);
+            return new Parallel(data, stage, tensor, pipeline, sequence, context);
         }
 
         /** @return this layout with sequence parallelism {@code sp} */
         public Parallel withSequence(SequenceParallel sp) {
-            return new Parallel(data, zero, tensor, pipeline, sp);
+            return new Parallel(data, zero, tensor, pipeline, sp, context);
         }
     }
 

@@ -77,7 +77,7 @@ public final class RequestJson {
             "adapter_dtype", "lora_dropout");
     private static final List<DType> ADAPTER_DTYPES = List.of(DType.FP32, DType.BF16, DType.FP16);
     private static final List<String> PARALLEL_FIELDS = List.of("data", "zero", "tensor", "pipeline",
-            "sequence_parallel");
+            "sequence_parallel", "context");
     private static final List<String> INFERENCE_FIELDS = List.of("batch", "context_tokens", "kv_cache_dtype");
     private static final List<String> GPU_FIELDS = List.of("name", "total_bytes", "arch", "cuda");
     private static final List<DType> KV_DTYPES = List.of(DType.FP32, DType.FP16, DType.BF16, DType.FP8, DType.INT8,
@@ -304,6 +304,9 @@ public final class RequestJson {
         if (c.parallel().sequence() == SequenceParallel.ON) {     // echoed only when on: other requests unchanged
             p.put("sequence_parallel", true);
         }
+        if (c.parallel().context() > 1) {                         // echoed only when > 1: other requests unchanged
+            p.put("context", c.parallel().context());
+        }
         ArrayNode opts = o.putArray("options");
         EnumSet<RunOption> sorted = c.options().isEmpty() ? EnumSet.noneOf(RunOption.class) : EnumSet.copyOf(c.options());
         sorted.forEach(x -> opts.add(x.wire()));
@@ -454,7 +457,8 @@ public final class RequestJson {
             }
             sp = v.asBoolean() ? SequenceParallel.ON : SequenceParallel.OFF;
         }
-        return new Parallel(data, zero, tensor, pipeline, sp);
+        int context = positiveInt(n, "context", "parallel.context", 1);
+        return new Parallel(data, zero, tensor, pipeline, sp, context);
     }
 
     private Set<RunOption> options(JsonNode n) {

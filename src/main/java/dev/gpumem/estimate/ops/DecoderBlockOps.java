@@ -372,6 +372,7 @@ public final class DecoderBlockOps extends ProgramWriter {
                 d.b(), d.s(), d.a(), dv)));
         int lse = opSaved(alloc(kind("attn.logsumexp", Component.ACTIVATIONS, Source.FLASH_ATTENTION, DType.FP32,
                 d.b(), d.a(), d.s())));
+        ringForward(d.a(), dv);     // latent attention's keys and values are per head
         done(query, true);
         done(key, true);
         done(kvb, true);
@@ -392,11 +393,38 @@ public final class DecoderBlockOps extends ProgramWriter {
                 d.b(), d.s(), d.a(), d.d())));
         int lse = opSaved(alloc(kind("attn.logsumexp", Component.ACTIVATIONS, Source.FLASH_ATTENTION, DType.FP32,
                 d.b(), d.a(), d.s())));
+        ringForward(d.kv(), d.d());
         done(qe, true);
         done(ke, true);
         done(v, true);
         done(lse, true);
         return out;
+    }
+
+    /**
+     * Context parallelism: torch's ring attention ({@code _templated_ring_attention}, _attention.py @f2127db) sends
+     * {@code torch.cat([key.flatten(), value.flatten()])} to the next rank while the previous rank's chunk arrives
+     * (both b·(s/cp)·kv·(d + dv)), and {@code _SDPAMerger} (convert_to_f32) merges each step's output and logsumexp
+     * into fp32 accumulators, cast back to c at the end (the output and logsumexp kept are the cast ones above).
+     * Without context parallelism, nothing.
+     */
+    private void ringForward(Dim kvHeads, Dim vDim) {
+        if (!d.ring()) {
+            return;
+        }
+        Dim kvWidth = new Dim("(d+dv)", d.d().value() + vDim.value());
+        int sent = alloc(ring("cp.kv_sent", c, d.b(), d.s(), kvHeads, kvWidth));
+        int received = alloc(ring("cp.kv_received", c, d.b(), d.s(), kvHeads, kvWidth));
+        int out = alloc(ring("cp.out_accum_fp32", DType.FP32, d.b(), d.s(), d.a(), vDim));
+        int lse = alloc(ring("cp.lse_accum_fp32", DType.FP32, d.b(), d.a(), d.s()));
+        free(sent);
+        free(received);
+        free(out);
+        free(lse);
+    }
+
+    private static TensorKind ring(String name, DType t, Dim... dims) {
+        return kind(name, Component.ACTIVATIONS, Source.RING_ATTENTION, t, dims);
     }
 
     /** Eager attention on q, k and v (values {@code vDim} wide per head); returns the contiguous context. */
@@ -927,6 +955,19 @@ public final class DecoderBlockOps extends ProgramWriter {
                 // FlashAttention-2 backward accumulates dq in fp32
                 tmp.add(balloc(kind("grad.flash_dq_accum", Component.TEMPORARY, Source.FLASH_ATTENTION, DType.FP32,
                         d.b(), d.s(), d.a(), d.d()), p));
+            }
+            if (d.ring()) {
+                // _templated_ring_attention_backward (_attention.py @f2127db): grad_query/key/value zeros_like in
+                // fp32 (convert_to_f32), the k/v chunk arriving, and the fp32 dk/dv rotated back along the ring
+                Dim two = new Dim("2", 2);
+                tmp.add(balloc(kind("cp.grad_q_accum_fp32", Component.TEMPORARY, Source.RING_ATTENTION, DType.FP32,
+                        d.b(), d.s(), d.a(), d.d()), p));
+                tmp.add(balloc(kind("cp.grad_kv_accum_fp32", Component.TEMPORARY, Source.RING_ATTENTION,
+                        DType.FP32, two, d.b(), d.s(), d.kv(), d.d()), p));
+                tmp.add(balloc(kind("cp.kv_received", Component.TEMPORARY, Source.RING_ATTENTION, c,
+                        two, d.b(), d.s(), d.kv(), d.d()), p));
+                tmp.add(balloc(kind("cp.grad_kv_received_fp32", Component.TEMPORARY, Source.RING_ATTENTION,
+                        DType.FP32, two, d.b(), d.s(), d.kv(), d.d()), p));
             }
             tmp.add(balloc(grad("grad.q", c, d.b(), d.s(), d.a(), d.d()), p));
             tmp.add(balloc(grad("grad.k", c, d.b(), d.s(), d.kv(), d.d()), p));

@@ -13,10 +13,12 @@ import dev.gpumem.model.Architecture;
  * print as {@code a/t}. {@code keys} is the number of positions attended to: s in training and prefill, the
  * context (ctx) when decoding one token against a KV cache. {@code st} is the sequence of the tensors outside the
  * tensor-parallel region (block input and output, norms, residual adds and dropouts): s, or s/t under sequence
- * parallelism (Korthikanti et al. 2022, §4.2.2), where each rank holds s/t of the tokens there.
+ * parallelism (Korthikanti et al. 2022, §4.2.2), where each rank holds s/t of the tokens there. Under context
+ * parallelism cp (ring attention) every tensor holds the rank's s/cp tokens (s prints as {@code s/cp}, keys too:
+ * the ring attends to one s/cp chunk of keys at a time); {@code cp} is that degree.
  */
 public record Dims(Dim b, Dim s, Dim h, Dim a, Dim kv, Dim d, Dim i, Dim v, Dim experts, Dim topK, Dim iExpert,
-                   Dim iShared, Dim one, Dim keys, Dim st) {
+                   Dim iShared, Dim one, Dim keys, Dim st, Dim cp) {
 
     /**
      * @param arch  the model
@@ -33,19 +35,35 @@ public record Dims(Dim b, Dim s, Dim h, Dim a, Dim kv, Dim d, Dim i, Dim v, Dim 
      * @throws BadInputException naming parallel.sequence_parallel when seq does not divide by t
      */
     public static Dims of(Architecture arch, long batch, long seq, int tp, SequenceParallel sp) {
+        return of(arch, batch, seq, tp, sp, 1);
+    }
+
+    /**
+     * @param cp context-parallel degree: every tensor holds s/cp tokens; seq must divide by 2·cp (the load-balanced
+     *           ring's 2·cp chunks; torchtitan asserts {@code seq_len % (tp · 2·cp) == 0}, parallelize.py @018740b
+     *           parallelize_llama, seq_len_divisor)
+     * @throws BadInputException naming parallel.context or parallel.sequence_parallel when seq does not divide
+     */
+    public static Dims of(Architecture arch, long batch, long seq, int tp, SequenceParallel sp, int cp) {
         String t = tp > 1 ? "/t" : "";
-        Dim outside = new Dim("s", seq);
+        if (cp > 1 && seq % (2L * cp) != 0) {
+            throw new BadInputException("parallel.context: seq (" + seq + ") must divide by 2 x context (" + 2 * cp
+                    + "): the load-balanced ring splits the sequence into 2 x cp chunks");
+        }
+        long local = seq / cp;
+        String sym = cp > 1 ? "s/cp" : "s";
+        Dim outside = new Dim(sym, local);
         if (sp == SequenceParallel.ON && tp > 1) {
-            if (seq % tp != 0) {
+            if (local % tp != 0) {
                 throw new BadInputException("parallel.sequence_parallel: seq (" + seq + ") must divide by "
-                        + "parallel.tensor (" + tp + ")");
+                        + (cp > 1 ? "context x tensor (" + (long) cp * tp : "parallel.tensor (" + tp) + ")");
             }
-            outside = new Dim("s/t", seq / tp);
+            outside = new Dim(cp > 1 ? "s/(cp·t)" : "s/t", local / tp);
         }
         Architecture.Moe moe = arch.moe();
         return new Dims(
                 new Dim("b", batch),
-                new Dim("s", seq),
+                new Dim(sym, local),
                 new Dim("h", arch.hiddenSize()),
                 new Dim("a" + t, arch.numHeads() / tp),
                 new Dim("kv" + t, Math.max(1, arch.numKvHeads() / tp)),
@@ -57,8 +75,9 @@ public record Dims(Dim b, Dim s, Dim h, Dim a, Dim kv, Dim d, Dim i, Dim v, Dim 
                 new Dim("ie" + t, Math.max(1, moe.expertIntermediateSize() / tp)),
                 new Dim("is" + t, Math.max(1, moe.sharedExpertIntermediateSize() / tp)),
                 new Dim("1", 1),
-                new Dim("s", seq),
-                outside);
+                new Dim(sym, local),
+                outside,
+                new Dim("cp", cp));
     }
 
     /** @return whether sequence parallelism splits the tensors outside the tensor-parallel region (st = s/t) */
@@ -66,10 +85,15 @@ public record Dims(Dim b, Dim s, Dim h, Dim a, Dim kv, Dim d, Dim i, Dim v, Dim 
         return st.value() != s.value();
     }
 
+    /** @return whether context parallelism runs attention as a ring over cp ranks */
+    public boolean ring() {
+        return cp.value() > 1;
+    }
+
     /** Decoding: one new token per sequence attending to {@code context} positions. */
     public Dims decode(long context) {
         return new Dims(b, new Dim("1", 1), h, a, kv, d, i, v, experts, topK, iExpert, iShared, one,
-                new Dim("ctx", context), new Dim("1", 1));
+                new Dim("ctx", context), new Dim("1", 1), cp);
     }
 
     private static long ceilDiv(long x, long y) {

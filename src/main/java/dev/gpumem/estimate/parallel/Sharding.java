@@ -22,14 +22,21 @@ import dev.gpumem.model.TensorSpec;
  *       they hold b·(s/t)·h per rank (applied to the activations by {@code estimate.ops.Dims}, not here).</li>
  *   <li>Pipeline parallelism: the first stage holds ⌈L/p⌉ blocks and the embedding; the final norm and LM head sit on
  *       the last stage and are not counted for the first stage when p &gt; 1.</li>
+ *
+ *   <li>Context parallelism cp (ring attention): parameters, gradients and optimizer states are replicated over
+ *       the cp ranks, except that ZeRO / FSDP shards over data × context ranks: torchtitan's FSDP mesh is
+ *       dp_shard × cp (torchtitan/distributed/parallel_dims.py: the {@code fsdp} mesh flattens dp_shard and cp),
+ *       Megatron's distributed optimizer shards over the data-parallel group with context parallelism
+ *       ({@code get_data_parallel_group(with_context_parallel=True)}). So the ZeRO partition is ⌈n/(N·cp)⌉.</li>
  * </ul>
  *
  * @param data     N data-parallel ranks
  * @param zero     ZeRO stage
  * @param tensor   t
  * @param pipeline p
+ * @param context  cp context-parallel ranks
  */
-public record Sharding(int data, int zero, int tensor, int pipeline) {
+public record Sharding(int data, int zero, int tensor, int pipeline, int context) {
 
     /**
      * @throws BadInputException naming the field when the model cannot be split that way
@@ -43,11 +50,7 @@ public record Sharding(int data, int zero, int tensor, int pipeline) {
             throw new BadInputException("parallel.pipeline: must be at most the number of layers ("
                     + arch.totalBlocks() + "), got " + p.pipeline());
         }
-        if (p.zero() > 0 && p.data() == 1) {
-            // ZeRO on one rank is legal and partitions nothing
-            return new Sharding(1, p.zero(), p.tensor(), p.pipeline());
-        }
-        return new Sharding(p.data(), p.zero(), p.tensor(), p.pipeline());
+        return new Sharding(p.data(), p.zero(), p.tensor(), p.pipeline(), p.context());
     }
 
     /** @return blocks on the first pipeline stage */
@@ -76,9 +79,14 @@ public record Sharding(int data, int zero, int tensor, int pipeline) {
         return split ? ceilDiv(t.numel(), tensor) : t.numel();
     }
 
-    /** @return a ZeRO partition of {@code n} elements: ⌈n/N⌉ */
+    /** @return a ZeRO partition of {@code n} elements: ⌈n/(N·cp)⌉ (the shard group spans the context ranks too) */
     public long partition(long n) {
-        return ceilDiv(n, data);
+        return ceilDiv(n, shardGroup());
+    }
+
+    /** @return ranks a ZeRO / FSDP shard group spans: N·cp */
+    public int shardGroup() {
+        return data * context;
     }
 
     /**
@@ -86,19 +94,19 @@ public record Sharding(int data, int zero, int tensor, int pipeline) {
      *         pipeline parallelism (Megatron-style tensor/pipeline runs keep their own contiguous gradient buffer)
      */
     public boolean torchDdp() {
-        return data > 1 && zero == 0 && tensor == 1 && pipeline == 1;
+        return data > 1 && zero == 0 && tensor == 1 && pipeline == 1 && context == 1;
     }
 
     public boolean shardsStates() {
-        return zero >= 1 && data > 1;
+        return zero >= 1 && shardGroup() > 1;
     }
 
     public boolean shardsGradients() {
-        return zero >= 2 && data > 1;
+        return zero >= 2 && shardGroup() > 1;
     }
 
     public boolean shardsParameters() {
-        return zero >= 3 && data > 1;
+        return zero >= 3 && shardGroup() > 1;
     }
 
     private static long ceilDiv(long x, long y) {
