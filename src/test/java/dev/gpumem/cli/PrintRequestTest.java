@@ -89,4 +89,11 @@ class PrintRequestTest {
         assertTrue(q.at("/parallel/sequence_parallel").asBoolean(), r.out());
         assertEquals(2, q.at("/parallel/tensor").asInt());
     }
+
+    @Test
+    void theCpFlagIsWrittenAsParallelContext() throws IOException {
+        CliRun r = CliRun.of(with("estimate", "--print-request", "--cp", "2"));
+        assertEquals(0, r.code(), r.err());
+        assertEquals(2, mapper.readTree(r.out()).at("/parallel/context").asInt(), r.out());
+    }
 }

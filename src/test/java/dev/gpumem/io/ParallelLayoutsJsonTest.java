@@ -43,4 +43,18 @@ class ParallelLayoutsJsonTest {
                 noTp.getMessage());
         assertFalse(noTp.getMessage().contains("\n"));
     }
+
+    @Test
+    void contextIsAPositiveIntegerEchoedOnlyAboveOne() {
+        RunConfig cp = json.parse("{\"model\":\"m\",\"parallel\":{\"context\":4}}");
+        assertEquals(4, cp.parallel().context());
+        assertTrue(json.toJson(cp).contains("\"context\":4"), json.toJson(cp));
+        assertEquals(cp, json.parse(json.toJson(cp)));
+        RunConfig one = json.parse("{\"model\":\"m\"}");
+        assertEquals(1, one.parallel().context());
+        assertFalse(json.toJson(one).contains("\"context\""), json.toJson(one));
+        IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
+                () -> json.parse("{\"model\":\"m\",\"parallel\":{\"context\":0}}"));
+        assertTrue(bad.getMessage().startsWith("parallel.context:"), bad.getMessage());
+    }
 }

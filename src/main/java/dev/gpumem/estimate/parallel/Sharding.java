@@ -24,10 +24,10 @@ import dev.gpumem.model.TensorSpec;
  *       the last stage and are not counted for the first stage when p &gt; 1.</li>
  *
  *   <li>Context parallelism cp (ring attention): parameters, gradients and optimizer states are replicated over
- *       the cp ranks, except that ZeRO / FSDP shards over data × context ranks: torchtitan's FSDP mesh is
- *       dp_shard × cp (torchtitan/distributed/parallel_dims.py: the {@code fsdp} mesh flattens dp_shard and cp),
- *       Megatron's distributed optimizer shards over the data-parallel group with context parallelism
- *       ({@code get_data_parallel_group(with_context_parallel=True)}). So the ZeRO partition is ⌈n/(N·cp)⌉.</li>
+ *       the cp ranks, except that ZeRO / FSDP shards over data × context ranks, as torchtitan does: its "mesh for
+ *       param sharding" flattens dp_shard and cp into {@code dp_shard_cp} (pytorch/torchtitan
+ *       torchtitan/distributed/parallel_dims.py @73bb964 build_mesh). So the ZeRO partition is ⌈n/(N·cp)⌉; the
+ *       same rule is applied to every framework (Megatron's distributed optimizer was not read here).</li>
  * </ul>
  *
  * @param data     N data-parallel ranks
