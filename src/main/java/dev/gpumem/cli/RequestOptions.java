@@ -124,6 +124,14 @@ public final class RequestOptions {
             + "seq must divide by 2 x cp")
     Long contextParallel;
 
+    @Option(names = "--ep", description = "expert-parallel degree for MoE models (Megatron "
+            + "--expert-model-parallel-size; default 1): E/ep routed experts per rank; divides --dp and the experts")
+    Long expertParallel;
+
+    @Option(names = "--capacity-factor", paramLabel = "F", description = "MoE expert capacity factor (Megatron "
+            + "--moe-expert-capacity-factor, padded to capacity; default: dropless)")
+    Double capacityFactor;
+
     @Option(names = "--option", paramLabel = "NAME",
             description = "chunked_loss | optimizer_in_backward | activation_offloading | compile | fused_optimizer | zero_grad_in_place (repeatable)")
     List<String> options = new ArrayList<>();
@@ -225,6 +233,8 @@ public final class RequestOptions {
             p.put("sequence_parallel", true);
         }
         put(p, "context", contextParallel);
+        put(p, "expert", expertParallel);
+        put(p, "capacity_factor", capacityFactor);
         put(r, "parallel", p.isEmpty() ? null : p);
         put(r, "options", options.isEmpty() ? null : options);
         put(r, "framework", framework);

@@ -206,8 +206,16 @@ final class EstimateNotes {
                     + "weights, gradients and states are replicated over cp, ZeRO/FSDP shards over data x context "
                     + "ranks (1/" + (p.data() * p.context()) + ")");
         }
+        if (p.expert() > 1 || p.capacityFactor().isPresent()) {
+            n.add("MoE layout (Megatron token_dispatcher.py @bed33f8, MoEAlltoAllTokenDispatcher): "
+                    + (p.expert() > 1 ? "expert parallelism over " + p.expert() + " ranks: E/" + p.expert()
+                    + " routed experts per rank (ZeRO over the " + p.data() * p.context() / p.expert()
+                    + " ranks holding each), the routed rows sent and received by all-to-all in and out; " : "")
+                    + (p.capacityFactor().isPresent() ? "every expert padded to its capacity ⌈"
+                    + p.capacityFactor().getAsDouble() + "·b·s·k/E⌉ rows" : "dropless routing (b·s·k rows)"));
+        }
         if (p.data() > 1 && p.zero() == 0 && p.tensor() == 1 && p.pipeline() == 1 && p.context() == 1
-                && cfg.task() == Task.TRAIN) {
+                && p.expert() == 1 && cfg.task() == Task.TRAIN) {
             n.add(cfg.options().contains(RunOption.DDP_BUCKET_VIEW)
                     ? "data parallel without ZeRO is torch DistributedDataParallel; ddp_bucket_view "
                     + "(gradient_as_bucket_view=True): the Reducer's flat buckets, allocated when the model is "

@@ -6,6 +6,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.OptionalDouble;
 import java.util.Set;
 
 /**
@@ -222,9 +223,21 @@ public record RunConfig(
      * @param pipeline pipeline-parallel stages
      * @param sequence sequence parallelism over the tensor-parallel ranks ({@link SequenceParallel}; needs tensor &gt; 1)
      * @param context  context-parallel degree cp (ring attention): every activation holds s/cp tokens per rank
+     * @param expert   expert-parallel degree ep: each rank holds E/ep of an MoE layer's routed experts (Megatron
+     *                 {@code --expert-model-parallel-size}: experts distributed over a sub-dimension of the
+     *                 data-parallel ranks, so ep must divide data; model_parallel_config.py @0486ed9)
+     * @param capacityFactor per-expert token capacity ⌈factor·tokens·k/E⌉ (Megatron
+     *                 {@code --moe-expert-capacity-factor} with {@code --moe-pad-expert-input-to-capacity}); empty:
+     *                 dropless
      */
-    public record Parallel(int data, int zero, int tensor, int pipeline, SequenceParallel sequence, int context) {
+    public record Parallel(int data, int zero, int tensor, int pipeline, SequenceParallel sequence, int context,
+                           int expert, OptionalDouble capacityFactor) {
         public static final Parallel SINGLE = new Parallel(1, 0, 1, 1);
+
+        /** A layout without expert parallelism. */
+        public Parallel(int data, int zero, int tensor, int pipeline, SequenceParallel sequence, int context) {
+            this(data, zero, tensor, pipeline, sequence, context, 1, OptionalDouble.empty());
+        }
 
         /** A layout without sequence or context parallelism. */
         public Parallel(int data, int zero, int tensor, int pipeline) {
@@ -241,6 +254,12 @@ public record RunConfig(
             positive("parallel.tensor", tensor);
             positive("parallel.pipeline", pipeline);
             positive("parallel.context", context);
+            positive("parallel.expert", expert);
+            Objects.requireNonNull(capacityFactor, "parallel.capacity_factor");
+            if (capacityFactor.isPresent() && !(capacityFactor.getAsDouble() > 0)) {
+                throw new BadInputException("parallel.capacity_factor: must be a positive number (omit it for "
+                        + "dropless routing), got " + capacityFactor.getAsDouble());
+            }
             if (zero < 0 || zero > 3) {
                 throw new BadInputException("parallel.zero: must be 0, 1, 2 or 3, got " + zero);
             }
@@ -253,12 +272,12 @@ public record RunConfig(
 
         /** @return this layout with ZeRO stage {@code stage} */
         public Parallel withZero(int stage) {
-            return new Parallel(data, stage, tensor, pipeline, sequence, context);
+            return new Parallel(data, stage, tensor, pipeline, sequence, context, expert, capacityFactor);
         }
 
         /** @return this layout with sequence parallelism {@code sp} */
         public Parallel withSequence(SequenceParallel sp) {
-            return new Parallel(data, zero, tensor, pipeline, sp, context);
+            return new Parallel(data, zero, tensor, pipeline, sp, context, expert, capacityFactor);
         }
     }
 

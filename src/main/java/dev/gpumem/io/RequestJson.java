@@ -50,6 +50,7 @@ import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalDouble;
 import java.util.Set;
 import java.util.TreeMap;
 
@@ -77,7 +78,7 @@ public final class RequestJson {
             "adapter_dtype", "lora_dropout");
     private static final List<DType> ADAPTER_DTYPES = List.of(DType.FP32, DType.BF16, DType.FP16);
     private static final List<String> PARALLEL_FIELDS = List.of("data", "zero", "tensor", "pipeline",
-            "sequence_parallel", "context");
+            "sequence_parallel", "context", "expert", "capacity_factor");
     private static final List<String> INFERENCE_FIELDS = List.of("batch", "context_tokens", "kv_cache_dtype");
     private static final List<String> GPU_FIELDS = List.of("name", "total_bytes", "arch", "cuda");
     private static final List<DType> KV_DTYPES = List.of(DType.FP32, DType.FP16, DType.BF16, DType.FP8, DType.INT8,
@@ -307,6 +308,12 @@ public final class RequestJson {
         if (c.parallel().context() > 1) {                         // echoed only when > 1: other requests unchanged
             p.put("context", c.parallel().context());
         }
+        if (c.parallel().expert() > 1) {
+            p.put("expert", c.parallel().expert());
+        }
+        if (c.parallel().capacityFactor().isPresent()) {
+            p.put("capacity_factor", c.parallel().capacityFactor().getAsDouble());
+        }
         ArrayNode opts = o.putArray("options");
         EnumSet<RunOption> sorted = c.options().isEmpty() ? EnumSet.noneOf(RunOption.class) : EnumSet.copyOf(c.options());
         sorted.forEach(x -> opts.add(x.wire()));
@@ -458,7 +465,17 @@ public final class RequestJson {
             sp = v.asBoolean() ? SequenceParallel.ON : SequenceParallel.OFF;
         }
         int context = positiveInt(n, "context", "parallel.context", 1);
-        return new Parallel(data, zero, tensor, pipeline, sp, context);
+        int expert = positiveInt(n, "expert", "parallel.expert", 1);
+        OptionalDouble capacity = OptionalDouble.empty();
+        if (n.has("capacity_factor") && !n.get("capacity_factor").isNull()) {
+            JsonNode v = n.get("capacity_factor");
+            if (!v.isNumber() || !(v.asDouble() > 0)) {
+                throw new BadInputException("parallel.capacity_factor: expected a positive number (omit it or null "
+                        + "for dropless routing), got " + v);
+            }
+            capacity = OptionalDouble.of(v.asDouble());
+        }
+        return new Parallel(data, zero, tensor, pipeline, sp, context, expert, capacity);
     }
 
     private Set<RunOption> options(JsonNode n) {

@@ -96,4 +96,13 @@ class PrintRequestTest {
         assertEquals(0, r.code(), r.err());
         assertEquals(2, mapper.readTree(r.out()).at("/parallel/context").asInt(), r.out());
     }
+
+    @Test
+    void theEpAndCapacityFlagsAreWrittenAsTheRequestFields() throws IOException {
+        CliRun r = CliRun.of(with("estimate", "--print-request", "--ep", "2", "--capacity-factor", "1.5"));
+        assertEquals(0, r.code(), r.err());
+        JsonNode q = mapper.readTree(r.out());
+        assertEquals(2, q.at("/parallel/expert").asInt(), r.out());
+        assertEquals(1.5, q.at("/parallel/capacity_factor").asDouble(), r.out());
+    }
 }

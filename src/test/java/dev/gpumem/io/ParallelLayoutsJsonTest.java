@@ -57,4 +57,21 @@ class ParallelLayoutsJsonTest {
                 () -> json.parse("{\"model\":\"m\",\"parallel\":{\"context\":0}}"));
         assertTrue(bad.getMessage().startsWith("parallel.context:"), bad.getMessage());
     }
+
+    @Test
+    void expertAndCapacityFactorAreReadAndEchoedOnlyWhenStated() {
+        RunConfig c = json.parse("{\"model\":\"m\",\"parallel\":{\"data\":4,\"expert\":4,"
+                + "\"capacity_factor\":1.25}}");
+        assertEquals(4, c.parallel().expert());
+        assertEquals(1.25, c.parallel().capacityFactor().getAsDouble());
+        assertEquals(c, json.parse(json.toJson(c)));
+        RunConfig plain = json.parse("{\"model\":\"m\",\"parallel\":{\"capacity_factor\":null}}");
+        assertTrue(plain.parallel().capacityFactor().isEmpty());
+        assertFalse(json.toJson(plain).contains("capacity_factor"), json.toJson(plain));
+        assertFalse(json.toJson(plain).contains("\"expert\""), json.toJson(plain));
+        IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
+                () -> json.parse("{\"model\":\"m\",\"parallel\":{\"capacity_factor\":\"big\"}}"));
+        assertTrue(bad.getMessage().startsWith("parallel.capacity_factor: expected a positive number"),
+                bad.getMessage());
+    }
 }

@@ -423,6 +423,10 @@ public final class DecoderBlockOps extends ProgramWriter {
         free(lse);
     }
 
+    private TensorKind dispatch(String name, Dim... dims) {
+        return kind(name, Component.ACTIVATIONS, Source.MEGATRON_TOKEN_DISPATCHER, c, dims);
+    }
+
     private static TensorKind ring(String name, DType t, Dim... dims) {
         return kind(name, Component.ACTIVATIONS, Source.RING_ATTENTION, t, dims);
     }
@@ -701,18 +705,32 @@ public final class DecoderBlockOps extends ProgramWriter {
         done(probs, true);
         int combined = alloc(act("moe.combined_out", c, d.b(), d.s(), d.h()));
         // routed rows: b·s·k tokens through the experts' gated MLPs
-        int rows = alloc(act("moe.expert_input", c, d.b(), d.s(), d.topK(), d.h()));
+        // expert parallelism: the permuted rows are sent with an all-to-all and the rows of the local experts
+        // received (Megatron token_dispatcher.py @bed33f8 MoEAlltoAllTokenDispatcher.token_permutation: permute,
+        // then tensor_parallel.all_to_all); the received rows are what the experts read and keep
+        int sent = d.expertParallel() ? alloc(dispatch("ep.dispatch_permuted_sent", d.rows(d.h()))) : -1;
+        int rows = alloc(act("moe.expert_input", c, d.rows(d.h())));
+        if (sent >= 0) {
+            free(sent);
+        }
         Dim ie = d.iExpert();
-        int g = alloc(act("moe.expert_gate_out", c, d.b(), d.s(), d.topK(), ie));
-        int a = activation(g, "moe.expert_act_out", d.b(), d.s(), d.topK(), ie);
-        int u = alloc(act("moe.expert_up_out", c, d.b(), d.s(), d.topK(), ie));
+        int g = alloc(act("moe.expert_gate_out", c, d.rows(ie)));
+        int a = activation(g, "moe.expert_act_out", d.rows(ie));
+        int u = alloc(act("moe.expert_up_out", c, d.rows(ie)));
         done(rows, spec.linearSavesInput());
-        int m = alloc(act("moe.expert_act_times_up", c, d.b(), d.s(), d.topK(), ie));
+        int m = alloc(act("moe.expert_act_times_up", c, d.rows(ie)));
         done(a, true);
         done(u, true);
-        int eo = alloc(act("moe.expert_out", c, d.b(), d.s(), d.topK(), d.h()));
+        int eo = alloc(act("moe.expert_out", c, d.rows(d.h())));
         done(m, spec.linearSavesInput());
-        int weighted = alloc(act("moe.expert_out_weighted", c, d.b(), d.s(), d.topK(), d.h()));
+        if (d.expertParallel()) {
+            // token_unpermutation: the expert outputs go back with an all-to-all; the routing-weight product
+            // (unpermute with probs) keeps the returned rows
+            int back = alloc(dispatch("ep.combine_received", d.rows(d.h())));
+            free(eo);
+            eo = back;
+        }
+        int weighted = alloc(act("moe.expert_out_weighted", c, d.rows(d.h())));
         done(eo, true);
         done(w, true);
         done(idx, true);
@@ -936,7 +954,14 @@ public final class DecoderBlockOps extends ProgramWriter {
         if (p == Part.MLP) {
             boolean experts = mlpKind == BlockMlp.EXPERTS;
             Dim i = experts ? d.iExpert() : d.i();
-            Dim[] rows = experts ? new Dim[] {d.b(), d.s(), d.topK()} : new Dim[] {d.b(), d.s()};
+            Dim[] rows = experts ? d.rows() : new Dim[] {d.b(), d.s()};
+            if (experts && d.expertParallel()) {
+                // the gradients of the returned and of the dispatched rows cross the all-to-all too
+                tmp.add(balloc(kind("ep.grad_rows_sent", Component.TEMPORARY, Source.MEGATRON_TOKEN_DISPATCHER, c,
+                        d.rows(d.h())), p));
+                tmp.add(balloc(kind("ep.grad_rows_received", Component.TEMPORARY,
+                        Source.MEGATRON_TOKEN_DISPATCHER, c, d.rows(d.h())), p));
+            }
             int n = arch.mlp() == MlpKind.GATED || experts ? 3 : 2;
             if (arch.activation() == Activation.GELU_NEW && !spec.fusedGelu()) {
                 // gelu_new's Python ops run their own backward: x's gradient buffer, the gradient of

@@ -4,6 +4,7 @@ import dev.gpumem.estimate.RunConfig.SequenceParallel;
 import dev.gpumem.estimate.timeline.Dim;
 import dev.gpumem.input.BadInputException;
 import dev.gpumem.model.Architecture;
+import java.util.List;
 
 /**
  * The named dimensions of one rank's share of a block, bound once so that every formula prints the same symbols.
@@ -18,7 +19,36 @@ import dev.gpumem.model.Architecture;
  * the ring attends to one s/cp chunk of keys at a time); {@code cp} is that degree.
  */
 public record Dims(Dim b, Dim s, Dim h, Dim a, Dim kv, Dim d, Dim i, Dim v, Dim experts, Dim topK, Dim iExpert,
-                   Dim iShared, Dim one, Dim keys, Dim st, Dim cp) {
+                   Dim iShared, Dim one, Dim keys, Dim st, Dim cp, List<Dim> routed, Dim ep) {
+
+    /**
+     * The same dimensions with expert parallelism: {@code routed} is the rows an MoE layer runs through its local
+     * experts ({b, s, k} dropless: with balanced routing each rank receives as many rows as it sends; {E·cap} with
+     * a capacity factor, every expert padded to cap = ⌈factor·b·s·k/E⌉ rows, Megatron moe_utils get_capacity with
+     * --moe-pad-expert-input-to-capacity); {@code ep} the expert-parallel degree (all-to-all buffers when &gt; 1).
+     */
+    public Dims withExperts(int epDegree, java.util.OptionalDouble capacityFactor) {
+        List<Dim> rows = routed;
+        if (capacityFactor.isPresent()) {
+            long tokens = b.value() * s.value() * topK.value();
+            long cap = (long) Math.ceil(capacityFactor.getAsDouble() * tokens / experts.value());
+            rows = List.of(new Dim("E·cap", experts.value() * cap));
+        }
+        return new Dims(b, s, h, a, kv, d, i, v, experts, topK, iExpert, iShared, one, keys, st, cp, rows,
+                new Dim("ep", epDegree));
+    }
+
+    /** @return the routed rows' dimensions, for a tensor of routed rows × {@code width} */
+    public Dim[] rows(Dim... width) {
+        Dim[] out = routed.toArray(new Dim[routed.size() + width.length]);
+        System.arraycopy(width, 0, out, routed.size(), width.length);
+        return out;
+    }
+
+    /** @return whether expert parallelism dispatches tokens with all-to-all */
+    public boolean expertParallel() {
+        return ep.value() > 1;
+    }
 
     /**
      * @param arch  the model
@@ -77,12 +107,19 @@ public record Dims(Dim b, Dim s, Dim h, Dim a, Dim kv, Dim d, Dim i, Dim v, Dim 
                 new Dim("1", 1),
                 new Dim(sym, local),
                 outside,
-                new Dim("cp", cp));
+                new Dim("cp", cp),
+                null,
+                new Dim("ep", 1)).defaultRows();
     }
 
     /** @return whether sequence parallelism splits the tensors outside the tensor-parallel region (st = s/t) */
     public boolean sequenceSplit() {
         return st.value() != s.value();
+    }
+
+    private Dims defaultRows() {
+        return new Dims(b, s, h, a, kv, d, i, v, experts, topK, iExpert, iShared, one, keys, st, cp,
+                List.of(b, s, topK), ep);
     }
 
     /** @return whether context parallelism runs attention as a ring over cp ranks */
@@ -93,7 +130,7 @@ public record Dims(Dim b, Dim s, Dim h, Dim a, Dim kv, Dim d, Dim i, Dim v, Dim 
     /** Decoding: one new token per sequence attending to {@code context} positions. */
     public Dims decode(long context) {
         return new Dims(b, new Dim("1", 1), h, a, kv, d, i, v, experts, topK, iExpert, iShared, one,
-                new Dim("ctx", context), new Dim("1", 1), cp);
+                new Dim("ctx", context), new Dim("1", 1), cp, List.of(b, new Dim("1", 1), topK), ep);
     }
 
     private static long ceilDiv(long x, long y) {

@@ -79,7 +79,8 @@ final class StepSpec {
     }
 
     Dims dims(long batch, long seq) {
-        return Dims.of(arch, batch, seq, sharding.tensor(), cfg.parallel().sequence(), cfg.parallel().context());
+        return Dims.of(arch, batch, seq, sharding.tensor(), cfg.parallel().sequence(), cfg.parallel().context())
+                .withExperts(cfg.parallel().expert(), cfg.parallel().capacityFactor());
     }
 
     boolean option(RunOption o) {
