@@ -21,6 +21,11 @@ import java.util.List;
 public record Dims(Dim b, Dim s, Dim h, Dim a, Dim kv, Dim d, Dim i, Dim v, Dim experts, Dim topK, Dim iExpert,
                    Dim iShared, Dim one, Dim keys, Dim st, Dim cp, List<Dim> routed, Dim ep) {
 
+    /** {@code routed} null: the dropless b·s·k rows. */
+    public Dims {
+        routed = routed == null ? List.of(b, s, topK) : List.copyOf(routed);
+    }
+
     /**
      * The same dimensions with expert parallelism: {@code routed} is the rows an MoE layer runs through its local
      * experts ({b, s, k} dropless: with balanced routing each rank receives as many rows as it sends; {E·cap} with
@@ -109,17 +114,12 @@ public record Dims(Dim b, Dim s, Dim h, Dim a, Dim kv, Dim d, Dim i, Dim v, Dim 
                 outside,
                 new Dim("cp", cp),
                 null,
-                new Dim("ep", 1)).defaultRows();
+                new Dim("ep", 1));
     }
 
     /** @return whether sequence parallelism splits the tensors outside the tensor-parallel region (st = s/t) */
     public boolean sequenceSplit() {
         return st.value() != s.value();
-    }
-
-    private Dims defaultRows() {
-        return new Dims(b, s, h, a, kv, d, i, v, experts, topK, iExpert, iShared, one, keys, st, cp,
-                List.of(b, s, topK), ep);
     }
 
     /** @return whether context parallelism runs attention as a ring over cp ranks */
