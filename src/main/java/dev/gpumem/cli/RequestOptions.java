@@ -147,6 +147,22 @@ public final class RequestOptions {
     @Option(names = "--stage", description = "worst | first | last | a stage index: the pipeline stage counted "
             + "(default worst: every stage estimated, the highest peak kept)")
     String stage;
+    @Option(names = "--sequence-parallel", description = "sequence parallelism over the --tp ranks (Megatron "
+            + "--sequence-parallel): norms, dropouts and residuals hold s/t tokens; needs --tp > 1")
+    boolean sequenceParallel;
+
+    @Option(names = "--cp", description = "context-parallel degree, ring attention (torchtitan "
+            + "context_parallel_degree, Megatron --context-parallel-size; default 1): activations hold s/cp tokens; "
+            + "seq must divide by 2 x cp")
+    Long contextParallel;
+
+    @Option(names = "--ep", description = "expert-parallel degree for MoE models (Megatron "
+            + "--expert-model-parallel-size; default 1): E/ep routed experts per rank; divides --dp and the experts")
+    Long expertParallel;
+
+    @Option(names = "--capacity-factor", paramLabel = "F", description = "MoE expert capacity factor (Megatron "
+            + "--moe-expert-capacity-factor, padded to capacity; default: dropless)")
+    Double capacityFactor;
 
     @Option(names = "--option", paramLabel = "NAME",
             description = "chunked_loss | optimizer_in_backward | activation_offloading | compile | fused_optimizer | zero_grad_in_place (repeatable)")
@@ -250,6 +266,12 @@ public final class RequestOptions {
         if (stage != null) {
             p.put("stage", stage.matches("[0-9]{1,9}") ? (Object) Long.valueOf(stage) : stage);
         }
+        if (sequenceParallel) {
+            p.put("sequence_parallel", true);
+        }
+        put(p, "context", contextParallel);
+        put(p, "expert", expertParallel);
+        put(p, "capacity_factor", capacityFactor);
         put(r, "parallel", p.isEmpty() ? null : p);
         put(r, "options", options.isEmpty() ? null : options);
         put(r, "framework", framework);

@@ -268,7 +268,30 @@ final class EstimateNotes {
         if (p.pipeline() > 1) {
             n.add(pipelineNote(arch, cfg, stage));
         }
-        if (p.data() > 1 && p.zero() == 0 && p.tensor() == 1 && p.pipeline() == 1 && cfg.task() == Task.TRAIN) {
+        if (p.sequence() == RunConfig.SequenceParallel.ON) {
+            n.add("sequence parallelism (Korthikanti et al. 2022 §4.2.2): norms, residual adds, dropouts and the "
+                    + "block boundary hold b·(s/t)·h per rank; each column-parallel linear reads an all-gathered "
+                    + "b·s·h copy (a transient; the shard is kept for backward, Megatron layers.py @000c4ac), each "
+                    + "row-parallel output is reduce-scattered");
+        }
+        if (p.context() > 1) {
+            n.add("context parallelism over " + p.context() + " ranks (ring attention, torch "
+                    + "distributed/tensor/experimental/_attention.py @f2127db): every activation holds s/cp tokens; "
+                    + "attention adds the k/v chunk sent and the one received, fp32 output and logsumexp "
+                    + "accumulators, and in backward fp32 dq/dk/dv accumulators and the rotated k/v and dk/dv; "
+                    + "weights, gradients and states are replicated over cp, ZeRO/FSDP shards over data x context "
+                    + "ranks (1/" + (p.data() * p.context()) + ")");
+        }
+        if (p.expert() > 1 || p.capacityFactor().isPresent()) {
+            n.add("MoE layout (Megatron token_dispatcher.py @bed33f8, MoEAlltoAllTokenDispatcher): "
+                    + (p.expert() > 1 ? "expert parallelism over " + p.expert() + " ranks: E/" + p.expert()
+                    + " routed experts per rank (ZeRO over the " + p.data() * p.context() / p.expert()
+                    + " ranks holding each), the routed rows sent and received by all-to-all in and out; " : "")
+                    + (p.capacityFactor().isPresent() ? "every expert padded to its capacity ⌈"
+                    + p.capacityFactor().getAsDouble() + "·b·s·k/E⌉ rows" : "dropless routing (b·s·k rows)"));
+        }
+        if (p.data() > 1 && p.zero() == 0 && p.tensor() == 1 && p.pipeline() == 1 && p.context() == 1
+                && p.expert() == 1 && cfg.task() == Task.TRAIN) {
             n.add(cfg.options().contains(RunOption.DDP_BUCKET_VIEW)
                     ? "data parallel without ZeRO is torch DistributedDataParallel; ddp_bucket_view "
                     + "(gradient_as_bucket_view=True): the Reducer's flat buckets, allocated when the model is "

@@ -6,6 +6,7 @@ import dev.gpumem.estimate.RunConfig.LossImpl;
 import dev.gpumem.estimate.RunConfig.OptimizerImpl;
 import dev.gpumem.estimate.RunConfig.PrecisionPolicy;
 import dev.gpumem.estimate.parallel.PipelineSchedule;
+import dev.gpumem.estimate.RunConfig.SequenceParallel;
 import dev.gpumem.units.DType;
 import java.util.List;
 
@@ -328,6 +329,24 @@ public enum Framework implements WireEnum {
         };
     }
 
+    /**
+     * @return whether the framework's tensor-parallel plan splits the norms and residuals along the sequence:
+     *         torchtitan's always does, Megatron-Core's only with {@code sequence_parallel=True}
+     */
+    public Default<SequenceParallel> sequenceParallel() {
+        return switch (this) {
+            case TORCHTITAN -> new Default<>(SequenceParallel.ON, When.TENSOR_PARALLEL, SequenceParallel.OFF,
+                    "pytorch/torchtitan torchtitan/models/llama3/infra/parallelize.py @018740b: apply_tp puts "
+                    + "SequenceParallel() on attention_norm, ffn_norm and norm, tok_embeddings and wo/w2 output "
+                    + "Shard(1) (no switch: always with TP)");
+            case MEGATRON -> new Default<>(SequenceParallel.OFF, "NVIDIA/Megatron-LM "
+                    + "megatron/core/model_parallel_config.py @0486ed9: sequence_parallel: bool = False "
+                    + "(--sequence-parallel store_true)");
+            default -> new Default<>(SequenceParallel.OFF, "off unless stated (no tensor-parallel plan of this "
+                    + "framework read)");
+        };
+    }
+
     /** @return this framework's default of {@code s} */
     public Default<?> defaultOf(Semantic s) {
         return switch (s) {
@@ -346,6 +365,7 @@ public enum Framework implements WireEnum {
             case CONTIGUOUS_GRADIENTS -> zero.contiguousGradients();
             case PREFETCH_BUCKET -> zero.prefetchBucket();
             case MAX_LIVE_PARAMETERS -> zero.maxLiveParameters();
+            case SEQUENCE_PARALLEL -> sequenceParallel();
         };
     }
 
@@ -373,7 +393,9 @@ public enum Framework implements WireEnum {
         /** DeepSpeed ZeRO-3: parameter elements all-gathered ahead of the module being computed */
         PREFETCH_BUCKET("stage3_prefetch_bucket_size"),
         /** DeepSpeed ZeRO-3: cap on gathered elements a prefetch may bring the live total to */
-        MAX_LIVE_PARAMETERS("stage3_max_live_parameters");
+        MAX_LIVE_PARAMETERS("stage3_max_live_parameters"),
+        /** norms, residuals and dropouts split along the sequence over the tensor-parallel ranks */
+        SEQUENCE_PARALLEL("parallel.sequence_parallel");
         private final String wire;
         Semantic(String wire) { this.wire = wire; }
         @Override public String wire() { return wire; }

@@ -9,6 +9,7 @@ import dev.gpumem.estimate.RunConfig.ModelCode;
 import dev.gpumem.estimate.RunConfig.Optimizer;
 import dev.gpumem.estimate.RunConfig.OptimizerImpl;
 import dev.gpumem.estimate.RunConfig.Parallel;
+import dev.gpumem.estimate.RunConfig.SequenceParallel;
 import dev.gpumem.estimate.RunConfig.Precision;
 import dev.gpumem.estimate.RunConfig.PrecisionPolicy;
 import dev.gpumem.estimate.RunConfig.RunOption;
@@ -127,19 +128,31 @@ public record FrameworkSettings(Framework framework, PrecisionPolicy precisionPo
      * @param prefetchBucket  stage3_prefetch_bucket_size
      * @param maxLiveParameters stage3_max_live_parameters
      * @param offload         offload
+     * @param sequenceParallel parallel.sequence_parallel
      */
     public record Stated(PrecisionPolicy precisionPolicy, Checkpointing checkpointing, LossImpl loss,
                          OptimizerImpl optimizerImpl, DType adapterDtype, Double loraDropout, ModelCode modelCode,
                          Long reduceBucket, Integer zero, Boolean useOrigParams, Long allgatherBucket,
-                         Boolean contiguousGradients, Long prefetchBucket, Long maxLiveParameters, Offload offload) {
+                         Boolean contiguousGradients, Long prefetchBucket, Long maxLiveParameters, Offload offload,
+                         SequenceParallel sequenceParallel) {
         public static final Stated NOTHING = new Stated(null, null, null, null, null, null, null, null, null, null);
 
-        /** Without ZeRO's other buffers and offload. */
+        /** Without parallel.sequence_parallel. */
+        public Stated(PrecisionPolicy precisionPolicy, Checkpointing checkpointing, LossImpl loss,
+                      OptimizerImpl optimizerImpl, DType adapterDtype, Double loraDropout, ModelCode modelCode,
+                      Long reduceBucket, Integer zero, Boolean useOrigParams, Long allgatherBucket,
+                      Boolean contiguousGradients, Long prefetchBucket, Long maxLiveParameters, Offload offload) {
+            this(precisionPolicy, checkpointing, loss, optimizerImpl, adapterDtype, loraDropout, modelCode,
+                    reduceBucket, zero, useOrigParams, allgatherBucket, contiguousGradients, prefetchBucket,
+                    maxLiveParameters, offload, null);
+        }
+
+        /** Without ZeRO's other buffers, offload and parallel.sequence_parallel. */
         public Stated(PrecisionPolicy precisionPolicy, Checkpointing checkpointing, LossImpl loss,
                       OptimizerImpl optimizerImpl, DType adapterDtype, Double loraDropout, ModelCode modelCode,
                       Long reduceBucket, Integer zero, Boolean useOrigParams) {
             this(precisionPolicy, checkpointing, loss, optimizerImpl, adapterDtype, loraDropout, modelCode,
-                    reduceBucket, zero, useOrigParams, null, null, null, null, null);
+                    reduceBucket, zero, useOrigParams, null, null, null, null, null, null);
         }
 
         /** @return whether any of DeepSpeed ZeRO's buffer fields beside reduce_bucket_size is stated */
@@ -285,6 +298,16 @@ public record FrameworkSettings(Framework framework, PrecisionPolicy precisionPo
         }
         if (zero != parallel.zero()) {
             layout = parallel.withZero(zero);
+        }
+        SequenceParallel sp = stated.sequenceParallel();
+        if (sp == null) {
+            sp = fw.sequenceParallel().valueFor(data, tensor);
+            if (sp == SequenceParallel.ON) {
+                note(from, fw, Semantic.SEQUENCE_PARALLEL, sp.wire(), null);
+            }
+        }
+        if (sp != layout.sequence()) {
+            layout = layout.withSequence(sp);
         }
 
         boolean lora = finetune != FinetuneMethod.FULL;

@@ -7,6 +7,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.OptionalDouble;
 import java.util.Set;
 
 /**
@@ -228,34 +229,97 @@ public record RunConfig(
      * @param pipeline pipeline-parallel stages
      * @param pipelineLayout the pipeline schedule, its virtual stages and the stage counted
      *                 ({@link PipelineLayout}; ignored with one stage)
+     * @param sequence sequence parallelism over the tensor-parallel ranks ({@link SequenceParallel}; needs tensor &gt; 1)
+     * @param context  context-parallel degree cp (ring attention): every activation holds s/cp tokens per rank
+     * @param expert   expert-parallel degree ep: each rank holds E/ep of an MoE layer's routed experts (Megatron
+     *                 {@code --expert-model-parallel-size}: experts distributed over a sub-dimension of the
+     *                 data-parallel ranks, so ep must divide data; model_parallel_config.py @0486ed9)
+     * @param capacityFactor per-expert token capacity ⌈factor·tokens·k/E⌉ (Megatron
+     *                 {@code --moe-expert-capacity-factor} with {@code --moe-pad-expert-input-to-capacity}); empty:
+     *                 dropless
      */
-    public record Parallel(int data, int zero, int tensor, int pipeline, PipelineLayout pipelineLayout) {
+    public record Parallel(int data, int zero, int tensor, int pipeline, PipelineLayout pipelineLayout,
+                           SequenceParallel sequence, int context, int expert, OptionalDouble capacityFactor) {
         public static final Parallel SINGLE = new Parallel(1, 0, 1, 1);
 
-        /** The default pipeline layout: 1F1B, the worst stage counted. */
+        /** A layout with the default pipeline layout (1F1B, the worst stage counted). */
+        public Parallel(int data, int zero, int tensor, int pipeline, SequenceParallel sequence, int context,
+                        int expert, OptionalDouble capacityFactor) {
+            this(data, zero, tensor, pipeline, PipelineLayout.DEFAULT, sequence, context, expert, capacityFactor);
+        }
+
+        /** A layout with only a pipeline layout beside the four degrees. */
+        public Parallel(int data, int zero, int tensor, int pipeline, PipelineLayout pipelineLayout) {
+            this(data, zero, tensor, pipeline, pipelineLayout, SequenceParallel.OFF, 1, 1, OptionalDouble.empty());
+        }
+
+        /** A layout without expert parallelism. */
+        public Parallel(int data, int zero, int tensor, int pipeline, SequenceParallel sequence, int context) {
+            this(data, zero, tensor, pipeline, sequence, context, 1, OptionalDouble.empty());
+        }
+
+        /** A layout without sequence or context parallelism. */
         public Parallel(int data, int zero, int tensor, int pipeline) {
-            this(data, zero, tensor, pipeline, PipelineLayout.DEFAULT);
+            this(data, zero, tensor, pipeline, SequenceParallel.OFF, 1);
+        }
+
+        /** A layout without context parallelism. */
+        public Parallel(int data, int zero, int tensor, int pipeline, SequenceParallel sequence) {
+            this(data, zero, tensor, pipeline, sequence, 1);
         }
 
         public Parallel {
             positive("parallel.data", data);
             positive("parallel.tensor", tensor);
             positive("parallel.pipeline", pipeline);
+            positive("parallel.context", context);
+            positive("parallel.expert", expert);
+            Objects.requireNonNull(capacityFactor, "parallel.capacity_factor");
+            if (capacityFactor.isPresent() && !(capacityFactor.getAsDouble() > 0)) {
+                throw new BadInputException("parallel.capacity_factor: must be a positive number (omit it for "
+                        + "dropless routing), got " + capacityFactor.getAsDouble());
+            }
             if (zero < 0 || zero > 3) {
                 throw new BadInputException("parallel.zero: must be 0, 1, 2 or 3, got " + zero);
             }
             Objects.requireNonNull(pipelineLayout, "parallel.schedule");
-        }
-
-        /** @return this layout with another ZeRO stage */
-        public Parallel withZero(int newZero) {
-            return new Parallel(data, newZero, tensor, pipeline, pipelineLayout);
+            Objects.requireNonNull(sequence, "parallel.sequence_parallel");
+            if (sequence == SequenceParallel.ON && tensor == 1) {
+                throw new BadInputException("parallel.sequence_parallel: shards over the tensor-parallel ranks and "
+                        + "needs parallel.tensor > 1, got tensor 1");
+            }
         }
 
         /** @return this layout with another pipeline layout */
         public Parallel withPipelineLayout(PipelineLayout newLayout) {
-            return new Parallel(data, zero, tensor, pipeline, newLayout);
+            return new Parallel(data, zero, tensor, pipeline, newLayout, sequence, context, expert, capacityFactor);
         }
+
+        /** @return this layout with ZeRO stage {@code stage} */
+        public Parallel withZero(int stage) {
+            return new Parallel(data, stage, tensor, pipeline, pipelineLayout, sequence, context, expert,
+                    capacityFactor);
+        }
+
+        /** @return this layout with sequence parallelism {@code sp} */
+        public Parallel withSequence(SequenceParallel sp) {
+            return new Parallel(data, zero, tensor, pipeline, pipelineLayout, sp, context, expert, capacityFactor);
+        }
+    }
+
+    /**
+     * Sequence parallelism (Korthikanti et al. 2022, §4.2.2; Megatron-LM {@code --sequence-parallel}, torchtitan's
+     * {@code SequenceParallel} norms): OFF, the activations outside the tensor-parallel region (norms, dropouts,
+     * residual adds) are replicated over the t ranks; ON, they are split along the sequence (b·s/t·h), the input
+     * of each column-parallel linear is all-gathered to the full sequence and the output of each row-parallel linear
+     * reduce-scattered back.
+     */
+    public enum SequenceParallel implements WireEnum {
+        OFF("false"), ON("true");
+        private final String wire;
+        SequenceParallel(String wire) { this.wire = wire; }
+        /** the JSON boolean of {@code parallel.sequence_parallel} */
+        @Override public String wire() { return wire; }
     }
 
     public enum RunOption implements WireEnum {

@@ -49,7 +49,13 @@ public enum Source {
     QLORA_2023("Dettmers et al. 2023, arXiv:2305.14314; bitsandbytes functional.quantize_4bit (blocksize 64)"),
     /** Megatron tensor parallelism: attention heads and MLP columns split across t ranks (Shoeybi et al. 2019, arXiv:1909.08053) */
     MEGATRON_TP("Shoeybi et al. 2019, arXiv:1909.08053, §3"),
-    /** pipeline stages: the hidden state one stage receives and the gradient it gets back (Narayanan et al. 2021, arXiv:2104.04473) */
+    /** sequence parallelism: the tensors outside the tensor-parallel region split along the sequence, the column-parallel linears' input all-gathered (into Megatron's global "mpu" buffer), only the shard saved for backward and re-gathered there */
+    /** context parallelism: torch's ring attention (the rotated k/v chunks, fp32 merge and gradient accumulators) */
+    RING_ATTENTION("pytorch/pytorch torch/distributed/tensor/experimental/_attention.py @f2127db _templated_ring_attention, _SDPAMerger (convert_to_f32), _templated_ring_attention_backward; used by torchtitan context_parallel_degree"),
+    /** expert parallelism: Megatron's all-to-all token dispatcher (permuted rows sent, the local experts' rows received, and back) */
+    MEGATRON_TOKEN_DISPATCHER("NVIDIA/Megatron-LM megatron/core/transformer/moe/token_dispatcher.py @bed33f8 MoEAlltoAllTokenDispatcher token_permutation / token_unpermutation (permute, all_to_all over the expert-parallel group, unpermute with probs)"),
+    SEQUENCE_PARALLEL("Korthikanti et al. 2022, arXiv:2205.05198, §4.2.2; NVIDIA/Megatron-LM megatron/core/tensor_parallel/layers.py @000c4ac LinearWithGradAccumulationAndAsyncCommunication (sequence_parallel: all_gather into get_global_memory_buffer, save_for_backward(input) the shard, re-gather in backward, reduce_scatter of grad_input)"),
+    /** 1F1B pipeline schedule: the first stage holds p micro-batches of activations (Narayanan et al. 2021, arXiv:2104.04473) */
     PIPELINE_1F1B("Narayanan et al. 2021, arXiv:2104.04473, §2.2"),
     /** FSDP: sharded flat parameters, all-gathered per wrapped block (Zhao et al. 2023, arXiv:2304.11277) */
     /** torch DistributedDataParallel's Reducer: flat gradient buckets allocated at construction */

@@ -36,6 +36,7 @@ import dev.gpumem.estimate.RunConfig.ModelCode;
 import dev.gpumem.estimate.RunConfig.Optimizer;
 import dev.gpumem.estimate.RunConfig.OptimizerImpl;
 import dev.gpumem.estimate.RunConfig.Parallel;
+import dev.gpumem.estimate.RunConfig.SequenceParallel;
 import dev.gpumem.estimate.RunConfig.Precision;
 import dev.gpumem.estimate.RunConfig.PrecisionPolicy;
 import dev.gpumem.estimate.RunConfig.RunOption;
@@ -53,6 +54,7 @@ import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalDouble;
 import java.util.Set;
 import java.util.TreeMap;
 
@@ -81,7 +83,7 @@ public final class RequestJson {
             "adapter_dtype", "lora_dropout");
     private static final List<DType> ADAPTER_DTYPES = List.of(DType.FP32, DType.BF16, DType.FP16);
     private static final List<String> PARALLEL_FIELDS = List.of("data", "zero", "tensor", "pipeline", "schedule",
-            "virtual_stages", "stage");
+            "virtual_stages", "stage", "sequence_parallel", "context", "expert", "capacity_factor");
     private static final List<String> INFERENCE_FIELDS = List.of("batch", "context_tokens", "kv_cache_dtype");
     private static final List<String> GPU_FIELDS = List.of("name", "total_bytes", "arch", "cuda");
     private static final List<DType> KV_DTYPES = List.of(DType.FP32, DType.FP16, DType.BF16, DType.FP8, DType.INT8,
@@ -232,7 +234,8 @@ public final class RequestJson {
                         r.get("stage3_prefetch_bucket_size")) : null,
                 r.has("stage3_max_live_parameters") ? elements("stage3_max_live_parameters",
                         r.get("stage3_max_live_parameters")) : null,
-                wire(r, "offload", Offload.class, null));
+                wire(r, "offload", Offload.class, null),
+                statesSequenceParallel(r.get("parallel")) ? parallel.sequence() : null);
         parallel = frameworkSchedule(parallel, r.get("parallel"), framework);
         FrameworkSettings.Resolved fw = FrameworkSettings.resolve(framework, stated, task, precision, optimizer,
                 finetune.method(), parallel, options);
@@ -332,6 +335,18 @@ public final class RequestJson {
             } else {
                 p.put("stage", layout.stage().wire());
             }
+        }
+        if (c.parallel().sequence() == SequenceParallel.ON) {     // echoed only when on: other requests unchanged
+            p.put("sequence_parallel", true);
+        }
+        if (c.parallel().context() > 1) {                         // echoed only when > 1: other requests unchanged
+            p.put("context", c.parallel().context());
+        }
+        if (c.parallel().expert() > 1) {
+            p.put("expert", c.parallel().expert());
+        }
+        if (c.parallel().capacityFactor().isPresent()) {
+            p.put("capacity_factor", c.parallel().capacityFactor().getAsDouble());
         }
         ArrayNode opts = o.putArray("options");
         EnumSet<RunOption> sorted = c.options().isEmpty() ? EnumSet.noneOf(RunOption.class) : EnumSet.copyOf(c.options());
@@ -449,6 +464,11 @@ public final class RequestJson {
         return parallel != null && parallel.isObject() && parallel.has("zero");
     }
 
+    /** @return whether the request states parallel.sequence_parallel (absent: the framework's default applies) */
+    private static boolean statesSequenceParallel(JsonNode parallel) {
+        return parallel != null && parallel.isObject() && parallel.has("sequence_parallel");
+    }
+
     private Parallel parallel(JsonNode n) {
         if (n == null) {
             return Parallel.SINGLE;
@@ -470,7 +490,26 @@ public final class RequestJson {
         }
         int tensor = positiveInt(n, "tensor", "parallel.tensor", 1);
         int pipeline = positiveInt(n, "pipeline", "parallel.pipeline", 1);
-        return new Parallel(data, zero, tensor, pipeline, pipelineLayout(n));
+        SequenceParallel sp = SequenceParallel.OFF;
+        if (n.has("sequence_parallel")) {
+            JsonNode v = n.get("sequence_parallel");
+            if (!v.isBoolean()) {
+                throw new BadInputException("parallel.sequence_parallel: expected true or false, got " + kind(v));
+            }
+            sp = v.asBoolean() ? SequenceParallel.ON : SequenceParallel.OFF;
+        }
+        int context = positiveInt(n, "context", "parallel.context", 1);
+        int expert = positiveInt(n, "expert", "parallel.expert", 1);
+        OptionalDouble capacity = OptionalDouble.empty();
+        if (n.has("capacity_factor") && !n.get("capacity_factor").isNull()) {
+            JsonNode v = n.get("capacity_factor");
+            if (!v.isNumber() || !(v.asDouble() > 0)) {
+                throw new BadInputException("parallel.capacity_factor: expected a positive number (omit it or null "
+                        + "for dropless routing), got " + v);
+            }
+            capacity = OptionalDouble.of(v.asDouble());
+        }
+        return new Parallel(data, zero, tensor, pipeline, pipelineLayout(n), sp, context, expert, capacity);
     }
 
     /**

@@ -152,7 +152,8 @@ class EstimateCommandTest {
         assertEquals(0, r.code());
         for (String flag : List.of("--model", "--override", "--task", "--precision", "--master-weights", "--optimizer",
                 "--batch", "--seq", "--grad-accum", "--checkpointing", "--attention", "--finetune", "--lora-rank",
-                "--lora-alpha", "--lora-targets", "--qlora-quant", "--dp", "--zero", "--tp", "--pp", "--option",
+                "--lora-alpha", "--lora-targets", "--qlora-quant", "--dp", "--zero", "--tp", "--pp", "--sequence-parallel", "--cp", "--ep",
+                "--capacity-factor", "--option",
                 "--infer-batch", "--context-tokens", "--kv-dtype", "--gpu", "--gpu-total-bytes", "--gpu-arch",
                 "--compat", "--accelerate", "--calibration", "--id", "--json", "--input", "--output", "--explain",
                 "--print-request")) {

@@ -80,4 +80,29 @@ class PrintRequestTest {
         assertEquals(0, r.code(), r.err());
         assertEquals("r1", mapper.readTree(Files.readString(out)).get("id").asText());
     }
+
+    @Test
+    void theSequenceParallelFlagIsWrittenAsTheRequestField() throws IOException {
+        CliRun r = CliRun.of(with("estimate", "--print-request", "--tp", "2", "--sequence-parallel"));
+        assertEquals(0, r.code(), r.err());
+        JsonNode q = mapper.readTree(r.out());
+        assertTrue(q.at("/parallel/sequence_parallel").asBoolean(), r.out());
+        assertEquals(2, q.at("/parallel/tensor").asInt());
+    }
+
+    @Test
+    void theCpFlagIsWrittenAsParallelContext() throws IOException {
+        CliRun r = CliRun.of(with("estimate", "--print-request", "--cp", "2"));
+        assertEquals(0, r.code(), r.err());
+        assertEquals(2, mapper.readTree(r.out()).at("/parallel/context").asInt(), r.out());
+    }
+
+    @Test
+    void theEpAndCapacityFlagsAreWrittenAsTheRequestFields() throws IOException {
+        CliRun r = CliRun.of(with("estimate", "--print-request", "--ep", "2", "--capacity-factor", "1.5"));
+        assertEquals(0, r.code(), r.err());
+        JsonNode q = mapper.readTree(r.out());
+        assertEquals(2, q.at("/parallel/expert").asInt(), r.out());
+        assertEquals(1.5, q.at("/parallel/capacity_factor").asDouble(), r.out());
+    }
 }

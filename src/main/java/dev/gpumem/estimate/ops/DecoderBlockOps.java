@@ -64,6 +64,9 @@ public final class DecoderBlockOps extends ProgramWriter {
     private boolean normOutSaved;
     /** lit-gpt: the dropped input shared by the LoRA adapters of q, k and v, once made (-1 before) */
     private int qkvDropped = -1;
+    /** sequence parallelism: the all-gathered norm output the linears read, and its shard (-1 when none) */
+    private int gathered = -1;
+    private int shard = -1;
     /** the block's MLP: the experts (an MoE block) or one dense MLP */
     private final BlockMlp mlpKind;
 
@@ -89,8 +92,8 @@ public final class DecoderBlockOps extends ProgramWriter {
     }
 
     private BlockProgram build() {
-        slot(act("hidden.block_input", r, d.b(), d.s(), d.h()));          // INPUT
-        slot(grad("grad.hidden", r, d.b(), d.s(), d.h()));                // GRAD (allocated by the caller)
+        slot(act("hidden.block_input", r, d.b(), d.st(), d.h()));         // INPUT
+        slot(grad("grad.hidden", r, d.b(), d.st(), d.h()));               // GRAD (allocated by the caller)
         int out = arch.parallelBlock() ? parallelForward() : sequentialForward();
         backward(Part.MLP);
         backward(Part.ATTENTION);
@@ -104,13 +107,13 @@ public final class DecoderBlockOps extends ProgramWriter {
         int[] n1 = norm(INPUT, r, "attn_norm");
         boolean xSaved = n1[1] == 1;
         int attnOut = postNorm(attentionKeepInput(n1[0], r));
-        int h1 = alloc(act("hidden.residual", r, d.b(), d.s(), d.h()));   // x + attn(x): add keeps nothing
+        int h1 = alloc(act("hidden.residual", r, d.b(), d.st(), d.h()));   // x + attn(x): add keeps nothing
         free(attnOut);
         done(INPUT, xSaved);
         part = Part.MLP;
         int[] n2 = norm(h1, r, "mlp_norm");
         int mlpOut = postNorm(mlpKind == BlockMlp.EXPERTS ? moe(n2[0], r) : mlp(n2[0], r));
-        int out = alloc(act("hidden.block_output", r, d.b(), d.s(), d.h()));
+        int out = alloc(act("hidden.block_output", r, d.b(), d.st(), d.h()));
         free(mlpOut);
         done(h1, n2[1] == 1);
         return out;
@@ -132,19 +135,19 @@ public final class DecoderBlockOps extends ProgramWriter {
     private int parallelForward() {
         part = Part.ATTENTION;
         int[] n1 = norm(INPUT, r, "attn_norm");
-        int y = n1[0];
+        int y = gather(n1[0], r);
         int attnOut = attentionKeepInput(y, r);
         part = Part.MLP;
         int mlpOut = mlpKind == BlockMlp.EXPERTS ? moe(y, r) : mlp(y, r);
         if (spec.amp() && r != c) {
-            free(y);
+            release(y, false);
         } else {
-            done(y, spec.linearSavesInput() || normOutSaved);
+            release(y, spec.linearSavesInput() || normOutSaved);
         }
         part = Part.ATTENTION;
-        int sum = alloc(act("hidden.residual", r, d.b(), d.s(), d.h()));
+        int sum = alloc(act("hidden.residual", r, d.b(), d.st(), d.h()));
         free(attnOut);
-        int out = alloc(act("hidden.block_output", r, d.b(), d.s(), d.h()));
+        int out = alloc(act("hidden.block_output", r, d.b(), d.st(), d.h()));
         free(sum);
         free(mlpOut);
         done(INPUT, n1[1] == 1);
@@ -155,6 +158,9 @@ public final class DecoderBlockOps extends ProgramWriter {
     private int attentionKeepInput(int y, DType yDtype) {
         mark(Op.WEIGHT_COPIES);
         mark(Op.DEQUANT);
+        if (!arch.parallelBlock()) {
+            y = gather(y, yDtype);
+        }
         if (arch.latentAttention().enabled()) {
             return latentAttention(y, yDtype);
         }
@@ -180,10 +186,10 @@ public final class DecoderBlockOps extends ProgramWriter {
         if (cast) {
             doneLinearInput(vIn);
             if (!arch.parallelBlock()) {
-                free(y);
+                release(y, false);
             }
         } else if (!arch.parallelBlock()) {
-            done(y, spec.linearSavesInput() || normOutSaved);
+            release(y, spec.linearSavesInput() || normOutSaved);
         }
         Dim kHeads = d.kv();
         if (spec.modelCode() == ModelCode.LITGPT && d.kv().value() < d.a().value()) {
@@ -201,7 +207,7 @@ public final class DecoderBlockOps extends ProgramWriter {
         boolean ctxSaved = lora("o_proj", ctx, mul(d.a(), d.d()), d.h());
         // the SDPA output is kept by SDPA itself as well as by o_proj
         done(ctx, spec.linearSavesInput() || ctxSaved || spec.kernel() == AttentionKernel.SDPA);
-        return residualDropout(o, "attn");
+        return residualDropout(scatter(o, "attn.o_proj_out"), "attn");
     }
 
     /**
@@ -263,9 +269,9 @@ public final class DecoderBlockOps extends ProgramWriter {
         lora("kv_a_proj_with_mqa", kvIn, d.h(), krr);
         if (cast) {
             doneLinearInput(kvIn);
-            free(y);
+            release(y, false);
         } else {
-            done(y, spec.linearSavesInput() || normOutSaved);
+            release(y, spec.linearSavesInput() || normOutSaved);
         }
         int[] kn = latentNorm(ckv, kr, "attn.kv_a_norm");
         int kbIn = latentLinearInput(kn[0], kr, "attn.kv_b_in");
@@ -289,7 +295,7 @@ public final class DecoderBlockOps extends ProgramWriter {
         int o = mm(alloc(act("attn.o_proj_out", c, d.b(), d.s(), d.h())));
         boolean ctxSaved = lora("o_proj", ctx, mul(d.a(), dv), d.h());
         done(ctx, spec.linearSavesInput() || ctxSaved || spec.kernel() == AttentionKernel.SDPA);
-        return residualDropout(o, "attn");
+        return residualDropout(scatter(o, "attn.o_proj_out"), "attn");
     }
 
     private TensorKind mla(String name, DType t, Dim... dims) {
@@ -366,6 +372,7 @@ public final class DecoderBlockOps extends ProgramWriter {
                 d.b(), d.s(), d.a(), dv)));
         int lse = opSaved(alloc(kind("attn.logsumexp", Component.ACTIVATIONS, Source.FLASH_ATTENTION, DType.FP32,
                 d.b(), d.a(), d.s())));
+        ringForward(d.a(), dv);     // latent attention's keys and values are per head
         done(query, true);
         done(key, true);
         done(kvb, true);
@@ -386,11 +393,42 @@ public final class DecoderBlockOps extends ProgramWriter {
                 d.b(), d.s(), d.a(), d.d())));
         int lse = opSaved(alloc(kind("attn.logsumexp", Component.ACTIVATIONS, Source.FLASH_ATTENTION, DType.FP32,
                 d.b(), d.a(), d.s())));
+        ringForward(d.kv(), d.d());
         done(qe, true);
         done(ke, true);
         done(v, true);
         done(lse, true);
         return out;
+    }
+
+    /**
+     * Context parallelism: torch's ring attention ({@code _templated_ring_attention}, _attention.py @f2127db) sends
+     * {@code torch.cat([key.flatten(), value.flatten()])} to the next rank while the previous rank's chunk arrives
+     * (both b·(s/cp)·kv·(d + dv)), and {@code _SDPAMerger} (convert_to_f32) merges each step's output and logsumexp
+     * into fp32 accumulators, cast back to c at the end (the output and logsumexp kept are the cast ones above).
+     * Without context parallelism, nothing.
+     */
+    private void ringForward(Dim kvHeads, Dim vDim) {
+        if (!d.ring()) {
+            return;
+        }
+        Dim kvWidth = new Dim("(d+dv)", d.d().value() + vDim.value());
+        int sent = alloc(ring("cp.kv_sent", c, d.b(), d.s(), kvHeads, kvWidth));
+        int received = alloc(ring("cp.kv_received", c, d.b(), d.s(), kvHeads, kvWidth));
+        int out = alloc(ring("cp.out_accum_fp32", DType.FP32, d.b(), d.s(), d.a(), vDim));
+        int lse = alloc(ring("cp.lse_accum_fp32", DType.FP32, d.b(), d.a(), d.s()));
+        free(sent);
+        free(received);
+        free(out);
+        free(lse);
+    }
+
+    private TensorKind dispatch(String name, Dim... dims) {
+        return kind(name, Component.ACTIVATIONS, Source.MEGATRON_TOKEN_DISPATCHER, c, dims);
+    }
+
+    private static TensorKind ring(String name, DType t, Dim... dims) {
+        return kind(name, Component.ACTIVATIONS, Source.RING_ATTENTION, t, dims);
     }
 
     /** Eager attention on q, k and v (values {@code vDim} wide per head); returns the contiguous context. */
@@ -556,6 +594,9 @@ public final class DecoderBlockOps extends ProgramWriter {
     private int mlp(int y, DType yDtype) {
         mark(Op.WEIGHT_COPIES);
         mark(Op.DEQUANT);
+        if (!arch.parallelBlock()) {
+            y = gather(y, yDtype);
+        }
         boolean cast = spec.amp() && yDtype != c;
         normOutSaved = arch.parallelBlock() && normOutSaved;
         Dim i = d.i();
@@ -600,7 +641,7 @@ public final class DecoderBlockOps extends ProgramWriter {
             boolean aSaved = lora("fc2", a, i, d.h());
             done(a, spec.linearSavesInput() || relu || aSaved);
         }
-        return residualDropout(out, "mlp");
+        return residualDropout(scatter(out, "mlp.out"), "mlp");
     }
 
     /**
@@ -648,6 +689,9 @@ public final class DecoderBlockOps extends ProgramWriter {
     private int moe(int y, DType yDtype) {
         mark(Op.WEIGHT_COPIES);
         mark(Op.DEQUANT);
+        if (!arch.parallelBlock()) {
+            y = gather(y, yDtype);
+        }
         boolean cast = spec.amp() && yDtype != c;
         int rIn = linearInput(y, cast, "moe.router_in");
         int logits = alloc(act("moe.router_logits", c, d.b(), d.s(), d.experts()));
@@ -661,18 +705,32 @@ public final class DecoderBlockOps extends ProgramWriter {
         done(probs, true);
         int combined = alloc(act("moe.combined_out", c, d.b(), d.s(), d.h()));
         // routed rows: b·s·k tokens through the experts' gated MLPs
-        int rows = alloc(act("moe.expert_input", c, d.b(), d.s(), d.topK(), d.h()));
+        // expert parallelism: the permuted rows are sent with an all-to-all and the rows of the local experts
+        // received (Megatron token_dispatcher.py @bed33f8 MoEAlltoAllTokenDispatcher.token_permutation: permute,
+        // then tensor_parallel.all_to_all); the received rows are what the experts read and keep
+        int sent = d.expertParallel() ? alloc(dispatch("ep.dispatch_permuted_sent", d.rows(d.h()))) : -1;
+        int rows = alloc(act("moe.expert_input", c, d.rows(d.h())));
+        if (sent >= 0) {
+            free(sent);
+        }
         Dim ie = d.iExpert();
-        int g = alloc(act("moe.expert_gate_out", c, d.b(), d.s(), d.topK(), ie));
-        int a = activation(g, "moe.expert_act_out", d.b(), d.s(), d.topK(), ie);
-        int u = alloc(act("moe.expert_up_out", c, d.b(), d.s(), d.topK(), ie));
+        int g = alloc(act("moe.expert_gate_out", c, d.rows(ie)));
+        int a = activation(g, "moe.expert_act_out", d.rows(ie));
+        int u = alloc(act("moe.expert_up_out", c, d.rows(ie)));
         done(rows, spec.linearSavesInput());
-        int m = alloc(act("moe.expert_act_times_up", c, d.b(), d.s(), d.topK(), ie));
+        int m = alloc(act("moe.expert_act_times_up", c, d.rows(ie)));
         done(a, true);
         done(u, true);
-        int eo = alloc(act("moe.expert_out", c, d.b(), d.s(), d.topK(), d.h()));
+        int eo = alloc(act("moe.expert_out", c, d.rows(d.h())));
         done(m, spec.linearSavesInput());
-        int weighted = alloc(act("moe.expert_out_weighted", c, d.b(), d.s(), d.topK(), d.h()));
+        if (d.expertParallel()) {
+            // token_unpermutation: the expert outputs go back with an all-to-all; the routing-weight product
+            // (unpermute with probs) keeps the returned rows
+            int back = alloc(dispatch("ep.combine_received", d.rows(d.h())));
+            free(eo);
+            eo = back;
+        }
+        int weighted = alloc(act("moe.expert_out_weighted", c, d.rows(d.h())));
         done(eo, true);
         done(w, true);
         done(idx, true);
@@ -698,7 +756,7 @@ public final class DecoderBlockOps extends ProgramWriter {
             combined = sum;
         }
         releaseNormOut(y, cast);
-        return residualDropout(combined, "moe");
+        return residualDropout(scatter(combined, "moe.out"), "moe");
     }
 
     private void releaseNormOut(int y, boolean cast) {
@@ -706,10 +764,67 @@ public final class DecoderBlockOps extends ProgramWriter {
             return;
         }
         if (cast) {
-            free(y);
+            release(y, false);
         } else {
-            done(y, spec.linearSavesInput() || normOutSaved);
+            release(y, spec.linearSavesInput() || normOutSaved);
         }
+    }
+
+    /**
+     * Sequence parallelism: the all-gather of the norm output {@code y} (b·s/t·h) to the full sequence in front of
+     * the column-parallel linears, which run on the gathered tensor; Megatron saves only the shard for backward
+     * (layers.py @000c4ac: {@code ctx.save_for_backward(input, weight)} with {@code input} the shard,
+     * {@code total_input} the gathered buffer), so {@link #release} frees the gathered copy and keeps the shard.
+     * Without sequence parallelism, {@code y} itself.
+     *
+     * @return the slot the linears read
+     */
+    private int gather(int y, DType yDtype) {
+        if (!d.sequenceSplit()) {
+            return y;
+        }
+        shard = y;
+        gathered = alloc(sp("sp.gathered_input", yDtype));
+        return gathered;
+    }
+
+    /** After the last forward use of the linears' input: kept for backward when {@code saved} (the shard, if any). */
+    private void release(int y, boolean saved) {
+        if (y == gathered && gathered >= 0) {
+            free(gathered);
+            done(shard, saved);
+            gathered = -1;
+            shard = -1;
+            return;
+        }
+        done(y, saved);
+    }
+
+    /**
+     * Sequence parallelism: the row-parallel linear's (or the experts' combined) output {@code full} is a partial
+     * sum over the t ranks, reduce-scattered to b·s/t·h; torchtitan's per-op SAC saves the reduce-scatter's output
+     * (parallelize.py @018740b _op_sac_save_list: reduce_scatter_tensor), not the mm's. Without sequence
+     * parallelism, {@code full} (all-reduced in place).
+     */
+    private int scatter(int full, String name) {
+        if (!d.sequenceSplit()) {
+            return full;
+        }
+        int out = alloc(kind(name + "_scattered", Component.ACTIVATIONS, Source.SEQUENCE_PARALLEL, c,
+                d.b(), d.st(), d.h()));
+        free(full);
+        sac.set(full, false);
+        opSaved(out);
+        return out;
+    }
+
+    private TensorKind sp(String name, DType t) {
+        return kind(name, Component.ACTIVATIONS, Source.SEQUENCE_PARALLEL, t, d.b(), d.s(), d.h());
+    }
+
+    /** A backward temporary of sequence parallelism: b·s·h in c. */
+    private TensorKind spGrad(String name) {
+        return kind(name, Component.TEMPORARY, Source.SEQUENCE_PARALLEL, c, d.b(), d.s(), d.h());
     }
 
     /** Under amp a linear casts its fp32 input to c (autocast caches only leaf weights, not activations). */
@@ -728,8 +843,8 @@ public final class DecoderBlockOps extends ProgramWriter {
         if (arch.hiddenDropout() <= 0) {
             return o;
         }
-        int mask = alloc(saved(where + ".residual_dropout_mask", DType.BOOL, d.b(), d.s(), d.h()));
-        int dropped = alloc(act(where + ".residual_dropout_out", c, d.b(), d.s(), d.h()));
+        int mask = alloc(saved(where + ".residual_dropout_mask", DType.BOOL, d.b(), d.st(), d.h()));
+        int dropped = alloc(act(where + ".residual_dropout_out", c, d.b(), d.st(), d.h()));
         done(mask, true);
         free(o);
         return dropped;
@@ -828,12 +943,25 @@ public final class DecoderBlockOps extends ProgramWriter {
     private void backward(Part p) {
         List<Integer> tmp = new ArrayList<>();
         if (spec.amp()) {
-            tmp.add(balloc(grad("grad.branch_cast", c, d.b(), d.s(), d.h()), p));
+            tmp.add(balloc(grad("grad.branch_cast", c, d.b(), d.st(), d.h()), p));
+        }
+        if (d.sequenceSplit()) {
+            // the row-parallel linear all-gathers the output gradient; the column-parallel linears re-gather their
+            // saved input shard for the weight gradients (Megatron layers.py @000c4ac backward)
+            tmp.add(balloc(spGrad("sp.gathered_grad_output"), p));
+            tmp.add(balloc(spGrad("sp.regathered_input"), p));
         }
         if (p == Part.MLP) {
             boolean experts = mlpKind == BlockMlp.EXPERTS;
             Dim i = experts ? d.iExpert() : d.i();
-            Dim[] rows = experts ? new Dim[] {d.b(), d.s(), d.topK()} : new Dim[] {d.b(), d.s()};
+            Dim[] rows = experts ? d.rows() : new Dim[] {d.b(), d.s()};
+            if (experts && d.expertParallel()) {
+                // the gradients of the returned and of the dispatched rows cross the all-to-all too
+                tmp.add(balloc(kind("ep.grad_rows_sent", Component.TEMPORARY, Source.MEGATRON_TOKEN_DISPATCHER, c,
+                        d.rows(d.h())), p));
+                tmp.add(balloc(kind("ep.grad_rows_received", Component.TEMPORARY,
+                        Source.MEGATRON_TOKEN_DISPATCHER, c, d.rows(d.h())), p));
+            }
             int n = arch.mlp() == MlpKind.GATED || experts ? 3 : 2;
             if (arch.activation() == Activation.GELU_NEW && !spec.fusedGelu()) {
                 // gelu_new's Python ops run their own backward: x's gradient buffer, the gradient of
@@ -853,6 +981,19 @@ public final class DecoderBlockOps extends ProgramWriter {
                 tmp.add(balloc(kind("grad.flash_dq_accum", Component.TEMPORARY, Source.FLASH_ATTENTION, DType.FP32,
                         d.b(), d.s(), d.a(), d.d()), p));
             }
+            if (d.ring()) {
+                // _templated_ring_attention_backward (_attention.py @f2127db): grad_query/key/value zeros_like in
+                // fp32 (convert_to_f32), the k/v chunk arriving, and the fp32 dk/dv rotated back along the ring
+                Dim two = new Dim("2", 2);
+                tmp.add(balloc(kind("cp.grad_q_accum_fp32", Component.TEMPORARY, Source.RING_ATTENTION, DType.FP32,
+                        d.b(), d.s(), d.a(), d.d()), p));
+                tmp.add(balloc(kind("cp.grad_kv_accum_fp32", Component.TEMPORARY, Source.RING_ATTENTION,
+                        DType.FP32, two, d.b(), d.s(), d.kv(), d.d()), p));
+                tmp.add(balloc(kind("cp.kv_received", Component.TEMPORARY, Source.RING_ATTENTION, c,
+                        two, d.b(), d.s(), d.kv(), d.d()), p));
+                tmp.add(balloc(kind("cp.grad_kv_received_fp32", Component.TEMPORARY, Source.RING_ATTENTION,
+                        DType.FP32, two, d.b(), d.s(), d.kv(), d.d()), p));
+            }
             tmp.add(balloc(grad("grad.q", c, d.b(), d.s(), d.a(), d.d()), p));
             tmp.add(balloc(grad("grad.k", c, d.b(), d.s(), d.kv(), d.d()), p));
             Dim vDim = arch.latentAttention().enabled() ? new Dim("dv", arch.latentAttention().vHeadDim()) : d.d();
@@ -860,7 +1001,11 @@ public final class DecoderBlockOps extends ProgramWriter {
         }
         bwd.add(new Instr(Op.PARAM_GRADS, -1, p));
         bwd.add(new Instr(Op.FREE_SAVED, -1, p));
-        int gx = balloc(grad("grad.norm_input", r, d.b(), d.s(), d.h()), p);
+        int full = d.sequenceSplit() ? balloc(spGrad("sp.grad_input_before_reduce_scatter"), p) : -1;
+        int gx = balloc(grad("grad.norm_input", r, d.b(), d.st(), d.h()), p);
+        if (full >= 0) {
+            bwd.add(new Instr(Op.FREE, full, p));
+        }
         for (int t : tmp) {
             bwd.add(new Instr(Op.FREE, t, p));
         }

@@ -68,7 +68,7 @@ public final class LmHeadOps extends ProgramWriter {
     }
 
     private HeadProgram build() {
-        slot(act("hidden.block_input", r, d.b(), d.s(), d.h()));   // INPUT: last block's output
+        slot(act("hidden.block_input", r, d.b(), d.st(), d.h()));  // INPUT: last block's output
         int[] n = norm(INPUT, r, "final_norm");
         if (n[1] == 0) {
             free(INPUT);
@@ -76,6 +76,15 @@ public final class LmHeadOps extends ProgramWriter {
             done(INPUT, true);
         }
         int y = n[0];
+        if (d.sequenceSplit()) {
+            // sequence parallelism: the final norm ran on b·s/t·h; the LM head's input is all-gathered, and the
+            // head keeps the gathered tensor (torchtitan's output ColwiseParallel(input_layouts=Shard(1)),
+            // llama3/infra/parallelize.py @018740b; Megatron would keep the shard: counted high)
+            int g = alloc(kind("sp.gathered_input", Component.ACTIVATIONS, Source.SEQUENCE_PARALLEL, r,
+                    d.b(), d.s(), d.h()));
+            free(y);
+            y = g;
+        }
         List<Instr> forward = new ArrayList<>(fwd);
         fwd.clear();
         boolean vocab = headKind != HeadKind.SEQUENCE_CLASSIFICATION && headKind != HeadKind.NONE;
@@ -143,7 +152,7 @@ public final class LmHeadOps extends ProgramWriter {
             bwd.add(new Instr(Op.FREE, g, Part.ATTENTION));
         }
         bwd.add(new Instr(Op.FREE_SAVED, -1, Part.ATTENTION));
-        int gOut = balloc(grad("grad.hidden", r, d.b(), d.s(), d.h()), Part.ATTENTION);
+        int gOut = balloc(grad("grad.hidden", r, d.b(), d.st(), d.h()), Part.ATTENTION);
         bwd.add(new Instr(Op.FREE, gIn, Part.ATTENTION));
         return new HeadProgram(kinds, gOut, forward, loss, bwd);
     }

@@ -48,10 +48,10 @@ abstract class ProgramWriter {
     int[] norm(int x, DType xDtype, String name) {
         if (arch.norm() == NormKind.LAYER_NORM) {
             // native_layer_norm keeps input, mean, rstd; autocast runs layer_norm in fp32
-            int mean = alloc(saved("norm.mean", DType.FP32, d.b(), d.s()));
-            int rstd = alloc(saved("norm.rstd", DType.FP32, d.b(), d.s()));
+            int mean = alloc(saved("norm.mean", DType.FP32, d.b(), d.st()));
+            int rstd = alloc(saved("norm.rstd", DType.FP32, d.b(), d.st()));
             DType outType = spec.amp() ? DType.FP32 : xDtype;
-            int y = alloc(act("norm.out", outType, d.b(), d.s(), d.h()));
+            int y = alloc(act("norm.out", outType, d.b(), d.st(), d.h()));
             done(mean, true);
             done(rstd, true);
             return new int[] {y, 1};
@@ -59,8 +59,8 @@ abstract class ProgramWriter {
         if (spec.fused()) {
             // torch.compile: one fused kernel; the min-cut partitioner keeps the input and rstd and recomputes
             // the normalised input in backward
-            int rstd = alloc(saved("norm.rstd", DType.FP32, d.b(), d.s()));
-            int y = alloc(act("norm.out", xDtype, d.b(), d.s(), d.h()));
+            int rstd = alloc(saved("norm.rstd", DType.FP32, d.b(), d.st()));
+            int y = alloc(act("norm.out", xDtype, d.b(), d.st(), d.h()));
             done(rstd, true);
             return new int[] {y, 1};
         }
@@ -68,24 +68,24 @@ abstract class ProgramWriter {
             return litGptRmsNorm(xDtype);
         }
         boolean inputIsFp32 = xDtype == DType.FP32;
-        int xf = inputIsFp32 ? x : alloc(saved("norm.input_fp32", DType.FP32, d.b(), d.s(), d.h()));
+        int xf = inputIsFp32 ? x : alloc(saved("norm.input_fp32", DType.FP32, d.b(), d.st(), d.h()));
         // variance = x.pow(2).mean(-1): the squares are a transient b·s·h fp32 tensor
-        free(alloc(act("norm.squared_fp32", DType.FP32, d.b(), d.s(), d.h())));
-        int rstd = alloc(saved("norm.rstd", DType.FP32, d.b(), d.s()));
-        int prod = alloc(act("norm.normalized_fp32", DType.FP32, d.b(), d.s(), d.h()));
+        free(alloc(act("norm.squared_fp32", DType.FP32, d.b(), d.st(), d.h())));
+        int rstd = alloc(saved("norm.rstd", DType.FP32, d.b(), d.st()));
+        int prod = alloc(act("norm.normalized_fp32", DType.FP32, d.b(), d.st(), d.h()));
         int hs = prod;
         if (!inputIsFp32 && !spec.gemmaNorms()) {
-            hs = alloc(act("norm.normalized", xDtype, d.b(), d.s(), d.h()));
+            hs = alloc(act("norm.normalized", xDtype, d.b(), d.st(), d.h()));
             free(prod);
         }
         int y;
         if (spec.gemmaNorms() && !inputIsFp32) {
             // Gemma: output * (1 + weight) in fp32, then type_as(x)
-            int y32 = alloc(act("norm.out_fp32", DType.FP32, d.b(), d.s(), d.h()));
-            y = alloc(act("norm.out", xDtype, d.b(), d.s(), d.h()));
+            int y32 = alloc(act("norm.out_fp32", DType.FP32, d.b(), d.st(), d.h()));
+            y = alloc(act("norm.out", xDtype, d.b(), d.st(), d.h()));
             free(y32);
         } else {
-            y = alloc(act("norm.out", xDtype, d.b(), d.s(), d.h()));
+            y = alloc(act("norm.out", xDtype, d.b(), d.st(), d.h()));
         }
         if (!inputIsFp32) {
             done(xf, true);
@@ -105,11 +105,11 @@ abstract class ProgramWriter {
      * @return the output's slot and 1 (the input is kept)
      */
     private int[] litGptRmsNorm(DType xDtype) {
-        free(alloc(kind("norm.squared", Component.ACTIVATIONS, Source.LITGPT_MODEL, xDtype, d.b(), d.s(), d.h())));
-        int rstd = alloc(kind("norm.rsqrt", Component.ACTIVATIONS, Source.LITGPT_MODEL, xDtype, d.b(), d.s()));
+        free(alloc(kind("norm.squared", Component.ACTIVATIONS, Source.LITGPT_MODEL, xDtype, d.b(), d.st(), d.h())));
+        int rstd = alloc(kind("norm.rsqrt", Component.ACTIVATIONS, Source.LITGPT_MODEL, xDtype, d.b(), d.st()));
         int normed = alloc(kind("norm.normalized", Component.ACTIVATIONS, Source.LITGPT_MODEL, xDtype,
-                d.b(), d.s(), d.h()));
-        int y = alloc(act("norm.out", xDtype, d.b(), d.s(), d.h()));
+                d.b(), d.st(), d.h()));
+        int y = alloc(act("norm.out", xDtype, d.b(), d.st(), d.h()));
         done(rstd, true);
         done(normed, spec.normSavesNormalized());
         return new int[] {y, 1};

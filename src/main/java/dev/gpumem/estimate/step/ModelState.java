@@ -231,10 +231,11 @@ public final class ModelState {
             boolean trainable = ft == FinetuneMethod.FULL && t.isParameter() && !t.quantized();
             DType wd = quantized ? (t.quantized() ? t.dtype() : quantDtype)
                     : t.group() == ParamGroup.BUFFER ? t.dtype() : paramDtype;
-            long tpN = sharding.tensorParallelNumel(t);
+            long tpN = sharding.modelParallelNumel(t);
+            boolean routed = sharding.routedExpert(t);
             // FSDP full shard / ZeRO-3 shards every parameter of a wrapped block, frozen or not
             boolean sharded = sharding.shardsParameters() && t.isParameter();
-            long wN = sharded ? sharding.partition(tpN) : tpN;
+            long wN = sharded ? sharding.partition(tpN, routed) : tpN;
             TensorKind weight = param("weights." + sym, Component.WEIGHTS, Source.INVENTORY, wd, sym, wN);
             TensorKind quantState = null;
             TensorKind dequant = null;
@@ -253,7 +254,8 @@ public final class ModelState {
                     ? param("weights.autocast_copy." + sym, Component.WEIGHTS, Source.PYTORCH_AUTOCAST, compute, sym,
                     tpN) : null;
             ParamEntry e = derived(where, local, part, trainable, weight, t.numel(), quantState, dequant,
-                    gathered, autocast, trainable ? new ParamShape(sym, t.shape(), tpN, false) : null, paramDtype);
+                    gathered, autocast, trainable ? new ParamShape(sym, t.shape(), tpN, false) : null, paramDtype,
+                    routed);
             if (offload.params() && sharded) {
                 // DeepSpeed offload_param / FSDP CPUOffload(offload_params=True): the shard lives on the host, the
                 // gathered copy is made on the device for compute
@@ -296,7 +298,7 @@ public final class ModelState {
             TensorKind autocast = p.isAmp() && !fsdp2 && ad != p.computeDtype() ? param("weights.autocast_copy.lora." + sym,
                     Component.WEIGHTS, Source.PYTORCH_AUTOCAST, p.computeDtype(), sym, n) : null;
             ParamEntry e = derived(Where.BLOCK, layer, part, true, weight, n, null, null, null, autocast,
-                    new ParamShape(sym, shape, n, false), ad);
+                    new ParamShape(sym, shape, n, false), ad, false);
             templates.put(sym, e);
             m.place(e);
         }
@@ -304,7 +306,7 @@ public final class ModelState {
         /** The gradient, master copy, optimizer states and temporaries of a weight. */
         private ParamEntry derived(Where where, int layer, Part part, boolean trainable, TensorKind weight,
                                    long numel, TensorKind quantState, TensorKind dequant, TensorKind gathered,
-                                   TensorKind autocast, ParamShape shape, DType dtype) {
+                                   TensorKind autocast, ParamShape shape, DType dtype, boolean routed) {
             TensorKind halfGrad = null;
             TensorKind fullGrad = null;
             TensorKind grad = null;
@@ -318,13 +320,13 @@ public final class ModelState {
                     halfGrad = param("temporary.half_grad." + sym, Component.TEMPORARY, Source.PYTORCH_AUTOCAST,
                             p.computeDtype(), sym, n);
                 }
-                long gN = sharding.shardsGradients() ? sharding.partition(n) : n;
+                long gN = sharding.shardsGradients() ? sharding.partition(n, routed) : n;
                 if (sharding.shardsGradients()) {
                     fullGrad = param("temporary.full_grad." + sym, Component.TEMPORARY, Source.ZERO_2020, dtype, sym,
                             n);
                 }
                 grad = param("gradients." + sym, Component.GRADIENTS, Source.INVENTORY, dtype, sym, gN);
-                long sN = sharding.shardsStates() ? sharding.partition(n) : n;
+                long sN = sharding.shardsStates() ? sharding.partition(n, routed) : n;
                 DType stateDtype = dtype;
                 if (cfg.masterWeights() && dtype != DType.FP32) {
                     master = param("master_weights." + sym, Component.MASTER_WEIGHTS, Source.ZERO_2020, DType.FP32,

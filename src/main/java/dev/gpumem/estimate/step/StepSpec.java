@@ -16,6 +16,7 @@ import dev.gpumem.estimate.parallel.PipelineStage;
 import dev.gpumem.estimate.parallel.Sharding;
 import dev.gpumem.estimate.timeline.Dim;
 import dev.gpumem.estimate.timeline.TensorKind;
+import dev.gpumem.input.BadInputException;
 import dev.gpumem.model.Architecture;
 import dev.gpumem.model.Architecture.PositionKind;
 import dev.gpumem.model.Inventory;
@@ -45,6 +46,18 @@ final class StepSpec {
         this.cfg = cfg;
         this.arch = inv.architecture();
         this.sharding = Sharding.of(cfg.parallel(), arch);
+        if (cfg.parallel().context() > 1) {
+            // torch's ring attention (torch/distributed/tensor/experimental/_attention.py @f2127db) dispatches
+            // the SDPA kernels only, and the estimator models it for training
+            if (cfg.task() == RunConfig.Task.INFERENCE) {
+                throw new BadInputException("parallel.context: context parallelism is modelled for training only; "
+                        + "use 1 for task inference");
+            }
+            if (cfg.attention() != AttentionKernel.SDPA) {
+                throw new BadInputException("parallel.context: ring attention runs SDPA kernels; needs attention "
+                        + "sdpa, got " + cfg.attention().wire());
+            }
+        }
         this.stage = stage(cfg, arch.totalBlocks());
         this.layers = stage.layers();
         this.compute = cfg.precision().computeDtype();
@@ -81,7 +94,8 @@ final class StepSpec {
     }
 
     Dims dims(long batch, long seq) {
-        return Dims.of(arch, batch, seq, sharding.tensor());
+        return Dims.of(arch, batch, seq, sharding.tensor(), cfg.parallel().sequence(), cfg.parallel().context())
+                .withExperts(cfg.parallel().expert(), cfg.parallel().capacityFactor());
     }
 
     boolean option(RunOption o) {

@@ -441,10 +441,20 @@ public final class TrainingStep {
             h = sum;
         }
         gathered.release(GatheredParameters.EMBEDDING);
+        if (dims.sequenceSplit()) {
+            // sequence parallelism: the vocabulary-parallel embedding's partial sums are reduce-scattered to the
+            // first block's b·s/t·h input (Megatron scatter_to_sequence_parallel_region, torchtitan
+            // tok_embeddings RowwiseParallel output_layouts=Shard(1))
+            int scattered = tl.alloc(TensorKind.of("hidden.embedding_scattered", Component.ACTIVATIONS,
+                    Source.SEQUENCE_PARALLEL, spec.residual, dims.b(), dims.st(), dims.h()));
+            tl.free(h);
+            h = scattered;
+        }
         if (spec.arch.hiddenDropout() > 0) {
             m.embeddingMask = tl.alloc(TensorKind.of("embedding.dropout_mask", Component.ACTIVATIONS,
-                    Source.AUTOGRAD_SAVED, DType.BOOL, dims.b(), dims.s(), dims.h()));
-            int dropped = tl.alloc(spec.hidden("hidden.embedding_dropout_out", dims));
+                    Source.AUTOGRAD_SAVED, DType.BOOL, dims.b(), dims.st(), dims.h()));
+            int dropped = tl.alloc(TensorKind.of("hidden.embedding_dropout_out", Component.ACTIVATIONS,
+                    Source.HF_MODELING, spec.residual, dims.b(), dims.st(), dims.h()));
             tl.free(h);
             h = dropped;
         }
@@ -474,7 +484,7 @@ public final class TrainingStep {
             gathered.release(GatheredParameters.HEAD);
         } else {
             g = tl.alloc(TensorKind.of("grad.hidden_from_next_stage", Component.TEMPORARY, Source.PIPELINE_1F1B,
-                    spec.residual, dims.b(), dims.s(), dims.h()));
+                    spec.residual, dims.b(), dims.st(), dims.h()));
             for (int i = 0; i < m.autocastCache.size(); i++) {
                 tl.free(m.autocastCache.get(i));
             }
