@@ -147,6 +147,14 @@ public record FrameworkSettings(Framework framework, PrecisionPolicy precisionPo
                     maxLiveParameters, offload, null);
         }
 
+        /** Without ZeRO's other buffers and offload. */
+        public Stated(PrecisionPolicy precisionPolicy, Checkpointing checkpointing, LossImpl loss,
+                      OptimizerImpl optimizerImpl, DType adapterDtype, Double loraDropout, ModelCode modelCode,
+                      Long reduceBucket, Integer zero, Boolean useOrigParams, SequenceParallel sequenceParallel) {
+            this(precisionPolicy, checkpointing, loss, optimizerImpl, adapterDtype, loraDropout, modelCode,
+                    reduceBucket, zero, useOrigParams, null, null, null, null, null, sequenceParallel);
+        }
+
         /** Without ZeRO's other buffers, offload and parallel.sequence_parallel. */
         public Stated(PrecisionPolicy precisionPolicy, Checkpointing checkpointing, LossImpl loss,
                       OptimizerImpl optimizerImpl, DType adapterDtype, Double loraDropout, ModelCode modelCode,
