@@ -15,7 +15,6 @@ import dev.gpumem.estimate.RunConfig.Optimizer;
 import dev.gpumem.estimate.RunConfig.Precision;
 import dev.gpumem.estimate.TinyModels;
 import dev.gpumem.estimate.RunConfig.ModelCode;
-import dev.gpumem.estimate.ops.BlockProgram.Instr;
 import dev.gpumem.estimate.ops.BlockSpec.BaseWeights;
 import dev.gpumem.model.Architecture;
 import dev.gpumem.model.Architecture.Activation;
@@ -28,10 +27,8 @@ import dev.gpumem.model.Architecture.Quantization;
 import dev.gpumem.model.Architecture.StackKind;
 import dev.gpumem.model.Inventory;
 import dev.gpumem.units.DType;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -51,20 +48,7 @@ class DecoderBlockOpsTest {
         BlockSpec spec = new BlockSpec(a, DType.FP32, DType.FP32, BlockSpec.Autocast.OFF, kernel, w, Set.of(), 1,
                 DType.FP32, BlockSpec.Execution.EAGER, ModelCode.HF, 0.0);
         BlockProgram p = DecoderBlockOps.program(spec, Dims.of(a, 1, 8, 1));
-        Map<Integer, Boolean> live = new LinkedHashMap<>();
-        for (Instr i : p.forward()) {
-            switch (i.op()) {
-                case ALLOC -> live.put(i.slot(), true);
-                case FREE -> live.remove(i.slot());
-                default -> { }
-            }
-        }
-        live.remove(p.output());
-        Map<String, Long> out = new TreeMap<>();
-        for (int s : live.keySet()) {
-            out.merge(p.slotKinds().get(s).name(), p.slotKinds().get(s).bytes(), Long::sum);
-        }
-        return out;
+        return HeldAtForwardEnd.of(p);
     }
 
     // Toy block: h 64, a = kv = 2 heads of d 32, i 128, b 1, s 8, fp32 throughout (no autocast), no dropout.

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.gpumem.estimate.RunConfig.AttentionKernel;
 import dev.gpumem.estimate.RunConfig.ModelCode;
-import dev.gpumem.estimate.ops.BlockProgram.Instr;
 import dev.gpumem.estimate.ops.BlockSpec.BaseWeights;
 import dev.gpumem.model.Architecture;
 import dev.gpumem.model.Architecture.Activation;
@@ -29,10 +28,8 @@ import dev.gpumem.model.Traits.Projections;
 import dev.gpumem.model.Traits.QkNorm;
 import dev.gpumem.model.Traits.Softcapping;
 import dev.gpumem.units.DType;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -59,20 +56,7 @@ class LatentAttentionOpsTest {
         BlockSpec spec = new BlockSpec(a, c, c, BlockSpec.Autocast.OFF, kernel, BaseWeights.TRAINED, Set.of(), 1,
                 c, BlockSpec.Execution.EAGER, ModelCode.HF, 0.0);
         BlockProgram p = DecoderBlockOps.program(spec, Dims.of(a, 1, 8, 1));
-        Map<Integer, Boolean> live = new LinkedHashMap<>();
-        for (Instr i : p.forward()) {
-            switch (i.op()) {
-                case ALLOC -> live.put(i.slot(), true);
-                case FREE -> live.remove(i.slot());
-                default -> { }
-            }
-        }
-        live.remove(p.output());
-        Map<String, Long> out = new TreeMap<>();
-        for (int s : live.keySet()) {
-            out.merge(p.slotKinds().get(s).name(), p.slotKinds().get(s).bytes(), Long::sum);
-        }
-        return out;
+        return HeldAtForwardEnd.of(p);
     }
 
     @Test

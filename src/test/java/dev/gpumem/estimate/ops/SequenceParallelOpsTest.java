@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.gpumem.estimate.RunConfig.AttentionKernel;
 import dev.gpumem.estimate.RunConfig.ModelCode;
 import dev.gpumem.estimate.RunConfig.SequenceParallel;
-import dev.gpumem.estimate.ops.BlockProgram.Instr;
 import dev.gpumem.estimate.ops.BlockSpec.BaseWeights;
 import dev.gpumem.input.BadInputException;
 import dev.gpumem.model.Architecture;
@@ -16,10 +15,8 @@ import dev.gpumem.model.Architecture.Activation;
 import dev.gpumem.model.Architecture.MlpKind;
 import dev.gpumem.model.Architecture.NormKind;
 import dev.gpumem.units.DType;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -39,20 +36,7 @@ class SequenceParallelOpsTest {
         BlockSpec spec = new BlockSpec(TOY, DType.FP32, DType.FP32, BlockSpec.Autocast.OFF, AttentionKernel.SDPA,
                 BaseWeights.TRAINED, Set.of(), 1, DType.FP32, BlockSpec.Execution.EAGER, ModelCode.HF, 0.0);
         BlockProgram p = DecoderBlockOps.program(spec, Dims.of(TOY, 1, 8, 2, sp));
-        Map<Integer, Boolean> live = new LinkedHashMap<>();
-        for (Instr i : p.forward()) {
-            switch (i.op()) {
-                case ALLOC -> live.put(i.slot(), true);
-                case FREE -> live.remove(i.slot());
-                default -> { }
-            }
-        }
-        live.remove(p.output());
-        Map<String, Long> out = new TreeMap<>();
-        for (int s : live.keySet()) {
-            out.merge(p.slotKinds().get(s).name(), p.slotKinds().get(s).bytes(), Long::sum);
-        }
-        return out;
+        return HeldAtForwardEnd.of(p);
     }
 
     @Test
