@@ -202,7 +202,7 @@ public final class DecoderBlockOps extends ProgramWriter {
         }
         int qe = rope(q, d.a(), "attn.q_rope", qkNormOut());
         int ke = rope(k, kHeads, "attn.k_rope", qkNormOut());
-        int ctx = spec.kernel() == AttentionKernel.SDPA ? sdpa(qe, ke, v) : eager(qe, ke, v, d.d());
+        int ctx = spec.kernel() == AttentionKernel.SDPA ? sdpa(qe, ke, v, d.kv()) : eager(qe, ke, v);
         int o = mm(alloc(act("attn.o_proj_out", c, d.b(), d.s(), d.h())));
         boolean ctxSaved = lora("o_proj", ctx, mul(d.a(), d.d()), d.h());
         // the SDPA output is kept by SDPA itself as well as by o_proj
@@ -233,7 +233,6 @@ public final class DecoderBlockOps extends ProgramWriter {
         var la = arch.latentAttention();
         Dim dn = new Dim("dn", la.qkNopeHeadDim());
         Dim dr = new Dim("dr", la.qkRopeHeadDim());
-        Dim dv = new Dim("dv", la.vHeadDim());
         Dim kr = new Dim("kr", la.kvLoraRank());
         Dim krr = new Dim("(kr+dr)", (long) la.kvLoraRank() + la.qkRopeHeadDim());
         Dim dnv = new Dim("(dn+dv)", (long) la.qkNopeHeadDim() + la.vHeadDim());
@@ -290,10 +289,9 @@ public final class DecoderBlockOps extends ProgramWriter {
         int key = alloc(mla("attn.key", c, d.b(), d.a(), d.s(), d.d()));
         free(kRot);
         // the values are a view of kv_b_proj's output: attention keeps that whole tensor
-        int ctx = spec.kernel() == AttentionKernel.SDPA ? latentSdpa(query, key, kvb, dv)
-                : eager(query, key, kvb, dv);
+        int ctx = spec.kernel() == AttentionKernel.SDPA ? sdpa(query, key, kvb, d.a()) : eager(query, key, kvb);
         int o = mm(alloc(act("attn.o_proj_out", c, d.b(), d.s(), d.h())));
-        boolean ctxSaved = lora("o_proj", ctx, mul(d.a(), dv), d.h());
+        boolean ctxSaved = lora("o_proj", ctx, mul(d.a(), d.dv()), d.h());
         done(ctx, spec.linearSavesInput() || ctxSaved || spec.kernel() == AttentionKernel.SDPA);
         return residualDropout(scatter(o, "attn.o_proj_out"), "attn");
     }
@@ -362,24 +360,6 @@ public final class DecoderBlockOps extends ProgramWriter {
         return cast;
     }
 
-    /**
-     * SDPA on latent attention's d-wide queries and keys and dv-wide values (torch's memory-efficient kernel: flash
-     * needs equal head dims); it keeps q, k, v (here the kv_b_proj output the values view), its b·s·a·dv output and
-     * an fp32 logsumexp b·a·s.
-     */
-    private int latentSdpa(int query, int key, int kvb, Dim dv) {
-        int out = opSaved(alloc(kind("attn.sdpa_out", Component.ACTIVATIONS, Source.FLASH_ATTENTION, c,
-                d.b(), d.s(), d.a(), dv)));
-        int lse = opSaved(alloc(kind("attn.logsumexp", Component.ACTIVATIONS, Source.FLASH_ATTENTION, DType.FP32,
-                d.b(), d.a(), d.s())));
-        ringForward(d.a(), dv);     // latent attention's keys and values are per head
-        done(query, true);
-        done(key, true);
-        done(kvb, true);
-        done(lse, true);
-        return out;
-    }
-
     /** @return a copy of {@code x} (b·s·kv·d) at a heads, {@code x} freed */
     private int repeatKv(int x, String name) {
         int r = alloc(kind(name, Component.ACTIVATIONS, Source.LITGPT_MODEL, c, d.b(), d.s(), d.a(), d.d()));
@@ -387,13 +367,19 @@ public final class DecoderBlockOps extends ProgramWriter {
         return r;
     }
 
-    private int sdpa(int qe, int ke, int v) {
-        // _scaled_dot_product_flash_attention keeps query, key, value, output and logsumexp
+    /**
+     * SDPA: _scaled_dot_product_flash_attention keeps query, key, value, its b·s·a·dv output and an fp32 logsumexp
+     * b·a·s. DeepSeek's latent attention (d-wide queries and keys, dv-wide values) runs torch's memory-efficient
+     * kernel, flash needing equal head dims; it keeps the same, its values being a view of kv_b_proj's output.
+     *
+     * @param kvHeads the heads of the keys and values sent around a context-parallel ring
+     */
+    private int sdpa(int qe, int ke, int v, Dim kvHeads) {
         int out = opSaved(alloc(kind("attn.sdpa_out", Component.ACTIVATIONS, Source.FLASH_ATTENTION, c,
-                d.b(), d.s(), d.a(), d.d())));
+                d.b(), d.s(), d.a(), d.dv())));
         int lse = opSaved(alloc(kind("attn.logsumexp", Component.ACTIVATIONS, Source.FLASH_ATTENTION, DType.FP32,
                 d.b(), d.a(), d.s())));
-        ringForward(d.kv(), d.d());
+        ringForward(kvHeads);
         done(qe, true);
         done(ke, true);
         done(v, true);
@@ -408,14 +394,14 @@ public final class DecoderBlockOps extends ProgramWriter {
      * into fp32 accumulators, cast back to c at the end (the output and logsumexp kept are the cast ones above).
      * Without context parallelism, nothing.
      */
-    private void ringForward(Dim kvHeads, Dim vDim) {
+    private void ringForward(Dim kvHeads) {
         if (!d.ring()) {
             return;
         }
-        Dim kvWidth = new Dim("(d+dv)", d.d().value() + vDim.value());
+        Dim kvWidth = new Dim("(d+dv)", d.d().value() + d.dv().value());
         int sent = alloc(ring("cp.kv_sent", c, d.b(), d.s(), kvHeads, kvWidth));
         int received = alloc(ring("cp.kv_received", c, d.b(), d.s(), kvHeads, kvWidth));
-        int out = alloc(ring("cp.out_accum_fp32", DType.FP32, d.b(), d.s(), d.a(), vDim));
+        int out = alloc(ring("cp.out_accum_fp32", DType.FP32, d.b(), d.s(), d.a(), d.dv()));
         int lse = alloc(ring("cp.lse_accum_fp32", DType.FP32, d.b(), d.a(), d.s()));
         free(sent);
         free(received);
@@ -431,8 +417,8 @@ public final class DecoderBlockOps extends ProgramWriter {
         return kind(name, Component.ACTIVATIONS, Source.RING_ATTENTION, t, dims);
     }
 
-    /** Eager attention on q, k and v (values {@code vDim} wide per head); returns the contiguous context. */
-    private int eager(int qe, int ke, int v, Dim vDim) {
+    /** Eager attention on q, k and v (values dv wide per head); returns the contiguous context. */
+    private int eager(int qe, int ke, int v) {
         boolean repeat = d.kv().value() < d.a().value();
         int kr = ke;
         int vr = v;
@@ -483,12 +469,12 @@ public final class DecoderBlockOps extends ProgramWriter {
             done(probs32, true);      // softmax keeps its fp32 output; the matmul keeps the cast or dropped probs
         }
         coreMode = false;
-        int ctx = opSaved(alloc(act("attn.context", c, d.b(), d.a(), d.s(), vDim)));   // bmm
+        int ctx = opSaved(alloc(act("attn.context", c, d.b(), d.a(), d.s(), d.dv())));   // bmm
         done(qe, true);
         done(kr, true);
         done(pv, true);
         done(vr, true);
-        int ctxT = alloc(act("attn.context_contiguous", c, d.b(), d.s(), d.a(), vDim));
+        int ctxT = alloc(act("attn.context_contiguous", c, d.b(), d.s(), d.a(), d.dv()));
         free(ctx);
         return ctxT;
     }
@@ -996,8 +982,7 @@ public final class DecoderBlockOps extends ProgramWriter {
             }
             tmp.add(balloc(grad("grad.q", c, d.b(), d.s(), d.a(), d.d()), p));
             tmp.add(balloc(grad("grad.k", c, d.b(), d.s(), d.kv(), d.d()), p));
-            Dim vDim = arch.latentAttention().enabled() ? new Dim("dv", arch.latentAttention().vHeadDim()) : d.d();
-            tmp.add(balloc(grad("grad.v", c, d.b(), d.s(), d.kv(), vDim), p));
+            tmp.add(balloc(grad("grad.v", c, d.b(), d.s(), d.kv(), d.dv()), p));
         }
         bwd.add(new Instr(Op.PARAM_GRADS, -1, p));
         bwd.add(new Instr(Op.FREE_SAVED, -1, p));

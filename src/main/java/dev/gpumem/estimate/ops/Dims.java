@@ -9,7 +9,8 @@ import java.util.List;
 /**
  * The named dimensions of one rank's share of a block, bound once so that every formula prints the same symbols.
  * Notation (Korthikanti et al. 2022, §3): b micro-batch, s sequence, h hidden, a attention heads, kv key/value
- * heads, d head dimension, i MLP inner size, v vocabulary; E experts, k experts per token, ie expert inner size,
+ * heads, d head dimension (of queries and keys), dv the values' head dimension (d, except DeepSeek's latent attention:
+ * v_head_dim), i MLP inner size, v vocabulary; E experts, k experts per token, ie expert inner size,
  * is shared-expert inner size. With tensor parallelism t the split dimensions (a, kv, i, ie, is, v) are per rank and
  * print as {@code a/t}. {@code keys} is the number of positions attended to: s in training and prefill, the
  * context (ctx) when decoding one token against a KV cache. {@code st} is the sequence of the tensors outside the
@@ -18,7 +19,7 @@ import java.util.List;
  * parallelism cp (ring attention) every tensor holds the rank's s/cp tokens (s prints as {@code s/cp}, keys too:
  * the ring attends to one s/cp chunk of keys at a time); {@code cp} is that degree.
  */
-public record Dims(Dim b, Dim s, Dim h, Dim a, Dim kv, Dim d, Dim i, Dim v, Dim experts, Dim topK, Dim iExpert,
+public record Dims(Dim b, Dim s, Dim h, Dim a, Dim kv, Dim d, Dim dv, Dim i, Dim v, Dim experts, Dim topK, Dim iExpert,
                    Dim iShared, Dim one, Dim keys, Dim st, Dim cp, List<Dim> routed, Dim ep) {
 
     /** {@code routed} null: the dropless b·s·k rows. */
@@ -39,7 +40,7 @@ public record Dims(Dim b, Dim s, Dim h, Dim a, Dim kv, Dim d, Dim i, Dim v, Dim 
             long cap = (long) Math.ceil(capacityFactor.getAsDouble() * tokens / experts.value());
             rows = List.of(new Dim("E·cap", experts.value() * cap));
         }
-        return new Dims(b, s, h, a, kv, d, i, v, experts, topK, iExpert, iShared, one, keys, st, cp, rows,
+        return new Dims(b, s, h, a, kv, d, dv, i, v, experts, topK, iExpert, iShared, one, keys, st, cp, rows,
                 new Dim("ep", epDegree));
     }
 
@@ -103,6 +104,8 @@ public record Dims(Dim b, Dim s, Dim h, Dim a, Dim kv, Dim d, Dim i, Dim v, Dim 
                 new Dim("a" + t, arch.numHeads() / tp),
                 new Dim("kv" + t, Math.max(1, arch.numKvHeads() / tp)),
                 new Dim("d", arch.headDim()),
+                arch.latentAttention().enabled() ? new Dim("dv", arch.latentAttention().vHeadDim())
+                        : new Dim("d", arch.headDim()),
                 new Dim("i" + t, Math.max(1, arch.intermediateSize() / tp)),
                 new Dim("v" + t, ceilDiv(arch.vocabSize(), tp)),
                 new Dim("E", Math.max(1, moe.numExperts())),
@@ -129,7 +132,7 @@ public record Dims(Dim b, Dim s, Dim h, Dim a, Dim kv, Dim d, Dim i, Dim v, Dim 
 
     /** Decoding: one new token per sequence attending to {@code context} positions. */
     public Dims decode(long context) {
-        return new Dims(b, new Dim("1", 1), h, a, kv, d, i, v, experts, topK, iExpert, iShared, one,
+        return new Dims(b, new Dim("1", 1), h, a, kv, d, dv, i, v, experts, topK, iExpert, iShared, one,
                 new Dim("ctx", context), new Dim("1", 1), cp, List.of(b, new Dim("1", 1), topK), ep);
     }
 

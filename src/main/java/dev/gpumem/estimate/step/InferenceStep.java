@@ -156,7 +156,7 @@ public final class InferenceStep {
                 TensorKind k = TensorKind.of("kv_cache.k", Component.KV_CACHE, Source.KV_CACHE, cacheType,
                         d.b(), d.kv(), held, d.d());
                 TensorKind v = TensorKind.of("kv_cache.v", Component.KV_CACHE, Source.KV_CACHE, cacheType,
-                        d.b(), d.kv(), held, valueDim(d));
+                        d.b(), d.kv(), held, d.dv());
                 int nk = tl.alloc(k);
                 int nv = tl.alloc(v);
                 if (!prefill) {           // torch.cat made the grown tensors; the prompt-length ones go
@@ -204,15 +204,6 @@ public final class InferenceStep {
             tl.free(sin);
         }
         tl.free(ids);
-    }
-
-    /**
-     * @return the per-head width of the cached values: d, or DeepSeek's v_head_dim (transformers'
-     *         DeepseekV3Attention caches the decompressed keys at qk_nope + qk_rope and the values at v_head_dim)
-     */
-    private Dim valueDim(Dims d) {
-        var la = spec.arch.latentAttention();
-        return la.enabled() ? new Dim("dv", la.vHeadDim()) : d.d();
     }
 
     /**
