@@ -251,11 +251,6 @@ public record Architecture(
             return numExperts > 0;
         }
 
-        /** @return whether block {@code layer} routes its tokens to experts (an MoE model's MoE block) */
-        public boolean routes(int layer) {
-            return enabled() && !denseBlocks.contains(layer);
-        }
-
         /** @return the same for the first {@code n} blocks */
         Moe firstBlocks(int n) {
             return new Moe(numExperts, topK, expertIntermediateSize, sharedExpertIntermediateSize,

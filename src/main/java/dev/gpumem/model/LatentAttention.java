@@ -33,9 +33,4 @@ public record LatentAttention(int qLoraRank, int kvLoraRank, int qkNopeHeadDim, 
     public boolean enabled() {
         return kvLoraRank > 0;
     }
-
-    /** @return per-head query/key dimension: {@code qk_nope_head_dim + qk_rope_head_dim} */
-    public int qkHeadDim() {
-        return qkNopeHeadDim + qkRopeHeadDim;
-    }
 }

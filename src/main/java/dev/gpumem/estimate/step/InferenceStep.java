@@ -9,7 +9,6 @@ import dev.gpumem.estimate.RunConfig.RunOption;
 import dev.gpumem.estimate.Source;
 import dev.gpumem.estimate.device.Calibration;
 import dev.gpumem.estimate.ops.BlockProgram;
-import dev.gpumem.estimate.ops.DecoderBlockOps;
 import dev.gpumem.estimate.ops.Dims;
 import dev.gpumem.estimate.ops.Part;
 import dev.gpumem.estimate.timeline.Dim;
@@ -94,12 +93,7 @@ public final class InferenceStep {
      * @param prefill  whether this is the prompt pass (else one decode token, which replaces the cache by a grown one)
      */
     private void pass(Dims d, Dim cacheLen, boolean prefill) {
-        BlockProgram moeProgram = DecoderBlockOps.program(spec.blockSpec(false), d);
-        int[] moeKinds = ProgramRun.register(tl, moeProgram.slotKinds());
-        List<Integer> denseBlocks = spec.arch.moe().denseBlocks();
-        BlockProgram denseProgram = denseBlocks.isEmpty() ? moeProgram
-                : DecoderBlockOps.program(spec.blockSpec(false), d, DecoderBlockOps.BlockMlp.DENSE);
-        int[] denseKinds = denseBlocks.isEmpty() ? moeKinds : ProgramRun.register(tl, denseProgram.slotKinds());
+        RegisteredBlocks blocks = new RegisteredBlocks(tl, spec.arch, spec.blockSpec(false), d);
         int ids = tl.alloc(spec.tokens("input.input_ids", d));
         int h = spec.stage.holdsEmbedding() ? tl.alloc(spec.hidden("hidden.embedding_out", d))
                 : tl.alloc(TensorKind.of("hidden.from_previous_stage", Component.ACTIVATIONS, Source.PIPELINE_1F1B,
@@ -122,9 +116,9 @@ public final class InferenceStep {
         DType cacheType = spec.cfg.inference().kvCacheDtype();
         for (int i = 0; i < spec.layers; i++) {
             int layer = spec.stage.globalLayer(i);
-            boolean dense = denseBlocks.contains(layer);     // an MoE model's dense block
-            BlockProgram program = dense ? denseProgram : moeProgram;
-            ProgramRun run = new ProgramRun(tl, dense ? denseKinds : moeKinds, program.coreSlots());
+            RegisteredBlocks.Block b = blocks.at(layer);
+            BlockProgram program = b.program();
+            ProgramRun run = new ProgramRun(tl, b.kinds(), program.coreSlots());
             run.ids[INPUT] = h;
             List<ParamEntry> entries = state.block(i);
             run.forward(program.forward(), false, false, -1, new ProgramRun.Hooks() {

@@ -13,7 +13,6 @@ import dev.gpumem.estimate.RunConfig.RunOption;
 import dev.gpumem.estimate.Source;
 import dev.gpumem.estimate.device.Calibration;
 import dev.gpumem.estimate.ops.BlockProgram;
-import dev.gpumem.estimate.ops.DecoderBlockOps;
 import dev.gpumem.estimate.ops.Dims;
 import dev.gpumem.estimate.ops.HeadProgram;
 import dev.gpumem.estimate.ops.LmHeadOps;
@@ -70,8 +69,7 @@ public final class TrainingStep {
     private final ModelState state;
     private final Timeline tl = new Timeline();
     /** the program of the model's (MoE) blocks, and of its dense blocks where an MoE model has some */
-    private final Block block;
-    private final Block denseBlock;
+    private final RegisteredBlocks blocks;
     private final HeadProgram head;
     private final int[] headKinds;
     private final Dims dims;
@@ -112,9 +110,7 @@ public final class TrainingStep {
                 deepspeed ? spec.cfg.framework().zeroBuffers().maxLiveParameters() : 0);
         this.dims = spec.dims(spec.cfg.batch(), spec.cfg.seq());
         boolean fused = spec.option(RunOption.COMPILE);
-        this.block = Block.of(tl, DecoderBlockOps.program(spec.blockSpec(true), dims));
-        this.denseBlock = spec.arch.moe().denseBlocks().isEmpty() ? block : Block.of(tl,
-                DecoderBlockOps.program(spec.blockSpec(true), dims, DecoderBlockOps.BlockMlp.DENSE));
+        this.blocks = new RegisteredBlocks(tl, spec.arch, spec.blockSpec(true), dims);
         this.head = LmHeadOps.program(spec.blockSpec(true), dims, spec.arch.head().kind(),
                 spec.arch.head().numLabels(), spec.option(RunOption.CHUNKED_LOSS), fused);
         this.headKinds = ProgramRun.register(tl, head.slotKinds());
@@ -394,7 +390,7 @@ public final class TrainingStep {
             if (i + 1 < n) {
                 gathered.prefetch(layer, 1);       // forward prefetch (FSDP: the next block's all-gather)
             }
-            Block b = blockAt(m.chunk.firstLayer() + i);
+            RegisteredBlocks.Block b = blocks.at(m.chunk.firstLayer() + i);
             ProgramRun run = new ProgramRun(tl, b.kinds(), b.program().coreSlots());
             run.ids[INPUT] = h;
             if (selectiveOp) {
@@ -501,7 +497,7 @@ public final class TrainingStep {
                 gathered.prefetch(layer, -1);      // backward prefetch (within the chunk)
             }
             ProgramRun run = m.layers[i];
-            Block b = blockAt(m.chunk.firstLayer() + i);
+            RegisteredBlocks.Block b = blocks.at(m.chunk.firstLayer() + i);
             if (recomputes) {
                 if (m.offloadedInputs[i]) {
                     run.ids[INPUT] = tl.alloc(b.kinds()[INPUT]);   // back from the host before the recompute
@@ -688,27 +684,5 @@ public final class TrainingStep {
             tl.free(id);
         }
         grads.clear();
-    }
-
-    /** @return the program global block {@code layer} runs: an MoE model's dense blocks run the dense one */
-    private Block blockAt(int layer) {
-        return spec.arch.moe().denseBlocks().contains(layer) ? denseBlock : block;
-    }
-
-    /**
-     * One block program with its tensor kinds registered in the timeline and per-op SAC's keep list.
-     *
-     * @param program the program
-     * @param kinds   its slots' registered kind indices
-     * @param sacKeep the slots torchtitan's per-op SAC keeps (the block input excepted)
-     */
-    private record Block(BlockProgram program, int[] kinds, boolean[] sacKeep) {
-        static Block of(Timeline tl, BlockProgram program) {
-            boolean[] keep = new boolean[program.sacSaved().size()];
-            for (int k = 0; k < keep.length; k++) {
-                keep[k] = program.sacSaved().get(k) && k != INPUT;
-            }
-            return new Block(program, ProgramRun.register(tl, program.slotKinds()), keep);
-        }
     }
 }
