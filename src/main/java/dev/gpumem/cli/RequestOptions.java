@@ -189,6 +189,11 @@ public final class RequestOptions {
             + "(default: read from the --gpu name, else hopper; the notes say which)")
     String gpuArch;
 
+    @Option(names = "--gpu-context-bytes", paramLabel = "N",
+            description = "the CUDA context you measured on your machine (nvidia-smi used after the first CUDA op, less"
+                    + " torch.cuda.memory_reserved()), bytes: replaces the shipped context default")
+    Long gpuContextBytes;
+
     @Option(names = "--compat", description = "also report another tool's numbers: accelerate")
     String compat;
 
@@ -290,11 +295,12 @@ public final class RequestOptions {
         put(inf, "context_tokens", contextTokens);
         put(inf, "kv_cache_dtype", kvDtype);
         put(r, "inference", inf.isEmpty() ? null : inf);
-        if (gpuTotalBytes != null || gpuArch != null) {
+        if (gpuTotalBytes != null || gpuArch != null || gpuContextBytes != null) {
             Map<String, Object> g = new LinkedHashMap<>();
             g.put("name", gpu == null ? "custom" : gpu);
             put(g, "total_bytes", gpuTotalBytes);
             put(g, "arch", gpuArch);
+            put(g, "context_bytes", gpuContextBytes);
             r.put("gpu", g);
         } else {
             put(r, "gpu", gpu);

@@ -24,6 +24,7 @@ import dev.gpumem.input.BadInputException;
 import dev.gpumem.model.Architecture;
 import dev.gpumem.model.Architecture.StackKind;
 import dev.gpumem.model.Inventory;
+import dev.gpumem.units.ByteFormat;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -64,7 +65,15 @@ public final class Estimator {
     public Calibration calibrationFor(GpuSpec gpu) {
         GpuArch arch = gpu == null ? GpuArch.AMPERE : gpu.arch();
         Calibration c = calibrations.get(arch);
-        return c != null ? c : gpu == null ? DeviceDefaults.forArch(arch) : DeviceDefaults.forGpu(gpu);
+        Calibration cal = c != null ? c : gpu == null ? DeviceDefaults.forArch(arch) : DeviceDefaults.forGpu(gpu);
+        if (gpu == null || gpu.contextBytes().isEmpty()) {
+            return cal;
+        }
+        long stated = gpu.contextBytes().getAsLong();
+        return new Calibration(cal.arch(), stated, cal.workspaceBytes(), cal.allocatorSlackFactor(),
+                Source.STATED_ON_REQUEST, "context " + ByteFormat.mib(stated) + " as stated in gpu.context_bytes"
+                + " (measured on the user's machine); the other constants: " + cal.provenance(),
+                cal.ncclCommunicatorBytes());
     }
 
     /**

@@ -4,6 +4,7 @@ import dev.gpumem.input.BadInputException;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -17,8 +18,12 @@ import java.util.regex.Pattern;
  *                   (a current runtime is assumed); it selects the CUDA context default (lazy module loading
  *                   arrived in CUDA 11.7)
  * @param archOrigin whether {@code arch} was stated, read from the name, or the conservative default
+ * @param contextBytes the CUDA context the user measured on this machine (device memory in use after the first CUDA
+ *                   op, less what the caching allocator holds), bytes; empty when not stated. Stated, it replaces the
+ *                   context of the GPU class's shipped default or calibration (the other device constants stay)
  */
-public record GpuSpec(String name, long totalBytes, GpuArch arch, String cuda, ArchOrigin archOrigin) {
+public record GpuSpec(String name, long totalBytes, GpuArch arch, String cuda, ArchOrigin archOrigin,
+                      OptionalLong contextBytes) {
     /**
      * The architecture a custom card without {@code arch} gets when its name tells none: Hopper, whose shipped
      * device constants are the largest (the 32 MiB sm90+ cuBLAS workspace against 8,320 KiB before sm90, the same
@@ -32,6 +37,11 @@ public record GpuSpec(String name, long totalBytes, GpuArch arch, String cuda, A
         Objects.requireNonNull(name, "gpu.name");
         Objects.requireNonNull(arch, "gpu.arch");
         Objects.requireNonNull(archOrigin, "gpu.archOrigin");
+        Objects.requireNonNull(contextBytes, "gpu.contextBytes");
+        if (contextBytes.isPresent() && (contextBytes.getAsLong() <= 0 || contextBytes.getAsLong() >= totalBytes)) {
+            throw new BadInputException("gpu.context_bytes: must be a positive number of bytes below the card's total ("
+                    + totalBytes + "), got " + contextBytes.getAsLong());
+        }
         if (totalBytes <= 0) {
             throw new BadInputException("gpu.total_bytes: must be a positive integer, got " + totalBytes);
         }
@@ -39,6 +49,11 @@ public record GpuSpec(String name, long totalBytes, GpuArch arch, String cuda, A
             throw new BadInputException("gpu.cuda: expected a CUDA version such as \"11.2\" or \"12.4\", got '"
                     + cuda + "'");
         }
+    }
+
+    /** A card with no measured context stated. */
+    public GpuSpec(String name, long totalBytes, GpuArch arch, String cuda, ArchOrigin archOrigin) {
+        this(name, totalBytes, arch, cuda, archOrigin, OptionalLong.empty());
     }
 
     /** A card whose architecture is stated. */
@@ -63,7 +78,12 @@ public record GpuSpec(String name, long totalBytes, GpuArch arch, String cuda, A
 
     /** @return this card run under CUDA {@code version} */
     public GpuSpec withCuda(String version) {
-        return new GpuSpec(name, totalBytes, arch, version, archOrigin);
+        return new GpuSpec(name, totalBytes, arch, version, archOrigin, contextBytes);
+    }
+
+    /** @return this card with the CUDA context measured on the user's machine, bytes */
+    public GpuSpec withContext(long bytes) {
+        return new GpuSpec(name, totalBytes, arch, cuda, archOrigin, OptionalLong.of(bytes));
     }
 
     /** @return a note for the estimate when the architecture was not stated, else empty */

@@ -90,7 +90,9 @@ public enum Source {
     /** a shipped default for the GPU class (CUDA context, workspaces), to be replaced by calibration */
     DEVICE_DEFAULT("shipped per-architecture default"),
     /** a value fitted from measured profiles (names the calibration file) */
-    MEASURED_CALIBRATION("fitted from measured profiles");
+    MEASURED_CALIBRATION("fitted from measured profiles"),
+    /** a value the user measured on their own machine and stated in the request (e.g. gpu.context_bytes) */
+    STATED_ON_REQUEST("measured by the user and stated in the request");
 
     private final String citation;
 

@@ -85,7 +85,7 @@ public final class RequestJson {
     private static final List<String> PARALLEL_FIELDS = List.of("data", "zero", "tensor", "pipeline", "schedule",
             "virtual_stages", "stage", "sequence_parallel", "context", "expert", "capacity_factor");
     private static final List<String> INFERENCE_FIELDS = List.of("batch", "context_tokens", "kv_cache_dtype");
-    private static final List<String> GPU_FIELDS = List.of("name", "total_bytes", "arch", "cuda");
+    private static final List<String> GPU_FIELDS = List.of("name", "total_bytes", "arch", "cuda", "context_bytes");
     private static final List<DType> KV_DTYPES = List.of(DType.FP32, DType.FP16, DType.BF16, DType.FP8, DType.INT8,
             DType.INT4);
     private static final List<DType> QUANT_DTYPES = List.of(DType.NF4, DType.INT4, DType.INT8);
@@ -365,6 +365,9 @@ public final class RequestJson {
                 if (c.gpu().archOrigin() == GpuSpec.ArchOrigin.STATED) {
                     g.put("arch", c.gpu().arch().wire());
                 }
+                if (c.gpu().contextBytes().isPresent()) {
+                    g.put("context_bytes", c.gpu().contextBytes().getAsLong());
+                }
                 if (c.gpu().cuda() != null) {
                     g.put("cuda", c.gpu().cuda());
                 }
@@ -589,6 +592,14 @@ public final class RequestJson {
     }
 
     private GpuSpec gpu(JsonNode n) {
+        GpuSpec card = card(n);
+        if (card != null && n.isObject() && n.has("context_bytes")) {
+            return card.withContext(positiveLong(n.get("context_bytes"), "gpu.context_bytes"));
+        }
+        return card;
+    }
+
+    private GpuSpec card(JsonNode n) {
         if (n == null) {
             return null;
         }

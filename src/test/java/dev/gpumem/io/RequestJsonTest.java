@@ -60,6 +60,20 @@ class RequestJsonTest {
     }
 
     @Test
+    void aStatedContextKeepsThePresetAndRoundTrips() {
+        RunConfig c = json.parse("{\"model\":\"m\",\"gpu\":{\"name\":\"v100-16gb\",\"cuda\":\"11.2\","
+                + "\"context_bytes\":1406140416}}");
+        assertEquals("v100-16gb", c.gpu().name());
+        assertEquals("11.2", c.gpu().cuda());
+        assertEquals(1_406_140_416L, c.gpu().contextBytes().getAsLong());
+        assertEquals(c, json.parse(json.toJson(c)));
+        RunConfig custom = json.parse("{\"model\":\"m\",\"gpu\":{\"name\":\"box\",\"total_bytes\":1000000000,"
+                + "\"arch\":\"ampere\",\"context_bytes\":300000000}}");
+        assertEquals(300_000_000L, custom.gpu().contextBytes().getAsLong());
+        assertEquals(custom, json.parse(json.toJson(custom)));
+    }
+
+    @Test
     void roundTripKeepsACustomCard() {
         RunConfig c = everyFieldSet(new GpuSpec("my-card", 12_345_678_901L, GpuArch.ADA));
         String line = json.toJson(c);
@@ -179,6 +193,10 @@ class RequestJsonTest {
         cases.put("{\"model\":\"m\",\"attention\":\"flash\"}", "attention: unknown value 'flash'; accepted: eager, sdpa");
         cases.put("{\"model\":\"m\",\"gpu\":\"h100-81gb\"}", "gpu: unknown value 'h100-81gb'; accepted: v100-16gb,");
         cases.put("{\"model\":\"m\",\"gpu\":{\"name\":\"v100-16gb\",\"cuda\":\"eleven\"}}", "gpu.cuda: expected a CUDA version");
+        cases.put("{\"model\":\"m\",\"gpu\":{\"name\":\"v100-16gb\",\"context_bytes\":0}}",
+                "gpu.context_bytes: must be a positive integer, got 0");
+        cases.put("{\"model\":\"m\",\"gpu\":{\"name\":\"c\",\"total_bytes\":100,\"arch\":\"hopper\","
+                + "\"context_bytes\":100}}", "gpu.context_bytes: must be a positive number of bytes below the card's total");
         cases.put("{\"model\":\"m\",\"gpu\":{\"name\":\"c\",\"total_bytes\":0,\"arch\":\"hopper\"}}",
                 "gpu.total_bytes: must be a positive integer, got 0");
         cases.put("{\"model\":\"m\",\"gpu\":{\"name\":\"c\",\"total_bytes\":1,\"arch\":\"pascal\"}}",

@@ -18,7 +18,8 @@ import java.util.Objects;
  *                             {@code cublas.workspace}
  * @param allocatorSlackFactor multiplier on the simulated reserved-minus-allocated gap (1.0 = the allocator model as
  *                             is); a calibration may fit it, the defaults never do
- * @param source               {@link Source#DEVICE_DEFAULT} or {@link Source#MEASURED_CALIBRATION}
+ * @param source               {@link Source#DEVICE_DEFAULT}, {@link Source#MEASURED_CALIBRATION}, or
+ *                             {@link Source#STATED_ON_REQUEST} when the request states the context (gpu.context_bytes)
  * @param provenance           where the numbers come from: "shipped default" or the profile(s) they were fitted on
  * @param ncclCommunicatorBytes device memory NCCL allocates outside the caching allocator for one communicator
  *                             (its channels' connection buffers), counted once per process group the layout needs

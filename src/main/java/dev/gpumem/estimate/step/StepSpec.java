@@ -104,7 +104,7 @@ final class StepSpec {
 
     TensorKind workspace() {
         return calibration.workspaceBytes() == 0 ? null : new TensorKind("cublas.workspace", Component.WORKSPACE,
-                calibration.source() == Source.DEVICE_DEFAULT ? Source.CUBLAS_WORKSPACE : calibration.source(),
+                calibration.source() == Source.MEASURED_CALIBRATION ? Source.MEASURED_CALIBRATION : Source.CUBLAS_WORKSPACE,
                 "cuBLAS workspace per handle and stream", Long.toString(calibration.workspaceBytes()),
                 calibration.workspaceBytes());
     }
