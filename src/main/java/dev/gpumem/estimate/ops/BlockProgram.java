@@ -50,6 +50,12 @@ public record BlockProgram(List<TensorKind> slotKinds, List<Boolean> coreSlots, 
         DEQUANT,
         /** backward: the part's parameter gradients appear (and, amp, its weight copies are released) */
         PARAM_GRADS,
+        /**
+         * backward: another use of the part's parameters (the LM head applied chunk by chunk) hands in its
+         * gradients; each is summed in place into the one already buffered (torch/csrc/autograd/input_buffer.cpp
+         * InputBuffer::add), so one gradient-sized transient per trainable parameter exists at this moment
+         */
+        PARAM_GRADS_AGAIN,
         /** backward: release every tensor the part saved for backward */
         FREE_SAVED,
         /** backward, selective checkpointing: recompute the attention core's saved tensors */

@@ -146,6 +146,11 @@ public final class LmHeadOps extends ProgramWriter {
         fwd.clear();
 
         // backward: head (input gradient, weight gradients), then the final norm
+        if (vocab && chunked) {
+            // the compiled loss hands in its chunks' gradients itself, the others through their loss backwards
+            int chunks = lossBackwards.isEmpty() ? gradLogits.size() : lossBackwards.size();
+            return new HeadProgram(kinds, chunkedHeadBackward(gradLogits, chunks), forward, loss, bwd);
+        }
         int gIn = balloc(grad("grad.head_input", c, d.b(), d.s(), d.h()), Part.ATTENTION);
         bwd.add(new Instr(Op.PARAM_GRADS, -1, Part.ATTENTION));
         for (int g : gradLogits) {
@@ -155,6 +160,44 @@ public final class LmHeadOps extends ProgramWriter {
         int gOut = balloc(grad("grad.hidden", r, d.b(), d.st(), d.h()), Part.ATTENTION);
         bwd.add(new Instr(Op.FREE, gIn, Part.ATTENTION));
         return new HeadProgram(kinds, gOut, forward, loss, bwd);
+    }
+
+    /**
+     * The backward of a head applied chunk by chunk (torchtune's TransformerDecoder.chunked_output, pytorch/torchtune
+     * torchtune/modules/transformer.py @3e5b040: {@code [self.output(chunk) for chunk in h.chunk(n, dim=1)]};
+     * lit-gpt's {@code [self.lm_head(x_i) for x_i in x.split(128, dim=1)]}). Every chunk's cross-entropy backward
+     * runs before any head matmul's (the engine takes the highest sequence number first, and the loss's nodes were
+     * made after the model's), so all logit gradients exist when the head's backward starts, as the loss programs
+     * above leave them. Each chunk's matmul backward then makes its input gradient (b·s/n·h) and the v·h gradient
+     * of the head matrix: the first waits in the matrix's input buffer (AccumulateGrad runs once, after every use),
+     * each later one is a transient summed into it in place; the chunk's logit gradient is freed. The input
+     * gradients are concatenated by the chunk op's backward into the b·s·h gradient of the final norm's output.
+     *
+     * @param gradLogits the slots the head's backward frees: first any the loop keeps itself (lit-gpt's list of
+     *                   logits, freed with the head's backward), then the last {@code n} chunks' logit gradients
+     *                   in the order the head's backward consumes them
+     * @param n          the number of chunks
+     * @return the slot of the hidden state's gradient
+     */
+    private int chunkedHeadBackward(List<Integer> gradLogits, int n) {
+        int kept = gradLogits.size() - n;
+        long per = (d.s().value() + n - 1) / n;
+        Dim chunk = new Dim("s/" + n, per);
+        List<Integer> inputs = new ArrayList<>();
+        for (int k = 0; k < n; k++) {
+            inputs.add(balloc(grad("grad.head_input_chunk", c, d.b(), chunk, d.h()), Part.ATTENTION));
+            bwd.add(new Instr(k == 0 ? Op.PARAM_GRADS : Op.PARAM_GRADS_AGAIN, -1, Part.ATTENTION));
+            bwd.add(new Instr(Op.FREE, gradLogits.get(kept + k), Part.ATTENTION));
+        }
+        for (int k = 0; k < kept; k++) {
+            bwd.add(new Instr(Op.FREE, gradLogits.get(k), Part.ATTENTION));
+        }
+        bwd.add(new Instr(Op.FREE_SAVED, -1, Part.ATTENTION));
+        int gOut = balloc(grad("grad.hidden", r, d.b(), d.st(), d.h()), Part.ATTENTION);
+        for (int g : inputs) {
+            bwd.add(new Instr(Op.FREE, g, Part.ATTENTION));
+        }
+        return gOut;
     }
 
     /**

@@ -20,6 +20,10 @@ final class ProgramRun {
         void dequant(Part part);
 
         void paramGrads(Part part);
+
+        /** another use of the part's parameters hands in its gradients (see {@code Op.PARAM_GRADS_AGAIN}) */
+        default void paramGradsAgain(Part part) {
+        }
     }
 
     private final Timeline tl;
@@ -128,6 +132,7 @@ final class ProgramRun {
                 case ALLOC -> ids[s] = tl.alloc(kindIds[s]);
                 case FREE -> freeSlot(s);
                 case PARAM_GRADS -> hooks.paramGrads(in.part());
+                case PARAM_GRADS_AGAIN -> hooks.paramGradsAgain(in.part());
                 case FREE_SAVED -> {
                     for (int k = 0; k < ids.length; k++) {
                         if (savedBy[k] == in.part() && k != protectedSlot && ids[k] >= 0 && tl.isLive(ids[k])) {

@@ -597,6 +597,21 @@ public final class TrainingStep {
                     m.tiedHeadGrad = tl.alloc(tiedGrad("temporary.tied_grad.lm_head"));
                 }
             }
+
+            @Override
+            public void paramGradsAgain(Part part) {
+                // the next chunk's gradient of each trainable head matrix, summed into the buffered one in place
+                for (ParamEntry e : state.head()) {
+                    TensorKind g = e.fullGrad() != null ? e.fullGrad() : e.grad() != null ? e.grad() : e.halfGrad();
+                    if (e.trainable() && g != null) {
+                        tl.free(tl.alloc(new TensorKind("temporary.chunk_grad." + g.name(), Component.TEMPORARY,
+                                Source.AUTOGRAD_INPUT_BUFFER, g.formula(), g.values(), g.bytes())));
+                    }
+                }
+                if (tied != null) {
+                    tl.free(tl.alloc(tiedGrad("temporary.tied_grad.lm_head_chunk")));
+                }
+            }
         };
     }
 

@@ -55,4 +55,38 @@ class LmHeadOpsTest {
         assertEquals(8, grads);
         assertFalse(compiled.slotKinds().stream().anyMatch(k -> k.name().equals("loss.chunk_log_softmax_out")));
     }
+
+    @Test
+    void aChunkedHeadHandsInOneMatrixGradientPerChunkAndOneInputGradientChunkEach() {
+        // torchtune's chunked_output applies the head to each of the 8 chunks: the first chunk's matmul backward
+        // buffers the v·h gradient (PARAM_GRADS), the 7 others each add a transient one (PARAM_GRADS_AGAIN); each
+        // makes an input-gradient chunk of b·(s/8)·h·2 B = 2·8·64·2 = 2,048 B, and frees its logit gradient before
+        // the next chunk's backward
+        for (boolean compiled : new boolean[] {false, true}) {
+            HeadProgram p = head(compiled);
+            long first = p.backward().stream().filter(i -> i.op() == BlockProgram.Op.PARAM_GRADS).count();
+            long again = p.backward().stream().filter(i -> i.op() == BlockProgram.Op.PARAM_GRADS_AGAIN).count();
+            assertEquals(1, first);
+            assertEquals(7, again);
+            long inputChunks = p.slotKinds().stream().filter(k -> k.name().equals("grad.head_input_chunk")).count();
+            assertEquals(8, inputChunks);
+            p.slotKinds().stream().filter(k -> k.name().equals("grad.head_input_chunk"))
+                    .forEach(k -> assertEquals(2_048L, k.bytes()));
+            // between two matrix gradients exactly one logit-gradient chunk is freed
+            int frees = 0;
+            boolean started = false;
+            for (BlockProgram.Instr i : p.backward()) {
+                if (i.op() == BlockProgram.Op.PARAM_GRADS || i.op() == BlockProgram.Op.PARAM_GRADS_AGAIN) {
+                    if (started) {
+                        assertEquals(1, frees, "compiled=" + compiled);
+                    }
+                    started = true;
+                    frees = 0;
+                } else if (started && i.op() == BlockProgram.Op.FREE
+                        && p.slotKinds().get(i.slot()).name().startsWith("grad.logits")) {
+                    frees++;
+                }
+            }
+        }
+    }
 }
