@@ -182,7 +182,7 @@ final class EstimateNotes {
                 n.add("selective checkpointing: the attention core (scores, softmax, dropout) is recomputed in "
                         + "backward (Korthikanti et al. 2022, §4.2); with sdpa there is nothing to recompute");
             }
-            n.add(optimizerNote(cfg.optimizer()));
+            n.add(optimizerNote(cfg.optimizer(), cfg.framework().optimizerImpl()));
             if (cfg.options().contains(RunOption.ZERO_GRAD_IN_PLACE)) {
                 n.add("zero_grad_in_place: zero_grad(set_to_none=False) (torch < 2.0 default) zeroes the gradients "
                         + "without freeing them, so they stay allocated through the next forward");
@@ -372,10 +372,17 @@ final class EstimateNotes {
                 : cap.onAttention() ? "; tanh softcapping of eager attention scores keeps its output" : "";
     }
 
-    private static String optimizerNote(Optimizer o) {
+    private static String optimizerNote(Optimizer o, RunConfig.OptimizerImpl impl) {
         return switch (o) {
             case ADAM, ADAMW -> "adamw: two states per trainable parameter in its dtype, created at the first step; "
-                    + "the foreach step keeps a full-size temporary of sqrt(exp_avg_sq) (torch _multi_tensor_adam)";
+                    + switch (impl) {
+                        case HF_ADAMW -> "transformers' AdamW loops over the parameters, keeping one temporary "
+                                + "(denom = sqrt(exp_avg_sq) + eps) of one parameter at a time";
+                        case FOR_LOOP -> "the foreach=False loop keeps two temporaries (sqrt(exp_avg_sq) and its "
+                                + "quotient by the bias correction) of one parameter at a time";
+                        default -> "the foreach step keeps a full-size temporary of sqrt(exp_avg_sq) (torch "
+                                + "_multi_tensor_adam)";
+                    };
             case SGD -> "sgd: no optimizer state and no temporaries";
             case SGD_MOMENTUM -> "sgd-momentum: one momentum buffer per trainable parameter";
             case ADAMW_8BIT -> "adamw-8bit: two uint8 states plus fp32 absmax per 256 elements (bitsandbytes "

@@ -475,8 +475,10 @@ public record FrameworkSettings(Framework framework, PrecisionPolicy precisionPo
             case FOREACH -> null;
             case FUSED -> OptimizerModel.hasFusedImplementation(optimizer) ? null
                     : "applies to torch.optim's fused adam, adamw, sgd, sgd-momentum, not " + optimizer.wire();
-            case DEEPSPEED_FUSED, MEGATRON_DISTRIBUTED -> optimizer == Optimizer.ADAM || optimizer == Optimizer.ADAMW
-                    ? null : "applies to adam and adamw, not " + optimizer.wire();
+            case DEEPSPEED_FUSED, MEGATRON_DISTRIBUTED, FOR_LOOP -> optimizer == Optimizer.ADAM
+                    || optimizer == Optimizer.ADAMW ? null : "applies to adam and adamw, not " + optimizer.wire();
+            case HF_ADAMW -> optimizer == Optimizer.ADAMW ? null
+                    : "is transformers' AdamW and applies to adamw, not " + optimizer.wire();
         };
     }
 

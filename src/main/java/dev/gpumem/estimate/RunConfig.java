@@ -393,11 +393,14 @@ public record RunConfig(
      * The optimizer implementation. foreach: torch.optim's multi-tensor default (adam/adamw keep a sqrt temporary);
      * fused: torch.optim {@code fused=True} (same as option fused_optimizer); deepspeed_fused: DeepSpeed FusedAdam
      * (multi_tensor_apply, in place); megatron_distributed: Megatron's distributed optimizer (fp32 main parameters and
-     * states sharded over the data-parallel ranks, as ZeRO-1).
+     * states sharded over the data-parallel ranks, as ZeRO-1); for_loop: torch.optim {@code foreach=False}, a loop
+     * over the parameters whose adam/adamw step makes two temporaries of one parameter at a time; hf_adamw:
+     * transformers' own {@code transformers.optimization.AdamW} (HF Trainer's {@code optim="adamw_hf"}, its default
+     * before torch.optim.AdamW), a loop over the parameters with one temporary of one parameter at a time.
      */
     public enum OptimizerImpl implements WireEnum {
         FOREACH("foreach"), FUSED("fused"), DEEPSPEED_FUSED("deepspeed_fused"),
-        MEGATRON_DISTRIBUTED("megatron_distributed");
+        MEGATRON_DISTRIBUTED("megatron_distributed"), FOR_LOOP("for_loop"), HF_ADAMW("hf_adamw");
         private final String wire;
         OptimizerImpl(String wire) { this.wire = wire; }
         @Override public String wire() { return wire; }

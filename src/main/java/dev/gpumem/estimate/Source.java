@@ -37,6 +37,8 @@ public enum Source {
     CHECKPOINTING("torch/utils/checkpoint.py; Chen et al. 2016, arXiv:1604.06174"),
     /** torch.optim foreach implementations (torch/optim/adam.py _multi_tensor_adam: _foreach_sqrt makes a full temporary) */
     TORCH_OPTIM("pytorch/pytorch torch/optim/{adam,adamw,sgd}.py multi-tensor (foreach) implementations"),
+    /** transformers' own AdamW (HF Trainer optim adamw_hf): a loop over parameters, denom = sqrt(exp_avg_sq) + eps */
+    HF_ADAMW("huggingface/transformers src/transformers/optimization.py class AdamW (v4.27.1): per-parameter loop, denom = exp_avg_sq.sqrt().add_(eps)"),
     /** bitsandbytes 8-bit blockwise optimizers: uint8 states + fp32 absmax per 256-element block (bitsandbytes/optim/optimizer.py) */
     BNB_OPTIM_8BIT("bitsandbytes bitsandbytes/optim/optimizer.py Optimizer2State.init_state (uint8 states, absmax per 256 elements)"),
     /** Adafactor: factored second moment, row + column statistics (Shazeer & Stern 2018, arXiv:1804.04235; transformers optimization.py) */

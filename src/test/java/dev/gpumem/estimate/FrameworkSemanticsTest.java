@@ -180,6 +180,29 @@ class FrameworkSemanticsTest {
     // ------------------------------------------------------------------ optimizer implementation, loss
 
     @Test
+    void transformersOwnAdamWKeepsTheDenominatorOfOneParameterOnly() {
+        // fp32 AdamW on tiny Llama. foreach: sqrt(exp_avg_sq) of every trainable tensor at once. transformers'
+        // AdamW (hf_adamw) loops: denom of one parameter at a time, at most the largest one, an MLP matrix
+        // i·h·4 B = 128·64·4 = 32,768 B
+        Estimate foreach = estimator.estimate(TinyModels.tiny(), request("tiny", Precision.FP32, Optimizer.ADAMW,
+                Checkpointing.NONE, Finetune.FULL, Parallel.SINGLE, Framework.HF,
+                FrameworkSettings.Stated.NOTHING, 2, 16));
+        Estimate hf = estimator.estimate(TinyModels.tiny(), request("tiny", Precision.FP32, Optimizer.ADAMW,
+                Checkpointing.NONE, Finetune.FULL, Parallel.SINGLE, Framework.HF,
+                new FrameworkSettings.Stated(null, null, null, OptimizerImpl.HF_ADAMW, null, null, null), 2, 16));
+        long tempForeach = foreach.phase(Phase.OPTIMIZER_STEP).terms().stream()
+                .filter(t -> t.component() == Component.TEMPORARY && t.name().startsWith("optim."))
+                .mapToLong(Term::bytes).sum();
+        long tempHf = hf.phase(Phase.OPTIMIZER_STEP).terms().stream()
+                .filter(t -> t.component() == Component.TEMPORARY && t.name().startsWith("optim."))
+                .mapToLong(Term::bytes).sum();
+        assertTrue(tempHf > 0 && tempHf <= 32_768L, "one parameter's denom, got " + tempHf);
+        assertTrue(tempForeach >= 4 * foreach.trainableParams() - 512L * 64, "foreach: every parameter's root");
+        assertTrue(hf.notes().stream().anyMatch(n -> n.contains("transformers' AdamW loops over the parameters")),
+                hf.notes().toString());
+    }
+
+    @Test
     void torchtunesFusedAdamWKeepsNoSqrtTemporary() {
         // bf16 foreach AdamW: one sqrt(exp_avg_sq) temporary per trainable tensor; fused: none
         Estimate foreach = estimator.estimate(TinyModels.tiny(), request("tiny", Precision.BF16, Optimizer.ADAMW,

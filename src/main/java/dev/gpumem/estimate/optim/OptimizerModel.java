@@ -2,6 +2,7 @@ package dev.gpumem.estimate.optim;
 
 import dev.gpumem.estimate.Component;
 import dev.gpumem.estimate.RunConfig.Optimizer;
+import dev.gpumem.estimate.RunConfig.OptimizerImpl;
 import dev.gpumem.estimate.Source;
 import dev.gpumem.estimate.timeline.TensorKind;
 import dev.gpumem.units.DType;
@@ -30,7 +31,13 @@ import java.util.List;
  *   <li>none: nothing.</li>
  * </ul>
  * With {@code fused=True} (option fused_optimizer; torchtune's LoRA/QLoRA configs set it) adam/adamw keep no
- * temporary: the fused kernel reads the gradient and updates the parameter and both states in place.
+ * temporary: the fused kernel reads the gradient and updates the parameter and both states in place. Looping over
+ * the parameters one at a time, adam/adamw keep the temporaries of one parameter only: torch.optim's
+ * {@code foreach=False} ({@code _single_tensor_adam(w)}, torch/optim/adamw.py of torch 1.13 as installed here:
+ * {@code denom = (exp_avg_sq.sqrt() / bias_correction2_sqrt).add_(eps)}, the root and the quotient exist at once)
+ * and transformers' own AdamW (huggingface/transformers src/transformers/optimization.py, class AdamW, as in
+ * v4.27.1, mirror xiaojunjun65/transformers-mlu_4.27.1 @206a0dd: {@code denom = exp_avg_sq.sqrt().add_(eps)},
+ * one temporary).
  * The temporaries are modelling assumptions read from those implementations; the estimate notes say so.
  */
 public final class OptimizerModel {
@@ -41,9 +48,15 @@ public final class OptimizerModel {
 
     private final Optimizer optimizer;
     private final boolean fused;
+    private final OptimizerImpl impl;
 
     public OptimizerModel(Optimizer optimizer) {
         this(optimizer, false);
+    }
+
+    /** torch.optim's foreach implementation, or its fused one. */
+    public OptimizerModel(Optimizer optimizer, boolean fused) {
+        this(optimizer, fused, OptimizerImpl.FOREACH);
     }
 
     /**
@@ -52,9 +65,10 @@ public final class OptimizerModel {
      *              per tensor group (torch/optim/adam.py {@code _fused_adam}), so Adam's step makes no
      *              {@code sqrt(exp_avg_sq)} temporary
      */
-    public OptimizerModel(Optimizer optimizer, boolean fused) {
+    public OptimizerModel(Optimizer optimizer, boolean fused, OptimizerImpl impl) {
         this.optimizer = optimizer;
-        this.fused = fused;
+        this.fused = fused || impl.inPlace();
+        this.impl = impl;
     }
 
     /** @return whether torch.optim has a fused implementation of this optimizer (adam, adamw, sgd) */
@@ -67,7 +81,12 @@ public final class OptimizerModel {
 
     /** @return whether the step's temporaries exist for all parameters at once (foreach) rather than one at a time */
     public boolean temporariesForAllParameters() {
-        return optimizer == Optimizer.ADAM || optimizer == Optimizer.ADAMW;
+        return (optimizer == Optimizer.ADAM || optimizer == Optimizer.ADAMW) && !loop();
+    }
+
+    /** @return whether adam/adamw loop over the parameters one at a time */
+    private boolean loop() {
+        return !fused && (impl == OptimizerImpl.FOR_LOOP || impl == OptimizerImpl.HF_ADAMW);
     }
 
     /** @return states of one parameter, created at the first step; {@code dtype} is the state dtype */
@@ -124,7 +143,12 @@ public final class OptimizerModel {
         String n = p.symbol();
         switch (optimizer) {
             case ADAM, ADAMW -> {
-                if (!fused) {
+                if (impl == OptimizerImpl.HF_ADAMW && !fused) {
+                    out.add(temp("optim.adam.denom", Source.HF_ADAMW, stateDtype, n, p.numel()));
+                } else if (impl == OptimizerImpl.FOR_LOOP && !fused) {
+                    out.add(temp("optim.adam.sqrt_exp_avg_sq", Source.TORCH_OPTIM, stateDtype, n, p.numel()));
+                    out.add(temp("optim.adam.denom", Source.TORCH_OPTIM, stateDtype, n, p.numel()));
+                } else if (!fused) {
                     out.add(temp("optim.adam.foreach_sqrt_exp_avg_sq", Source.TORCH_OPTIM, stateDtype, n,
                             p.numel()));
                 }

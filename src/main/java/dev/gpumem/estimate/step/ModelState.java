@@ -129,7 +129,7 @@ public final class ModelState {
             this.inventoryQuantized = q;
             this.targets = modules;
             this.optimizer = new OptimizerModel(cfg.optimizer(),
-                    cfg.options().contains(RunConfig.RunOption.FUSED_OPTIMIZER));
+                    cfg.options().contains(RunConfig.RunOption.FUSED_OPTIMIZER), cfg.framework().optimizerImpl());
             this.paramDtype = cfg.masterWeights() ? p.computeDtype() : p.paramDtype();
             this.fsdp2 = cfg.framework().precisionPolicy() == RunConfig.PrecisionPolicy.FSDP2_MIXED;
             this.flatGrads = cfg.framework().useOrigParams() && sharding.shardsParameters() && training

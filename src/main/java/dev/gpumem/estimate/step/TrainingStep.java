@@ -124,7 +124,8 @@ public final class TrainingStep {
         this.gradsZeroedInPlace = spec.option(RunOption.ZERO_GRAD_IN_PLACE);
         this.gradsInDdpBucket = spec.sharding.torchDdp() && spec.option(RunOption.DDP_BUCKET_VIEW);
         this.optimizer = new OptimizerUpdates(tl, new OptimizerModel(spec.cfg.optimizer(),
-                spec.option(RunOption.FUSED_OPTIMIZER)).temporariesForAllParameters(), paramCount);
+                spec.option(RunOption.FUSED_OPTIMIZER), spec.cfg.framework().optimizerImpl())
+                .temporariesForAllParameters(), paramCount);
         this.tied = tiedMatrix();
     }
 

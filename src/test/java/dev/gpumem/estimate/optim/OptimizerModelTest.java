@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.gpumem.estimate.RunConfig;
 import dev.gpumem.estimate.RunConfig.Optimizer;
 import dev.gpumem.estimate.timeline.TensorKind;
 import dev.gpumem.units.DType;
@@ -40,5 +41,23 @@ class OptimizerModelTest {
         assertTrue(OptimizerModel.hasFusedImplementation(Optimizer.SGD_MOMENTUM));
         assertFalse(OptimizerModel.hasFusedImplementation(Optimizer.LION));
         assertFalse(OptimizerModel.hasFusedImplementation(Optimizer.ADAFACTOR));
+    }
+
+    @Test
+    void loopingImplementationsKeepTheTemporariesOfOneParameterAtATime() {
+        // w: 1024·256 = 262,144 fp32 elements = 1,048,576 B
+        // transformers' AdamW: denom = exp_avg_sq.sqrt().add_(eps): one temporary
+        OptimizerModel hf = new OptimizerModel(Optimizer.ADAMW, false, RunConfig.OptimizerImpl.HF_ADAMW);
+        List<TensorKind> one = hf.temporaries(W, DType.FP32, DType.FP32);
+        assertEquals(1, one.size());
+        assertEquals(1_048_576L, one.get(0).bytes());
+        assertFalse(hf.temporariesForAllParameters());
+        // torch foreach=False: denom = (exp_avg_sq.sqrt() / c).add_(eps): the root and the quotient at once
+        OptimizerModel loop = new OptimizerModel(Optimizer.ADAMW, false, RunConfig.OptimizerImpl.FOR_LOOP);
+        assertEquals(2L * 1_048_576, loop.temporaries(W, DType.FP32, DType.FP32).stream()
+                .mapToLong(TensorKind::bytes).sum());
+        assertFalse(loop.temporariesForAllParameters());
+        // the foreach default keeps its temporaries for all parameters at once
+        assertTrue(new OptimizerModel(Optimizer.ADAMW).temporariesForAllParameters());
     }
 }
