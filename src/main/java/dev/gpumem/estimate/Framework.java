@@ -146,7 +146,10 @@ public enum Framework implements WireEnum {
                     + "megatron_distributed"),
             new Default<>(DType.FP32, "no LoRA in Megatron-LM: hf's default"),
             new Default<>(0.0, "no LoRA in Megatron-LM: hf's default"),
-            new Default<>(ModelCode.HF, "megatron/core/models/gpt: its own GPT, counted as HF's block"),
+            new Default<>(ModelCode.MEGATRON, "NVIDIA/Megatron-LM megatron/core/models/gpt/gpt_model.py @e914fb7: "
+                    + "its own GPT (counted as HF's block) on tensor_parallel.ColumnParallelLinear / RowParallelLinear, "
+                    + "the output layer a ColumnParallelLinear too (under sequence parallelism each saves its input's "
+                    + "shard, layers.py @000c4ac)"),
             new Default<>(0L, "Megatron's own contiguous gradient buffer (not modelled): no ZeRO reduce bucket"),
             new Default<>(0, "NVIDIA/Megatron-LM megatron/training/arguments.py @307dcf3: "
                     + "--use-distributed-optimizer store_true (off): every data-parallel rank holds all main parameters "

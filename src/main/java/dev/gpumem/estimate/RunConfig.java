@@ -409,13 +409,25 @@ public record RunConfig(
     }
 
     /**
-     * Whose module code runs the model: Hugging Face transformers' or lit-gpt's own (fused GELU, its RMSNorm, fused
-     * qkv views).
+     * Whose module code runs the model: Hugging Face transformers' (also standing for torchtitan's and torchtune's
+     * own Llama, whose tensor-parallel plans are torch DTensor's), lit-gpt's own (fused GELU, its RMSNorm, fused qkv
+     * views), or Megatron-Core's GPT with its own tensor-parallel linears (counted as HF's block otherwise).
      */
     public enum ModelCode implements WireEnum {
-        HF("hf"), LITGPT("litgpt");
+        HF("hf"), LITGPT("litgpt"), MEGATRON("megatron");
         private final String wire;
         ModelCode(String wire) { this.wire = wire; }
         @Override public String wire() { return wire; }
+
+        /**
+         * @return under sequence parallelism, whether a column-parallel linear saves only its input's sequence
+         *         shard and all-gathers it again in backward (Megatron-Core's ColumnParallelLinear, the LM head's
+         *         included: {@link dev.gpumem.estimate.Source#SEQUENCE_PARALLEL}); otherwise the linears save the
+         *         all-gathered input itself, as torch DTensor's plans run them
+         *         ({@link dev.gpumem.estimate.Source#SEQUENCE_PARALLEL_DTENSOR})
+         */
+        public boolean keepsSequenceShard() {
+            return this == MEGATRON;
+        }
     }
 }

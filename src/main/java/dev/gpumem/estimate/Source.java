@@ -57,6 +57,7 @@ public enum Source {
     /** expert parallelism: Megatron's all-to-all token dispatcher (permuted rows sent, the local experts' rows received, and back) */
     MEGATRON_TOKEN_DISPATCHER("NVIDIA/Megatron-LM megatron/core/transformer/moe/token_dispatcher.py @bed33f8 MoEAlltoAllTokenDispatcher token_permutation / token_unpermutation (permute, all_to_all over the expert-parallel group, unpermute with probs)"),
     SEQUENCE_PARALLEL("Korthikanti et al. 2022, arXiv:2205.05198, §4.2.2; NVIDIA/Megatron-LM megatron/core/tensor_parallel/layers.py @000c4ac LinearWithGradAccumulationAndAsyncCommunication (sequence_parallel: all_gather into get_global_memory_buffer, save_for_backward(input) the shard, re-gather in backward, reduce_scatter of grad_input)"),
+    SEQUENCE_PARALLEL_DTENSOR("pytorch/torchtitan torchtitan/models/llama3/infra/parallelize.py @018740b apply_tp: PrepareModuleInput(input_layouts Shard(1), desired_input_layouts Replicate()) on attention and feed_forward all-gathers the norm output once, ColwiseParallel wq/wk/wv and w1/w3 run on that gathered local tensor and autograd saves it for the weight gradients (no re-gather in backward); the output layer ColwiseParallel(input_layouts=Shard(1)) likewise"),
     /** 1F1B pipeline schedule: the first stage holds p micro-batches of activations (Narayanan et al. 2021, arXiv:2104.04473) */
     PIPELINE_1F1B("Narayanan et al. 2021, arXiv:2104.04473, §2.2"),
     /** FSDP: sharded flat parameters, all-gathered per wrapped block (Zhao et al. 2023, arXiv:2304.11277) */

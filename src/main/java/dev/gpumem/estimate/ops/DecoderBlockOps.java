@@ -758,10 +758,12 @@ public final class DecoderBlockOps extends ProgramWriter {
 
     /**
      * Sequence parallelism: the all-gather of the norm output {@code y} (b·s/t·h) to the full sequence in front of
-     * the column-parallel linears, which run on the gathered tensor; Megatron saves only the shard for backward
+     * the column-parallel linears, which run on the gathered tensor. What backward keeps depends on whose
+     * tensor-parallel linears run ({@link ModelCode#keepsSequenceShard}): Megatron-Core saves only the shard
      * (layers.py @000c4ac: {@code ctx.save_for_backward(input, weight)} with {@code input} the shard,
-     * {@code total_input} the gathered buffer), so {@link #release} frees the gathered copy and keeps the shard.
-     * Without sequence parallelism, {@code y} itself.
+     * {@code total_input} the gathered buffer), so {@link #release} frees the gathered copy and keeps the shard, and
+     * backward gathers it again; torch DTensor's plans (torchtitan) gather once in front of the module and the
+     * linears save the gathered tensor, so the shard dies here. Without sequence parallelism, {@code y} itself.
      *
      * @return the slot the linears read
      */
@@ -769,19 +771,28 @@ public final class DecoderBlockOps extends ProgramWriter {
         if (!d.sequenceSplit()) {
             return y;
         }
-        shard = y;
-        gathered = alloc(sp("sp.gathered_input", yDtype));
+        boolean keepShard = spec.modelCode().keepsSequenceShard();
+        gathered = alloc(kind("sp.gathered_input", Component.ACTIVATIONS,
+                keepShard ? Source.SEQUENCE_PARALLEL : Source.SEQUENCE_PARALLEL_DTENSOR, yDtype, d.b(), d.s(), d.h()));
+        if (keepShard) {
+            shard = y;
+        } else {
+            free(y);
+        }
         return gathered;
     }
 
     /** After the last forward use of the linears' input: kept for backward when {@code saved} (the shard, if any). */
     private void release(int y, boolean saved) {
-        if (y == gathered && gathered >= 0) {
+        if (y == gathered && gathered >= 0 && shard >= 0) {
             free(gathered);
             done(shard, saved);
             gathered = -1;
             shard = -1;
             return;
+        }
+        if (y == gathered) {
+            gathered = -1;
         }
         done(y, saved);
     }
@@ -802,10 +813,6 @@ public final class DecoderBlockOps extends ProgramWriter {
         sac.set(full, false);
         opSaved(out);
         return out;
-    }
-
-    private TensorKind sp(String name, DType t) {
-        return kind(name, Component.ACTIVATIONS, Source.SEQUENCE_PARALLEL, t, d.b(), d.s(), d.h());
     }
 
     /** A backward temporary of sequence parallelism: b·s·h in c. */
@@ -932,10 +939,13 @@ public final class DecoderBlockOps extends ProgramWriter {
             tmp.add(balloc(grad("grad.branch_cast", c, d.b(), d.st(), d.h()), p));
         }
         if (d.sequenceSplit()) {
-            // the row-parallel linear all-gathers the output gradient; the column-parallel linears re-gather their
-            // saved input shard for the weight gradients (Megatron layers.py @000c4ac backward)
+            // the row-parallel linear all-gathers the output gradient; Megatron's column-parallel linears re-gather
+            // their saved input shard for the weight gradients (layers.py @000c4ac backward), DTensor's saved the
+            // gathered input itself
             tmp.add(balloc(spGrad("sp.gathered_grad_output"), p));
-            tmp.add(balloc(spGrad("sp.regathered_input"), p));
+            if (spec.modelCode().keepsSequenceShard()) {
+                tmp.add(balloc(spGrad("sp.regathered_input"), p));
+            }
         }
         if (p == Part.MLP) {
             boolean experts = mlpKind == BlockMlp.EXPERTS;

@@ -76,19 +76,26 @@ public final class LmHeadOps extends ProgramWriter {
             done(INPUT, true);
         }
         int y = n[0];
+        boolean vocab = headKind != HeadKind.SEQUENCE_CLASSIFICATION && headKind != HeadKind.NONE;
+        boolean cast = spec.amp() && r != c;
+        int shard = -1;
         if (d.sequenceSplit()) {
-            // sequence parallelism: the final norm ran on b·s/t·h; the LM head's input is all-gathered, and the
-            // head keeps the gathered tensor (torchtitan's output ColwiseParallel(input_layouts=Shard(1)),
-            // llama3/infra/parallelize.py @018740b; Megatron would keep the shard: counted high)
-            int g = alloc(kind("sp.gathered_input", Component.ACTIVATIONS, Source.SEQUENCE_PARALLEL, r,
-                    d.b(), d.s(), d.h()));
-            free(y);
+            // sequence parallelism: the final norm ran on b·s/t·h and the LM head's input is all-gathered. DTensor's
+            // output ColwiseParallel(input_layouts=Shard(1)) saves the gathered tensor (torchtitan); Megatron's output
+            // ColumnParallelLinear saves the shard and gathers it again for the weight gradient (gpt_model.py
+            // @e914fb7, layers.py @000c4ac), when it reads the norm output itself (no autocast copy, no chunks)
+            boolean keepShard = spec.modelCode().keepsSequenceShard() && !cast && !(vocab && chunked);
+            int g = alloc(kind("sp.gathered_input", Component.ACTIVATIONS,
+                    keepShard ? Source.SEQUENCE_PARALLEL : Source.SEQUENCE_PARALLEL_DTENSOR, r, d.b(), d.s(), d.h()));
+            if (keepShard) {
+                shard = y;
+            } else {
+                free(y);
+            }
             y = g;
         }
         List<Instr> forward = new ArrayList<>(fwd);
         fwd.clear();
-        boolean vocab = headKind != HeadKind.SEQUENCE_CLASSIFICATION && headKind != HeadKind.NONE;
-        boolean cast = spec.amp() && r != c;
         int x = y;
         if (cast) {
             x = alloc(TensorKind.of("head.input_cast", Component.ACTIVATIONS, Source.PYTORCH_AUTOCAST, c,
@@ -105,7 +112,12 @@ public final class LmHeadOps extends ProgramWriter {
             Dim[] tok = vocab ? new Dim[] {d.b(), d.s()} : new Dim[] {d.b()};
             Dim width = vocab ? d.v() : labels;
             int logits = alloc(TensorKind.of("logits", Component.LOGITS, Source.HF_LOSS, c, concat(tok, width)));
-            done(x, spec.linearSavesInput());
+            if (shard >= 0) {
+                free(x);
+                done(shard, spec.linearSavesInput());
+            } else {
+                done(x, spec.linearSavesInput());
+            }
             boolean softcap = vocab && spec.traits().softcapping().onLogits() && !fused;
             int tanh = -1;
             if (softcap) {   // Gemma 2: logits = tanh(logits / cap) * cap; tanh keeps its output
@@ -152,7 +164,12 @@ public final class LmHeadOps extends ProgramWriter {
             return new HeadProgram(kinds, chunkedHeadBackward(gradLogits, chunks), forward, loss, bwd);
         }
         int gIn = balloc(grad("grad.head_input", c, d.b(), d.s(), d.h()), Part.ATTENTION);
+        int regathered = shard >= 0 ? balloc(kind("sp.regathered_input", Component.TEMPORARY,
+                Source.SEQUENCE_PARALLEL, c, d.b(), d.s(), d.h()), Part.ATTENTION) : -1;
         bwd.add(new Instr(Op.PARAM_GRADS, -1, Part.ATTENTION));
+        if (regathered >= 0) {
+            bwd.add(new Instr(Op.FREE, regathered, Part.ATTENTION));
+        }
         for (int g : gradLogits) {
             bwd.add(new Instr(Op.FREE, g, Part.ATTENTION));
         }

@@ -22,7 +22,9 @@ import org.junit.jupiter.api.Test;
 /**
  * Sequence parallelism on one block, by hand arithmetic (Korthikanti et al. 2022, §4.2.2): the tensors outside the
  * tensor-parallel region (norms, residual adds) hold s/t tokens, those inside it (q, k, v, attention, MLP
- * intermediates) are unchanged, and the all-gathered linear input is a transient (Megatron keeps the shard).
+ * intermediates) are unchanged. What the column-parallel linears keep depends on whose linears run: Megatron-Core's
+ * keep the norm output's shard (the all-gathered input is a transient), torch DTensor's (torchtitan) the gathered
+ * input itself (the shard is the transient).
  */
 class SequenceParallelOpsTest {
     // The toy block of DecoderBlockOpsTest: h 64, a = kv = 2 heads of d 32, i 128, fp32, no dropout; b 1, s 8, t 2.
@@ -32,17 +34,15 @@ class SequenceParallelOpsTest {
     private static final Architecture TOY = DecoderBlockOpsTest.toy(NormKind.RMS_NORM, MlpKind.GATED,
             Activation.SILU);
 
-    private static Map<String, Long> held(SequenceParallel sp) {
-        BlockSpec spec = new BlockSpec(TOY, DType.FP32, DType.FP32, BlockSpec.Autocast.OFF, AttentionKernel.SDPA,
-                BaseWeights.TRAINED, Set.of(), 1, DType.FP32, BlockSpec.Execution.EAGER, ModelCode.HF, 0.0);
-        BlockProgram p = DecoderBlockOps.program(spec, Dims.of(TOY, 1, 8, 2, sp));
+    private static Map<String, Long> held(SequenceParallel sp, ModelCode code) {
+        BlockProgram p = DecoderBlockOps.program(spec(code), Dims.of(TOY, 1, 8, 2, sp));
         return HeldAtForwardEnd.of(p);
     }
 
     @Test
     void theNormsAndTheResidualHoldSOverTTokensWithSequenceParallelism() {
-        Map<String, Long> off = held(SequenceParallel.OFF);
-        Map<String, Long> on = held(SequenceParallel.ON);
+        Map<String, Long> off = held(SequenceParallel.OFF, ModelCode.MEGATRON);
+        Map<String, Long> on = held(SequenceParallel.ON, ModelCode.MEGATRON);
         // two RMSNorms: rstd, x̂ (the weight trains) and the output kept by the next linears, each b·s·h -> b·(s/t)·h
         assertEquals(2 * 32L, off.get("norm.rstd"));
         assertEquals(2 * 16L, on.get("norm.rstd"));
@@ -68,6 +68,68 @@ class SequenceParallelOpsTest {
         long inside = 4 * 1024 + 32 + 4 * 2048;
         assertEquals(10304 + inside, total(off));
         assertEquals(5152 + inside, total(on));
+    }
+
+    @Test
+    void dtensorLinearsKeepTheGatheredInputAndNotTheShard() {
+        Map<String, Long> off = held(SequenceParallel.OFF, ModelCode.HF);
+        Map<String, Long> on = held(SequenceParallel.ON, ModelCode.HF);
+        // the norm output's shard dies at the all-gather; q/k/v and gate/up save the gathered b·s·h = 2048 B each,
+        // one per norm (the three projections of a norm share one gathered tensor)
+        assertNull(on.get("norm.out"));
+        assertEquals(2 * 2048L, on.get("sp.gathered_input"));
+        assertEquals(2 * 16L, on.get("norm.rstd"));
+        assertEquals(2 * 1024L, on.get("norm.normalized_fp32"));
+        assertEquals(1024L, on.get("hidden.residual"));
+        // total saved: outside 2·16 + 2·1024 + 1024 = 3104 and the gathered 4096, against 10304 without SP and
+        // 5152 with Megatron's shards
+        long inside = 4 * 1024 + 32 + 4 * 2048;
+        assertEquals(3104 + 4096 + inside, total(on));
+        assertEquals(10304 + inside, total(off));
+        assertTrue(total(on) < total(off));
+        assertTrue(total(held(SequenceParallel.ON, ModelCode.MEGATRON)) < total(on));
+    }
+
+    @Test
+    void onlyMegatronsLinearsGatherTheirInputAgainInBackward() {
+        // one re-gathered b·s·h input per part (attention, MLP) for Megatron's weight gradients; DTensor kept it
+        assertEquals(2, backwardAllocs(ModelCode.MEGATRON, "sp.regathered_input"));
+        assertEquals(0, backwardAllocs(ModelCode.HF, "sp.regathered_input"));
+        // the row-parallel linears' output gradient is all-gathered under both
+        assertEquals(2, backwardAllocs(ModelCode.MEGATRON, "sp.gathered_grad_output"));
+        assertEquals(2, backwardAllocs(ModelCode.HF, "sp.gathered_grad_output"));
+    }
+
+    @Test
+    void theLmHeadKeepsTheGatheredInputUnderDtensorAndTheShardUnderMegatron() {
+        // head input b·s·h = 1·8·64 fp32 = 2048 B gathered, its shard b·(s/t)·h = 1024 B
+        Map<String, Long> dtensor = HeldAtForwardEnd.of(head(ModelCode.HF));
+        assertEquals(2048L, dtensor.get("sp.gathered_input"));
+        assertNull(dtensor.get("norm.out"));
+        Map<String, Long> megatron = HeldAtForwardEnd.of(head(ModelCode.MEGATRON));
+        assertNull(megatron.get("sp.gathered_input"));
+        assertEquals(1024L, megatron.get("norm.out"));
+        long regathered = head(ModelCode.MEGATRON).backward().stream()
+                .filter(i -> i.op() == BlockProgram.Op.ALLOC)
+                .filter(i -> head(ModelCode.MEGATRON).slotKinds().get(i.slot()).name().equals("sp.regathered_input"))
+                .count();
+        assertEquals(1, regathered);
+    }
+
+    private static HeadProgram head(ModelCode code) {
+        return LmHeadOps.program(spec(code), Dims.of(TOY, 1, 8, 2, SequenceParallel.ON),
+                Architecture.HeadKind.CAUSAL_LM, 0, false, false);
+    }
+
+    private static BlockSpec spec(ModelCode code) {
+        return new BlockSpec(TOY, DType.FP32, DType.FP32, BlockSpec.Autocast.OFF, AttentionKernel.SDPA,
+                BaseWeights.TRAINED, Set.of(), 1, DType.FP32, BlockSpec.Execution.EAGER, code, 0.0);
+    }
+
+    private static long backwardAllocs(ModelCode code, String name) {
+        BlockProgram p = DecoderBlockOps.program(spec(code), Dims.of(TOY, 1, 8, 2, SequenceParallel.ON));
+        return p.backward().stream().filter(i -> i.op() == BlockProgram.Op.ALLOC)
+                .filter(i -> p.slotKinds().get(i.slot()).name().equals(name)).count();
     }
 
     @Test
