@@ -5,6 +5,7 @@ import dev.gpumem.estimate.RunConfig.ModelCode;
 import dev.gpumem.estimate.RunConfig.LossImpl;
 import dev.gpumem.estimate.RunConfig.OptimizerImpl;
 import dev.gpumem.estimate.RunConfig.PrecisionPolicy;
+import dev.gpumem.estimate.parallel.PipelineRuntime;
 import dev.gpumem.estimate.parallel.PipelineSchedule;
 import dev.gpumem.estimate.RunConfig.SequenceParallel;
 import dev.gpumem.units.DType;
@@ -348,6 +349,11 @@ public enum Framework implements WireEnum {
             default -> new Default<>(SequenceParallel.OFF, "off unless stated (no tensor-parallel plan of this "
                     + "framework read)");
         };
+    }
+
+    /** @return whose code runs a pipeline's sends and receives: torch.distributed.pipelining for torchtitan */
+    public PipelineRuntime pipelineRuntime() {
+        return this == TORCHTITAN ? PipelineRuntime.PERSISTENT_BUFFERS : PipelineRuntime.PER_MESSAGE;
     }
 
     /** @return this framework's default of {@code s} */

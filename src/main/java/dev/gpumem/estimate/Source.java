@@ -60,6 +60,7 @@ public enum Source {
     SEQUENCE_PARALLEL_DTENSOR("pytorch/torchtitan torchtitan/models/llama3/infra/parallelize.py @018740b apply_tp: PrepareModuleInput(input_layouts Shard(1), desired_input_layouts Replicate()) on attention and feed_forward all-gathers the norm output once, ColwiseParallel wq/wk/wv and w1/w3 run on that gathered local tensor and autograd saves it for the weight gradients (no re-gather in backward); the output layer ColwiseParallel(input_layouts=Shard(1)) likewise"),
     /** 1F1B pipeline schedule: the first stage holds p micro-batches of activations (Narayanan et al. 2021, arXiv:2104.04473) */
     PIPELINE_1F1B("Narayanan et al. 2021, arXiv:2104.04473, §2.2"),
+    TORCH_PIPELINING("pytorch/pytorch torch/distributed/pipelining/stage.py @0138610 PipelineStage _prepare_forward_infra / _prepare_backward_infra (one receive buffer per micro-batch, kept), fwd_cache (the output until its backward); _backward.py @060ca5d stage_backward (the input gradient left in the buffer's .grad until clear_runtime_states at the next step)"),
     /** FSDP: sharded flat parameters, all-gathered per wrapped block (Zhao et al. 2023, arXiv:2304.11277) */
     /** torch DistributedDataParallel's Reducer: flat gradient buckets allocated at construction */
     DDP_REDUCER("pytorch/pytorch torch/csrc/distributed/c10d/reducer.cpp Reducer::initialize_buckets; torch/nn/parallel/distributed.py (bucket_size_limits [sys.maxsize] without find_unused_parameters; PR #41954 gradient_as_bucket_view)"),

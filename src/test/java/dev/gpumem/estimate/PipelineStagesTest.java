@@ -117,6 +117,50 @@ class PipelineStagesTest {
         assertTrue(worst.notes().stream().anyMatch(n -> n.startsWith(stage)), worst.notes().toString());
     }
 
+    /**
+     * torchtitan runs torch.distributed.pipelining's PipelineStage: on the first step every stage that receives
+     * keeps one b·s·h receive buffer per micro-batch (b·s·h·2 B = 2·32·64·2 = 8192 B; m = 4: 32,768 B), every
+     * stage that sends one buffer per micro-batch for the returning gradient (the same 32,768 B), and the input
+     * gradients stay in the buffers' .grad until the next step starts (4 · 8192 B at the optimizer step). Megatron-LM's
+     * fresh tensor per message keeps none of them. Every other semantic is stated equal for both frameworks.
+     */
+    @Test
+    void torchPipeliningKeepsOneReceiveBufferPerMicroBatchAndTheInputGradientsUntilTheNextStep() {
+        long hidden = 2L * 32 * 64 * 2;
+        Estimate titanLast = framework(Framework.TORCHTITAN, StageChoice.LAST);
+        Estimate megatronLast = framework(Framework.MEGATRON, StageChoice.LAST);
+        for (Phase p : new Phase[] {Phase.FORWARD, Phase.BACKWARD, Phase.OPTIMIZER_STEP, Phase.SECOND_STEP}) {
+            assertEquals(4 * hidden, term(titanLast.phase(p), "pipeline.receive_buffer_input"), p.name());
+            assertEquals(0, term(megatronLast.phase(p), "pipeline.receive_buffer_input"), p.name());
+            assertEquals(0, term(titanLast.phase(p), "pipeline.receive_buffer_grad"), p.name());
+        }
+        assertEquals(0, term(titanLast.phase(Phase.LOAD), "pipeline.receive_buffer_input"));
+        // the last stage's input gradients (the head's grad.hidden, one per micro-batch) at the optimizer step
+        assertEquals(4 * hidden, term(titanLast.phase(Phase.OPTIMIZER_STEP), "grad.hidden"));
+        assertEquals(0, term(megatronLast.phase(Phase.OPTIMIZER_STEP), "grad.hidden"));
+        assertEquals(8 * hidden, titanLast.phase(Phase.OPTIMIZER_STEP).liveTensors()
+                - megatronLast.phase(Phase.OPTIMIZER_STEP).liveTensors());
+
+        Estimate titanFirst = framework(Framework.TORCHTITAN, StageChoice.FIRST);
+        assertEquals(4 * hidden, term(titanFirst.phase(Phase.OPTIMIZER_STEP), "pipeline.receive_buffer_grad"));
+        assertEquals(0, term(titanFirst.phase(Phase.OPTIMIZER_STEP), "pipeline.receive_buffer_input"));
+        assertEquals(0, term(framework(Framework.MEGATRON, StageChoice.FIRST).phase(Phase.OPTIMIZER_STEP),
+                "pipeline.receive_buffer_grad"));
+    }
+
+    private Estimate framework(Framework fw, StageChoice stage) {
+        Parallel par = new Parallel(1, 0, 1, 2, PipelineLayout.DEFAULT.withStage(stage));
+        FrameworkSettings.Stated same = new FrameworkSettings.Stated(RunConfig.PrecisionPolicy.AUTOCAST,
+                Checkpointing.NONE, RunConfig.LossImpl.FP32_UPCAST, RunConfig.OptimizerImpl.FUSED, null, 0.0,
+                RunConfig.ModelCode.HF, 0L, 0);
+        FrameworkSettings.Resolved r = FrameworkSettings.resolve(fw, same, Precision.BF16, Optimizer.ADAMW,
+                RunConfig.FinetuneMethod.FULL, par, Set.of());
+        return estimator.estimate(TinyModels.tiny(), new RunConfig("t", "tiny", java.util.Map.of(),
+                RunConfig.Task.TRAIN, Precision.BF16, false, Optimizer.ADAMW, 2, 32, 4, r.checkpointing(),
+                AttentionKernel.SDPA, Finetune.FULL, r.parallel(), r.options(), RunConfig.Inference.defaults(32), null,
+                RunConfig.Compat.NONE, r.settings()));
+    }
+
     /** The tiny Llama with four blocks and tied embeddings. */
     private static Inventory tied() {
         Architecture a = TinyModels.llama(4);

@@ -18,6 +18,7 @@ import dev.gpumem.estimate.ops.HeadProgram;
 import dev.gpumem.estimate.ops.LmHeadOps;
 import dev.gpumem.estimate.ops.Part;
 import dev.gpumem.estimate.optim.OptimizerModel;
+import dev.gpumem.estimate.parallel.PipelineRuntime;
 import dev.gpumem.estimate.parallel.PipelineStage;
 import dev.gpumem.estimate.timeline.TensorKind;
 import dev.gpumem.estimate.timeline.Timeline;
@@ -98,6 +99,12 @@ public final class TrainingStep {
     /** DeepSpeed ZeRO-1/2 reduce bucket (ipg_buffer) of the current backward, or -1 */
     private int ipgBuffer = -1;
     private int workspace = -1;
+    /** torch.distributed.pipelining: its receive buffers are kept (see {@link PipelineRuntime#PERSISTENT_BUFFERS}) */
+    private final boolean keptPipelineBuffers;
+    /** per chunk, per micro-batch: the kept receive buffer of the chunk's input (-1: none), made on the first step */
+    private int[][] receivedInputs;
+    /** the input gradients left in the receive buffers' .grad, dropped when the next step starts */
+    private final IntList inputGrads = new IntList();
 
     private TrainingStep(Inventory inv, StepSpec spec) {
         this.spec = spec;
@@ -127,6 +134,8 @@ public final class TrainingStep {
                 spec.option(RunOption.FUSED_OPTIMIZER), spec.cfg.framework().optimizerImpl())
                 .temporariesForAllParameters(), paramCount);
         this.tied = tiedMatrix();
+        this.keptPipelineBuffers = spec.stage.stages() > 1
+                && spec.cfg.framework().framework().pipelineRuntime() == PipelineRuntime.PERSISTENT_BUFFERS;
     }
 
     /** @return the trainable embedding matrix the LM head shares, or null */
@@ -280,6 +289,13 @@ public final class TrainingStep {
      * (forward_step_calc_loss on the last stage), so its tensors stay for every unit in flight.
      */
     private void step() {
+        if (keptPipelineBuffers) {
+            // clear_runtime_states at the start of step(): the receive buffers' .grad of the step before go
+            for (int i = 0; i < inputGrads.size(); i++) {
+                tl.free(inputGrads.get(i));
+            }
+            inputGrads.clear();
+        }
         List<PipelineStage.Unit> order = spec.stage.forwardOrder(spec.cfg.gradAccum());
         int total = order.size();
         int warmup = Math.min(spec.stage.inFlight() - 1, total);
@@ -305,7 +321,10 @@ public final class TrainingStep {
 
     private void forwardUnit(PipelineStage.Unit u, List<ArrayDeque<Micro>> pending) {
         label(Phase.FORWARD);
-        Micro m = forward(u.chunk());
+        if (keptPipelineBuffers && receivedInputs == null) {
+            pipelineBuffers();
+        }
+        Micro m = forward(u.chunk(), u.microBatch());
         pending.get(u.chunk()).add(m);
         if (spec.stage.stages() > 1 && m.chunk.head()) {
             label(Phase.LOSS);
@@ -330,6 +349,29 @@ public final class TrainingStep {
         backward(m);
     }
 
+    /**
+     * torch.distributed.pipelining's PipelineStage on the first step (pytorch/pytorch
+     * torch/distributed/pipelining/stage.py @0138610 _prepare_forward_infra, _prepare_backward_infra): every chunk
+     * that does not hold the embedding gets one receive buffer of its b·s·h input per micro-batch, every chunk that
+     * does not hold the head one receive buffer of its output's gradient per micro-batch; all are kept for the run.
+     */
+    private void pipelineBuffers() {
+        int m = spec.cfg.gradAccum();
+        receivedInputs = new int[spec.stage.chunks().size()][m];
+        for (int c = 0; c < spec.stage.chunks().size(); c++) {
+            PipelineStage.Chunk chunk = spec.stage.chunks().get(c);
+            java.util.Arrays.fill(receivedInputs[c], -1);
+            for (int k = 0; k < m && !chunk.embedding(); k++) {
+                receivedInputs[c][k] = tl.alloc(TensorKind.of("pipeline.receive_buffer_input", Component.ACTIVATIONS,
+                        Source.TORCH_PIPELINING, spec.residual, dims.b(), dims.st(), dims.h()));
+            }
+            for (int k = 0; k < m && !chunk.head(); k++) {
+                tl.alloc(TensorKind.of("pipeline.receive_buffer_grad", Component.TEMPORARY, Source.TORCH_PIPELINING,
+                        spec.residual, dims.b(), dims.st(), dims.h()));
+            }
+        }
+    }
+
     /** The tensors of one micro-batch in flight through one chunk of the stage. */
     private final class Micro {
         final PipelineStage.Chunk chunk;
@@ -350,6 +392,10 @@ public final class TrainingStep {
         int out = -1;
         /** tied embeddings: the LM head's gradient of the shared matrix, buffered until the embedding's backward */
         int tiedHeadGrad = -1;
+        /** torch.distributed.pipelining: the chunk's input is a kept receive buffer (never freed by the blocks) */
+        boolean inputKept;
+        /** torch.distributed.pipelining: the output sent on, held in fwd_cache until this backward (-1: none) */
+        int sentOutput = -1;
 
         Micro(int chunkIndex) {
             this.chunkIndex = chunkIndex;
@@ -360,7 +406,7 @@ public final class TrainingStep {
         }
     }
 
-    private Micro forward(int chunkIndex) {
+    private Micro forward(int chunkIndex, int microBatch) {
         Micro m = new Micro(chunkIndex);
         TensorKind ws = spec.workspace();
         if (workspace < 0 && ws != null) {
@@ -372,9 +418,16 @@ public final class TrainingStep {
             m.inputIds = tl.alloc(spec.tokens("input.input_ids", dims));
             m.labels = tl.alloc(spec.tokens("input.labels", dims));
         }
-        int h = m.chunk.embedding() ? embed(m)
-                : tl.alloc(TensorKind.of("hidden.from_previous_stage", Component.ACTIVATIONS, Source.PIPELINE_1F1B,
-                spec.residual, dims.b(), dims.s(), dims.h()));
+        int h;
+        if (m.chunk.embedding()) {
+            h = embed(m);
+        } else if (keptPipelineBuffers) {
+            h = receivedInputs[chunkIndex][microBatch];
+            m.inputKept = true;
+        } else {
+            h = tl.alloc(TensorKind.of("hidden.from_previous_stage", Component.ACTIVATIONS, Source.PIPELINE_1F1B,
+                    spec.residual, dims.b(), dims.s(), dims.h()));
+        }
         TensorKind cos = spec.rope("rope.cos", dims);
         if (cos != null) {
             m.cos = tl.alloc(cos);
@@ -397,11 +450,15 @@ public final class TrainingStep {
             if (selectiveOp) {
                 run.keep = b.sacKeep();
             }
-            run.forward(b.program().forward(), !recomputes, selective, recomputes ? INPUT : -1,
+            boolean keepInput = recomputes || (i == 0 && m.inputKept);
+            run.forward(b.program().forward(), !recomputes, selective, keepInput ? INPUT : -1,
                     blockHooks(layer, m, !recomputes));
             h = run.ids[b.program().output()];
             if (offload && i > 0) {
-                if (recomputes) {
+                if (recomputes && i - 1 == 0 && m.inputKept) {
+                    m.layers[i - 1].offloadKept();         // the receive buffer stays; SAC's kept outputs go
+                    m.offloadedInputs[i - 1] = true;
+                } else if (recomputes) {
                     // the checkpointed input (and per-op SAC's saved outputs) is what autograd keeps; it goes to
                     // the host like any saved tensor
                     ProgramRun previous = m.layers[i - 1];
@@ -420,6 +477,8 @@ public final class TrainingStep {
             m.head = new ProgramRun(tl, headKinds, noCore);
             m.head.ids[INPUT] = h;
             m.head.forward(head.forward(), true, false, -1, headHooks(m));
+        } else if (keptPipelineBuffers) {
+            m.sentOutput = h;               // sent to the next stage, and held in fwd_cache until the backward
         } else {
             tl.free(h);                     // sent to the next stage
         }
@@ -501,7 +560,9 @@ public final class TrainingStep {
             RegisteredBlocks.Block b = blocks.at(m.chunk.firstLayer() + i);
             if (recomputes) {
                 if (m.offloadedInputs[i]) {
-                    run.ids[INPUT] = tl.alloc(b.kinds()[INPUT]);   // back from the host before the recompute
+                    if (!(i == 0 && m.inputKept)) {
+                        run.ids[INPUT] = tl.alloc(b.kinds()[INPUT]);   // back from the host before the recompute
+                    }
                     run.reloadKept();
                     m.offloadedInputs[i] = false;
                 }
@@ -522,7 +583,7 @@ public final class TrainingStep {
             }
             run.ids[GRAD] = g;
             run.backward(b.program().backward(), GRAD, blockHooks(layer, m, true));
-            if (recomputes) {
+            if (recomputes && !(i == 0 && m.inputKept)) {
                 tl.free(run.ids[INPUT]);
             }
             m.layers[i] = null;
@@ -531,7 +592,14 @@ public final class TrainingStep {
         if (m.chunk.embedding()) {
             paramGrads(state.embedding(), null, m);
         }
-        tl.free(g);                         // the first stage's last use, else sent to the previous stage
+        if (m.inputKept) {
+            inputGrads.add(g);              // sent to the previous stage, and left in the receive buffer's .grad
+        } else {
+            tl.free(g);                     // the first stage's last use, else sent to the previous stage
+        }
+        if (m.sentOutput >= 0) {
+            tl.free(m.sentOutput);          // popped from fwd_cache by this backward
+        }
         if (m.embeddingMask >= 0) {
             tl.free(m.embeddingMask);
         }
