@@ -5,6 +5,7 @@ import dev.gpumem.estimate.RunConfig.ModelCode;
 import dev.gpumem.estimate.RunConfig.LossImpl;
 import dev.gpumem.estimate.RunConfig.OptimizerImpl;
 import dev.gpumem.estimate.RunConfig.PrecisionPolicy;
+import dev.gpumem.estimate.parallel.LayerSplit;
 import dev.gpumem.estimate.parallel.PipelineRuntime;
 import dev.gpumem.estimate.parallel.PipelineSchedule;
 import dev.gpumem.estimate.RunConfig.SequenceParallel;
@@ -354,6 +355,16 @@ public enum Framework implements WireEnum {
     /** @return whose code runs a pipeline's sends and receives: torch.distributed.pipelining for torchtitan */
     public PipelineRuntime pipelineRuntime() {
         return this == TORCHTITAN ? PipelineRuntime.PERSISTENT_BUFFERS : PipelineRuntime.PER_MESSAGE;
+    }
+
+    /**
+     * @return how the framework deals the blocks to the pipeline chunks: torchtitan counts the embedding and the
+     *         output as one layer each (pytorch/torchtitan torchtitan/config/job_config.py @000204a
+     *         pipeline_parallel_first_stage_less_layers = 1, pipeline_parallel_last_stage_less_layers = 1); the
+     *         others split evenly
+     */
+    public LayerSplit pipelineLayerSplit() {
+        return this == TORCHTITAN ? new LayerSplit(1, 1) : LayerSplit.EVEN;
     }
 
     /** @return this framework's default of {@code s} */

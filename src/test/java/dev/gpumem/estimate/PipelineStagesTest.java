@@ -148,14 +148,49 @@ class PipelineStagesTest {
                 "pipeline.receive_buffer_grad"));
     }
 
+    /**
+     * torchtitan's split counts the embedding and the output as one layer each (generate_llm_fqn_per_model_part
+     * with first/last_stage_less_layers 1): 3 blocks on 3 stages are 5 effective layers, 1 per stage and the first 2
+     * one more, so the stages hold 1, 2 and 0 blocks, and the last stage the final norm and head alone. It reads its
+     * input from the kept receive buffers (one b·s·h per micro-batch, all 4 still there after the backward, when the
+     * head's input gradients sit in their .grad).
+     */
+    @Test
+    void torchtitansLastStageCanHoldTheHeadAlone() {
+        long hidden = 2L * 32 * 64 * 2;
+        Inventory three = TinyModels.inventory(TinyModels.llama(3));
+        Estimate last = framework(three, Framework.TORCHTITAN, StageChoice.LAST, 3);
+        assertEquals(4 * hidden, term(last.phase(Phase.BACKWARD), "pipeline.receive_buffer_input"));
+        assertEquals(4 * hidden, term(last.phase(Phase.OPTIMIZER_STEP), "pipeline.receive_buffer_input"));
+        assertEquals(4 * hidden, term(last.phase(Phase.OPTIMIZER_STEP), "grad.hidden"));
+        assertEquals(0, termsStartingWith(last.phase(Phase.LOAD), "weights.mlp."));
+        long one = termsStartingWith(framework(three, Framework.TORCHTITAN, StageChoice.FIRST, 3)
+                .phase(Phase.LOAD), "weights.mlp.");
+        long two = termsStartingWith(framework(three, Framework.TORCHTITAN, StageChoice.of(1), 3)
+                .phase(Phase.LOAD), "weights.mlp.");
+        assertTrue(one > 0);
+        assertEquals(2 * one, two);
+        // Megatron-LM's even split: one block each
+        assertEquals(one, termsStartingWith(framework(three, Framework.MEGATRON, StageChoice.LAST, 3)
+                .phase(Phase.LOAD), "weights.mlp."));
+    }
+
+    private static long termsStartingWith(PhaseEstimate p, String prefix) {
+        return p.terms().stream().filter(t -> t.name().startsWith(prefix)).mapToLong(Term::bytes).sum();
+    }
+
     private Estimate framework(Framework fw, StageChoice stage) {
-        Parallel par = new Parallel(1, 0, 1, 2, PipelineLayout.DEFAULT.withStage(stage));
+        return framework(TinyModels.tiny(), fw, stage, 2);
+    }
+
+    private Estimate framework(Inventory inv, Framework fw, StageChoice stage, int stages) {
+        Parallel par = new Parallel(1, 0, 1, stages, PipelineLayout.DEFAULT.withStage(stage));
         FrameworkSettings.Stated same = new FrameworkSettings.Stated(RunConfig.PrecisionPolicy.AUTOCAST,
                 Checkpointing.NONE, RunConfig.LossImpl.FP32_UPCAST, RunConfig.OptimizerImpl.FUSED, null, 0.0,
                 RunConfig.ModelCode.HF, 0L, 0);
         FrameworkSettings.Resolved r = FrameworkSettings.resolve(fw, same, Precision.BF16, Optimizer.ADAMW,
                 RunConfig.FinetuneMethod.FULL, par, Set.of());
-        return estimator.estimate(TinyModels.tiny(), new RunConfig("t", "tiny", java.util.Map.of(),
+        return estimator.estimate(inv, new RunConfig("t", "tiny", java.util.Map.of(),
                 RunConfig.Task.TRAIN, Precision.BF16, false, Optimizer.ADAMW, 2, 32, 4, r.checkpointing(),
                 AttentionKernel.SDPA, Finetune.FULL, r.parallel(), r.options(), RunConfig.Inference.defaults(32), null,
                 RunConfig.Compat.NONE, r.settings()));

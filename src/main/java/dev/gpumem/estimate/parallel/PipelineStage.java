@@ -51,27 +51,35 @@ public record PipelineStage(int index, int stages, List<Chunk> chunks, int inFli
         return new PipelineStage(0, 1, List.of(new Chunk(0, totalLayers, true, true)), 1);
     }
 
+    /** {@link #of(PipelineLayout, int, int, int, int, LayerSplit)} with the even split. */
+    public static PipelineStage of(PipelineLayout layout, int stages, int index, int totalLayers, int microBatches) {
+        return of(layout, stages, index, totalLayers, microBatches, LayerSplit.EVEN);
+    }
+
     /**
      * @param layout       the schedule
      * @param stages       p
      * @param index        s
      * @param totalLayers  L
      * @param microBatches m (grad_accum)
+     * @param split        how the blocks are dealt to the p·v chunks
      */
-    public static PipelineStage of(PipelineLayout layout, int stages, int index, int totalLayers, int microBatches) {
+    public static PipelineStage of(PipelineLayout layout, int stages, int index, int totalLayers, int microBatches,
+                                   LayerSplit split) {
         if (stages == 1) {
             return whole(totalLayers);
         }
         int v = layout.virtualStages();
         int parts = stages * v;
-        int base = totalLayers / parts;
-        int extra = totalLayers % parts;
+        int[] blocks = split.blocksPerChunk(parts, totalLayers);
+        int[] first = new int[parts];
+        for (int k = 1; k < parts; k++) {
+            first[k] = first[k - 1] + blocks[k - 1];
+        }
         List<Chunk> chunks = new ArrayList<>(v);
         for (int c = 0; c < v; c++) {
             int k = index + c * stages;                       // the global model chunk
-            int first = k * base + Math.min(k, extra);
-            int layers = base + (k < extra ? 1 : 0);
-            chunks.add(new Chunk(first, layers, k == 0, k == parts - 1));
+            chunks.add(new Chunk(first[k], blocks[k], k == 0, k == parts - 1));
         }
         return new PipelineStage(index, stages, chunks,
                 layout.schedule().unitsInFlight(stages, index, microBatches, v));

@@ -79,7 +79,8 @@ final class StepSpec {
     static PipelineStage stage(RunConfig cfg, int totalLayers) {
         RunConfig.Parallel p = cfg.parallel();
         int index = Math.max(0, p.pipelineLayout().stage().resolve(p.pipeline()));
-        return PipelineStage.of(p.pipelineLayout(), p.pipeline(), index, totalLayers, cfg.gradAccum());
+        return PipelineStage.of(p.pipelineLayout(), p.pipeline(), index, totalLayers, cfg.gradAccum(),
+                cfg.framework().framework().pipelineLayerSplit());
     }
 
     BlockSpec blockSpec(boolean training) {

@@ -396,6 +396,8 @@ public final class TrainingStep {
         boolean inputKept;
         /** torch.distributed.pipelining: the output sent on, held in fwd_cache until this backward (-1: none) */
         int sentOutput = -1;
+        /** the head's slot it must not free (its input when that is a kept receive buffer), or -1 */
+        int headKeeps = -1;
 
         Micro(int chunkIndex) {
             this.chunkIndex = chunkIndex;
@@ -476,7 +478,10 @@ public final class TrainingStep {
             gathered.gather(state.head(), GatheredParameters.HEAD);
             m.head = new ProgramRun(tl, headKinds, noCore);
             m.head.ids[INPUT] = h;
-            m.head.forward(head.forward(), true, false, -1, headHooks(m));
+            // a chunk of the head alone (torchtitan's split can leave the last stage no block): its input is the
+            // kept receive buffer, which the final norm does not free
+            m.headKeeps = n == 0 && m.inputKept ? INPUT : -1;
+            m.head.forward(head.forward(), true, false, m.headKeeps, headHooks(m));
         } else if (keptPipelineBuffers) {
             m.sentOutput = h;               // sent to the next stage, and held in fwd_cache until the backward
         } else {
@@ -518,7 +523,7 @@ public final class TrainingStep {
     }
 
     private void loss(Micro m) {
-        m.head.forward(head.loss(), true, false, -1, headHooks(m));
+        m.head.forward(head.loss(), true, false, m.headKeeps, headHooks(m));
         for (int i = 0; i < m.autocastCache.size(); i++) {   // autocast exits: its cache of weight copies is cleared
             tl.free(m.autocastCache.get(i));
         }
@@ -535,7 +540,7 @@ public final class TrainingStep {
         int g;
         if (m.chunk.head()) {
             gathered.gather(state.head(), GatheredParameters.HEAD);
-            m.head.backward(head.backward(), -1, headHooks(m));
+            m.head.backward(head.backward(), m.headKeeps, headHooks(m));
             g = m.head.ids[head.gradOut()];
             gathered.release(GatheredParameters.HEAD);
         } else {

@@ -1,5 +1,6 @@
 package dev.gpumem.estimate.parallel;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static dev.gpumem.estimate.parallel.PipelineSchedule.GPIPE;
 import static dev.gpumem.estimate.parallel.PipelineSchedule.INTERLEAVED_1F1B;
 import static dev.gpumem.estimate.parallel.PipelineSchedule.ONE_F_ONE_B;
@@ -101,6 +102,26 @@ class PipelineScheduleTest {
         assertEquals(List.of(new Chunk(3, 3, false, false)), PipelineStage.of(l, 4, 1, 10, 8).chunks());
         assertEquals(List.of(new Chunk(6, 2, false, false)), PipelineStage.of(l, 4, 2, 10, 8).chunks());
         assertEquals(List.of(new Chunk(8, 2, false, true)), PipelineStage.of(l, 4, 3, 10, 8).chunks());
+    }
+
+    @Test
+    void torchtitansSplitCountsTheEmbeddingAndTheOutputAsLayers() {
+        // L = 32, p = 4, weights 1 and 1: 34 effective layers, ⌊34/4⌋ = 8, 34 mod 4 = 2: effective 9, 9, 8, 8;
+        // stage 0 gives one to the embedding (8 blocks: 0..7), stage 3 one to the output (7 blocks: 25..31)
+        PipelineLayout l = PipelineLayout.DEFAULT;
+        LayerSplit titan = new LayerSplit(1, 1);
+        assertEquals(List.of(new Chunk(0, 8, true, false)), PipelineStage.of(l, 4, 0, 32, 8, titan).chunks());
+        assertEquals(List.of(new Chunk(8, 9, false, false)), PipelineStage.of(l, 4, 1, 32, 8, titan).chunks());
+        assertEquals(List.of(new Chunk(17, 8, false, false)), PipelineStage.of(l, 4, 2, 32, 8, titan).chunks());
+        assertEquals(List.of(new Chunk(25, 7, false, true)), PipelineStage.of(l, 4, 3, 32, 8, titan).chunks());
+        // torchtitan's own docstring example: 2 stages, 3 layers, weights 2 and 2: 7 effective, 4 and 3; 2 and 1
+        assertArrayEquals(new int[] {2, 1}, new LayerSplit(2, 2).blocksPerChunk(2, 3));
+        // weights 0: the even split
+        assertArrayEquals(new int[] {3, 3, 2, 2}, LayerSplit.EVEN.blocksPerChunk(4, 10));
+        // a weight above the layers per chunk is refused, as torchtitan refuses it
+        BadInputException e = assertThrows(BadInputException.class,
+                () -> new LayerSplit(3, 1).blocksPerChunk(4, 6));
+        assertTrue(e.getMessage().startsWith("parallel.pipeline: "), e.getMessage());
     }
 
     @Test
