@@ -85,7 +85,7 @@ public final class RequestOptions {
             + " the defaults of the semantics below (default hf; gpumem frameworks prints them)")
     String framework;
 
-    @Option(names = "--precision-policy", description = "autocast | fsdp2_mixed (default: the framework's)")
+    @Option(names = "--precision-policy", description = "autocast | fsdp2_mixed | none (default: the framework's)")
     String precisionPolicy;
 
     @Option(names = "--loss", description = "fp32_upcast | chunked | loss_parallel (default: the framework's)")

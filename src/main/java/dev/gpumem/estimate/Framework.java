@@ -49,8 +49,11 @@ public enum Framework implements WireEnum {
             new Default<>(PrecisionPolicy.FSDP2_MIXED, When.DATA_PARALLEL, PrecisionPolicy.AUTOCAST,
                     "pytorch/torchtitan torchtitan/models/llama3/parallelize.py @114151a: apply_fsdp "
                     + "MixedPrecisionPolicy(param_dtype, reduce_dtype), config/configs.py mixed_precision_param "
-                    + "bfloat16, mixed_precision_reduce float32; one rank: distributed/utils.py maybe_enable_amp "
-                    + "torch.autocast"),
+                    + "bfloat16, mixed_precision_reduce float32; FSDP when parallel.data x parallel.context > 1 "
+                    + "(distributed/parallel_dims.py @73bb964 fsdp_enabled: dp_shard or cp); else distributed/utils.py "
+                    + "@30b9ea0 maybe_enable_amp: "
+                    + "torch.autocast on one rank, none (mixed precision disabled: the run is fp32) with tensor or "
+                    + "pipeline parallelism"),
             new Default<>(Checkpointing.SELECTIVE_OP, "pytorch/torchtitan torchtitan/config/configs.py @114151a: "
                     + "ActivationCheckpointConfig mode \"selective\" -> distributed/activation_checkpoint.py "
                     + "_apply_op_sac"),
@@ -365,6 +368,15 @@ public enum Framework implements WireEnum {
      */
     public LayerSplit pipelineLayerSplit() {
         return this == TORCHTITAN ? new LayerSplit(1, 1) : LayerSplit.EVEN;
+    }
+
+    /**
+     * @return whether the framework turns mixed precision off for tensor- or pipeline-parallel runs that it does not
+     *         shard with FSDP (pytorch/torchtitan torchtitan/distributed/utils.py @30b9ea0 maybe_enable_amp: "Mixed precision training with TP or
+     *         PP is only supported when FSDP/HSDP/CP is enabled", then a null context: the fp32 model runs as it is)
+     */
+    public boolean disablesAmpWithoutFsdp() {
+        return this == TORCHTITAN;
     }
 
     /** @return this framework's default of {@code s} */

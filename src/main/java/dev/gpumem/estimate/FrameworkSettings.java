@@ -203,9 +203,11 @@ public record FrameworkSettings(Framework framework, PrecisionPolicy precisionPo
      *                      implementation say
      * @param parallel      the layout: parallel.zero as stated, else the framework's sharding (megatron_distributed
      *                      shards states as ZeRO-1)
+     * @param precision     the precision the run has: the request's, or fp32 where precision_policy none turns an
+     *                      amp precision off
      */
     public record Resolved(FrameworkSettings settings, Checkpointing checkpointing, DType adapterDtype,
-                           Set<RunOption> options, Parallel parallel) {
+                           Set<RunOption> options, Parallel parallel, Precision precision) {
     }
 
     /** {@link #resolve(Framework, Stated, Task, Precision, Optimizer, FinetuneMethod, Parallel, Set)} for training. */
@@ -233,8 +235,15 @@ public record FrameworkSettings(Framework framework, PrecisionPolicy precisionPo
 
         PrecisionPolicy policy = stated.precisionPolicy();
         if (policy == null) {
-            policy = fw.precisionPolicy().valueFor(data, tensor);
-            if (policy == PrecisionPolicy.FSDP2_MIXED && !precision.isAmp()) {
+            // FSDP2's mesh spans the data-parallel and context-parallel ranks (torchtitan dp_shard_cp)
+            policy = fw.precisionPolicy().valueFor(data * parallel.context(), tensor);
+            if (policy == PrecisionPolicy.AUTOCAST && fw.disablesAmpWithoutFsdp()
+                    && (tensor > 1 || parallel.pipeline() > 1) && precision.isAmp()
+                    && finetune != FinetuneMethod.QLORA) {      // a 4-bit base computes in half precision only
+                policy = PrecisionPolicy.NONE;
+                note(from, fw, Semantic.PRECISION_POLICY, "none (tensor or pipeline parallel without FSDP: "
+                        + "mixed precision disabled, the run is fp32, not " + precision.wire() + ")", null);
+            } else if (policy == PrecisionPolicy.FSDP2_MIXED && !precision.isAmp()) {
                 note(from, fw, Semantic.PRECISION_POLICY, "autocast", "its default fsdp2_mixed needs fp32 "
                         + "parameters (precision amp-bf16 or amp-fp16), not " + precision.wire());
                 policy = PrecisionPolicy.AUTOCAST;
@@ -362,8 +371,10 @@ public record FrameworkSettings(Framework framework, PrecisionPolicy precisionPo
         if (fw == Framework.HF) {
             from.clear();                   // hf's defaults are the estimator's own: nothing to explain
         }
+        // no mixed precision: the fp32 parameters compute as they are
+        Precision runs = policy == PrecisionPolicy.NONE && precision.isAmp() ? Precision.FP32 : precision;
         return new Resolved(new FrameworkSettings(fw, policy, loss, impl, dropout, code, bucket, orig, buffers,
-                offload, from), ckpt, adapter, opts, layout);
+                offload, from), ckpt, adapter, opts, layout, runs);
     }
 
     /**

@@ -369,9 +369,11 @@ public record RunConfig(
      * and norms in fp32). fsdp2_mixed: FSDP2 {@code MixedPrecisionPolicy(param_dtype=bf16, reduce_dtype=fp32)}: the
      * fp32 parameters stay sharded, the gathered (unsharded) ones are cast to half precision, so the whole forward
      * (residual stream included) runs in half precision with no autocast copies; gradients are reduced in fp32.
+     * none: no mixed precision at all, an amp precision runs as fp32 (torchtitan's tensor- or pipeline-parallel runs
+     * without FSDP).
      */
     public enum PrecisionPolicy implements WireEnum {
-        AUTOCAST("autocast"), FSDP2_MIXED("fsdp2_mixed");
+        AUTOCAST("autocast"), FSDP2_MIXED("fsdp2_mixed"), NONE("none");
         private final String wire;
         PrecisionPolicy(String wire) { this.wire = wire; }
         @Override public String wire() { return wire; }

@@ -241,7 +241,7 @@ public final class RequestJson {
                 finetune.method(), parallel, options);
         Finetune ft = finetune.adapterDtype() == fw.adapterDtype() ? finetune : new Finetune(finetune.method(),
                 finetune.rank(), finetune.alpha(), finetune.targets(), finetune.quant(), fw.adapterDtype());
-        return new RunConfig(id, model, overrides, task, precision, masterWeights, optimizer, batch, seq, gradAccum,
+        return new RunConfig(id, model, overrides, task, fw.precision(), masterWeights, optimizer, batch, seq, gradAccum,
                 fw.checkpointing(), attention, ft, fw.parallel(), fw.options(), inference, gpu, compat, fw.settings());
     }
 

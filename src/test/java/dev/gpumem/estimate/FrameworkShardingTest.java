@@ -65,6 +65,35 @@ class FrameworkShardingTest {
 
     // ------------------------------------------------------------------ which stage each framework defaults to
 
+    /**
+     * torchtitan applies FSDP2 (and its mixed precision) when its dp_shard x cp mesh has more than one rank; without
+     * it, maybe_enable_amp runs torch.autocast on one rank but turns mixed precision off for tensor- or
+     * pipeline-parallel runs: an amp-bf16 request then runs fp32, and says so. Other frameworks keep autocast.
+     */
+    @Test
+    void torchtitanRunsTensorAndPipelineParallelWithoutFsdpInFp32() {
+        FrameworkSettings.Resolved tp = resolve(Framework.TORCHTITAN, Task.TRAIN, new Parallel(1, 0, 2, 1), null);
+        assertEquals(RunConfig.PrecisionPolicy.NONE, tp.settings().precisionPolicy());
+        assertEquals(Precision.FP32, tp.precision());
+        assertTrue(tp.settings().fromFramework().get(Framework.Semantic.PRECISION_POLICY).contains("fp32, not amp-bf16"));
+        FrameworkSettings.Resolved pp = resolve(Framework.TORCHTITAN, Task.TRAIN, new Parallel(1, 0, 1, 2), null);
+        assertEquals(Precision.FP32, pp.precision());
+
+        FrameworkSettings.Resolved one = resolve(Framework.TORCHTITAN, Task.TRAIN, Parallel.SINGLE, null);
+        assertEquals(RunConfig.PrecisionPolicy.AUTOCAST, one.settings().precisionPolicy());
+        assertEquals(Precision.AMP_BF16, one.precision());
+        FrameworkSettings.Resolved fsdpTp = resolve(Framework.TORCHTITAN, Task.TRAIN, new Parallel(2, 0, 2, 1), null);
+        assertEquals(RunConfig.PrecisionPolicy.FSDP2_MIXED, fsdpTp.settings().precisionPolicy());
+        assertEquals(Precision.AMP_BF16, fsdpTp.precision());
+        FrameworkSettings.Resolved cp = resolve(Framework.TORCHTITAN, Task.TRAIN,
+                new Parallel(1, 0, 2, 1, RunConfig.SequenceParallel.OFF, 2), null);
+        assertEquals(RunConfig.PrecisionPolicy.FSDP2_MIXED, cp.settings().precisionPolicy());
+
+        FrameworkSettings.Resolved megatron = resolve(Framework.MEGATRON, Task.TRAIN, new Parallel(1, 0, 2, 1), null);
+        assertEquals(Precision.AMP_BF16, megatron.precision());
+        assertEquals(RunConfig.PrecisionPolicy.AUTOCAST, megatron.settings().precisionPolicy());
+    }
+
     @Test
     void fsdpFrameworksShardFullyOnSeveralDataParallelRanks() {
         for (Framework fw : new Framework[] {Framework.TORCHTITAN, Framework.TORCHTUNE, Framework.LIT_GPT,
