@@ -372,8 +372,9 @@ public enum Framework implements WireEnum {
 
     /**
      * @return whether the framework turns mixed precision off for tensor- or pipeline-parallel runs that it does not
-     *         shard with FSDP (pytorch/torchtitan torchtitan/distributed/utils.py @30b9ea0 maybe_enable_amp: "Mixed precision training with TP or
-     *         PP is only supported when FSDP/HSDP/CP is enabled", then a null context: the fp32 model runs as it is)
+     *         shard with FSDP (pytorch/torchtitan torchtitan/distributed/utils.py @30b9ea0 maybe_enable_amp: "Mixed
+     *         precision training with TP or PP is only supported when FSDP/HSDP/CP is enabled", then a null context:
+     *         the fp32 model runs as it is)
      */
     public boolean disablesAmpWithoutFsdp() {
         return this == TORCHTITAN;

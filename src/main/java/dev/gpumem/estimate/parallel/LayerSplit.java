@@ -37,12 +37,12 @@ public record LayerSplit(int inputWeight, int outputWeight) {
         String what = parts + " pipeline chunks of " + totalLayers + " layers"
                 + (inputWeight + outputWeight > 0 ? " (the embedding counted as " + inputWeight
                 + " and the output as " + outputWeight + " layers, as torchtitan's split does)" : "");
-        if (per == 0 || parts > effective) {
+        if (per == 0) {
             throw new BadInputException("parallel.pipeline: " + what + " leave a chunk without a layer");
         }
         if (parts > 1 && (inputWeight > per || outputWeight > per)) {
-            throw new BadInputException("parallel.pipeline: " + what + " give the first or last chunk fewer than "
-                    + "no layers (" + per + " per chunk)");
+            throw new BadInputException("parallel.pipeline: " + what + " take more layers from the first or last "
+                    + "chunk than its share of " + per);
         }
         int[] out = new int[parts];
         for (int k = 0; k < parts; k++) {

@@ -51,11 +51,6 @@ public record PipelineStage(int index, int stages, List<Chunk> chunks, int inFli
         return new PipelineStage(0, 1, List.of(new Chunk(0, totalLayers, true, true)), 1);
     }
 
-    /** {@link #of(PipelineLayout, int, int, int, int, LayerSplit)} with the even split. */
-    public static PipelineStage of(PipelineLayout layout, int stages, int index, int totalLayers, int microBatches) {
-        return of(layout, stages, index, totalLayers, microBatches, LayerSplit.EVEN);
-    }
-
     /**
      * @param layout       the schedule
      * @param stages       p

@@ -396,8 +396,14 @@ public final class TrainingStep {
         boolean inputKept;
         /** torch.distributed.pipelining: the output sent on, held in fwd_cache until this backward (-1: none) */
         int sentOutput = -1;
-        /** the head's slot it must not free (its input when that is a kept receive buffer), or -1 */
-        int headKeeps = -1;
+
+        /**
+         * @return the head's slot it must not free: its input, when the chunk holds the head alone (torchtitan's
+         *         split can leave the last stage no block) and that input is a kept receive buffer; else -1
+         */
+        int headKeeps() {
+            return layers.length == 0 && inputKept ? INPUT : -1;
+        }
 
         Micro(int chunkIndex) {
             this.chunkIndex = chunkIndex;
@@ -478,10 +484,7 @@ public final class TrainingStep {
             gathered.gather(state.head(), GatheredParameters.HEAD);
             m.head = new ProgramRun(tl, headKinds, noCore);
             m.head.ids[INPUT] = h;
-            // a chunk of the head alone (torchtitan's split can leave the last stage no block): its input is the
-            // kept receive buffer, which the final norm does not free
-            m.headKeeps = n == 0 && m.inputKept ? INPUT : -1;
-            m.head.forward(head.forward(), true, false, m.headKeeps, headHooks(m));
+            m.head.forward(head.forward(), true, false, m.headKeeps(), headHooks(m));
         } else if (keptPipelineBuffers) {
             m.sentOutput = h;               // sent to the next stage, and held in fwd_cache until the backward
         } else {
@@ -523,7 +526,7 @@ public final class TrainingStep {
     }
 
     private void loss(Micro m) {
-        m.head.forward(head.loss(), true, false, m.headKeeps, headHooks(m));
+        m.head.forward(head.loss(), true, false, m.headKeeps(), headHooks(m));
         for (int i = 0; i < m.autocastCache.size(); i++) {   // autocast exits: its cache of weight copies is cleared
             tl.free(m.autocastCache.get(i));
         }
@@ -540,7 +543,7 @@ public final class TrainingStep {
         int g;
         if (m.chunk.head()) {
             gathered.gather(state.head(), GatheredParameters.HEAD);
-            m.head.backward(head.backward(), m.headKeeps, headHooks(m));
+            m.head.backward(head.backward(), m.headKeeps(), headHooks(m));
             g = m.head.ids[head.gradOut()];
             gathered.release(GatheredParameters.HEAD);
         } else {

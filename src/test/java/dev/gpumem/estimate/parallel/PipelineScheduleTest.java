@@ -98,10 +98,10 @@ class PipelineScheduleTest {
     void remainderLayersGoToTheFirstStages() {
         // L = 10, p = 4: ⌊10/4⌋ = 2, 10 mod 4 = 2: stages 0, 1 get 3 blocks (0..2, 3..5), stages 2, 3 get 2 (6..7, 8..9)
         PipelineLayout l = PipelineLayout.DEFAULT;
-        assertEquals(List.of(new Chunk(0, 3, true, false)), PipelineStage.of(l, 4, 0, 10, 8).chunks());
-        assertEquals(List.of(new Chunk(3, 3, false, false)), PipelineStage.of(l, 4, 1, 10, 8).chunks());
-        assertEquals(List.of(new Chunk(6, 2, false, false)), PipelineStage.of(l, 4, 2, 10, 8).chunks());
-        assertEquals(List.of(new Chunk(8, 2, false, true)), PipelineStage.of(l, 4, 3, 10, 8).chunks());
+        assertEquals(List.of(new Chunk(0, 3, true, false)), PipelineStage.of(l, 4, 0, 10, 8, LayerSplit.EVEN).chunks());
+        assertEquals(List.of(new Chunk(3, 3, false, false)), PipelineStage.of(l, 4, 1, 10, 8, LayerSplit.EVEN).chunks());
+        assertEquals(List.of(new Chunk(6, 2, false, false)), PipelineStage.of(l, 4, 2, 10, 8, LayerSplit.EVEN).chunks());
+        assertEquals(List.of(new Chunk(8, 2, false, true)), PipelineStage.of(l, 4, 3, 10, 8, LayerSplit.EVEN).chunks());
     }
 
     @Test
@@ -129,10 +129,10 @@ class PipelineScheduleTest {
         // L = 16, p = 2, v = 2: four chunks of 4 blocks; stage 0 holds chunks 0 (0..3) and 2 (8..11), stage 1
         // chunks 1 (4..7) and 3 (12..15, with the head)
         PipelineLayout l = new PipelineLayout(INTERLEAVED_1F1B, 2, StageChoice.WORST);
-        PipelineStage first = PipelineStage.of(l, 2, 0, 16, 4);
+        PipelineStage first = PipelineStage.of(l, 2, 0, 16, 4, LayerSplit.EVEN);
         assertEquals(List.of(new Chunk(0, 4, true, false), new Chunk(8, 4, false, false)), first.chunks());
         assertEquals(List.of(new Chunk(4, 4, false, false), new Chunk(12, 4, false, true)),
-                PipelineStage.of(l, 2, 1, 16, 4).chunks());
+                PipelineStage.of(l, 2, 1, 16, 4, LayerSplit.EVEN).chunks());
         assertEquals(8, first.layers());
         assertEquals(5, first.localLayer(9));           // second chunk, its second block: 4 + 1
         assertEquals(-1, first.localLayer(5));          // on stage 1
@@ -148,7 +148,7 @@ class PipelineScheduleTest {
         PipelineLayout l = new PipelineLayout(INTERLEAVED_1F1B, 2, StageChoice.WORST);
         assertEquals(List.of(new Unit(0, 0), new Unit(1, 0), new Unit(0, 1), new Unit(1, 1),
                         new Unit(2, 0), new Unit(3, 0), new Unit(2, 1), new Unit(3, 1)),
-                PipelineStage.of(l, 2, 0, 16, 4).forwardOrder(4));
+                PipelineStage.of(l, 2, 0, 16, 4, LayerSplit.EVEN).forwardOrder(4));
     }
 
     @Test
