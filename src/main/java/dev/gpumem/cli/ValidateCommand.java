@@ -16,8 +16,9 @@ import picocli.CommandLine.Spec;
 /** {@code gpumem validate}: the estimator against published measurements. */
 @Command(name = "validate", mixinStandardHelpOptions = true,
         description = {"Runs every published case (validation/requests.jsonl) through the estimator and prints the"
-            + " error statistics per metric exactly as validation/score.py does: median and 90th percentile of the"
-            + " absolute relative error, share of under-estimates, worst cases."})
+            + " error statistics as validation/score.py computes them, in percentages: median and 90th percentile"
+            + " of the absolute relative error, share of under-estimates, worst cases; for all cases, per level"
+            + " and per trust (complete, partial), with a legend. --score-py prints score.py's own lines."})
 public final class ValidateCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
@@ -31,6 +32,10 @@ public final class ValidateCommand implements Callable<Integer> {
 
     @Option(names = "--json", description = "print score.py's JSON result instead of the text")
     boolean json;
+
+    @Option(names = "--score-py", description = "print validation/score.py's report lines (errors as fractions) "
+            + "instead of the table, to diff against it")
+    boolean scorePyLines;
 
     final Workbench bench;
 
@@ -46,7 +51,9 @@ public final class ValidateCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         ValidationScore score = ValidationRun.run(dir != null ? dir : defaultDir(), bench);
         PrintWriter out = spec.commandLine().getOut();
-        out.print(json ? ValidationScoreJson.toJson(score) : ValidationScoreTextWriter.render(score));
+        out.print(json ? ValidationScoreJson.toJson(score)
+                : scorePyLines ? ValidationScoreTextWriter.renderScorePyLines(score)
+                : ValidationScoreTextWriter.render(score));
         out.flush();
         return ExitCode.OK.code();
     }

@@ -269,10 +269,29 @@ class CompareCommandsTest {
         Files.writeString(v.resolve("truth.jsonl"), "{\"id\": \"a\", \"metric\": \"allocated\", \"bytes\": "
                 + 100 * MIB + ", \"trust\": \"complete\"}\n{\"id\": \"b\", \"metric\": \"device\", \"bytes\": 5}\n");
         FakeWorkbench b = new FakeWorkbench(Map.of(), Map.of("a", PLUS_TEN));
-        assertEquals(0, run(new ValidateCommand(b), "--dir", v.toString()), err.toString());
+        assertEquals(0, run(new ValidateCommand(b), "--dir", v.toString(), "--score-py"), err.toString());
         List<String> lines = new ArrayList<>(out.toString().lines().toList());
         assertEquals("median_abs_rel_err=0.100 p90=0.100 scored=1/2", lines.get(lines.size() - 1));
         assertTrue(out.toString().contains("not scored (1): b"), out.toString());
+    }
+
+    @Test
+    void validatePrintsPercentagesAndSaysWhatTheRowsMean() throws IOException {
+        Path v = dir.resolve("validation");
+        Files.createDirectories(v);
+        // case a: allocated 110 MiB estimated vs 100 MiB true -> +10 %, an over-estimate
+        Files.writeString(v.resolve("requests.jsonl"), "{\"id\": \"a\"}\n");
+        Files.writeString(v.resolve("truth.jsonl"), "{\"id\": \"a\", \"metric\": \"allocated\", \"bytes\": "
+                + 100 * MIB + ", \"trust\": \"partial\"}\n");
+        FakeWorkbench b = new FakeWorkbench(Map.of(), Map.of("a", PLUS_TEN));
+        assertEquals(0, run(new ValidateCommand(b), "--dir", v.toString()), err.toString());
+        String text = out.toString();
+        assertTrue(text.lines().anyMatch(l -> l.matches("all +1 +10\\.00% +10\\.00% +0% +a \\+10\\.00%")), text);
+        assertTrue(text.lines().anyMatch(l -> l.startsWith("partial ")), text);
+        assertTrue(text.contains("partial: it leaves part of the run ambiguous\n"), text);
+        assertTrue(text.contains("under-estimates: the share of cases whose estimate is below"), text);
+        assertTrue(text.strip().endsWith("scored 1 of 1 published cases; median |error| 10.00%, p90 10.00% "
+                + "(--score-py prints validation/score.py's lines)"), text);
     }
 
     @Test
