@@ -76,7 +76,7 @@ public final class EstimateTableWriter {
         }
         AccelerateNumbers a = e.accelerate();
         if (a != null) {
-            sb.append('\n').append(accelerate(a, c));
+            sb.append('\n').append(accelerate(a, c)).append(reconcile(a, e));
         }
         if (!e.notes().isEmpty()) {
             sb.append("\nnotes\n");
@@ -99,10 +99,17 @@ public final class EstimateTableWriter {
         sb.append("Hugging Face accelerate estimate-memory --dtypes ")
                 .append(AccelerateCompat.AccelerateDtype.of(c.precision()).accelerateName())
                 .append(" would print (its \"GB\"/\"MB\" are GiB/MiB):\n");
+        boolean training = c.task() == RunConfig.Task.TRAIN;
         sb.append("  largest layer ").append(ByteFormat.mib(a.largestLayerBytes())).append(", total ")
-                .append(ByteFormat.gib(a.totalBytes())).append(", training using Adam ")
-                .append(a.trainingPeakBytes() < 0 ? "N/A" : ByteFormat.gib(a.trainingPeakBytes())).append('\n');
-        if (a.trainingPeakBytes() >= 0) {
+                .append(ByteFormat.gib(a.totalBytes()));
+        if (!training) {
+            // accelerate prints its Adam figure for every model; it says nothing about an inference run
+            sb.append(" (its \"training using Adam\" column is left out: this request is inference)\n");
+        } else {
+            sb.append(", training using Adam ")
+                    .append(a.trainingPeakBytes() < 0 ? "N/A" : ByteFormat.gib(a.trainingPeakBytes())).append('\n');
+        }
+        if (training && a.trainingPeakBytes() >= 0) {
             sb.append("  stages (a maximum, not a sum): model ").append(ByteFormat.gib(a.modelStage()))
                     .append(" / gradient calculation ").append(ByteFormat.gib(a.gradientStage()))
                     .append(" / backward pass ").append(ByteFormat.gib(a.backwardStage()))
@@ -111,6 +118,37 @@ public final class EstimateTableWriter {
         sb.append("  it leaves out:\n");
         a.leftOut().forEach(x -> sb.append("    - ").append(x).append('\n'));
         return sb.toString();
+    }
+
+    /**
+     * @return for a training request with accelerate's Adam figure, one line setting gpumem's peak allocated, by
+     *         component, beside accelerate's largest stage (empty otherwise): the two are not the same quantity,
+     *         and the line says in numbers how they differ
+     */
+    static String reconcile(AccelerateNumbers a, Estimate e) {
+        if (e.config().task() != RunConfig.Task.TRAIN || a.trainingPeakBytes() < 0) {
+            return "";
+        }
+        PhaseEstimate peak = e.peak(Level.ALLOCATED);
+        // the allocated level's own addends (components() adds the reserve and the context, which are above it)
+        Map<Component, Long> allocated = new java.util.EnumMap<>(Component.class);
+        peak.terms().forEach(t -> allocated.merge(t.component(), t.bytes(), Long::sum));
+        StringBuilder parts = new StringBuilder();
+        for (Map.Entry<Component, Long> c : allocated.entrySet()) {
+            if (c.getValue() > 0) {
+                parts.append(parts.length() == 0 ? "" : " + ").append(c.getKey().wire()).append(' ')
+                        .append(ByteFormat.gib(c.getValue()));
+            }
+        }
+        String stage = a.trainingPeakBytes() == a.backwardStage() ? "backward pass"
+                : a.trainingPeakBytes() == a.optimizerStage() ? "optimizer step"
+                : a.trainingPeakBytes() == a.gradientStage() ? "gradient calculation" : "model";
+        long difference = peak.allocated() - a.trainingPeakBytes();
+        return "  against gpumem: peak allocated " + ByteFormat.gib(peak.allocated()) + " in " + peak.phase().wire()
+                + " = " + parts + "; accelerate's " + ByteFormat.gib(a.trainingPeakBytes()) + " is its largest stage ("
+                + stage + "), one quantity of the fp32 model size, not a sum of live tensors; gpumem "
+                + (difference >= 0 ? "is " + ByteFormat.gib(difference) + " above it" : "is "
+                        + ByteFormat.gib(-difference) + " below it") + "\n";
     }
 
     static String describe(RunConfig c) {

@@ -1,6 +1,7 @@
 package dev.gpumem.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.regex.Matcher;
@@ -52,6 +53,45 @@ class EndToEndTest {
         assertEquals((6_607_343_616L + 33_556_480L) * 4 * 2, number(r.out(), "training_peak_bytes"));
         CliRun t = CliRun.of("estimate", "--model", "llama-2-7b", "--precision", "fp16", "--compat", "accelerate");
         assertTrue(t.out().contains("largest layer 388.02 MiB, total 12.37 GiB, training using Adam 49.48 GiB"), t.out());
+    }
+
+    @Test
+    void accelerateIsSetBesideOurPeakByComponentsThatSumToIt() {
+        CliRun t = CliRun.of("estimate", "--model", "llama-2-7b", "--batch", "1", "--seq", "512", "--compat",
+                "accelerate");
+        assertEquals(0, t.code(), t.err());
+        Matcher m = Pattern.compile("against gpumem: peak allocated ([0-9.]+) GiB in (\\S+) = (.*?); accelerate's "
+                + "49\\.48 GiB is its largest stage \\(backward pass\\).*gpumem is ([0-9.]+) GiB above it").matcher(t.out());
+        assertTrue(m.find(), t.out());
+        double peak = Double.parseDouble(m.group(1));
+        String[] parts = m.group(3).split(" \\+ ");
+        double sum = 0;
+        for (String part : parts) {
+            sum += Double.parseDouble(part.replaceAll(".* ([0-9.]+) GiB$", "$1"));
+        }
+        // each addend is printed to 0.01 GiB
+        assertEquals(peak, sum, 0.01 * parts.length, m.group(3));
+        assertEquals(peak - 49.48, Double.parseDouble(m.group(4)), 0.011);
+        // amp-bf16 AdamW keeps 16 B/param of 6.74e9 parameters at the step (accelerate's stages never add them)
+        assertTrue(peak > 100, m.group(1));
+    }
+
+    @Test
+    void accelerateForInferencePrintsNoTrainingFigure() {
+        CliRun t = CliRun.of("estimate", "--model", "llama-2-7b", "--task", "inference", "--seq", "512",
+                "--compat", "accelerate");
+        assertEquals(0, t.code(), t.err());
+        assertTrue(t.out().contains("largest layer 388.02 MiB, total 12.37 GiB (its \"training using Adam\" column "
+                + "is left out: this request is inference)"), t.out());
+        assertFalse(t.out().contains("stages (a maximum, not a sum)"), t.out());
+    }
+
+    @Test
+    void plainAdamIsNamedAdamInTheNotes() {
+        CliRun t = CliRun.of("estimate", "--model", "gpt2", "--optimizer", "adam");
+        assertEquals(0, t.code(), t.err());
+        assertTrue(t.out().contains("  - adam: two states per trainable parameter"), t.out());
+        assertFalse(t.out().contains("adamw: two states"), t.out());
     }
 
     @Test
