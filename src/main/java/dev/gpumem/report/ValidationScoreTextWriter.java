@@ -40,19 +40,24 @@ public final class ValidationScoreTextWriter {
                     + "|error| %s%n", c.correct(), c.n(), c.wrong().isEmpty() ? "" : " (wrong: "
                     + String.join(", ", c.wrong()) + ")", Cells.unsignedPercent(c.boundaryMedianAbs())));
         }
-        if (!s.fallbacks().isEmpty()) {
-            out.append("fallbacks (field missing, lower level used): ").append(String.join(", ", s.fallbacks()))
-                    .append('\n');
-        }
-        if (!s.notScored().isEmpty()) {
-            out.append("not scored (").append(s.notScored().size()).append("): ")
-                    .append(String.join(", ", s.notScored())).append('\n');
-        }
+        caseLists(out, "", s);
         out.append(LEGEND);
         out.append(String.format(Locale.ROOT, "scored %d of %d published cases; median |error| %s, p90 %s "
                 + "(--score-py prints validation/score.py's lines)%n", s.scored(), s.truthCases(),
                 Cells.unsignedPercent(s.overall().medianAbs()), Cells.unsignedPercent(s.overall().p90Abs())));
         return out.toString();
+    }
+
+    /** The cases scored at a lower level than their truth names, and those not scored, one line each when any. */
+    private static void caseLists(StringBuilder out, String indent, ValidationScore s) {
+        if (!s.fallbacks().isEmpty()) {
+            out.append(indent).append("fallbacks (field missing, lower level used): ")
+                    .append(String.join(", ", s.fallbacks())).append('\n');
+        }
+        if (!s.notScored().isEmpty()) {
+            out.append(indent).append("not scored (").append(s.notScored().size()).append("): ")
+                    .append(String.join(", ", s.notScored())).append('\n');
+        }
     }
 
     private static void row(TextTable t, String name, ErrorStats s) {
@@ -78,14 +83,7 @@ public final class ValidationScoreTextWriter {
                     c.n(), c.correct(), c.wrong().isEmpty() ? "-" : String.join(",", c.wrong()),
                     fmt(c.boundaryMedianAbs(), 3)));
         }
-        if (!s.fallbacks().isEmpty()) {
-            out.append("  fallbacks (field missing, lower level used): ").append(String.join(", ", s.fallbacks()))
-                    .append('\n');
-        }
-        if (!s.notScored().isEmpty()) {
-            out.append("  not scored (").append(s.notScored().size()).append("): ")
-                    .append(String.join(", ", s.notScored())).append('\n');
-        }
+        caseLists(out, "  ", s);
         out.append(String.format(Locale.ROOT, "median_abs_rel_err=%s p90=%s scored=%d/%d%n",
                 fmt(s.overall().medianAbs(), 3), fmt(s.overall().p90Abs(), 3), s.scored(), s.truthCases()));
         return out.toString();

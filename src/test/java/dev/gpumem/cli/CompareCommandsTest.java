@@ -260,16 +260,27 @@ class CompareCommandsTest {
         assertFalse(err.toString().strip().contains("\n"));
     }
 
-    @Test
-    void validatePrintsScorePyLines() throws IOException {
+    /** @return a validation folder with case a (allocated 100 MiB, the given trust) and, when asked, case b */
+    private Path validationFolder(String trust, boolean withB) throws IOException {
         Path v = dir.resolve("validation");
         Files.createDirectories(v);
-        // case a: allocated 110 MiB estimated vs 100 MiB true → +0.10; case b: the estimator fails
-        Files.writeString(v.resolve("requests.jsonl"), "{\"id\": \"a\"}\n{\"id\": \"b\"}\n");
+        Files.writeString(v.resolve("requests.jsonl"), "{\"id\": \"a\"}\n" + (withB ? "{\"id\": \"b\"}\n" : ""));
         Files.writeString(v.resolve("truth.jsonl"), "{\"id\": \"a\", \"metric\": \"allocated\", \"bytes\": "
-                + 100 * MIB + ", \"trust\": \"complete\"}\n{\"id\": \"b\", \"metric\": \"device\", \"bytes\": 5}\n");
-        FakeWorkbench b = new FakeWorkbench(Map.of(), Map.of("a", PLUS_TEN));
-        assertEquals(0, run(new ValidateCommand(b), "--dir", v.toString(), "--score-py"), err.toString());
+                + 100 * MIB + ", \"trust\": \"" + trust + "\"}\n"
+                + (withB ? "{\"id\": \"b\", \"metric\": \"device\", \"bytes\": 5}\n" : ""));
+        return v;
+    }
+
+    /** @return a workbench whose estimate of case a is 110 MiB allocated; any other case fails */
+    private static FakeWorkbench validatesA() {
+        return new FakeWorkbench(Map.of(), Map.of("a", PLUS_TEN));
+    }
+
+    @Test
+    void validatePrintsScorePyLines() throws IOException {
+        // case a: allocated 110 MiB estimated vs 100 MiB true → +0.10; case b: the estimator fails
+        Path v = validationFolder("complete", true);
+        assertEquals(0, run(new ValidateCommand(validatesA()), "--dir", v.toString(), "--score-py"), err.toString());
         List<String> lines = new ArrayList<>(out.toString().lines().toList());
         assertEquals("median_abs_rel_err=0.100 p90=0.100 scored=1/2", lines.get(lines.size() - 1));
         assertTrue(out.toString().contains("not scored (1): b"), out.toString());
@@ -277,14 +288,9 @@ class CompareCommandsTest {
 
     @Test
     void validatePrintsPercentagesAndSaysWhatTheRowsMean() throws IOException {
-        Path v = dir.resolve("validation");
-        Files.createDirectories(v);
         // case a: allocated 110 MiB estimated vs 100 MiB true -> +10 %, an over-estimate
-        Files.writeString(v.resolve("requests.jsonl"), "{\"id\": \"a\"}\n");
-        Files.writeString(v.resolve("truth.jsonl"), "{\"id\": \"a\", \"metric\": \"allocated\", \"bytes\": "
-                + 100 * MIB + ", \"trust\": \"partial\"}\n");
-        FakeWorkbench b = new FakeWorkbench(Map.of(), Map.of("a", PLUS_TEN));
-        assertEquals(0, run(new ValidateCommand(b), "--dir", v.toString()), err.toString());
+        Path v = validationFolder("partial", false);
+        assertEquals(0, run(new ValidateCommand(validatesA()), "--dir", v.toString()), err.toString());
         String text = out.toString();
         assertTrue(text.lines().anyMatch(l -> l.matches("all +1 +10\\.00% +10\\.00% +0% +a \\+10\\.00%")), text);
         assertTrue(text.lines().anyMatch(l -> l.startsWith("partial ")), text);
