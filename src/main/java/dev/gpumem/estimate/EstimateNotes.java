@@ -374,7 +374,8 @@ final class EstimateNotes {
 
     private static String optimizerNote(Optimizer o, RunConfig.OptimizerImpl impl) {
         return switch (o) {
-            case ADAM, ADAMW -> o.wire() + ": two states per trainable parameter in its dtype, created at the first step; "
+            case ADAM, ADAMW -> o.wire() + ": two states per trainable parameter in its dtype, created at the first "
+                    + "step; "
                     + switch (impl) {
                         case HF_ADAMW -> "transformers' AdamW loops over the parameters, keeping one temporary "
                                 + "(denom = sqrt(exp_avg_sq) + eps) of one parameter at a time";

@@ -57,15 +57,21 @@ public record PhaseEstimate(Phase phase, long allocated, long reserved, long dev
         return allocated - slack;
     }
 
+    /** @return the terms' bytes per component: the addends of {@link #allocated}, in component order */
+    public Map<Component, Long> allocatedComponents() {
+        Map<Component, Long> m = new EnumMap<>(Component.class);
+        for (Term t : terms) {
+            m.merge(t.component(), t.bytes(), Long::sum);
+        }
+        return m;
+    }
+
     /**
      * @return bytes per component: the terms grouped, plus {@code allocator_slack} = reserved − allocated and
      *         {@code context} = device − reserved
      */
     public Map<Component, Long> components() {
-        Map<Component, Long> m = new EnumMap<>(Component.class);
-        for (Term t : terms) {
-            m.merge(t.component(), t.bytes(), Long::sum);
-        }
+        Map<Component, Long> m = allocatedComponents();
         m.merge(Component.ALLOCATOR_SLACK, reserved - allocated, Long::sum);
         m.merge(Component.CONTEXT, device - reserved, Long::sum);
         return m;

@@ -130,11 +130,8 @@ public final class EstimateTableWriter {
             return "";
         }
         PhaseEstimate peak = e.peak(Level.ALLOCATED);
-        // the allocated level's own addends (components() adds the reserve and the context, which are above it)
-        Map<Component, Long> allocated = new java.util.EnumMap<>(Component.class);
-        peak.terms().forEach(t -> allocated.merge(t.component(), t.bytes(), Long::sum));
         StringBuilder parts = new StringBuilder();
-        for (Map.Entry<Component, Long> c : allocated.entrySet()) {
+        for (Map.Entry<Component, Long> c : peak.allocatedComponents().entrySet()) {
             if (c.getValue() > 0) {
                 parts.append(parts.length() == 0 ? "" : " + ").append(c.getKey().wire()).append(' ')
                         .append(ByteFormat.gib(c.getValue()));

@@ -61,7 +61,8 @@ class EndToEndTest {
                 "accelerate");
         assertEquals(0, t.code(), t.err());
         Matcher m = Pattern.compile("against gpumem: peak allocated ([0-9.]+) GiB in (\\S+) = (.*?); accelerate's "
-                + "49\\.48 GiB is its largest stage \\(backward pass\\).*gpumem is ([0-9.]+) GiB above it").matcher(t.out());
+                + "49\\.48 GiB is its largest stage \\(backward pass\\).*gpumem is ([0-9.]+) GiB above it")
+                .matcher(t.out());
         assertTrue(m.find(), t.out());
         double peak = Double.parseDouble(m.group(1));
         String[] parts = m.group(3).split(" \\+ ");
