@@ -22,7 +22,6 @@ import dev.gpumem.measure.external.ExternalCommandRunner;
 import dev.gpumem.measure.run.MeasureSpec;
 import dev.gpumem.measure.run.Measurements;
 import dev.gpumem.model.Inventory;
-import dev.gpumem.model.hf.ModelLoader;
 import dev.gpumem.report.ComparisonTextWriter;
 import dev.gpumem.report.ProfileTableWriter;
 import dev.gpumem.units.ByteFormat;
@@ -141,7 +140,9 @@ public final class MeasureCommand implements Callable<Integer> {
             throw UserError.badInput("--max-error: needs an estimate to compare with: give --request FILE.json "
                     + "(or --model ...)");
         }
-        dev.gpumem.compare.Limits limits = verdict.limits(new Workbench());
+        // one workbench for the whole command: each model (as asked, as run) is read once
+        Workbench bench = new Workbench();
+        dev.gpumem.compare.Limits limits = verdict.limits(bench);
         if (layers != null) {
             if (request == null) {
                 throw UserError.badInput("layers: needs a request (--request FILE.json or --model ...)");
@@ -149,29 +150,32 @@ public final class MeasureCommand implements Callable<Integer> {
             request = DjlSupport.truncated(request, layers);
         }
         Function<RunConfig, AllocationPlan> planner = null;
+        Inventory inventory = null;
         if (kind == RunnerKind.DJL) {
             if (request == null) {
                 throw UserError.badInput("request: the djl backend needs a request (--request FILE.json or --model ...)");
             }
             // the profile records what the DJL step runs: the truncation and dropout off (DjlSupport.asRun)
-            Inventory inventory = new ModelLoader().load(request.model(), request.modelOverrides());
-            DjlSupport.check(request, inventory.architecture());
-            request = DjlSupport.asRun(request, inventory.architecture());
+            Inventory asked = bench.inventory(request);
+            DjlSupport.check(request, asked.architecture());
+            request = DjlSupport.asRun(request, asked.architecture());
+            inventory = bench.inventory(request);
         }
         if (kind == RunnerKind.REPLAY || kind == RunnerKind.REPLAY_CCA) {
             if (request == null) {
                 throw UserError.badInput("request: replay needs a request (--request FILE.json or --model ...)");
             }
-            Inventory inventory = new ModelLoader().load(request.model(), request.modelOverrides());
+            inventory = bench.inventory(request);
+            Inventory planned = inventory;
             // planned once the device is known: a request without a gpu gets the measured card's constants
-            planner = filled -> new Estimator().plan(inventory, filled);
+            planner = filled -> new Estimator().plan(planned, filled);
         }
         Duration limit = parseTimeout(timeout);
         Path logs = out != null ? out : results.resolve("logs");
         // one folder per run for the child's stdout, stderr and markers, never shared with another run
         Path workDir = kind == RunnerKind.EXTERNAL ? runFolder(logs, kind) : logs;
         long hostLimit = hostLimitGib == null ? -1 : (long) (hostLimitGib * ByteFormat.GIB);
-        MeasureSpec measureSpec = new MeasureSpec(kind, request, planner, GpuPresetsJson.load(),
+        MeasureSpec measureSpec = new MeasureSpec(kind, request, inventory, planner, GpuPresetsJson.load(),
                 PytorchCachingAllocator::new, command, device, cpu, hostLimit, sampleHz, limit, workDir,
                 checkedDevices(kind));
         // the profile records the request as filled with the device it ran on (Measurements)
@@ -202,7 +206,7 @@ public final class MeasureCommand implements Callable<Integer> {
                 stdout.println("profile: " + written);
             }
             String label = written != null ? written.getFileName().toString() : ProfileFiles.fileName(profile);
-            Comparison comparison = printEstimateError(stdout, label, profile);
+            Comparison comparison = printEstimateError(stdout, label, profile, bench);
             stdout.flush();
             int verdictCode = ExitCode.OK.code();
             if (verdict.wanted()) {
@@ -283,12 +287,12 @@ public final class MeasureCommand implements Callable<Integer> {
      *
      * @return the comparison, or null without a request or an estimate
      */
-    private static Comparison printEstimateError(PrintWriter w, String label, Profile profile) {
+    private static Comparison printEstimateError(PrintWriter w, String label, Profile profile, Workbench bench) {
         if (profile.request() == null) {
             return null;
         }
         try {
-            Comparison c = Comparison.of(label, profile, new Workbench().estimate(profile.request()));
+            Comparison c = Comparison.of(label, profile, bench.estimate(profile.request()));
             w.println();
             if (dev.gpumem.compare.Evidence.replaysThePlan(profile)) {
                 // replay allocated the estimator's own plan: what follows checks the probe and the plan

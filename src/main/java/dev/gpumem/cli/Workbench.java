@@ -9,13 +9,14 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import dev.gpumem.io.RequestJson;
 import dev.gpumem.measure.Profile;
+import dev.gpumem.model.Inventory;
 import java.nio.file.Path;
 import java.util.List;
 
 /**
- * What compare, calibrate, report and validate need from the other parts: read a profile file, parse a request
- * line, estimate a request. One instance per command run (it keeps the loaded models of that run); tests override
- * it with their own profiles and estimates.
+ * What compare, calibrate, report, validate and measure need from the other parts: read a profile file, parse a
+ * request line, read a request's model, estimate a request. One instance per command run (it keeps the loaded
+ * models of that run, so measure reads its model once); tests override it with their own profiles and estimates.
  */
 class Workbench {
     private final List<Calibration> calibrations;
@@ -53,9 +54,18 @@ class Workbench {
     }
 
     Estimate estimate(RunConfig request) {
+        return estimation().estimate(request);
+    }
+
+    /** @return the request's model, read once per (model, model_overrides) for the life of this workbench */
+    Inventory inventory(RunConfig request) {
+        return estimation().inventory(request);
+    }
+
+    private EstimationService estimation() {
         if (estimation == null) {
             estimation = new EstimationService(calibrations);
         }
-        return estimation.estimate(request);
+        return estimation;
     }
 }

@@ -193,8 +193,8 @@ public final class Estimator {
         List<String> notes = new ArrayList<>(inventory.warnings().stream().filter(w -> !estimate.contains(w)).toList());
         notes.addAll(estimate);
         if (accelerate) {
-            AccelerateCompat.bufferNote(inventory, AccelerateCompat.AccelerateDtype.of(config.precision()))
-                    .ifPresent(notes::add);
+            AccelerateCompat.bufferNote(inventory, AccelerateCompat.AccelerateDtype.of(config.precision()),
+                    config.task()).ifPresent(notes::add);
         }
         return List.copyOf(notes);
     }

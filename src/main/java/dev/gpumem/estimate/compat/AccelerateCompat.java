@@ -2,6 +2,7 @@ package dev.gpumem.estimate.compat;
 
 import dev.gpumem.estimate.Estimate.AccelerateNumbers;
 import dev.gpumem.estimate.RunConfig;
+import dev.gpumem.estimate.RunConfig.Task;
 import dev.gpumem.model.Architecture;
 import dev.gpumem.model.Architecture.PositionKind;
 import dev.gpumem.model.Inventory;
@@ -166,9 +167,9 @@ public final class AccelerateCompat {
     /**
      * @return for RoPE models, one sentence saying which buffer convention the numbers use, what the RoPE caches
      *         add, and what the later convention prints instead (accelerate's output depends on the transformers
-     *         version); empty for other models
+     *         version), with accelerate's Adam peak for a training request only; empty for other models
      */
-    public static java.util.Optional<String> bufferNote(Inventory inventory, AccelerateDtype dtype) {
+    public static java.util.Optional<String> bufferNote(Inventory inventory, AccelerateDtype dtype, Task task) {
         if (inventory.architecture().positions() != PositionKind.ROPE) {
             return java.util.Optional.empty();
         }
@@ -179,7 +180,8 @@ public final class AccelerateCompat {
                 + "caches of " + inventory.architecture().maxPositions() + " positions: "
                 + ByteFormat.human(old.totalBytes() - now.totalBytes()) + " in " + dtype.accelerateName()
                 + "); with a later transformers (one model-level inv_freq) it prints total " + ByteFormat.gib(now.totalBytes())
-                + ", largest layer " + ByteFormat.mib(now.largestLayerBytes()) + ", Adam peak " + peak);
+                + ", largest layer " + ByteFormat.mib(now.largestLayerBytes())
+                + (task == Task.TRAIN ? ", Adam peak " + peak : ""));
     }
 
     /** @return true for tensors the bare AutoModel has */

@@ -5,6 +5,7 @@ import dev.gpumem.estimate.RunConfig;
 import dev.gpumem.estimate.alloc.CachingAllocatorModel;
 import dev.gpumem.estimate.plan.AllocationPlan;
 import dev.gpumem.measure.RunnerKind;
+import dev.gpumem.model.Inventory;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -17,6 +18,8 @@ import java.util.function.Function;
  * @param kind           the runner
  * @param request        the estimate request the workload follows, or null (external command without one); when it
  *                       names no GPU, the measurement fills in the device it runs on before planning
+ * @param inventory      the request's model as the workload runs it (loaded once by the caller), or null without a
+ *                       request; the djl backend builds its step from it
  * @param planner        makes the allocation plan for replay / replay-cca from the request as filled, or null
  * @param presets        the GPU presets a detected device is matched against by product name
  * @param allocatorModel makes the caching-allocator model for replay-cca, or null
@@ -30,7 +33,7 @@ import java.util.function.Function;
  * @param devices        GPU indices asked for with --devices (an external command's job over several GPUs), or
  *                       empty: then an external command on a machine with several GPUs is measured on all of them
  */
-public record MeasureSpec(RunnerKind kind, RunConfig request, Function<RunConfig, AllocationPlan> planner,
+public record MeasureSpec(RunnerKind kind, RunConfig request, Inventory inventory, Function<RunConfig, AllocationPlan> planner,
                           GpuPresets presets,
                           Function<CachingAllocatorModel.SegmentSource, CachingAllocatorModel> allocatorModel,
                           List<String> command, Integer device, boolean forceCpu, long hostLimitBytes,
@@ -44,12 +47,12 @@ public record MeasureSpec(RunnerKind kind, RunConfig request, Function<RunConfig
     }
 
     /** A spec without --devices. */
-    public MeasureSpec(RunnerKind kind, RunConfig request, Function<RunConfig, AllocationPlan> planner,
+    public MeasureSpec(RunnerKind kind, RunConfig request, Inventory inventory, Function<RunConfig, AllocationPlan> planner,
                        GpuPresets presets,
                        Function<CachingAllocatorModel.SegmentSource, CachingAllocatorModel> allocatorModel,
                        List<String> command, Integer device, boolean forceCpu, long hostLimitBytes,
                        double sampleHz, Duration timeout, Path workDir) {
-        this(kind, request, planner, presets, allocatorModel, command, device, forceCpu, hostLimitBytes, sampleHz,
+        this(kind, request, inventory, planner, presets, allocatorModel, command, device, forceCpu, hostLimitBytes, sampleHz,
                 timeout, workDir, List.of());
     }
 }

@@ -23,7 +23,6 @@ import dev.gpumem.measure.nvml.MultiDeviceProbe;
 import dev.gpumem.measure.nvml.NvmlProbe;
 import dev.gpumem.measure.replay.ReplayRunner;
 import dev.gpumem.model.Inventory;
-import dev.gpumem.model.hf.ModelLoader;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.function.Function;
@@ -87,7 +86,7 @@ public final class Measurements {
                                     : Map.of(ExternalCommandRunner.REQUEST_ENV, exported.toAbsolutePath().toString()));
                     runner = external;
                 }
-                case DJL -> runner = djl(request, gpu);
+                case DJL -> runner = djl(request, spec.inventory(), gpu);
                 default -> throw new IllegalStateException("unknown runner " + spec.kind());
             }
             MeasurementSession session = new MeasurementSession(probe, new MeasurementSession.Setup(
@@ -151,12 +150,11 @@ public final class Measurements {
     }
 
     /** The DJL training step, on the CPU twin or on the GPU NVML opened (same index for CUDA). */
-    private static Runner djl(RunConfig request, Gpu gpu) {
-        if (request == null) {
+    private static Runner djl(RunConfig request, Inventory inventory, Gpu gpu) {
+        if (request == null || inventory == null) {
             throw new BadInputException("request: the djl backend needs a request (--request FILE.json or "
                     + "--model ...)");
         }
-        Inventory inventory = new ModelLoader().load(request.model(), request.modelOverrides());
         return DjlRunner.of(inventory, request, gpu == null ? null : gpu.device().index());
     }
 

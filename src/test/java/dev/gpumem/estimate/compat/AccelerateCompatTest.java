@@ -1,9 +1,11 @@
 package dev.gpumem.estimate.compat;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.gpumem.estimate.Estimate.AccelerateNumbers;
+import dev.gpumem.estimate.RunConfig.Task;
 import dev.gpumem.estimate.compat.AccelerateCompat.AccelerateDtype;
 import dev.gpumem.estimate.compat.AccelerateCompat.BufferConvention;
 import dev.gpumem.model.Architecture;
@@ -150,10 +152,19 @@ class AccelerateCompatTest {
 
     @Test
     void theBufferNoteGivesTheLaterConventionsNumbers() {
-        String note = AccelerateCompat.bufferNote(llama2_7bInventory(), AccelerateDtype.FLOAT16).orElseThrow();
+        String note = AccelerateCompat.bufferNote(llama2_7bInventory(), AccelerateDtype.FLOAT16, Task.TRAIN)
+                .orElseThrow();
         // 32 layers · (2·4096·128) fp32 cos/sin values, halved for float16 = 64 MiB (inv_freq: 32·64 - 64 values)
         assertTrue(note.contains("4096 positions: " + ByteFormat.human((BUFFERS - 64) * 4 / 2)), note);
         assertTrue(note.contains("total 12.31 GiB, largest layer 386.02 MiB, Adam peak 49.23 GiB"), note);
+    }
+
+    @Test
+    void theBufferNoteOfAnInferenceRequestGivesNoAdamPeak() {
+        String note = AccelerateCompat.bufferNote(llama2_7bInventory(), AccelerateDtype.FLOAT16, Task.INFERENCE)
+                .orElseThrow();
+        assertTrue(note.endsWith("total 12.31 GiB, largest layer 386.02 MiB"), note);
+        assertFalse(note.contains("Adam"), note);
     }
 
     @Test

@@ -79,7 +79,7 @@ class ReplayMatchesEstimateTest {
     @Test
     void aMeasurementOnTheCpuTwinPlansTheRequestFilledWithTheCpuAndRecordsIt() throws Exception {
         List<RunConfig> planned = new ArrayList<>();
-        MeasureSpec spec = new MeasureSpec(RunnerKind.REPLAY_CCA, request, r -> {
+        MeasureSpec spec = new MeasureSpec(RunnerKind.REPLAY_CCA, request, inventory, r -> {
             planned.add(r);
             return new Estimator().plan(inventory, r);
         }, GpuPresetsJson.load(), PytorchCachingAllocator::new, List.of(), null, true, -1, 200, null,

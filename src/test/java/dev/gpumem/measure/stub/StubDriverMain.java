@@ -113,7 +113,7 @@ public final class StubDriverMain {
     }
 
     private static void replay() throws Exception {
-        MeasureSpec spec = new MeasureSpec(RunnerKind.REPLAY, null, r -> plan(), GpuPresetsJson.load(), null, List.of(), 0, false, -1, 1000,
+        MeasureSpec spec = new MeasureSpec(RunnerKind.REPLAY, null, null, r -> plan(), GpuPresetsJson.load(), null, List.of(), 0, false, -1, 1000,
                 null, Files.createTempDirectory("stub"));
         MeasurementSession.Setup setup = new MeasurementSession.Setup("test", "unknown", "host", null, null, 1000,
                 null);
