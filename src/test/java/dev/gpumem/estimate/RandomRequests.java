@@ -22,7 +22,11 @@ import java.util.SplittableRandom;
  * cmp target/bytes/before.jsonl target/bytes/after.jsonl
  * </pre>
  * ({@code estimate --input} with {@code --explain} writes each line's result with its terms: formula, values,
- * source.)
+ * source.) A fourth argument {@code all-fields} also draws, from a second stream, the presets added later and the
+ * fields added since (pipeline schedule and stage, sequence / context / expert parallelism, capacity factor,
+ * precision policy, loss, optimizer implementation, model code, DeepSpeed buckets, offload, use_orig_params, LoRA
+ * dropout and adapter dtype, a GPU's CUDA version and measured context, accelerate compat); the classic lines of
+ * a seed stay as they were.
  */
 public final class RandomRequests {
     static final List<String> MODELS = List.of("bert-large-uncased", "gemma-2-2b", "gpt2", "llama-2-13b",
@@ -51,21 +55,52 @@ public final class RandomRequests {
     private static final String[] KV_DTYPES = {"bf16", "fp16", "fp32"};
     private static final int[] SEQS = {128, 256, 512, 1024, 2048, 4096};
 
+    /** presets added after the classic lines were fixed (drawn only for {@link Coverage#ALL_FIELDS}) */
+    private static final List<String> LATER_MODELS = List.of("command-r", "gpt-oss-20b", "granite-3.0-8b",
+            "internlm2-7b", "mt5-small", "olmoe-1b-7b", "qwen-7b");
+    private static final String[] SCHEDULES = {"gpipe", "1f1b", "interleaved_1f1b"};
+    private static final String[] STAGES = {"\"worst\"", "\"first\"", "\"last\"", "0", "1"};
+    private static final String[] POLICIES = {"autocast", "fsdp2_mixed", "none"};
+    private static final String[] LOSSES = {"fp32_upcast", "chunked", "loss_parallel"};
+    private static final String[] IMPLS = {"foreach", "fused", "deepspeed_fused", "megatron_distributed", "for_loop",
+            "hf_adamw"};
+    private static final String[] MODEL_CODES = {"hf", "litgpt", "megatron"};
+    private static final String[] OFFLOADS = {"none", "optimizer", "optimizer_and_params"};
+    private static final String[] ADAPTER_DTYPES = {"fp32", "bf16", "fp16"};
+
+    /** Which fields the lines draw. */
+    public enum Coverage {
+        /** the fields and presets of the lines earlier refactors were checked on */
+        CLASSIC,
+        /** also the later presets and fields, from a second stream */
+        ALL_FIELDS
+    }
+
     private RandomRequests() {
     }
 
     /** @return {@code n} request lines (JSON objects, ids {@code r0}, {@code r1}, ...) from {@code seed} */
     public static List<String> lines(long seed, int n) {
+        return lines(seed, n, Coverage.CLASSIC);
+    }
+
+    /** @return {@code n} request lines from {@code seed}; with ALL_FIELDS the later presets and fields too */
+    public static List<String> lines(long seed, int n, Coverage coverage) {
         SplittableRandom r = new SplittableRandom(seed);
+        SplittableRandom later = coverage == Coverage.ALL_FIELDS ? new SplittableRandom(~seed) : null;
         List<String> out = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
-            out.add(line(r, "r" + i));
+            out.add(line(r, later, "r" + i));
         }
         return out;
     }
 
-    private static String line(SplittableRandom r, String id) {
+    /** @param later the second stream of the later presets and fields, or null for the classic lines */
+    private static String line(SplittableRandom r, SplittableRandom later, String id) {
         String model = MODELS.get(r.nextInt(MODELS.size()));
+        if (later != null && later.nextInt(4) == 0) {
+            model = LATER_MODELS.get(later.nextInt(LATER_MODELS.size()));
+        }
         boolean large = LARGE.contains(model);
         boolean inference = r.nextInt(4) == 0;
         StringBuilder b = new StringBuilder("{");
@@ -77,7 +112,16 @@ public final class RandomRequests {
         field(b, "batch", Integer.toString(1 + r.nextInt(large ? 2 : 8)));
         field(b, "seq", Integer.toString(seq));
         if (r.nextInt(3) == 0) {
-            field(b, "gpu", quote(pick(r, GPUS)));
+            String gpu = pick(r, GPUS);
+            if (later != null && later.nextInt(4) == 0) {
+                field(b, "gpu", "{\"name\":" + quote(gpu) + (later.nextBoolean() ? ",\"cuda\":\"11.2\""
+                        : ",\"context_bytes\":" + (400 + later.nextInt(700)) * 1048576L) + "}");
+            } else {
+                field(b, "gpu", quote(gpu));
+            }
+        }
+        if (later != null && later.nextInt(8) == 0) {
+            field(b, "compat", quote("accelerate"));
         }
         if (inference) {
             field(b, "precision", quote(precision.replace("amp-", "")));
@@ -131,6 +175,14 @@ public final class RandomRequests {
                     field(ft, "targets", "[" + String.join(",", t) + "]");
                 }
             }
+            if (later != null && !method.equals("full")) {
+                if (later.nextInt(3) == 0) {
+                    field(ft, "adapter_dtype", quote(pick(later, ADAPTER_DTYPES)));
+                }
+                if (later.nextInt(3) == 0) {
+                    field(ft, "lora_dropout", later.nextBoolean() ? "0.05" : "0.0");
+                }
+            }
             field(b, "finetune", ft.append('}').toString());
         }
         int data = r.nextInt(3) == 0 ? 1 << (1 + r.nextInt(3)) : 1;
@@ -140,9 +192,10 @@ public final class RandomRequests {
         if (pipeline > 1 && zero >= 2) {
             zero = 1;
         }
-        if (data > 1 || tensor > 1 || pipeline > 1) {
+        String laterParallel = later == null ? "" : laterParallel(later, model, data, tensor, pipeline, seq);
+        if (data > 1 || tensor > 1 || pipeline > 1 || !laterParallel.isEmpty()) {
             field(b, "parallel", "{\"data\":" + data + ",\"zero\":" + zero + ",\"tensor\":" + tensor
-                    + ",\"pipeline\":" + pipeline + "}");
+                    + ",\"pipeline\":" + pipeline + laterParallel + "}");
         }
         List<String> options = new ArrayList<>();
         boolean ddp = data > 1 && zero == 0 && tensor == 1 && pipeline == 1;
@@ -156,14 +209,95 @@ public final class RandomRequests {
         if (!options.isEmpty()) {
             field(b, "options", "[" + String.join(",", options) + "]");
         }
+        String framework = "hf";
         if (r.nextInt(3) == 0) {
-            String framework = pick(r, FRAMEWORKS);
+            framework = pick(r, FRAMEWORKS);
             if (!fusable && List.of("torchtitan", "torchtune", "megatron", "deepspeed").contains(framework)) {
                 framework = "hf";
             }
             field(b, "framework", quote(framework));
         }
+        if (later != null) {
+            laterTrainingFields(later, b, new Drawn(framework, precision, data, zero, tensor));
+        }
         return b.append('}').toString();
+    }
+
+    /** @return the later parallel fields, each with a leading comma, or "" */
+    private static String laterParallel(SplittableRandom x, String model, int data, int tensor, int pipeline,
+                                        int seq) {
+        StringBuilder p = new StringBuilder();
+        if (pipeline > 1) {
+            String schedule = pick(x, SCHEDULES);
+            p.append(",\"schedule\":").append(quote(schedule));
+            if (schedule.equals("interleaved_1f1b") && x.nextBoolean()) {
+                p.append(",\"virtual_stages\":").append(2);
+            }
+            if (x.nextBoolean()) {
+                p.append(",\"stage\":").append(pick(x, STAGES));
+            }
+        }
+        if (tensor > 1 && x.nextInt(3) == 0) {
+            p.append(",\"sequence_parallel\":").append(x.nextBoolean());
+        }
+        if (x.nextInt(8) == 0) {
+            p.append(",\"context\":").append(seq >= 512 && x.nextBoolean() ? 2 : 1);
+        }
+        boolean moe = model.equals("mixtral-8x7b") || model.equals("olmoe-1b-7b") || model.equals("gpt-oss-20b");
+        if (moe && data > 1 && x.nextBoolean()) {
+            p.append(",\"expert\":").append(2);
+            if (x.nextBoolean()) {
+                p.append(",\"capacity_factor\":").append(x.nextBoolean() ? "1.25" : "2.0");
+            }
+        }
+        return p.toString();
+    }
+
+    /** What a training line drew before its later fields. */
+    private record Drawn(String framework, String precision, int data, int zero, int tensor) {
+    }
+
+    /**
+     * Appends the later training fields, each now and then, mostly where they apply (a few are refused on purpose:
+     * DeepSpeed's buckets under another framework, FSDP2 mixed precision of a pure precision).
+     */
+    private static void laterTrainingFields(SplittableRandom x, StringBuilder b, Drawn d) {
+        int data = d.data();
+        int zero = d.zero();
+        int tensor = d.tensor();
+        if (x.nextInt(6) == 0) {
+            String policy = pick(x, POLICIES);
+            if (policy.equals("fsdp2_mixed") && !d.precision().startsWith("amp-") && x.nextInt(4) != 0) {
+                policy = "autocast";
+            }
+            field(b, "precision_policy", quote(policy));
+        }
+        if (x.nextInt(6) == 0) {
+            field(b, "loss", quote(tensor > 1 || x.nextInt(4) == 0 ? pick(x, LOSSES) : "chunked"));
+        }
+        if (x.nextInt(6) == 0) {
+            field(b, "optimizer_impl", quote(pick(x, IMPLS)));
+        }
+        if (x.nextInt(8) == 0) {
+            field(b, "model_code", quote(pick(x, MODEL_CODES)));
+        }
+        boolean deepspeed = d.framework().equals("deepspeed");
+        if (x.nextInt(deepspeed ? 2 : 6) == 0) {
+            field(b, "reduce_bucket_size", Long.toString(50_000_000L * (1 + x.nextInt(10))));
+            if ((deepspeed || x.nextInt(8) == 0) && x.nextBoolean()) {
+                field(b, "contiguous_gradients", Boolean.toString(x.nextBoolean()));
+            }
+            if (zero == 3 && (deepspeed || x.nextInt(8) == 0) && x.nextBoolean()) {
+                field(b, "stage3_prefetch_bucket_size", Long.toString(10_000_000L * x.nextInt(6)));
+                field(b, "stage3_max_live_parameters", Long.toString(100_000_000L * (1 + x.nextInt(10))));
+            }
+        }
+        if (zero > 0 && x.nextInt(5) == 0) {
+            field(b, "offload", quote(pick(x, OFFLOADS)));
+        }
+        if (data > 1 && zero == 3 && x.nextInt(5) == 0) {
+            field(b, "use_orig_params", "true");
+        }
     }
 
     private static String pick(SplittableRandom r, String[] values) {
@@ -183,16 +317,17 @@ public final class RandomRequests {
 
     /** Writes {@code args[1]} lines from seed {@code args[0]} to the file {@code args[2]}. */
     public static void main(String[] args) throws IOException {
-        if (args.length != 3) {
-            System.err.println("usage: RandomRequests SEED N FILE.jsonl");
+        if (args.length != 3 && !(args.length == 4 && args[3].equals("all-fields"))) {
+            System.err.println("usage: RandomRequests SEED N FILE.jsonl [all-fields]");
             System.exit(2);
         }
+        Coverage coverage = args.length == 4 ? Coverage.ALL_FIELDS : Coverage.CLASSIC;
         Path file = Path.of(args[2]);
         if (file.getParent() != null) {
             Files.createDirectories(file.getParent());
         }
         try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-            for (String line : lines(Long.parseLong(args[0]), Integer.parseInt(args[1]))) {
+            for (String line : lines(Long.parseLong(args[0]), Integer.parseInt(args[1]), coverage)) {
                 w.write(line);
                 w.write('\n');
             }
