@@ -184,10 +184,12 @@ class DependencyRulesTest {
     }
 
     @Test
-    void measurementReadsPlansButNeverCallsTheEstimator() {
-        assertNone("measure uses estimate data (plan, allocator model, vocabulary), never the Estimator",
-                i -> in(i, "dev.gpumem.measure") && !in(i, "dev.gpumem.measure.run")
+    void measurementReadsPlansButNeverCallsTheEstimatorOrTheModelReader() {
+        assertNone("measure uses estimate data (plan, allocator model, vocabulary) and the model handed in, never the"
+                        + " Estimator or the model reader",
+                i -> in(i, "dev.gpumem.measure")
                         && (i.target().equals("dev.gpumem.estimate.Estimator")
+                                || i.target().startsWith("dev.gpumem.model.hf")
                                 || i.target().startsWith("dev.gpumem.compare")
                                 || i.target().startsWith("dev.gpumem.report")
                                 || i.target().startsWith("dev.gpumem.cli")));

@@ -4,6 +4,7 @@
  * session, and gathers the environment facts {@code gpumem doctor} prints.
  * Owns: target selection, filling a request's gpu from the device it runs on, the runner factory, environment
  * diagnostics.
- * Must not: print or format (the CLI does), compute estimates (a planner is handed in), or write profiles.
+ * Must not: print or format (the CLI does), read models or compute estimates (the request's model and a planner
+ * are handed in), or write profiles.
  */
 package dev.gpumem.measure.run;
