@@ -192,7 +192,7 @@ public final class RandomRequests {
         if (pipeline > 1 && zero >= 2) {
             zero = 1;
         }
-        String laterParallel = later == null ? "" : laterParallel(later, model, data, tensor, pipeline, seq);
+        String laterParallel = later == null ? "" : laterParallel(later, model, data, tensor, pipeline, seq, accum);
         if (data > 1 || tensor > 1 || pipeline > 1 || !laterParallel.isEmpty()) {
             field(b, "parallel", "{\"data\":" + data + ",\"zero\":" + zero + ",\"tensor\":" + tensor
                     + ",\"pipeline\":" + pipeline + laterParallel + "}");
@@ -225,10 +225,13 @@ public final class RandomRequests {
 
     /** @return the later parallel fields, each with a leading comma, or "" */
     private static String laterParallel(SplittableRandom x, String model, int data, int tensor, int pipeline,
-                                        int seq) {
+                                        int seq, int accum) {
         StringBuilder p = new StringBuilder();
         if (pipeline > 1) {
             String schedule = pick(x, SCHEDULES);
+            if (schedule.equals("interleaved_1f1b") && accum % pipeline != 0 && x.nextInt(4) != 0) {
+                schedule = "1f1b";         // interleaving needs grad_accum a multiple of pipeline: refused now and then
+            }
             p.append(",\"schedule\":").append(quote(schedule));
             if (schedule.equals("interleaved_1f1b") && x.nextBoolean()) {
                 p.append(",\"virtual_stages\":").append(2);
