@@ -33,8 +33,8 @@ import java.util.function.Function;
  * @param devices        GPU indices asked for with --devices (an external command's job over several GPUs), or
  *                       empty: then an external command on a machine with several GPUs is measured on all of them
  */
-public record MeasureSpec(RunnerKind kind, RunConfig request, Inventory inventory, Function<RunConfig, AllocationPlan> planner,
-                          GpuPresets presets,
+public record MeasureSpec(RunnerKind kind, RunConfig request, Inventory inventory,
+                          Function<RunConfig, AllocationPlan> planner, GpuPresets presets,
                           Function<CachingAllocatorModel.SegmentSource, CachingAllocatorModel> allocatorModel,
                           List<String> command, Integer device, boolean forceCpu, long hostLimitBytes,
                           double sampleHz, Duration timeout, Path workDir, List<Integer> devices) {
@@ -47,12 +47,12 @@ public record MeasureSpec(RunnerKind kind, RunConfig request, Inventory inventor
     }
 
     /** A spec without --devices. */
-    public MeasureSpec(RunnerKind kind, RunConfig request, Inventory inventory, Function<RunConfig, AllocationPlan> planner,
-                       GpuPresets presets,
+    public MeasureSpec(RunnerKind kind, RunConfig request, Inventory inventory,
+                       Function<RunConfig, AllocationPlan> planner, GpuPresets presets,
                        Function<CachingAllocatorModel.SegmentSource, CachingAllocatorModel> allocatorModel,
                        List<String> command, Integer device, boolean forceCpu, long hostLimitBytes,
                        double sampleHz, Duration timeout, Path workDir) {
-        this(kind, request, inventory, planner, presets, allocatorModel, command, device, forceCpu, hostLimitBytes, sampleHz,
-                timeout, workDir, List.of());
+        this(kind, request, inventory, planner, presets, allocatorModel, command, device, forceCpu, hostLimitBytes,
+                sampleHz, timeout, workDir, List.of());
     }
 }

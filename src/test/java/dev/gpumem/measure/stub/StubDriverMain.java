@@ -113,8 +113,8 @@ public final class StubDriverMain {
     }
 
     private static void replay() throws Exception {
-        MeasureSpec spec = new MeasureSpec(RunnerKind.REPLAY, null, null, r -> plan(), GpuPresetsJson.load(), null, List.of(), 0, false, -1, 1000,
-                null, Files.createTempDirectory("stub"));
+        MeasureSpec spec = new MeasureSpec(RunnerKind.REPLAY, null, null, r -> plan(), GpuPresetsJson.load(), null,
+                List.of(), 0, false, -1, 1000, null, Files.createTempDirectory("stub"));
         MeasurementSession.Setup setup = new MeasurementSession.Setup("test", "unknown", "host", null, null, 1000,
                 null);
         Measurements.Done done = Measurements.run(spec, setup, n -> p("notice", n));
