@@ -65,6 +65,24 @@ class QkNormTest {
     }
 
     @Test
+    void gemma3sNormInFp32MakesNoSecondFp32Output() {
+        // x already fp32: x.float() and type_as(x) are x itself, so (x̂ · (1 + w)) is the only output tensor
+        String gemma2 = "src/test/resources/dev/gpumem/model/hf/configs/gemma2-2b.json";
+        Inventory inv = new ModelLoader().load(gemma2, Map.of("model_type", "gemma3_text", "num_hidden_layers", 2));
+        for (Precision p : new Precision[] {Precision.FP32, Precision.AMP_BF16}) {
+            RunConfig cfg = new RunConfig("t", gemma2, Map.of(), RunConfig.Task.TRAIN, p, false, Optimizer.SGD, 1,
+                    64, 1, Checkpointing.NONE, AttentionKernel.SDPA, Finetune.FULL, Parallel.SINGLE, Set.of(),
+                    RunConfig.Inference.defaults(64), null, RunConfig.Compat.NONE);
+            long copies = estimator.plan(inv, cfg).events().stream()
+                    .filter(e -> e instanceof dev.gpumem.estimate.plan.PlanEvent.Alloc a
+                            && a.name().equals("attn.q_norm.out_fp32"))
+                    .count();
+            // amp: bf16 activations, so the fp32 product is cast back: one per layer and forward (two steps)
+            assertEquals(p == Precision.FP32 ? 0 : 2 * 2, copies, p.toString());
+        }
+    }
+
+    @Test
     void compiledNormsKeepInputAndRstdOnly() {
         Inventory inv = new ModelLoader().load(QWEN3, Map.of());
         PhaseEstimate loss = train(inv, Precision.BF16, Set.of(RunConfig.RunOption.COMPILE)).phase(Phase.LOSS);

@@ -563,8 +563,9 @@ public final class DecoderBlockOps extends ProgramWriter {
             free(prod);
         }
         int y;
-        if (spec.gemmaNorms()) {
-            // Gemma 3: output * (1 + weight) in fp32, then type_as(x)
+        if (spec.gemmaNorms() && copy) {
+            // Gemma 3: output * (1 + weight) in fp32, then type_as(x), a copy unless x is fp32 (Gemma3RMSNorm.forward,
+            // transformers modeling_gemma3.py @f14d0cb)
             int y32 = alloc(act(name + ".out_fp32", DType.FP32, d.b(), d.s(), heads, d.d()));
             y = alloc(act(name + ".out", c, d.b(), d.s(), heads, d.d()));
             free(y32);
