@@ -5,6 +5,7 @@ import dev.gpumem.estimate.Estimator;
 import dev.gpumem.estimate.GpuSpec;
 import dev.gpumem.estimate.RunConfig;
 import dev.gpumem.estimate.device.Calibration;
+import dev.gpumem.estimate.plan.AllocationPlan;
 import dev.gpumem.io.ShippedCalibrations;
 import dev.gpumem.model.Inventory;
 import java.util.List;
@@ -30,7 +31,16 @@ final class CalibratedEstimator {
     }
 
     Estimate estimate(Inventory inventory, RunConfig config) {
-        return estimators.computeIfAbsent(calibrationsFor(config.gpu()), Estimator::new).estimate(inventory, config);
+        return estimatorFor(config).estimate(inventory, config);
+    }
+
+    /** @return the allocation plan a replay allocates, with the same device constants as {@link #estimate} */
+    AllocationPlan plan(Inventory inventory, RunConfig config) {
+        return estimatorFor(config).plan(inventory, config);
+    }
+
+    private Estimator estimatorFor(RunConfig config) {
+        return estimators.computeIfAbsent(calibrationsFor(config.gpu()), Estimator::new);
     }
 
     /** @return the calibrations the estimate of a request on {@code gpu} uses (empty: shipped defaults) */

@@ -2,7 +2,6 @@ package dev.gpumem.cli;
 
 import dev.gpumem.compare.Comparison;
 import dev.gpumem.compare.ComparisonSummary;
-import dev.gpumem.estimate.Estimator;
 import dev.gpumem.estimate.RunConfig;
 import dev.gpumem.estimate.alloc.PytorchCachingAllocator;
 import dev.gpumem.estimate.plan.AllocationPlan;
@@ -166,9 +165,9 @@ public final class MeasureCommand implements Callable<Integer> {
                 throw UserError.badInput("request: replay needs a request (--request FILE.json or --model ...)");
             }
             inventory = bench.inventory(request);
-            Inventory planned = inventory;
-            // planned once the device is known: a request without a gpu gets the measured card's constants
-            planner = filled -> new Estimator().plan(planned, filled);
+            // planned once the device is known: a request without a gpu gets the measured card's constants, and
+            // the plan the same constants as the estimate it is compared with
+            planner = bench::plan;
         }
         Duration limit = parseTimeout(timeout);
         Path logs = out != null ? out : results.resolve("logs");

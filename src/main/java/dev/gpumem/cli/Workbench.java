@@ -3,6 +3,7 @@ package dev.gpumem.cli;
 import dev.gpumem.estimate.Estimate;
 import dev.gpumem.estimate.RunConfig;
 import dev.gpumem.estimate.device.Calibration;
+import dev.gpumem.estimate.plan.AllocationPlan;
 import dev.gpumem.io.GpuPresetsJson;
 import dev.gpumem.io.ProfileFiles;
 import java.io.IOException;
@@ -55,6 +56,11 @@ class Workbench {
 
     Estimate estimate(RunConfig request) {
         return estimation().estimate(request);
+    }
+
+    /** @return the allocation plan a replay of the request allocates, with the estimate's device constants */
+    AllocationPlan plan(RunConfig request) {
+        return estimation().plan(request);
     }
 
     /** @return the request's model, read once per (model, model_overrides) for the life of this workbench */
