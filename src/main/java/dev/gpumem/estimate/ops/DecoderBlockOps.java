@@ -331,23 +331,8 @@ public final class DecoderBlockOps extends ProgramWriter {
             done(rstd, true);
             return new int[] {y, 1};
         }
-        boolean copy = c != DType.FP32;
-        int xf = copy ? alloc(saved(name + ".input_fp32", DType.FP32, d.b(), d.s(), width)) : x;
-        free(alloc(mla(name + ".squared_fp32", DType.FP32, d.b(), d.s(), width)));
-        int rstd = alloc(saved(name + ".rstd", DType.FP32, d.b(), d.s()));
-        int prod = alloc(mla(name + ".normalized_fp32", DType.FP32, d.b(), d.s(), width));
-        int hs = prod;
-        if (copy) {
-            hs = alloc(mla(name + ".normalized", c, d.b(), d.s(), width));
-            free(prod);
-        }
-        int y = alloc(mla(name + ".out", spec.amp() ? DType.FP32 : c, d.b(), d.s(), width));
-        if (copy) {
-            done(xf, true);
-        }
-        done(rstd, true);
-        done(hs, spec.normSavesNormalized());
-        return new int[] {y, copy ? 0 : 1};
+        return hfRmsNorm(x, new RmsNormSite(name, c, spec.amp() ? DType.FP32 : c, new Dim[] {d.b(), d.s(), width},
+                new Dim[] {d.b(), d.s()}, Source.HF_DEEPSEEK_MLA, NormInput.CALLERS));
     }
 
     /** Under amp the fp32 output of a latent norm is cast to c by the next linear (a copy); else the output itself. */
@@ -548,34 +533,8 @@ public final class DecoderBlockOps extends ProgramWriter {
             done(x, true);
             return y;
         }
-        boolean copy = c != DType.FP32;
-        int xf = x;
-        if (copy) {
-            xf = alloc(saved(name + ".input_fp32", DType.FP32, d.b(), d.s(), heads, d.d()));
-            free(x);
-        }
-        free(alloc(act(name + ".squared_fp32", DType.FP32, d.b(), d.s(), heads, d.d())));   // x.pow(2), transient
-        int rstd = alloc(saved(name + ".rstd", DType.FP32, perRow));
-        int prod = alloc(act(name + ".normalized_fp32", DType.FP32, d.b(), d.s(), heads, d.d()));
-        int hs = prod;
-        if (copy && !spec.gemmaNorms()) {
-            hs = alloc(act(name + ".normalized", c, d.b(), d.s(), heads, d.d()));
-            free(prod);
-        }
-        int y;
-        if (spec.gemmaNorms() && copy) {
-            // Gemma 3: output * (1 + weight) in fp32, then type_as(x), a copy unless x is fp32 (Gemma3RMSNorm.forward,
-            // transformers modeling_gemma3.py @f14d0cb)
-            int y32 = alloc(act(name + ".out_fp32", DType.FP32, d.b(), d.s(), heads, d.d()));
-            y = alloc(act(name + ".out", c, d.b(), d.s(), heads, d.d()));
-            free(y32);
-        } else {
-            y = alloc(act(name + ".out", qkNormOut(), d.b(), d.s(), heads, d.d()));
-        }
-        done(xf, true);
-        done(rstd, true);
-        done(hs, spec.normSavesNormalized());
-        return y;
+        return hfRmsNorm(x, new RmsNormSite(name, c, qkNormOut(), new Dim[] {d.b(), d.s(), heads, d.d()}, perRow,
+                HF, NormInput.REPLACED))[0];
     }
 
     private int mlp(int y, DType yDtype) {

@@ -67,32 +67,76 @@ abstract class ProgramWriter {
         if (spec.modelCode() == ModelCode.LITGPT) {
             return litGptRmsNorm(xDtype);
         }
-        boolean inputIsFp32 = xDtype == DType.FP32;
-        int xf = inputIsFp32 ? x : alloc(saved("norm.input_fp32", DType.FP32, d.b(), d.st(), d.h()));
-        // variance = x.pow(2).mean(-1): the squares are a transient b·s·h fp32 tensor
-        free(alloc(act("norm.squared_fp32", DType.FP32, d.b(), d.st(), d.h())));
-        int rstd = alloc(saved("norm.rstd", DType.FP32, d.b(), d.st()));
-        int prod = alloc(act("norm.normalized_fp32", DType.FP32, d.b(), d.st(), d.h()));
+        return hfRmsNorm(x, new RmsNormSite("norm", xDtype, xDtype, new Dim[] {d.b(), d.st(), d.h()},
+                new Dim[] {d.b(), d.st()}, HF, NormInput.CALLERS));
+    }
+
+    /** What an RMSNorm does with its input tensor. */
+    enum NormInput {
+        /** the input stays the caller's; when it needs no fp32 copy the norm keeps it for backward (block norms) */
+        CALLERS,
+        /** the norm replaces its input (q/k norms on a projection): freed once copied to fp32, else kept by the norm */
+        REPLACED
+    }
+
+    /**
+     * Where an RMSNorm in HF's Python form runs.
+     *
+     * @param name   the tensors' name prefix
+     * @param input  the input's dtype (no fp32 copy when it is fp32)
+     * @param output the dtype of {@code weight * x̂} (the input dtype, or fp32 for an fp32 weight under amp)
+     * @param wide   the dims of the input and of the tensors of its size
+     * @param row    the dims of rstd (one per normalised row)
+     * @param source the source of the op's own (not saved) tensors
+     * @param use    what happens to the input
+     */
+    record RmsNormSite(String name, DType input, DType output, Dim[] wide, Dim[] row, Source source, NormInput use) {
+    }
+
+    /**
+     * HF's RMSNorm in its Python form (transformers models/llama/modeling_llama.py @0022728 LlamaRMSNorm.forward and
+     * its copies): {@code x.to(float32)}, a saved fp32 copy unless x is fp32; {@code variance = x.pow(2).mean(-1)}, the
+     * squares a transient fp32 tensor of x's size; the saved fp32 rstd; {@code x * rstd} in fp32, cast back to the
+     * input dtype; {@code weight * x̂}. Autograd keeps the fp32 input, rstd and, for a trained weight, x̂ (the
+     * weight's gradient needs it). Gemma's ({@code ONE_PLUS_W_FP32}): {@code x̂ * (1 + weight)} in fp32, then
+     * {@code type_as(x)}, a copy unless x is fp32 (Gemma3RMSNorm.forward, transformers modeling_gemma3.py @f14d0cb),
+     * so x̂ stays fp32.
+     *
+     * @return {output slot, 1 if the norm keeps the caller's input tensor itself else 0}
+     */
+    int[] hfRmsNorm(int x, RmsNormSite at) {
+        String n = at.name();
+        boolean copy = at.input() != DType.FP32;
+        int xf = x;
+        if (copy) {
+            xf = alloc(saved(n + ".input_fp32", DType.FP32, at.wide()));
+            if (at.use() == NormInput.REPLACED) {
+                free(x);
+            }
+        }
+        free(alloc(kind(n + ".squared_fp32", Component.ACTIVATIONS, at.source(), DType.FP32, at.wide())));
+        int rstd = alloc(saved(n + ".rstd", DType.FP32, at.row()));
+        int prod = alloc(kind(n + ".normalized_fp32", Component.ACTIVATIONS, at.source(), DType.FP32, at.wide()));
         int hs = prod;
-        if (!inputIsFp32 && !spec.gemmaNorms()) {
-            hs = alloc(act("norm.normalized", xDtype, d.b(), d.st(), d.h()));
+        if (copy && !spec.gemmaNorms()) {
+            hs = alloc(kind(n + ".normalized", Component.ACTIVATIONS, at.source(), at.input(), at.wide()));
             free(prod);
         }
         int y;
-        if (spec.gemmaNorms() && !inputIsFp32) {
-            // Gemma: output * (1 + weight) in fp32, then type_as(x)
-            int y32 = alloc(act("norm.out_fp32", DType.FP32, d.b(), d.st(), d.h()));
-            y = alloc(act("norm.out", xDtype, d.b(), d.st(), d.h()));
+        if (spec.gemmaNorms() && copy) {
+            int y32 = alloc(kind(n + ".out_fp32", Component.ACTIVATIONS, at.source(), DType.FP32, at.wide()));
+            y = alloc(kind(n + ".out", Component.ACTIVATIONS, at.source(), at.input(), at.wide()));
             free(y32);
         } else {
-            y = alloc(act("norm.out", xDtype, d.b(), d.st(), d.h()));
+            y = alloc(kind(n + ".out", Component.ACTIVATIONS, at.source(), at.output(), at.wide()));
         }
-        if (!inputIsFp32) {
+        boolean keptByNorm = copy || at.use() == NormInput.REPLACED;
+        if (keptByNorm) {
             done(xf, true);
         }
         done(rstd, true);
         done(hs, spec.normSavesNormalized());
-        return new int[] {y, inputIsFp32 ? 1 : 0};
+        return new int[] {y, keptByNorm ? 0 : 1};
     }
 
     /**
