@@ -3,6 +3,8 @@ package dev.gpumem.bench;
 import dev.gpumem.estimate.Estimate;
 import dev.gpumem.estimate.Estimator;
 import dev.gpumem.estimate.RunConfig;
+import dev.gpumem.estimate.alloc.CachingAllocatorModel;
+import dev.gpumem.estimate.alloc.PytorchCachingAllocator;
 import dev.gpumem.estimate.device.Calibration;
 import dev.gpumem.estimate.device.DeviceDefaults;
 import dev.gpumem.estimate.step.StepTimeline;
@@ -103,6 +105,71 @@ public class EstimatorBenchmark {
     @Benchmark
     public List<PhasePeak> simulateTimeline(Llama31 s) {
         return TimelineSimulation.run(s.timeline.timeline(), s.timeline.layers(), s.capacity);
+    }
+
+    /**
+     * The floor under {@link #simulateTimeline}: the same events and term collection through an allocator with no
+     * caching rules (each request rounded to 512 B and counted, nothing cached or split). What the exact replay
+     * costs on top of this is the caching allocator's own bookkeeping.
+     */
+    @Benchmark
+    public List<PhasePeak> simulateTimelineWithoutCachingRules(Llama31 s) {
+        return TimelineSimulation.run(s.timeline.timeline(), s.timeline.layers(), s.capacity,
+                segments -> new CountingOnly());
+    }
+
+    /** Counts rounded requests only: allocated and reserved are the live bytes (the floor benchmark's allocator). */
+    static final class CountingOnly implements CachingAllocatorModel {
+        private long[] size = new long[1 << 14];
+        private int blocks;
+        private long allocated;
+        private long peak;
+
+        @Override
+        public long malloc(long bytes) {
+            long rounded = PytorchCachingAllocator.roundSize(bytes);
+            if (blocks == size.length) {
+                size = java.util.Arrays.copyOf(size, blocks * 2);
+            }
+            size[blocks] = rounded;
+            allocated += rounded;
+            peak = Math.max(peak, allocated);
+            return blocks++;
+        }
+
+        @Override
+        public void free(long blockId) {
+            allocated -= size[(int) blockId];
+        }
+
+        @Override
+        public long allocated() {
+            return allocated;
+        }
+
+        @Override
+        public long reserved() {
+            return allocated;
+        }
+
+        @Override
+        public long peakAllocated() {
+            return peak;
+        }
+
+        @Override
+        public long peakReserved() {
+            return peak;
+        }
+
+        @Override
+        public void resetPeaks() {
+            peak = allocated;
+        }
+
+        @Override
+        public void emptyCache() {
+        }
     }
 
     /** What one --input line costs besides loading: estimate plus writing the result line. */
