@@ -325,13 +325,7 @@ public final class DecoderBlockOps extends ProgramWriter {
      * @return {output slot, 1 if the norm keeps its input tensor itself else 0}; the input stays live
      */
     private int[] latentNorm(int x, Dim width, String name) {
-        if (spec.fused()) {
-            int rstd = alloc(saved(name + ".rstd", DType.FP32, d.b(), d.s()));
-            int y = alloc(mla(name + ".out", c, d.b(), d.s(), width));
-            done(rstd, true);
-            return new int[] {y, 1};
-        }
-        return hfRmsNorm(x, new RmsNormSite(name, c, spec.amp() ? DType.FP32 : c, new Dim[] {d.b(), d.s(), width},
+        return rmsNorm(x, new RmsNormSite(name, c, spec.amp() ? DType.FP32 : c, new Dim[] {d.b(), d.s(), width},
                 new Dim[] {d.b(), d.s()}, Source.HF_DEEPSEEK_MLA, NormInput.CALLERS));
     }
 
@@ -526,14 +520,7 @@ public final class DecoderBlockOps extends ProgramWriter {
             done(x, true);
             return y;
         }
-        if (spec.fused()) {
-            int rstd = alloc(saved(name + ".rstd", DType.FP32, perRow));
-            int y = alloc(act(name + ".out", c, d.b(), d.s(), heads, d.d()));
-            done(rstd, true);
-            done(x, true);
-            return y;
-        }
-        return hfRmsNorm(x, new RmsNormSite(name, c, qkNormOut(), new Dim[] {d.b(), d.s(), heads, d.d()}, perRow,
+        return rmsNorm(x, new RmsNormSite(name, c, qkNormOut(), new Dim[] {d.b(), d.s(), heads, d.d()}, perRow,
                 HF, NormInput.REPLACED))[0];
     }
 

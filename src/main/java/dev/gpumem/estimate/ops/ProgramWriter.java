@@ -56,18 +56,10 @@ abstract class ProgramWriter {
             done(rstd, true);
             return new int[] {y, 1};
         }
-        if (spec.fused()) {
-            // torch.compile: one fused kernel; the min-cut partitioner keeps the input and rstd and recomputes
-            // the normalised input in backward
-            int rstd = alloc(saved("norm.rstd", DType.FP32, d.b(), d.st()));
-            int y = alloc(act("norm.out", xDtype, d.b(), d.st(), d.h()));
-            done(rstd, true);
-            return new int[] {y, 1};
-        }
-        if (spec.modelCode() == ModelCode.LITGPT) {
+        if (spec.modelCode() == ModelCode.LITGPT && !spec.fused()) {
             return litGptRmsNorm(xDtype);
         }
-        return hfRmsNorm(x, new RmsNormSite("norm", xDtype, xDtype, new Dim[] {d.b(), d.st(), d.h()},
+        return rmsNorm(x, new RmsNormSite("norm", xDtype, xDtype, new Dim[] {d.b(), d.st(), d.h()},
                 new Dim[] {d.b(), d.st()}, HF, NormInput.CALLERS));
     }
 
@@ -100,12 +92,23 @@ abstract class ProgramWriter {
      * input dtype; {@code weight * x̂}. Autograd keeps the fp32 input, rstd and, for a trained weight, x̂ (the
      * weight's gradient needs it). Gemma's ({@code ONE_PLUS_W_FP32}): {@code x̂ * (1 + weight)} in fp32, then
      * {@code type_as(x)}, a copy unless x is fp32 (Gemma3RMSNorm.forward, transformers modeling_gemma3.py @f14d0cb),
-     * so x̂ stays fp32.
+     * so x̂ stays fp32. Under torch.compile (any model code) the norm is one fused kernel: the min-cut partitioner
+     * keeps the input and rstd and recomputes x̂ in backward.
      *
      * @return {output slot, 1 if the norm keeps the caller's input tensor itself else 0}
      */
-    int[] hfRmsNorm(int x, RmsNormSite at) {
+    int[] rmsNorm(int x, RmsNormSite at) {
         String n = at.name();
+        if (spec.fused()) {
+            int rstd = alloc(saved(n + ".rstd", DType.FP32, at.row()));
+            int y = alloc(kind(n + ".out", Component.ACTIVATIONS, at.source(), at.input(), at.wide()));
+            done(rstd, true);
+            if (at.use() == NormInput.REPLACED) {
+                done(x, true);
+                return new int[] {y, 0};
+            }
+            return new int[] {y, 1};
+        }
         boolean copy = at.input() != DType.FP32;
         int xf = x;
         if (copy) {
