@@ -72,7 +72,7 @@ abstract class ProgramWriter {
     }
 
     /**
-     * Where an RMSNorm in HF's Python form runs.
+     * Where an RMSNorm runs (see {@link #rmsNorm}).
      *
      * @param name   the tensors' name prefix
      * @param input  the input's dtype (no fp32 copy when it is fp32)
@@ -95,7 +95,7 @@ abstract class ProgramWriter {
      * so x̂ stays fp32. Under torch.compile (any model code) the norm is one fused kernel: the min-cut partitioner
      * keeps the input and rstd and recomputes x̂ in backward.
      *
-     * @return {output slot, 1 if the norm keeps the caller's input tensor itself else 0}
+     * @return {output slot, 1 if the norm keeps the caller's input tensor itself (only with {@code CALLERS}) else 0}
      */
     int[] rmsNorm(int x, RmsNormSite at) {
         String n = at.name();
