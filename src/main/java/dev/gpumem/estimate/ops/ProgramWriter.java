@@ -72,7 +72,7 @@ abstract class ProgramWriter {
     }
 
     /**
-     * Where an RMSNorm runs (see {@link #rmsNorm}).
+     * Where an RMSNorm runs (see {@link ProgramWriter#rmsNorm}).
      *
      * @param name   the tensors' name prefix
      * @param input  the input's dtype (no fp32 copy when it is fp32)
